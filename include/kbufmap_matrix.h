@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The valid backend x strategy x mapping-kind matrix, in one place.
+ *
+ * Compiled into both the module (which enforces it) and kbufmapctl (which
+ * prints it, walks it in `verify --all`, and explains refusals), so the two
+ * can never disagree. The includer provides the errno constants
+ * (<linux/errno.h> in the kernel, <errno.h> in user space).
+ */
+#ifndef KBUFMAP_MATRIX_H
+#define KBUFMAP_MATRIX_H
+
+#include "uapi/kbufmap.h"
+
+enum kbufmap_map_kind {
+	KBUFMAP_MAP_SHARED = 0,		/* MAP_SHARED */
+	KBUFMAP_MAP_PRIVATE_RO = 1,	/* MAP_PRIVATE, never writable */
+	KBUFMAP_MAP_PRIVATE_RW = 2,	/* MAP_PRIVATE, writable: copy-on-write */
+	KBUFMAP_MAP_KIND_COUNT
+};
+
+/* Does the strategy take a struct page reference (so slab memory is out)? */
+static inline int kbufmap_strategy_needs_page_refs(unsigned int strategy)
+{
+	switch (strategy) {
+	case KBUFMAP_STRATEGY_FAULT:
+	case KBUFMAP_STRATEGY_FAULT_AROUND:
+	case KBUFMAP_STRATEGY_INSERT:
+	case KBUFMAP_STRATEGY_INSERT_BATCH:
+	case KBUFMAP_STRATEGY_MAP_PAGES:
+	case KBUFMAP_STRATEGY_VMALLOC_RANGE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Does the strategy populate the whole mapping inside mmap()? */
+static inline int kbufmap_strategy_prefaults(unsigned int strategy)
+{
+	switch (strategy) {
+	case KBUFMAP_STRATEGY_REMAP:
+	case KBUFMAP_STRATEGY_INSERT:
+	case KBUFMAP_STRATEGY_INSERT_BATCH:
+	case KBUFMAP_STRATEGY_MAP_PAGES:
+	case KBUFMAP_STRATEGY_VMALLOC_RANGE:
+	case KBUFMAP_STRATEGY_REMAP_UNCHECKED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * May a buffer of @backend on @node be mapped with @strategy at all?
+ * Returns 0 or a positive errno; *why (if not NULL) gets a one-line reason.
+ * This is what KBUFMAP_IOC_CONFIGURE enforces.
+ */
+static inline int kbufmap_combo_errno(unsigned int backend,
+				      unsigned int strategy, int node,
+				      const char **why)
+{
+	const char *unused;
+
+	if (!why)
+		why = &unused;
+	*why = "valid";
+	if (backend >= KBUFMAP_BACKEND_COUNT) {
+		*why = "unknown backend";
+		return EINVAL;
+	}
+	if (strategy >= KBUFMAP_STRATEGY_COUNT) {
+		*why = "unknown strategy";
+		return EINVAL;
+	}
+	if (backend == KBUFMAP_BACKEND_VMALLOC && node != KBUFMAP_NODE_ANY) {
+		*why = "vmalloc_user() has no per-node form for modules";
+		return EOPNOTSUPP;
+	}
+	if (backend == KBUFMAP_BACKEND_KMALLOC &&
+	    kbufmap_strategy_needs_page_refs(strategy)) {
+		*why = "kmalloc memory is slab memory: no page refcount to map; use pfn or remap";
+		return EOPNOTSUPP;
+	}
+	if (strategy == KBUFMAP_STRATEGY_VMALLOC_RANGE &&
+	    backend != KBUFMAP_BACKEND_VMALLOC) {
+		*why = "remap_vmalloc_range() needs vmalloc_user() memory";
+		return EOPNOTSUPP;
+	}
+	if (strategy == KBUFMAP_STRATEGY_HUGE &&
+	    backend != KBUFMAP_BACKEND_CONTIG) {
+		*why = "2 MiB mappings need 2 MiB aligned contiguous memory (contig)";
+		return EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
+ * May a valid combination be mapped as @kind? Returns 0 or a positive errno
+ * (what mmap() fails with). @contiguous: the mapped range is one physical run.
+ */
+static inline int kbufmap_map_kind_errno(unsigned int backend,
+					 unsigned int strategy,
+					 unsigned int kind, int contiguous,
+					 const char **why)
+{
+	const char *unused;
+
+	if (!why)
+		why = &unused;
+	*why = "valid";
+	if (kind != KBUFMAP_MAP_PRIVATE_RW)
+		return 0;
+
+	switch (strategy) {
+	case KBUFMAP_STRATEGY_PFN:
+	case KBUFMAP_STRATEGY_HUGE:
+		*why = "raw PFN mappings cannot copy-on-write; use MAP_SHARED or a read-only MAP_PRIVATE";
+		return EINVAL;
+	case KBUFMAP_STRATEGY_REMAP:
+		if (backend == KBUFMAP_BACKEND_KMALLOC || contiguous)
+			return 0;
+		*why = "remap_pfn_range() on a CoW mapping must cover the whole VMA in one call, and this memory is scattered";
+		return EINVAL;
+	default:
+		return 0;
+	}
+}
+
+/* The deliberately broken strategy: mmap() succeeds, first touch SIGBUSes. */
+static inline int kbufmap_combo_sigbus(unsigned int strategy, unsigned int kind)
+{
+	return strategy == KBUFMAP_STRATEGY_REMAP_UNCHECKED &&
+	       kind != KBUFMAP_MAP_SHARED;
+}
+
+#endif /* KBUFMAP_MATRIX_H */

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kbufmap: the ioctl ABI shared by the kbufmap module and kbufmapctl.
+ *
+ * Rules (Documentation/process/botching-up-ioctls.rst):
+ *  - only fixed-width types, every struct a multiple of 8 bytes with explicit
+ *    padding, so 32-bit and 64-bit callers see the same layout;
+ *  - every reserved or padding field must be zero on input (the module returns
+ *    -EINVAL otherwise) and is zeroed on output, so it can gain a meaning later;
+ *  - user pointers travel as __u64;
+ *  - KBUFMAP_IOC_VERSION tells the caller which ABI the module speaks; a caller
+ *    that finds another major version must refuse to go on.
+ */
+#ifndef _UAPI_KBUFMAP_H
+#define _UAPI_KBUFMAP_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KBUFMAP_DEVICE_NAME	"kbufmap"
+#define KBUFMAP_DEVICE_PATH	"/dev/kbufmap"
+
+#define KBUFMAP_ABI_MAJOR	1
+#define KBUFMAP_ABI_MINOR	0
+
+/* Largest buffer one file may own: 1 GiB of 4 KiB pages. */
+#define KBUFMAP_MAX_PAGES	(1ULL << 18)
+/* Largest kmalloc buffer: the slab allocator's own limit (order 10). */
+#define KBUFMAP_KMALLOC_MAX_PAGES	1024ULL
+/* Most PFNs one KBUFMAP_IOC_GET_PFNS call returns. */
+#define KBUFMAP_PFN_BATCH_MAX	(1ULL << 16)
+
+/* Where a buffer's memory comes from. */
+enum kbufmap_backend {
+	KBUFMAP_BACKEND_VMALLOC = 0,	/* vmalloc_user(): scattered, VM_USERMAP */
+	KBUFMAP_BACKEND_PAGES = 1,	/* one alloc_pages_node() per page */
+	KBUFMAP_BACKEND_CONTIG = 2,	/* high-order chunks, split to 4 KiB pages */
+	KBUFMAP_BACKEND_KMALLOC = 3,	/* kmalloc_node(): slab or large kmalloc */
+	KBUFMAP_BACKEND_COUNT
+};
+
+/* How a buffer's pages reach the page tables of a process. */
+enum kbufmap_strategy {
+	KBUFMAP_STRATEGY_FAULT = 0,		/* .fault returns the page */
+	KBUFMAP_STRATEGY_FAULT_AROUND = 1,	/* .fault + .map_pages */
+	KBUFMAP_STRATEGY_PFN = 2,		/* vmf_insert_pfn() in .fault */
+	KBUFMAP_STRATEGY_REMAP = 3,		/* remap_pfn_range() at mmap */
+	KBUFMAP_STRATEGY_INSERT = 4,		/* vm_insert_page() loop at mmap */
+	KBUFMAP_STRATEGY_INSERT_BATCH = 5,	/* vm_insert_pages() at mmap */
+	KBUFMAP_STRATEGY_MAP_PAGES = 6,		/* vm_map_pages() at mmap */
+	KBUFMAP_STRATEGY_VMALLOC_RANGE = 7,	/* remap_vmalloc_range() at mmap */
+	KBUFMAP_STRATEGY_HUGE = 8,		/* .huge_fault, 2 MiB PMDs */
+	/* The second seed question's bug, on purpose: per-page
+	 * remap_pfn_range() whose error is ignored. Opt-in, for `verify`.
+	 */
+	KBUFMAP_STRATEGY_REMAP_UNCHECKED = 9,
+	KBUFMAP_STRATEGY_COUNT
+};
+
+#define KBUFMAP_NODE_ANY	(-1)	/* the allocator's default policy */
+
+/* KBUFMAP_IOC_VERSION */
+struct kbufmap_version {
+	__u32 major;		/* out: KBUFMAP_ABI_MAJOR */
+	__u32 minor;		/* out: KBUFMAP_ABI_MINOR */
+	__u64 max_pages;	/* out: KBUFMAP_MAX_PAGES */
+	__u64 reserved[2];	/* out: zero */
+};
+
+/* KBUFMAP_IOC_CONFIGURE: give the file a buffer (replacing an unmapped one). */
+struct kbufmap_config {
+	__u64 nr_pages;		/* in: 1..KBUFMAP_MAX_PAGES */
+	__u32 backend;		/* in: enum kbufmap_backend */
+	__u32 strategy;		/* in: enum kbufmap_strategy */
+	__s32 node;		/* in: NUMA node or KBUFMAP_NODE_ANY */
+	__u32 flags;		/* in: must be zero */
+	__u64 reserved[4];	/* in: must be zero */
+};
+
+/* Buffer-level facts, KBUFMAP_IOC_GET_INFO. */
+#define KBUFMAP_INFO_CONFIGURED		(1U << 0)
+#define KBUFMAP_INFO_CONTIGUOUS		(1U << 1)	/* one physical run */
+
+struct kbufmap_info {
+	__u64 nr_pages;		/* out */
+	__u32 backend;		/* out */
+	__u32 strategy;		/* out */
+	__s32 node;		/* out: requested node or KBUFMAP_NODE_ANY */
+	__u32 flags;		/* out: KBUFMAP_INFO_* */
+	__u32 nr_chunks;	/* out: physically contiguous runs */
+	__u32 live_vmas;	/* out: mappings that still reference it */
+	__u64 reserved[4];	/* out: zero */
+};
+
+/*
+ * KBUFMAP_IOC_GET_PFNS: the kernel's own view of the buffer's page frame
+ * numbers, for pages [first, first + count). CAP_SYS_ADMIN only: physical
+ * addresses are not for unprivileged eyes.
+ */
+struct kbufmap_pfns {
+	__u64 first;		/* in: first page index */
+	__u64 count;		/* in: 1..KBUFMAP_PFN_BATCH_MAX, within the buffer */
+	__u64 pfns;		/* in: user pointer to count __u64 */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/* Event counters, per buffer and summed for the module. */
+struct kbufmap_counters {
+	__u64 faults;			/* .fault calls */
+	__u64 fault_around_calls;	/* .map_pages calls */
+	__u64 fault_around_pages;	/* pages mapped by .map_pages */
+	__u64 huge_faults;		/* PMDs mapped by .huge_fault */
+	__u64 pages_inserted;		/* vm_insert_page(s)/vm_map_pages pages */
+	__u64 remap_calls;		/* remap_pfn_range/remap_vmalloc_range calls */
+	__u64 mmaps;			/* successful mmap() */
+	__u64 unmaps;			/* vm_ops->close of a mapping */
+	__u64 reserved[8];
+};
+
+enum kbufmap_scope {
+	KBUFMAP_SCOPE_BUFFER = 0,	/* this file's buffer */
+	KBUFMAP_SCOPE_MODULE = 1,	/* the whole module since load */
+};
+
+/* KBUFMAP_IOC_GET_COUNTERS */
+struct kbufmap_stats {
+	__u32 scope;			/* in: enum kbufmap_scope */
+	__u32 pad;			/* in: must be zero */
+	struct kbufmap_counters counters;	/* out */
+	/* out, module scope only: bytes allocated now, per backend */
+	__u64 bytes_allocated[KBUFMAP_BACKEND_COUNT];
+	__u64 live_buffers;		/* out, module scope only */
+	__u64 reserved[3];
+};
+
+#define KBUFMAP_IOC_MAGIC	0xB7
+
+#define KBUFMAP_IOC_VERSION	_IOR(KBUFMAP_IOC_MAGIC, 0x00, struct kbufmap_version)
+#define KBUFMAP_IOC_CONFIGURE	_IOW(KBUFMAP_IOC_MAGIC, 0x01, struct kbufmap_config)
+#define KBUFMAP_IOC_GET_INFO	_IOR(KBUFMAP_IOC_MAGIC, 0x02, struct kbufmap_info)
+#define KBUFMAP_IOC_GET_PFNS	_IOW(KBUFMAP_IOC_MAGIC, 0x03, struct kbufmap_pfns)
+#define KBUFMAP_IOC_GET_COUNTERS _IOWR(KBUFMAP_IOC_MAGIC, 0x04, struct kbufmap_stats)
+
+#endif /* _UAPI_KBUFMAP_H */

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Install everything kbufmap needs on a Debian 12 host, as root:
+# build tools, QEMU, busybox for the guest's initramfs, BPF tooling, and the
+# two guest kernels with their headers (bookworm's 6.1, bookworm-backports' 6.12).
+#
+# Idempotent: a second run only checks. The backports source reuses the URI of
+# the machine's own Debian source, so no mirror is named here.
+set -euo pipefail
+
+log() { printf 'setup-host: %s\n' "$*" >&2; }
+
+if [ "$(id -u)" -ne 0 ]; then
+	log "must run as root (it installs Debian packages)"
+	exit 2
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/kbufmap-setup.done
+want_rev=3	# bump when the package list below changes
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_rev" ] &&
+   ls /lib/modules/*/build >/dev/null 2>&1; then
+	log "already set up (remove $stamp to force)"
+	exit 0
+fi
+
+# --- bookworm-backports, reusing the machine's own Debian URI -------------
+debian_uri() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -e "$f" ] || continue
+		# deb822: the stanza whose Suites include plain "bookworm".
+		uri=$(awk '
+			/^URIs:/   { u = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") found = 1 }
+			/^$/       { if (found && u != "") { print u; exit } u = ""; found = 0 }
+			END        { if (found && u != "") print u }' "$f")
+		[ -n "$uri" ] && { echo "$uri"; return; }
+	done
+	if [ -f /etc/apt/sources.list ]; then
+		awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list
+	fi
+}
+
+bp=/etc/apt/sources.list.d/kbufmap-bookworm-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	uri=$(debian_uri)
+	if [ -z "$uri" ]; then
+		log "cannot find this machine's Debian bookworm source to reuse for backports"
+		exit 1
+	fi
+	log "adding bookworm-backports from the machine's Debian source"
+	cat >"$bp" <<SRC
+Types: deb
+URIs: $uri
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+log "apt-get update"
+apt-get update -qq
+
+pkgs=(
+	build-essential cmake pkg-config git ca-certificates
+	libbpf-dev libnuma-dev libelf-dev zlib1g-dev
+	clang llvm bpftool dwarves
+	qemu-system-x86 busybox-static cpio kmod zstd xz-utils
+	python3 jq
+	linux-image-amd64 linux-headers-amd64
+)
+log "installing build tools, QEMU and the bookworm kernel"
+apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+
+# The backports kernel: follow what its metapackages point at, so no version
+# number is written down here.
+bp_dep() {	# $1 = metapackage; prints the versioned package it depends on
+	apt-cache show "$1/bookworm-backports" 2>/dev/null |
+		awk -F': ' '/^Depends:/ { print $2; exit }' |
+		tr ',' '\n' | sed -E 's/^ *//; s/ .*//' | grep -E '^linux-' | head -n 1
+}
+img=$(bp_dep linux-image-amd64)
+hdr=$(bp_dep linux-headers-amd64)
+if [ -z "$img" ] || [ -z "$hdr" ]; then
+	log "bookworm-backports offers no linux-image-amd64/linux-headers-amd64"
+	exit 1
+fi
+# Prefer the unsigned image when the signed one is not offered.
+if ! apt-cache show "$img" >/dev/null 2>&1; then
+	img="${img}-unsigned"
+fi
+log "installing the backports kernel: $img $hdr"
+apt-get install -y -qq --no-install-recommends -t bookworm-backports "$img" "$hdr" >/dev/null
+
+n=0
+for b in /lib/modules/*/build; do
+	v=$(basename "$(dirname "$b")")
+	[ -f "/boot/vmlinuz-$v" ] && n=$((n + 1)) && log "guest kernel ready: $v"
+done
+if [ "$n" -lt 2 ]; then
+	log "expected two kernels with headers, found $n"
+	exit 1
+fi
+echo "$want_rev" >"$stamp"
+log "done"

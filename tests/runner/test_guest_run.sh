@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The guest runner's own tests: it must pass a command's exit status through,
+# and fail the run on a kernel splat or a module that cannot be unloaded,
+# whatever the command itself said.
+# usage: test_guest_run.sh GUEST_RUN KERNEL KO
+set -u
+guest_run=$1 kernel=$2 ko=$3
+passed=0 failed=0
+
+expect_rc() {	# $1 = description, $2 = wanted status, rest = guest-run args
+	local what=$1 want=$2 got out
+	shift 2
+	out=$("$guest_run" --kernel "$kernel" "$@" 2>&1)
+	got=$?
+	if [ "$got" = "$want" ]; then
+		passed=$((passed + 1)); echo "ok: $what (exit $got)"
+	else
+		failed=$((failed + 1)); echo "FAIL: $what: exit $got, want $want"; echo "$out" | tail -n 20
+	fi
+	LAST_OUT=$out
+}
+
+expect_rc "a passing command passes" 0 -- true
+expect_rc "a failing command fails" 1 -- false
+expect_rc "the exit status is passed through" 7 -- sh -c 'exit 7'
+expect_rc "the command's output comes back" 0 -- sh -c 'echo kbufmap-output-token'
+if grep -q '^kbufmap-output-token$' <<<"$LAST_OUT"; then
+	passed=$((passed + 1)); echo "ok: output line seen"
+else
+	failed=$((failed + 1)); echo "FAIL: output line not seen"
+fi
+expect_rc "a WARNING in the kernel log fails the run" 121 -- \
+	sh -c 'echo "WARNING: CPU: 0 PID: 1 at fake.c:1 injected by the runner test" >/dev/kmsg'
+expect_rc "a BUG in the kernel log fails even a passing command" 121 -- \
+	sh -c 'echo "BUG: Bad page state in process test" >/dev/kmsg; exit 0'
+expect_rc "the module is loaded for the command" 0 --module "$ko" -- test -c /dev/kbufmap
+expect_rc "a module still in use fails the unload check" 123 --module "$ko" -- \
+	sh -c 'sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
+expect_rc "an unknown kernel is a usage error" 124 --kernel 0.0 -- true
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
