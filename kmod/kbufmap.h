@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kbufmap: types shared by the module's files.
+ */
+#ifndef KBUFMAP_INTERNAL_H
+#define KBUFMAP_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "uapi/kbufmap.h"
+#include "kbufmap_compat.h"
+
+/* Event counters, in the order of struct kbufmap_counters. */
+enum kbufmap_counter {
+	KBUFMAP_CNT_FAULTS,
+	KBUFMAP_CNT_FAULT_AROUND_CALLS,
+	KBUFMAP_CNT_FAULT_AROUND_PAGES,
+	KBUFMAP_CNT_HUGE_FAULTS,
+	KBUFMAP_CNT_PAGES_INSERTED,
+	KBUFMAP_CNT_REMAP_CALLS,
+	KBUFMAP_CNT_MMAPS,
+	KBUFMAP_CNT_UNMAPS,
+	KBUFMAP_CNT_NR
+};
+
+struct kbufmap_counter_set {
+	atomic64_t v[KBUFMAP_CNT_NR];
+};
+
+#ifdef KBUFMAP_FAULT_INJECT
+/*
+ * Deliberate bugs of the test-only build (make KBUFMAP_FAULT_INJECT=1), so
+ * that the user-space checks can be shown to catch each one. A buffer keeps
+ * the mode that was selected when it was configured. None of this exists in
+ * a normal build.
+ */
+enum kbufmap_inject {
+	KBUFMAP_INJECT_NONE,
+	KBUFMAP_INJECT_WRONG_PAGE,		/* map page idx + 1 */
+	KBUFMAP_INJECT_NO_BOUNDS,		/* mmap skips its range check */
+	KBUFMAP_INJECT_NO_DONTEXPAND,		/* mmap omits VM_DONTEXPAND */
+	KBUFMAP_INJECT_UNZEROED,		/* buffers filled with 0xA5 */
+	KBUFMAP_INJECT_PRIVATE_WRITETHROUGH,	/* writable pgprot for CoW */
+	KBUFMAP_INJECT_IGNORE_REMAP_ERROR,	/* remap ignores its error */
+	KBUFMAP_INJECT_NR
+};
+#endif
+
+/*
+ * A buffer: one per configured file, shared by every mapping made from it.
+ * Reference counted: one reference for the file, one per VMA. Immutable after
+ * kbufmap_buffer_alloc() but for the counters and live_vmas.
+ */
+struct kbufmap_buffer {
+	struct kref ref;
+	unsigned long nr_pages;
+	unsigned int backend;		/* enum kbufmap_backend */
+	unsigned int strategy;		/* enum kbufmap_strategy */
+	int node;			/* requested node or KBUFMAP_NODE_ANY */
+	unsigned int nr_chunks;		/* physically contiguous runs */
+	atomic_t live_vmas;		/* VMAs that reference the buffer */
+#ifdef KBUFMAP_FAULT_INJECT
+	enum kbufmap_inject inject;
+#endif
+
+	/* vmalloc and kmalloc: the kernel address of the whole buffer. */
+	void *vaddr;
+	/* vmalloc, pages, contig: one entry per page; NULL for kmalloc. */
+	struct page **pages;
+
+	const struct kbufmap_strategy_ops *ops;
+	struct kbufmap_counter_set counters;
+};
+
+/* Per open file of /dev/kbufmap. */
+struct kbufmap_file {
+	struct mutex lock;		/* protects buf (the pointer) */
+	struct kbufmap_buffer *buf;	/* NULL until configured */
+};
+
+/*
+ * How one strategy maps a buffer: called through this table, so that the
+ * traced functions keep their own symbols (no .isra/.constprop clones).
+ */
+struct kbufmap_strategy_ops {
+	const struct vm_operations_struct *vm_ops;
+	/* maps all vma_pages(vma) pages inside mmap(); NULL: mapped by faults */
+	int (*populate)(struct kbufmap_buffer *buf, struct vm_area_struct *vma);
+	unsigned long vm_flags;		/* VM_PFNMAP / VM_MIXEDMAP to set */
+};
+
+/* kbufmap_buffer.c */
+struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg);
+void kbufmap_buffer_get(struct kbufmap_buffer *buf);
+void kbufmap_buffer_put(struct kbufmap_buffer *buf);
+unsigned long kbufmap_buffer_pfn(const struct kbufmap_buffer *buf,
+				 unsigned long idx);
+struct page *kbufmap_buffer_page(const struct kbufmap_buffer *buf,
+				 unsigned long idx);
+void *kbufmap_buffer_kaddr(const struct kbufmap_buffer *buf, unsigned long idx);
+unsigned long kbufmap_buffer_run(const struct kbufmap_buffer *buf,
+				 unsigned long first, unsigned long max);
+bool kbufmap_buffer_range_contiguous(const struct kbufmap_buffer *buf,
+				     unsigned long first, unsigned long count);
+
+/* kbufmap_map.c */
+extern const struct kbufmap_strategy_ops *const
+	kbufmap_strategies[KBUFMAP_STRATEGY_COUNT];
+int kbufmap_mmap(struct file *file, struct vm_area_struct *vma);
+unsigned long kbufmap_get_unmapped_area(struct file *file, unsigned long addr,
+					unsigned long len, unsigned long pgoff,
+					unsigned long flags);
+vm_fault_t kbufmap_vm_fault(struct vm_fault *vmf);
+vm_fault_t kbufmap_vm_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+				pgoff_t end_pgoff);
+#ifdef KBUFMAP_HAVE_PAGE_ENTRY_SIZE
+vm_fault_t kbufmap_vm_huge_fault(struct vm_fault *vmf,
+				 enum page_entry_size pe_size);
+#else
+vm_fault_t kbufmap_vm_huge_fault(struct vm_fault *vmf, unsigned int order);
+#endif
+int kbufmap_populate_remap(struct kbufmap_buffer *buf,
+			   struct vm_area_struct *vma);
+int kbufmap_populate_remap_unchecked(struct kbufmap_buffer *buf,
+				     struct vm_area_struct *vma);
+int kbufmap_populate_insert(struct kbufmap_buffer *buf,
+			    struct vm_area_struct *vma);
+int kbufmap_populate_insert_batch(struct kbufmap_buffer *buf,
+				  struct vm_area_struct *vma);
+int kbufmap_populate_map_pages(struct kbufmap_buffer *buf,
+			       struct vm_area_struct *vma);
+int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
+				   struct vm_area_struct *vma);
+
+/* kbufmap_stats.c */
+void kbufmap_count(struct kbufmap_buffer *buf, enum kbufmap_counter c,
+		   u64 n);
+void kbufmap_stats_buffer_alloc(unsigned int backend, u64 bytes);
+void kbufmap_stats_buffer_free(unsigned int backend, u64 bytes);
+void kbufmap_stats_fill_buffer(const struct kbufmap_buffer *buf,
+			       struct kbufmap_stats *out);
+void kbufmap_stats_fill_module(struct kbufmap_stats *out);
+u64 kbufmap_stats_live_buffers(void);
+void kbufmap_stats_init(void);
+void kbufmap_stats_exit(void);
+
+/* kbufmap_main.c: the test-only fault injection. */
+#ifdef KBUFMAP_FAULT_INJECT
+enum kbufmap_inject kbufmap_inject_mode(void);
+
+static inline bool kbufmap_injected(const struct kbufmap_buffer *buf,
+				    enum kbufmap_inject what)
+{
+	return buf->inject == what;
+}
+#else
+/*
+ * Constant false, and the bug's name only stringified inside sizeof: the
+ * injected code and every trace of its names compile away.
+ */
+#define kbufmap_injected(buf, what)	(!sizeof(buf) && !sizeof(#what))
+#endif
+
+#endif /* KBUFMAP_INTERNAL_H */

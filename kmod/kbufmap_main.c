@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbufmap: expose a kernel buffer to user space with mmap(), and prove it
+ * right. The misc device /dev/kbufmap; each open file owns one buffer, which
+ * user space configures with KBUFMAP_IOC_CONFIGURE (include/uapi/kbufmap.h).
+ *
+ * Locking: kbufmap_file.lock only guards the file's buffer pointer. It is
+ * taken inside mmap_lock (mmap and get_unmapped_area run under it), so it is
+ * never held across anything that may fault on user memory (copy_*_user):
+ * such paths take a buffer reference, drop the lock, then copy.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/nodemask.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "kbufmap_matrix.h"
+#include "kbufmap.h"
+
+/* PFNs copied to user space per copy_to_user() in KBUFMAP_IOC_GET_PFNS. */
+#define KBUFMAP_PFN_CHUNK	(PAGE_SIZE / sizeof(u64))
+
+/* --- test-only fault injection ------------------------------------------- */
+
+#ifdef KBUFMAP_FAULT_INJECT
+static const char *const kbufmap_inject_names[KBUFMAP_INJECT_NR] = {
+	[KBUFMAP_INJECT_NONE] = "none",
+	[KBUFMAP_INJECT_WRONG_PAGE] = "wrong_page",
+	[KBUFMAP_INJECT_NO_BOUNDS] = "no_bounds",
+	[KBUFMAP_INJECT_NO_DONTEXPAND] = "no_dontexpand",
+	[KBUFMAP_INJECT_UNZEROED] = "unzeroed",
+	[KBUFMAP_INJECT_PRIVATE_WRITETHROUGH] = "private_writethrough",
+	[KBUFMAP_INJECT_IGNORE_REMAP_ERROR] = "ignore_remap_error",
+};
+
+static int kbufmap_inject = KBUFMAP_INJECT_NONE;
+
+static int kbufmap_inject_set(const char *val, const struct kernel_param *kp)
+{
+	int mode;
+
+	if (sysfs_streq(val, ""))
+		mode = KBUFMAP_INJECT_NONE;
+	else
+		mode = sysfs_match_string(kbufmap_inject_names, val);
+	if (mode < 0)
+		return -EINVAL;
+	WRITE_ONCE(kbufmap_inject, mode);
+	return 0;
+}
+
+static int kbufmap_inject_get(char *buffer, const struct kernel_param *kp)
+{
+	return scnprintf(buffer, PAGE_SIZE, "%s\n",
+			 kbufmap_inject_names[READ_ONCE(kbufmap_inject)]);
+}
+
+static const struct kernel_param_ops kbufmap_inject_ops = {
+	.set = kbufmap_inject_set,
+	.get = kbufmap_inject_get,
+};
+
+module_param_cb(inject, &kbufmap_inject_ops, NULL, 0644);
+MODULE_PARM_DESC(inject,
+		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error");
+
+/* Read when a buffer is configured; the buffer keeps the mode it got. */
+enum kbufmap_inject kbufmap_inject_mode(void)
+{
+	return READ_ONCE(kbufmap_inject);
+}
+#endif /* KBUFMAP_FAULT_INJECT */
+
+/* --- open files ------------------------------------------------------------ */
+
+/* The file's buffer with a reference for the caller, or NULL. */
+static struct kbufmap_buffer *kbufmap_file_buffer(struct kbufmap_file *kf)
+{
+	struct kbufmap_buffer *buf;
+
+	mutex_lock(&kf->lock);
+	buf = kf->buf;
+	if (buf)
+		kbufmap_buffer_get(buf);
+	mutex_unlock(&kf->lock);
+	return buf;
+}
+
+static int kbufmap_open(struct inode *inode, struct file *file)
+{
+	struct kbufmap_file *kf;
+
+	kf = kzalloc(sizeof(*kf), GFP_KERNEL);
+	if (!kf)
+		return -ENOMEM;
+	mutex_init(&kf->lock);
+	file->private_data = kf;
+	return 0;
+}
+
+/* Mappings hold their own buffer references: they outlive this. */
+static int kbufmap_release(struct inode *inode, struct file *file)
+{
+	struct kbufmap_file *kf = file->private_data;
+
+	if (kf->buf)
+		kbufmap_buffer_put(kf->buf);
+	mutex_destroy(&kf->lock);
+	kfree(kf);
+	return 0;
+}
+
+/* --- read, write, llseek: the file position runs over the buffer --------- */
+
+static size_t kbufmap_copy_page(struct kbufmap_buffer *buf, loff_t pos,
+				char __user *ubuf, size_t len, bool to_buffer)
+{
+	void *kaddr = kbufmap_buffer_kaddr(buf, pos >> PAGE_SHIFT) +
+		      offset_in_page(pos);
+
+	if (to_buffer)
+		return copy_from_user(kaddr, ubuf, len);
+	return copy_to_user(ubuf, kaddr, len);
+}
+
+/* Copy page by page through each page's kernel address. */
+static ssize_t kbufmap_rw(struct file *file, char __user *ubuf, size_t count,
+			  loff_t *ppos, bool to_buffer)
+{
+	struct kbufmap_buffer *buf;
+	loff_t pos = *ppos;
+	size_t done = 0;
+	u64 size;
+
+	buf = kbufmap_file_buffer(file->private_data);
+	if (!buf)
+		return -ENXIO;
+	size = (u64)buf->nr_pages << PAGE_SHIFT;
+	if (pos < 0 || !count || pos >= size) {
+		kbufmap_buffer_put(buf);
+		if (pos < 0)
+			return -EINVAL;
+		if (count && to_buffer)
+			return -ENOSPC;
+		return 0;
+	}
+	count = min_t(u64, count, size - pos);
+	while (done < count) {
+		size_t len = min_t(size_t, PAGE_SIZE - offset_in_page(pos),
+				   count - done);
+		size_t left = kbufmap_copy_page(buf, pos, ubuf + done, len,
+						to_buffer);
+
+		done += len - left;
+		pos += len - left;
+		if (left)
+			break;
+		cond_resched();
+	}
+	kbufmap_buffer_put(buf);
+	if (!done)
+		return -EFAULT;
+	*ppos = pos;
+	return done;
+}
+
+static ssize_t kbufmap_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	return kbufmap_rw(file, ubuf, count, ppos, false);
+}
+
+static ssize_t kbufmap_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	return kbufmap_rw(file, (char __user *)ubuf, count, ppos, true);
+}
+
+static loff_t kbufmap_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct kbufmap_buffer *buf = kbufmap_file_buffer(file->private_data);
+	loff_t size = 0;
+
+	if (buf) {
+		size = (loff_t)buf->nr_pages << PAGE_SHIFT;
+		kbufmap_buffer_put(buf);
+	}
+	return fixed_size_llseek(file, offset, whence, size);
+}
+
+/* --- ioctls ------------------------------------------------------------------ */
+
+static long kbufmap_ioc_version(void __user *uarg)
+{
+	struct kbufmap_version v = {
+		.major = KBUFMAP_ABI_MAJOR,
+		.minor = KBUFMAP_ABI_MINOR,
+		.max_pages = KBUFMAP_MAX_PAGES,
+	};
+
+	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static bool kbufmap_node_valid(s32 node)
+{
+	if (node == KBUFMAP_NODE_ANY)
+		return true;
+	return node >= 0 && node < MAX_NUMNODES && node_online(node);
+}
+
+/* The matrix header decides which combinations are valid, not this file. */
+static int kbufmap_config_check(const struct kbufmap_config *cfg)
+{
+	if (cfg->flags || memchr_inv(cfg->reserved, 0, sizeof(cfg->reserved)))
+		return -EINVAL;
+	if (!cfg->nr_pages)
+		return -EINVAL;
+	if (cfg->nr_pages > KBUFMAP_MAX_PAGES)
+		return -E2BIG;
+	if (cfg->backend == KBUFMAP_BACKEND_KMALLOC &&
+	    cfg->nr_pages > KBUFMAP_KMALLOC_MAX_PAGES)
+		return -E2BIG;
+	if (!kbufmap_node_valid(cfg->node))
+		return -EINVAL;
+	return -kbufmap_combo_errno(cfg->backend, cfg->strategy, cfg->node,
+				    NULL);
+}
+
+static bool kbufmap_buffer_mapped(const struct kbufmap_buffer *buf)
+{
+	return buf && atomic_read(&buf->live_vmas) > 0;
+}
+
+/*
+ * Allocate first (outside the lock: it can take long), then swap, then drop
+ * the old buffer's file reference: a failed allocation changes nothing.
+ */
+static long kbufmap_ioc_configure(struct kbufmap_file *kf, void __user *uarg)
+{
+	struct kbufmap_buffer *buf, *old;
+	struct kbufmap_config cfg;
+	long err;
+
+	if (copy_from_user(&cfg, uarg, sizeof(cfg)))
+		return -EFAULT;
+	err = kbufmap_config_check(&cfg);
+	if (err)
+		return err;
+
+	mutex_lock(&kf->lock);
+	err = kbufmap_buffer_mapped(kf->buf) ? -EBUSY : 0;
+	mutex_unlock(&kf->lock);
+	if (err)
+		return err;
+
+	buf = kbufmap_buffer_alloc(&cfg);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	mutex_lock(&kf->lock);
+	old = kf->buf;
+	if (kbufmap_buffer_mapped(old)) {	/* mapped meanwhile */
+		mutex_unlock(&kf->lock);
+		kbufmap_buffer_put(buf);
+		return -EBUSY;
+	}
+	kf->buf = buf;
+	mutex_unlock(&kf->lock);
+
+	if (old)
+		kbufmap_buffer_put(old);
+	return 0;
+}
+
+static long kbufmap_ioc_get_info(struct kbufmap_file *kf, void __user *uarg)
+{
+	struct kbufmap_buffer *buf = kbufmap_file_buffer(kf);
+	struct kbufmap_info info = {};
+
+	if (buf) {
+		info.nr_pages = buf->nr_pages;
+		info.backend = buf->backend;
+		info.strategy = buf->strategy;
+		info.node = buf->node;
+		info.flags = KBUFMAP_INFO_CONFIGURED;
+		if (buf->nr_chunks == 1)
+			info.flags |= KBUFMAP_INFO_CONTIGUOUS;
+		info.nr_chunks = buf->nr_chunks;
+		info.live_vmas = atomic_read(&buf->live_vmas);
+		kbufmap_buffer_put(buf);
+	}
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static int kbufmap_pfns_check(const struct kbufmap_pfns *req,
+			      const struct kbufmap_buffer *buf)
+{
+	if (memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+	if (!req->count || req->count > KBUFMAP_PFN_BATCH_MAX)
+		return -EINVAL;
+	if (req->first >= buf->nr_pages ||
+	    req->count > buf->nr_pages - req->first)
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy out through one page of bounce buffer, whatever the count. */
+static int kbufmap_pfns_copy(const struct kbufmap_pfns *req,
+			     const struct kbufmap_buffer *buf)
+{
+	u64 __user *upfns = u64_to_user_ptr(req->pfns);
+	u64 done = 0;
+	u64 *chunk;
+	int err = 0;
+
+	chunk = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!chunk)
+		return -ENOMEM;
+	while (done < req->count) {
+		unsigned long n = min_t(u64, req->count - done,
+					KBUFMAP_PFN_CHUNK);
+		unsigned long i;
+
+		for (i = 0; i < n; i++)
+			chunk[i] = kbufmap_buffer_pfn(buf, req->first + done + i);
+		if (copy_to_user(upfns + done, chunk, n * sizeof(*chunk))) {
+			err = -EFAULT;
+			break;
+		}
+		done += n;
+	}
+	kfree(chunk);
+	return err;
+}
+
+/* Physical addresses: CAP_SYS_ADMIN only, checked before anything else. */
+static long kbufmap_ioc_get_pfns(struct kbufmap_file *kf, void __user *uarg)
+{
+	struct kbufmap_buffer *buf;
+	struct kbufmap_pfns req;
+	long err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	buf = kbufmap_file_buffer(kf);
+	if (!buf)
+		return -ENXIO;
+	err = kbufmap_pfns_check(&req, buf);
+	if (!err)
+		err = kbufmap_pfns_copy(&req, buf);
+	kbufmap_buffer_put(buf);
+	return err;
+}
+
+static long kbufmap_ioc_get_counters(struct kbufmap_file *kf,
+				     void __user *uarg)
+{
+	struct kbufmap_buffer *buf;
+	struct kbufmap_stats st;
+	u32 scope;
+
+	if (copy_from_user(&st, uarg, sizeof(st)))
+		return -EFAULT;
+	if (st.pad || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
+		return -EINVAL;
+	scope = st.scope;
+	memset(&st, 0, sizeof(st));
+	st.scope = scope;
+
+	switch (scope) {
+	case KBUFMAP_SCOPE_BUFFER:
+		buf = kbufmap_file_buffer(kf);
+		if (!buf)
+			return -ENXIO;
+		kbufmap_stats_fill_buffer(buf, &st);
+		kbufmap_buffer_put(buf);
+		break;
+	case KBUFMAP_SCOPE_MODULE:
+		kbufmap_stats_fill_module(&st);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long kbufmap_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct kbufmap_file *kf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case KBUFMAP_IOC_VERSION:
+		return kbufmap_ioc_version(uarg);
+	case KBUFMAP_IOC_CONFIGURE:
+		return kbufmap_ioc_configure(kf, uarg);
+	case KBUFMAP_IOC_GET_INFO:
+		return kbufmap_ioc_get_info(kf, uarg);
+	case KBUFMAP_IOC_GET_PFNS:
+		return kbufmap_ioc_get_pfns(kf, uarg);
+	case KBUFMAP_IOC_GET_COUNTERS:
+		return kbufmap_ioc_get_counters(kf, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* --- the device ------------------------------------------------------------ */
+
+static const struct file_operations kbufmap_fops = {
+	.owner = THIS_MODULE,
+	.open = kbufmap_open,
+	.release = kbufmap_release,
+	.read = kbufmap_read,
+	.write = kbufmap_write,
+	.llseek = kbufmap_llseek,
+	.unlocked_ioctl = kbufmap_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = kbufmap_mmap,
+	.get_unmapped_area = kbufmap_get_unmapped_area,
+};
+
+static struct miscdevice kbufmap_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = KBUFMAP_DEVICE_NAME,
+	.fops = &kbufmap_fops,
+	.mode = 0600,
+};
+
+/* The ABI rules of include/uapi/kbufmap.h, checked where they matter. */
+static void __init kbufmap_abi_checks(void)
+{
+	BUILD_BUG_ON(sizeof(struct kbufmap_version) % 8);
+	BUILD_BUG_ON(sizeof(struct kbufmap_config) % 8);
+	BUILD_BUG_ON(sizeof(struct kbufmap_info) % 8);
+	BUILD_BUG_ON(sizeof(struct kbufmap_pfns) % 8);
+	BUILD_BUG_ON(sizeof(struct kbufmap_counters) % 8);
+	BUILD_BUG_ON(sizeof(struct kbufmap_stats) % 8);
+	BUILD_BUG_ON(KBUFMAP_KMALLOC_MAX_PAGES * PAGE_SIZE > KMALLOC_MAX_SIZE);
+	BUILD_BUG_ON(KBUFMAP_PFN_CHUNK == 0);
+}
+
+static int __init kbufmap_init(void)
+{
+	int err;
+
+	kbufmap_abi_checks();
+	kbufmap_stats_init();
+	err = misc_register(&kbufmap_misc);
+	if (err) {
+		kbufmap_stats_exit();
+		return err;
+	}
+#ifdef KBUFMAP_FAULT_INJECT
+	pr_notice("fault injection build, inject=%s\n",
+		  kbufmap_inject_names[kbufmap_inject_mode()]);
+#endif
+	return 0;
+}
+
+/* Open files pin the module (.owner) and mappings pin their files. */
+static void __exit kbufmap_exit(void)
+{
+	misc_deregister(&kbufmap_misc);
+	kbufmap_stats_exit();
+	if (kbufmap_stats_live_buffers())
+		pr_err("%llu buffers still allocated at unload\n",
+		       kbufmap_stats_live_buffers());
+}
+
+module_init(kbufmap_init);
+module_exit(kbufmap_exit);
+
+MODULE_DESCRIPTION("Expose a kernel buffer to user space with mmap, and prove it right");
+MODULE_LICENSE("GPL");

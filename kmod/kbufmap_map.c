@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbufmap: the mapping strategies.
+ *
+ * Each strategy is one entry of kbufmap_strategies[]: its vm_operations, the
+ * VMA flags it needs, and for the strategies that map everything inside
+ * mmap() a populate function. The functions that tracing tools attach to
+ * (kbufmap_mmap, kbufmap_vm_fault, kbufmap_vm_map_pages,
+ * kbufmap_vm_huge_fault, kbufmap_populate_*) are noinline and only ever
+ * called through function pointers, so they keep their exact symbols.
+ *
+ * Which buffer page a user address shows: the fault handlers use vmf->pgoff,
+ * the file page offset core mm computes from vm_pgoff. Core mm keeps vm_pgoff
+ * right across VMA splits (partial munmap, mprotect) and mremap() moves, and
+ * only remap_pfn_range() overwrites it (on CoW mappings), which the
+ * fault-driven strategies never call. The populate functions read vm_pgoff
+ * inside mmap(), before anything can change it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/pfn_t.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "kbufmap_matrix.h"
+#include "kbufmap.h"
+
+/* Pages mapped between two cond_resched() calls by the populate loops. */
+#define KBUFMAP_POPULATE_BATCH	4096UL
+
+#define KBUFMAP_PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+
+/*
+ * The buffer page shown at buffer position @idx (< nr_pages): @idx itself,
+ * but the next one under the wrong_page injection.
+ */
+static unsigned long kbufmap_src(const struct kbufmap_buffer *buf,
+				 unsigned long idx)
+{
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_PAGE))
+		return (idx + 1) % buf->nr_pages;
+	return idx;
+}
+
+static unsigned long kbufmap_src_pfn(const struct kbufmap_buffer *buf,
+				     unsigned long idx)
+{
+	return kbufmap_buffer_pfn(buf, kbufmap_src(buf, idx));
+}
+
+static struct page *kbufmap_src_page(const struct kbufmap_buffer *buf,
+				     unsigned long idx)
+{
+	return kbufmap_buffer_page(buf, kbufmap_src(buf, idx));
+}
+
+/*
+ * The ignore_remap_error injection. remap_pfn_range() cannot fail here unless
+ * mmap() lets it: so besides ignoring the error, the injected remap strategy
+ * keeps VM_MAYWRITE on read-only private mappings of scattered memory, as the
+ * seed question's driver did; its per-run calls then fail on the CoW mapping
+ * and the first access gets SIGBUS.
+ */
+#ifdef KBUFMAP_FAULT_INJECT
+static bool kbufmap_remap_error_injected(const struct kbufmap_buffer *buf)
+{
+	return buf->strategy == KBUFMAP_STRATEGY_REMAP &&
+	       kbufmap_injected(buf, KBUFMAP_INJECT_IGNORE_REMAP_ERROR);
+}
+#else
+#define kbufmap_remap_error_injected(buf)	(!sizeof(buf))
+#endif
+
+/*
+ * The buffer pages [*first, *first + *count) a VMA maps, read inside mmap().
+ * mmap() checked that they exist; only the no_bounds injection gets here with
+ * a range past the end, and then maps only what exists.
+ */
+static void kbufmap_vma_range(const struct kbufmap_buffer *buf,
+			      struct vm_area_struct *vma,
+			      unsigned long *first, unsigned long *count)
+{
+	unsigned long off = vma->vm_pgoff;
+
+	*first = off;
+	*count = off < buf->nr_pages ?
+		 min(vma_pages(vma), buf->nr_pages - off) : 0;
+}
+
+/* --- vm_operations shared by every strategy: the buffer's VMA reference --- */
+
+static void kbufmap_vm_open(struct vm_area_struct *vma)
+{
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+
+	kbufmap_buffer_get(buf);
+	atomic_inc(&buf->live_vmas);
+}
+
+static void kbufmap_vm_close(struct vm_area_struct *vma)
+{
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+
+	kbufmap_count(buf, KBUFMAP_CNT_UNMAPS, 1);
+	atomic_dec(&buf->live_vmas);
+	kbufmap_buffer_put(buf);
+}
+
+/* --- fault-driven strategies: fault, fault-around, pfn, huge -------------- */
+
+/*
+ * One page per trap. Refcounted pages (fault, fault-around, and the
+ * vm_insert_page() family after a zap) go back to core mm in vmf->page with a
+ * reference for the page table; VM_PFNMAP mappings (pfn, huge) get a raw PFN
+ * inserted here.
+ */
+noinline vm_fault_t kbufmap_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+	unsigned long idx = vmf->pgoff;
+	struct page *page;
+
+	kbufmap_count(buf, KBUFMAP_CNT_FAULTS, 1);
+	if (idx >= buf->nr_pages)
+		return VM_FAULT_SIGBUS;
+
+	if (vma->vm_flags & VM_PFNMAP)
+		return vmf_insert_pfn(vma, vmf->address,
+				      kbufmap_src_pfn(buf, idx));
+
+	page = kbufmap_src_page(buf, idx);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+/*
+ * Fault-around: core mm offers the window [start_pgoff, end_pgoff] around a
+ * read fault, all inside the faulting address's page table.
+ *
+ * Core mm's own helpers are out of reach: filemap_map_pages() needs a page
+ * cache, and do_set_pte() (6.1), set_pte_range() (6.12), pmd_install() and
+ * the 6.12 PTE-map helpers are not exported. So the pages go in with
+ * vm_insert_page(), which is allowed outside mmap() because the VMA is
+ * VM_MIXEDMAP from the start, takes the PTE lock itself, and skips (-EBUSY)
+ * PTEs that are already present. The pages are refcounted and rmapped just
+ * as .fault's are.
+ *
+ * ->map_pages() must not sleep: 6.12 calls it under rcu_read_lock(), and
+ * possibly holding only the VMA's own lock, not mmap_lock (6.1 holds
+ * mmap_lock for read and no RCU lock; this code is right for both). And
+ * vm_insert_page() would allocate a page table if the PMD had none. So when
+ * there is none yet this maps nothing and leaves the page to .fault, whose
+ * finish_fault() installs the page table core mm preallocated; the next
+ * fault in that 2 MiB region maps a whole window.
+ *
+ * Returns VM_FAULT_NOPAGE when the faulting page itself was mapped, so core
+ * mm does not call .fault for it.
+ */
+noinline vm_fault_t kbufmap_vm_map_pages(struct vm_fault *vmf,
+					 pgoff_t start_pgoff,
+					 pgoff_t end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+	unsigned long fault_addr = vmf->address & PAGE_MASK;
+	unsigned long mapped = 0;
+	vm_fault_t ret = 0;
+	pgoff_t pgoff;
+
+	kbufmap_count(buf, KBUFMAP_CNT_FAULT_AROUND_CALLS, 1);
+	if (pmd_none(*vmf->pmd))
+		return 0;
+
+	end_pgoff = min_t(pgoff_t, end_pgoff, buf->nr_pages - 1);
+	for (pgoff = start_pgoff; pgoff <= end_pgoff; pgoff++) {
+		unsigned long addr = vma->vm_start +
+				     ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+		int err = vm_insert_page(vma, addr, kbufmap_src_page(buf, pgoff));
+
+		if (err == -EBUSY)	/* already mapped */
+			continue;
+		if (err)
+			break;
+		mapped++;
+		if (addr == fault_addr)
+			ret = VM_FAULT_NOPAGE;
+	}
+	kbufmap_count(buf, KBUFMAP_CNT_FAULT_AROUND_PAGES, mapped);
+	return ret;
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/*
+ * A 2 MiB PMD when the 2 MiB aligned user range around the fault lies in the
+ * VMA and shows a 2 MiB aligned, physically contiguous run of the buffer;
+ * otherwise VM_FAULT_FALLBACK and core mm retries with .fault at 4 KiB.
+ *
+ * 6.1 never calls this: hugepage_vma_check() refuses VM_SPECIAL VMAs
+ * (VM_PFNMAP, VM_DONTEXPAND) and, in the fault path, every file VMA that is
+ * not DAX; there the strategy always runs on 4 KiB pages. 6.12 trusts
+ * ->huge_fault() in the fault path, under the THP sysfs policy in 6.12.95
+ * (enabled=always, or madvise plus MADV_HUGEPAGE); later 6.12 stable kernels
+ * skip that policy for VM_PFNMAP mappings.
+ *
+ * Splits need no refusal (.may_split): when a split or mprotect() cuts a
+ * PMD, or mremap() moves it off 2 MiB alignment, core mm zaps that PMD
+ * (a special huge PMD has nothing to split into) and the range faults in
+ * again, at 4 KiB where a PMD no longer fits.
+ */
+static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+	unsigned long haddr = vmf->address & PMD_MASK;
+	unsigned long idx, pfn;
+	vm_fault_t ret;
+
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_PAGE))
+		return VM_FAULT_FALLBACK;	/* let .fault map the wrong pages */
+	if (haddr < vma->vm_start || haddr + PMD_SIZE > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	idx = vmf->pgoff - ((vmf->address - haddr) >> PAGE_SHIFT);
+	if (idx >= buf->nr_pages || buf->nr_pages - idx < KBUFMAP_PMD_PAGES)
+		return VM_FAULT_FALLBACK;
+	pfn = kbufmap_buffer_pfn(buf, idx);
+	if (!IS_ALIGNED(pfn, KBUFMAP_PMD_PAGES) ||
+	    !kbufmap_buffer_range_contiguous(buf, idx, KBUFMAP_PMD_PAGES))
+		return VM_FAULT_FALLBACK;
+
+	ret = vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn),
+				 vmf->flags & FAULT_FLAG_WRITE);
+	if (ret == VM_FAULT_NOPAGE)
+		kbufmap_count(buf, KBUFMAP_CNT_HUGE_FAULTS, 1);
+	return ret;
+}
+#else
+static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
+{
+	return VM_FAULT_FALLBACK;
+}
+#endif
+
+/* Only PMDs: 6.12 also offers PUDs, which no buffer here could fill. */
+#ifdef KBUFMAP_HAVE_PAGE_ENTRY_SIZE
+noinline vm_fault_t kbufmap_vm_huge_fault(struct vm_fault *vmf,
+					  enum page_entry_size pe_size)
+{
+	if (pe_size != PE_SIZE_PMD)
+		return VM_FAULT_FALLBACK;
+	return kbufmap_huge_pmd(vmf);
+}
+#else
+noinline vm_fault_t kbufmap_vm_huge_fault(struct vm_fault *vmf,
+					  unsigned int order)
+{
+	if (order != PMD_ORDER)
+		return VM_FAULT_FALLBACK;
+	return kbufmap_huge_pmd(vmf);
+}
+#endif
+
+/* --- strategies that populate the whole VMA inside mmap() ----------------- */
+
+/* Pages from @idx on that are physically contiguous in the order shown. */
+static unsigned long kbufmap_src_run(const struct kbufmap_buffer *buf,
+				     unsigned long idx, unsigned long max)
+{
+	unsigned long pfn = kbufmap_src_pfn(buf, idx), n;
+
+	for (n = 1; n < max; n++)
+		if (kbufmap_src_pfn(buf, idx + n) != pfn + n)
+			break;
+	return n;
+}
+
+/*
+ * remap_pfn_range() once per physical run: one call for the whole VMA when the
+ * range is one run, which a CoW mapping requires (remap_pfn_range() then
+ * records the PFN in vm_pgoff). mmap() refused CoW for scattered ranges and
+ * took VM_MAYWRITE from read-only private ones, so here every call is legal.
+ */
+noinline int kbufmap_populate_remap(struct kbufmap_buffer *buf,
+				    struct vm_area_struct *vma)
+{
+	unsigned long first, count, done = 0;
+	pgprot_t prot = vma->vm_page_prot;
+	int err = 0;
+
+	kbufmap_vma_range(buf, vma, &first, &count);
+	/* Injected bug: private writes would land in the kernel's pages. */
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_PRIVATE_WRITETHROUGH) &&
+	    (vma->vm_flags & (VM_SHARED | VM_WRITE)) == VM_WRITE)
+		prot = vm_get_page_prot(vma->vm_flags | VM_SHARED);
+
+	while (done < count) {
+		unsigned long n = kbufmap_src_run(buf, first + done,
+						  count - done);
+
+		err = remap_pfn_range(vma, vma->vm_start + (done << PAGE_SHIFT),
+				      kbufmap_src_pfn(buf, first + done),
+				      n << PAGE_SHIFT, prot);
+		kbufmap_count(buf, KBUFMAP_CNT_REMAP_CALLS, 1);
+		if (err && !kbufmap_remap_error_injected(buf))
+			return err;
+		done += n;
+	}
+	return 0;
+}
+
+/*
+ * INTENTIONALLY BROKEN: the driver of the second seed question, kept as a
+ * strategy so that `verify` can show what its bug does. It remaps page by
+ * page, ignores remap_pfn_range()'s result and leaves VM_MAYWRITE alone. On a
+ * MAP_PRIVATE mapping of more than one page every call fails (-EINVAL: a CoW
+ * mapping must be remapped whole in one call), mmap() still succeeds, nothing
+ * is mapped, and as there is no .fault the first access gets SIGBUS.
+ */
+noinline int kbufmap_populate_remap_unchecked(struct kbufmap_buffer *buf,
+					      struct vm_area_struct *vma)
+{
+	unsigned long first, count, i;
+
+	kbufmap_vma_range(buf, vma, &first, &count);
+	for (i = 0; i < count; i++) {
+		/* The bug: the result is ignored on purpose. */
+		remap_pfn_range(vma, vma->vm_start + (i << PAGE_SHIFT),
+				kbufmap_src_pfn(buf, first + i), PAGE_SIZE,
+				vma->vm_page_prot);
+		kbufmap_count(buf, KBUFMAP_CNT_REMAP_CALLS, 1);
+	}
+	return 0;
+}
+
+/* vm_insert_page() for each page of [first, first + count) from vm_start. */
+static int kbufmap_insert_each(struct kbufmap_buffer *buf,
+			       struct vm_area_struct *vma,
+			       unsigned long first, unsigned long count)
+{
+	unsigned long i;
+	int err = 0;
+
+	for (i = 0; i < count; i++) {
+		err = vm_insert_page(vma, vma->vm_start + (i << PAGE_SHIFT),
+				     kbufmap_src_page(buf, first + i));
+		if (err)
+			break;
+		if (!((i + 1) % KBUFMAP_POPULATE_BATCH))
+			cond_resched();
+	}
+	kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, i);
+	return err;
+}
+
+noinline int kbufmap_populate_insert(struct kbufmap_buffer *buf,
+				     struct vm_area_struct *vma)
+{
+	unsigned long first, count;
+
+	kbufmap_vma_range(buf, vma, &first, &count);
+	return kbufmap_insert_each(buf, vma, first, count);
+}
+
+/*
+ * The page array for positions [first, first + count): the buffer's own, or
+ * under the wrong_page injection a shifted copy (*copy, to be kvfree()d).
+ */
+static struct page **kbufmap_src_pages(struct kbufmap_buffer *buf,
+				       unsigned long first, unsigned long count,
+				       struct page ***copy)
+{
+	unsigned long i;
+
+	*copy = NULL;
+	if (!kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_PAGE))
+		return buf->pages + first;
+	*copy = kvmalloc_array(count ? count : 1, sizeof(**copy), GFP_KERNEL);
+	if (!*copy)
+		return NULL;
+	for (i = 0; i < count; i++)
+		(*copy)[i] = kbufmap_src_page(buf, first + i);
+	return *copy;
+}
+
+/*
+ * vm_insert_pages(): one PTE lock per page table instead of per page. On
+ * error it reports in *num how many pages it did not insert; those it did
+ * stay mapped until core mm tears the failed mapping down.
+ */
+noinline int kbufmap_populate_insert_batch(struct kbufmap_buffer *buf,
+					   struct vm_area_struct *vma)
+{
+	unsigned long first, count, done = 0;
+	struct page **pages, **copy;
+	int err = 0;
+
+	kbufmap_vma_range(buf, vma, &first, &count);
+	pages = kbufmap_src_pages(buf, first, count, &copy);
+	if (!pages)
+		return -ENOMEM;
+
+	while (done < count) {
+		unsigned long want = min(count - done, KBUFMAP_POPULATE_BATCH);
+		unsigned long left = want;
+
+		err = vm_insert_pages(vma, vma->vm_start + (done << PAGE_SHIFT),
+				      pages + done, &left);
+		done += want - left;
+		if (!err && left)	/* no error, no progress: never loop */
+			err = -EFAULT;
+		if (err)
+			break;
+		cond_resched();
+	}
+	kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, done);
+	kvfree(copy);
+	return err;
+}
+
+/*
+ * vm_map_pages() is given the whole buffer and maps vma_pages(vma) pages of
+ * it starting at vm_pgoff itself, refusing (-ENXIO) a range past the end.
+ */
+noinline int kbufmap_populate_map_pages(struct kbufmap_buffer *buf,
+					struct vm_area_struct *vma)
+{
+	struct page **pages, **copy;
+	int err;
+
+	pages = kbufmap_src_pages(buf, 0, buf->nr_pages, &copy);
+	if (!pages)
+		return -ENOMEM;
+	err = vm_map_pages(vma, pages, buf->nr_pages);
+	if (!err)
+		kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, vma_pages(vma));
+	kvfree(copy);
+	return err;
+}
+
+/*
+ * remap_vmalloc_range() needs vmalloc_user() memory (VM_USERMAP), checks the
+ * range against the vmalloc area itself and looks every page up again.
+ */
+noinline int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
+					    struct vm_area_struct *vma)
+{
+	unsigned long first, count;
+
+	/* It cannot show the wrong pages by itself: insert them one by one. */
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_PAGE)) {
+		kbufmap_vma_range(buf, vma, &first, &count);
+		return kbufmap_insert_each(buf, vma, first, count);
+	}
+	kbufmap_count(buf, KBUFMAP_CNT_REMAP_CALLS, 1);
+	return remap_vmalloc_range(vma, buf->vaddr, vma->vm_pgoff);
+}
+
+/* --- the strategy table ------------------------------------------------------ */
+
+static const struct vm_operations_struct kbufmap_vm_ops_fault = {
+	.open = kbufmap_vm_open,
+	.close = kbufmap_vm_close,
+	.fault = kbufmap_vm_fault,
+};
+
+static const struct vm_operations_struct kbufmap_vm_ops_fault_around = {
+	.open = kbufmap_vm_open,
+	.close = kbufmap_vm_close,
+	.fault = kbufmap_vm_fault,
+	.map_pages = kbufmap_vm_map_pages,
+};
+
+static const struct vm_operations_struct kbufmap_vm_ops_huge = {
+	.open = kbufmap_vm_open,
+	.close = kbufmap_vm_close,
+	.fault = kbufmap_vm_fault,
+	.huge_fault = kbufmap_vm_huge_fault,
+};
+
+/*
+ * Refcounted pages mapped inside mmap() still need .fault: MADV_DONTNEED (or
+ * any other zap) may remove them, and a private mapping's CoW copy must fall
+ * back to the buffer's page. After mmap() it is never called otherwise.
+ */
+static const struct vm_operations_struct kbufmap_vm_ops_prefaulted_pages = {
+	.open = kbufmap_vm_open,
+	.close = kbufmap_vm_close,
+	.fault = kbufmap_vm_fault,
+};
+
+/*
+ * remap_pfn_range() mappings have no .fault: VM_PFNMAP refuses MADV_DONTNEED,
+ * so nothing but munmap() removes their PTEs, and on a CoW mapping vm_pgoff
+ * holds a PFN, not the buffer offset .fault would need. A hole in them, as
+ * remap-unchecked leaves on purpose, gets SIGBUS.
+ */
+static const struct vm_operations_struct kbufmap_vm_ops_remapped = {
+	.open = kbufmap_vm_open,
+	.close = kbufmap_vm_close,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_fault = {
+	.vm_ops = &kbufmap_vm_ops_fault,
+};
+
+/* VM_MIXEDMAP lets ->map_pages() use vm_insert_page() outside mmap(). */
+static const struct kbufmap_strategy_ops kbufmap_strategy_fault_around = {
+	.vm_ops = &kbufmap_vm_ops_fault_around,
+	.vm_flags = VM_MIXEDMAP,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_pfn = {
+	.vm_ops = &kbufmap_vm_ops_fault,
+	.vm_flags = VM_PFNMAP,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_remap = {
+	.vm_ops = &kbufmap_vm_ops_remapped,
+	.populate = kbufmap_populate_remap,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_insert = {
+	.vm_ops = &kbufmap_vm_ops_prefaulted_pages,
+	.populate = kbufmap_populate_insert,
+	.vm_flags = VM_MIXEDMAP,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_insert_batch = {
+	.vm_ops = &kbufmap_vm_ops_prefaulted_pages,
+	.populate = kbufmap_populate_insert_batch,
+	.vm_flags = VM_MIXEDMAP,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_map_pages = {
+	.vm_ops = &kbufmap_vm_ops_prefaulted_pages,
+	.populate = kbufmap_populate_map_pages,
+	.vm_flags = VM_MIXEDMAP,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_vmalloc_range = {
+	.vm_ops = &kbufmap_vm_ops_prefaulted_pages,
+	.populate = kbufmap_populate_vmalloc_range,
+	.vm_flags = VM_MIXEDMAP,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_huge = {
+	.vm_ops = &kbufmap_vm_ops_huge,
+	.vm_flags = VM_PFNMAP,
+};
+
+static const struct kbufmap_strategy_ops kbufmap_strategy_remap_unchecked = {
+	.vm_ops = &kbufmap_vm_ops_remapped,
+	.populate = kbufmap_populate_remap_unchecked,
+};
+
+const struct kbufmap_strategy_ops *const
+kbufmap_strategies[KBUFMAP_STRATEGY_COUNT] = {
+	[KBUFMAP_STRATEGY_FAULT] = &kbufmap_strategy_fault,
+	[KBUFMAP_STRATEGY_FAULT_AROUND] = &kbufmap_strategy_fault_around,
+	[KBUFMAP_STRATEGY_PFN] = &kbufmap_strategy_pfn,
+	[KBUFMAP_STRATEGY_REMAP] = &kbufmap_strategy_remap,
+	[KBUFMAP_STRATEGY_INSERT] = &kbufmap_strategy_insert,
+	[KBUFMAP_STRATEGY_INSERT_BATCH] = &kbufmap_strategy_insert_batch,
+	[KBUFMAP_STRATEGY_MAP_PAGES] = &kbufmap_strategy_map_pages,
+	[KBUFMAP_STRATEGY_VMALLOC_RANGE] = &kbufmap_strategy_vmalloc_range,
+	[KBUFMAP_STRATEGY_HUGE] = &kbufmap_strategy_huge,
+	[KBUFMAP_STRATEGY_REMAP_UNCHECKED] = &kbufmap_strategy_remap_unchecked,
+};
+
+/* --- mmap ------------------------------------------------------------------ */
+
+static unsigned int kbufmap_map_kind(const struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_SHARED)
+		return KBUFMAP_MAP_SHARED;
+	if (vma->vm_flags & VM_WRITE)
+		return KBUFMAP_MAP_PRIVATE_RW;
+	return KBUFMAP_MAP_PRIVATE_RO;
+}
+
+/*
+ * VMA flags for a mapping the matrix accepted. A read-only private mapping
+ * that the matrix would not have accepted writable (raw PFNs, or remap of
+ * scattered memory) loses VM_MAYWRITE: it is then no CoW mapping, so
+ * vmf_insert_pfn() and per-run remap_pfn_range() are legal, and a later
+ * mprotect(PROT_WRITE) fails with EACCES instead of reaching a BUG_ON.
+ */
+static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
+			       struct vm_area_struct *vma, unsigned int kind,
+			       bool contiguous)
+{
+	unsigned long set = VM_DONTEXPAND | VM_DONTDUMP | buf->ops->vm_flags;
+	unsigned long clear = VM_MAYEXEC;
+
+	if (kind == KBUFMAP_MAP_PRIVATE_RO &&
+	    kbufmap_map_kind_errno(buf->backend, buf->strategy,
+				   KBUFMAP_MAP_PRIVATE_RW, contiguous, NULL) &&
+	    !kbufmap_remap_error_injected(buf))
+		clear |= VM_MAYWRITE;
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_NO_DONTEXPAND))
+		set &= ~VM_DONTEXPAND;
+	kbufmap_vm_flags_clear(vma, clear);
+	kbufmap_vm_flags_set(vma, set);
+}
+
+static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
+			       struct vm_area_struct *vma)
+{
+	unsigned long off = vma->vm_pgoff, npages = vma_pages(vma);
+	unsigned long first, count;
+	bool contiguous;
+	unsigned int kind;
+	int err;
+
+	if (!kbufmap_injected(buf, KBUFMAP_INJECT_NO_BOUNDS) &&
+	    (off >= buf->nr_pages || npages > buf->nr_pages - off))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+
+	kind = kbufmap_map_kind(vma);
+	kbufmap_vma_range(buf, vma, &first, &count);
+	contiguous = kbufmap_buffer_range_contiguous(buf, first, count);
+	err = kbufmap_map_kind_errno(buf->backend, buf->strategy, kind,
+				     contiguous, NULL);
+	if (err)
+		return -err;
+
+	kbufmap_mmap_flags(buf, vma, kind, contiguous);
+	/*
+	 * On failure core mm unmaps whatever was populated and frees the VMA
+	 * without calling ->close(): take the VMA's reference only after.
+	 */
+	if (buf->ops->populate) {
+		err = buf->ops->populate(buf, vma);
+		if (err)
+			return err;
+	}
+	vma->vm_ops = buf->ops->vm_ops;
+	vma->vm_private_data = buf;
+	kbufmap_vm_open(vma);
+	kbufmap_count(buf, KBUFMAP_CNT_MMAPS, 1);
+	return 0;
+}
+
+/*
+ * The lock makes the new VMA's reference visible to KBUFMAP_IOC_CONFIGURE
+ * atomically with the mapping (reconfiguring a mapped buffer is -EBUSY).
+ */
+noinline int kbufmap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct kbufmap_file *kf = file->private_data;
+	int err = -ENXIO;
+
+	mutex_lock(&kf->lock);
+	if (kf->buf)
+		err = kbufmap_mmap_buffer(kf->buf, vma);
+	mutex_unlock(&kf->lock);
+	return err;
+}
+
+/*
+ * The huge strategy wants its user addresses 2 MiB aligned (relative to the
+ * file offset, which thp_get_unmapped_area() takes care of); every other
+ * strategy gets the default placement.
+ */
+unsigned long kbufmap_get_unmapped_area(struct file *file, unsigned long addr,
+					unsigned long len, unsigned long pgoff,
+					unsigned long flags)
+{
+	struct kbufmap_file *kf = file->private_data;
+	bool huge;
+
+	mutex_lock(&kf->lock);
+	huge = kf->buf && kf->buf->strategy == KBUFMAP_STRATEGY_HUGE;
+	mutex_unlock(&kf->lock);
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (huge)
+		return thp_get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
+	return kbufmap_default_get_unmapped_area(file, addr, len, pgoff, flags);
+}
