@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lifetime, fork, the module's own accounting, and huge mappings: the
+ * buffer lives exactly as long as its last file or mapping, a child shares a
+ * shared mapping, each strategy faults the way it says it does, and the huge
+ * strategy maps 2 MiB at a time where the kernel lets it.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* CMake defines it too */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "checks.h"
+#include "kbm_dev.h"
+#include "names.h"
+#include "procfs.h"
+
+#define PMD_BYTES	(2UL << 20)
+
+enum kbm_status check_buffer_released(struct vctx *c)
+{
+	struct kbufmap_stats s0, s1, s2, s3;
+	const unsigned int b = c->backend;
+	uint8_t *a;
+	int fd2, err;
+
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_MODULE, &s0);
+	if (err)
+		return vfail(c, "GET_COUNTERS (module scope): %s", strerror(-err));
+	fd2 = vopen_buffer(c, O_RDWR, c->pages);
+	if (fd2 < 0)
+		return vfail(c, "open() and CONFIGURE of a second buffer: %s", strerror(-fd2));
+	a = vmap(c, fd2, c->size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	if (a == MAP_FAILED)
+		return vfail_mmap(c, "the buffer", c->size, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, errno);
+	vtouch(a, c->size, c->ps);
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_MODULE, &s1);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	if (s1.live_buffers != s0.live_buffers + 1 ||
+	    s1.bytes_allocated[b] < s0.bytes_allocated[b] + c->size)
+		return vfail(c, "a new %zu-byte %s buffer moved live_buffers %llu -> %llu and "
+			     "bytes_allocated[%s] %llu -> %llu: the module's accounting is off",
+			     c->size, backend_name(b),
+			     (unsigned long long)s0.live_buffers,
+			     (unsigned long long)s1.live_buffers, backend_name(b),
+			     (unsigned long long)s0.bytes_allocated[b],
+			     (unsigned long long)s1.bytes_allocated[b]);
+	vclose(c, fd2);
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_MODULE, &s2);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	if (s2.live_buffers != s1.live_buffers ||
+	    s2.bytes_allocated[b] != s1.bytes_allocated[b])
+		return vfail(c, "close() of the last descriptor freed the buffer while it is still "
+			     "mapped (live_buffers %llu -> %llu): a use after free; each VMA "
+			     "must hold a buffer reference (vm_ops->open/close)",
+			     (unsigned long long)s1.live_buffers,
+			     (unsigned long long)s2.live_buffers);
+	vunmap(c, a, c->size);
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_MODULE, &s3);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	if (s3.live_buffers != s0.live_buffers ||
+	    s3.bytes_allocated[b] != s0.bytes_allocated[b])
+		return vfail(c, "after the last munmap live_buffers is %llu (was %llu) and "
+			     "bytes_allocated[%s] %llu (was %llu): the buffer leaked; "
+			     "vm_ops->close must drop the VMA's reference and the last put free it",
+			     (unsigned long long)s3.live_buffers,
+			     (unsigned long long)s0.live_buffers, backend_name(b),
+			     (unsigned long long)s3.bytes_allocated[b],
+			     (unsigned long long)s0.bytes_allocated[b]);
+	return vpass(c, "live_buffers %llu -> %llu mapped -> %llu after close() -> %llu after "
+		     "munmap(); bytes_allocated[%s] back to %llu",
+		     (unsigned long long)s0.live_buffers,
+		     (unsigned long long)s1.live_buffers,
+		     (unsigned long long)s2.live_buffers,
+		     (unsigned long long)s3.live_buffers, backend_name(b),
+		     (unsigned long long)s3.bytes_allocated[b]);
+}
+
+enum kbm_status check_fork_shared(struct vctx *c)
+{
+	const int prot = PROT_READ | PROT_WRITE;
+	const uint32_t seed = 0xf0;
+	size_t ps = c->ps;
+	uint8_t *a, got;
+	pid_t pid;
+	int rc, err;
+
+	a = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
+	if (a == MAP_FAILED)
+		return vfail_mmap(c, "the buffer", c->size, prot, MAP_SHARED, errno);
+	a[0] = 0xa5;	/* the parent's write, before fork() */
+	pid = vfork_child();
+	if (pid < 0)
+		return vfail(c, "fork(): %s", strerror(errno));
+	if (pid == 0) {
+		if (a[0] != 0xa5)
+			_exit(10);
+		for (size_t i = 0; i < c->pages; i++)
+			a[i * ps + 1] = pat_byte(i * ps + 1, seed);
+		_exit(0);
+	}
+	rc = vwait(pid);
+	if (rc == 10)
+		return vfail(c, "the child does not see what the parent wrote before fork()");
+	if (rc != 0)
+		return vfail(c, "the child %s %d", rc > 128 ? "died of signal" : "exited with",
+			     rc > 128 ? rc - 128 : rc);
+	for (size_t i = 0; i < c->pages; i++) {
+		uint8_t want = pat_byte(i * ps + 1, seed);
+
+		if (a[i * ps + 1] != want)
+			return vfail(c, "page %zu: the child wrote 0x%02x through the inherited shared "
+				     "mapping, the parent reads 0x%02x: the child got a private copy "
+				     "(VM_DONTCOPY or MADV_DONTFORK semantics?)", i, want,
+				     a[i * ps + 1]);
+		err = kbm_pread_all(c->fd, &got, 1, i * ps + 1);
+		if (err)
+			return vfail(c, "pread(): %s", strerror(-err));
+		if (got != want)
+			return vfail(c, "page %zu: the child's write is not in the buffer (read 0x%02x)",
+				     i, got);
+	}
+	return vpass(c, "the child saw the parent's write and its writes to all %llu pages reached "
+		     "the parent and the kernel", (unsigned long long)c->pages);
+}
+
+bool applies_not_huge(const struct vctx *c, const char **why)
+{
+	if (c->strategy != KBUFMAP_STRATEGY_HUGE)
+		return true;
+	*why = "the huge strategy has its own check (huge-pmd)";
+	return false;
+}
+
+static unsigned long long delta(const struct kbufmap_counters *a,
+				const struct kbufmap_counters *b, size_t off)
+{
+	uint64_t x, y;
+
+	memcpy(&x, (const char *)a + off, sizeof(x));
+	memcpy(&y, (const char *)b + off, sizeof(y));
+	return (unsigned long long)(y - x);
+}
+
+#define D(field) delta(&s0.counters, &s1.counters, \
+		       offsetof(struct kbufmap_counters, field))
+
+enum kbm_status check_fault_accounting(struct vctx *c)
+{
+	struct kbufmap_stats s0, s1;
+	unsigned long long faults, fa_calls, fa_pages, inserted, remaps, mmaps;
+	const unsigned long long n = c->pages;
+	uint8_t *a;
+	int err;
+
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s0);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	a = vmap(c, c->fd, c->size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	if (a == MAP_FAILED)
+		return vfail_mmap(c, "the buffer", c->size, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, errno);
+	vtouch(a, c->size, c->ps);
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s1);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	faults = D(faults);
+	fa_calls = D(fault_around_calls);
+	fa_pages = D(fault_around_pages);
+	inserted = D(pages_inserted);
+	remaps = D(remap_calls);
+	mmaps = D(mmaps);
+
+	if (mmaps != 1)
+		return vfail(c, "the mmaps counter moved by %llu for one mmap()", mmaps);
+	if (kbufmap_strategy_prefaults(c->strategy)) {
+		if (faults)
+			return vfail(c, "%llu .fault calls on first touch, though %s maps everything "
+				     "inside mmap(): the populate step left holes", faults,
+				     strategy_name(c->strategy));
+		if (!inserted && !remaps)
+			return vfail(c, "neither pages_inserted nor remap_calls moved in mmap(), "
+				     "yet the pages are mapped");
+	} else if (c->strategy == KBUFMAP_STRATEGY_FAULT_AROUND) {
+		if (n > 1 && (!fa_calls || faults >= n))
+			return vfail(c, "%llu .fault calls for %llu pages and %llu .map_pages calls: "
+				     "fault-around did not map ahead (is fault_around_bytes one page?)",
+				     faults, n, fa_calls);
+		if (faults + fa_pages < n)
+			return vfail(c, "%llu .fault calls + %llu pages by .map_pages < %llu pages "
+				     "touched", faults, fa_pages, n);
+	} else if (faults != n) {
+		return vfail(c, "%llu .fault calls for a first read of %llu pages, expected one per "
+			     "page: %s", faults, n, faults > n ?
+			     "faults repeat (a handler that returns without mapping the page?)" :
+			     "pages were mapped without a fault");
+	}
+
+	vunmap(c, a, c->size);
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s1);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	if (D(unmaps) != 1)
+		return vfail(c, "the unmaps counter moved by %llu for one munmap(): vm_ops->close "
+			     "is not called once per VMA", D(unmaps));
+	return vpass(c, "first read of %llu pages: %llu .fault, %llu .map_pages (%llu pages), "
+		     "%llu inserted, %llu remap calls; 1 mmap, 1 unmap",
+		     n, faults, fa_calls, fa_pages, inserted, remaps);
+}
+
+bool applies_huge(const struct vctx *c, const char **why)
+{
+	if (c->strategy == KBUFMAP_STRATEGY_HUGE)
+		return true;
+	*why = "only for --strategy huge";
+	return false;
+}
+
+enum kbm_status check_huge_pmd(struct vctx *c)
+{
+	const uint64_t pmd_pages = PMD_BYTES / c->ps;
+	uint64_t pages = (c->pages + pmd_pages - 1) / pmd_pages * pmd_pages;
+	const int prot = PROT_READ | PROT_WRITE;
+	struct kbufmap_stats s0, s1;
+	unsigned long long huge, faults, regions;
+	const uint32_t seed = 0x2b;
+	int fd, err, maj = 0, min = 0;
+	char thp_buf[32], where[64];
+	const char *thp;
+	uint8_t *a, *buf;
+	size_t size;
+	bool aligned;
+	ssize_t bad;
+
+	if (pages > backend_max_pages(c->backend))
+		return vskip(c, "%llu pages (whole 2 MiB) exceed the backend's limit",
+			     (unsigned long long)pages);
+	size = (size_t)pages * c->ps;
+	regions = size / PMD_BYTES;
+	fd = vopen_buffer(c, O_RDWR, pages);
+	if (fd == -ENOMEM)
+		return vskip(c, "no %zu MiB of 2 MiB aligned contiguous memory to test with (ENOMEM)",
+			     size >> 20);
+	if (fd < 0)
+		return vfail(c, "a %llu-page buffer: %s", (unsigned long long)pages,
+			     strerror(-fd));
+	buf = vzalloc(c, size);
+	if (!buf)
+		return vfail(c, "out of memory");
+	pat_fill(buf, size, 0, seed);
+	err = kbm_pwrite_all(fd, buf, size, 0);
+	if (err)
+		return vfail(c, "pwrite(): %s", strerror(-err));
+	a = vmap(c, fd, size, prot, MAP_SHARED, 0);
+	if (a == MAP_FAILED)
+		return vfail_mmap(c, "the buffer", size, prot, MAP_SHARED, errno);
+	aligned = !((uintptr_t)a & (PMD_BYTES - 1));
+	/* 6.12 calls .huge_fault with THP "always", or "madvise" and this. */
+	(void)madvise(a, size, MADV_HUGEPAGE);
+
+	err = kbm_get_counters(fd, KBUFMAP_SCOPE_BUFFER, &s0);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	bad = pat_find_mismatch(a, size, 0, seed);
+	err = kbm_get_counters(fd, KBUFMAP_SCOPE_BUFFER, &s1);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	if (bad >= 0)
+		return vfail(c, "the huge mapping reads 0x%02x at %s, the buffer holds 0x%02x",
+			     a[bad], vwhere(c, (uint64_t)bad, where, sizeof(where)),
+			     pat_byte((uint64_t)bad, seed));
+	huge = D(huge_faults);
+	faults = D(faults);
+
+	if (huge == regions)
+		return vpass(c, "%llu PMD fault%s mapped %zu MiB at %p (%llu 4 KiB faults); the data "
+			     "reads right", huge, huge == 1 ? "" : "s", size >> 20,
+			     (void *)a, faults);
+	if (huge)
+		return vfail(c, "%llu PMD faults for %llu 2 MiB regions (%llu 4 KiB faults): some "
+			     "regions fell back (physical runs not 2 MiB aligned?)", huge,
+			     regions, faults);
+	if (!aligned)
+		return vfail(c, "the mapping at %p is not 2 MiB aligned, so no PMD can map it: the "
+			     "driver needs a get_unmapped_area hook (thp_get_unmapped_area())",
+			     (void *)a);
+	thp = thp_enabled(thp_buf, sizeof(thp_buf));
+	if (thp && !strcmp(thp, "never"))
+		return vskip(c, "THP is disabled (transparent_hugepage/enabled = never), so the "
+			     "kernel never calls .huge_fault: %llu 4 KiB faults instead", faults);
+	if (!kernel_version(&maj, &min) && (maj < 6 || (maj == 6 && min < 6)))
+		return vskip(c, "kernel %s never calls .huge_fault for a non-DAX file mapping "
+			     "(before 6.6 hugepage_vma_check() accepts only DAX among file VMAs): "
+			     "fell back to %llu 4 KiB faults, as expected", kernel_release(),
+			     faults);
+	return vfail(c, "no .huge_fault call on kernel %s (THP %s, MADV_HUGEPAGE given) for a "
+		     "2 MiB aligned mapping: fell back to %llu 4 KiB faults", kernel_release(),
+		     thp ? thp : "unknown", faults);
+}

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbufmapctl verify: configure a buffer, map it, and prove the mapping right
+ * with the checks of verify_checks[] (checks_table.c).
+ *
+ * Every option is validated before the device is opened, so a bad option
+ * is exit 2 even without the module; an invalid backend x strategy choice is
+ * refused with the reason from kbufmap_matrix.h.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kbm_dev.h"
+#include "kbufmapctl.h"
+#include "names.h"
+#include "out.h"
+#include "parse.h"
+#include "report.h"
+#include "verify.h"
+
+struct vopts {
+	unsigned int modes;		/* VMODE_* mask, 0 = default */
+	uint64_t pages;
+	const char *pages_arg;
+	int backend, strategy;		/* -1 = default / all */
+	bool *selected;			/* [verify_nr_checks] */
+	bool any_selected;
+	bool all, tap, list;
+};
+
+enum {
+	OPT_LIST_CHECKS = 0x200,
+};
+
+static const struct argp_option verify_options[] = {
+	{ "mode", 'm', "MODE", 0,
+	  "shared (default), private, or all (both); with --all the default is all", 0 },
+	{ "pages", 'n', "N", 0,
+	  "Buffer size in pages: 1..262144 (kmalloc: 1..1024); default 4", 0 },
+	{ "backend", 'b', "NAME", 0,
+	  "Where memory comes from: vmalloc (default), pages, contig, kmalloc", 0 },
+	{ "strategy", 's', "NAME", 0,
+	  "How it is mapped: fault (default), fault-around, pfn, remap, insert, "
+	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 0 },
+	{ "check", 'c', "NAME", 0,
+	  "Run only this check (repeatable); --list-checks lists them", 0 },
+	{ "all", 'a', NULL, 0,
+	  "Run across the whole matrix of kbufmap_matrix.h: every backend x "
+	  "strategy (refused ones are checked for their errno), in each mode "
+	  "where valid; --backend/--strategy narrow it", 0 },
+	{ "tap", 't', NULL, 0, "Print TAP version 13 (KTAP style) output", 0 },
+	{ "list-checks", OPT_LIST_CHECKS, NULL, 0,
+	  "List the checks (name, modes, group, what it proves) and exit", 0 },
+	{ 0 }
+};
+
+static const struct argp_child verify_children[] = {
+	{ &kbm_common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+static const char *check_names(void)
+{
+	static char *buf;
+	size_t len = 0;
+	FILE *f;
+
+	if (buf)
+		return buf;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return "(out of memory)";
+	for (size_t i = 0; i < verify_nr_checks; i++)
+		fprintf(f, "%s%s", i ? ", " : "", verify_checks[i].name);
+	if (fclose(f) != 0)
+		return "(out of memory)";
+	return buf;
+}
+
+static error_t verify_parse(int key, char *arg, struct argp_state *state)
+{
+	struct vopts *o = state->input;
+	char msg[256];
+	const char *why;
+	size_t i;
+	int e;
+
+	switch (key) {
+	case 'm':
+		if (!strcmp(arg, "shared"))
+			o->modes = VMODE_SHARED;
+		else if (!strcmp(arg, "private"))
+			o->modes = VMODE_PRIVATE;
+		else if (!strcmp(arg, "all"))
+			o->modes = VMODE_SHARED | VMODE_PRIVATE;
+		else
+			argp_error(state, "--mode: unknown mode '%s': allowed shared, private, all",
+				   arg);
+		break;
+	case 'n':
+		if (parse_u64("--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->pages,
+			      msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->pages_arg = arg;
+		break;
+	case 'b':
+		o->backend = backend_from_name(arg);
+		if (o->backend < 0)
+			argp_error(state, "--backend: unknown backend '%s': allowed %s",
+				   arg, backend_names_list());
+		break;
+	case 's':
+		o->strategy = strategy_from_name(arg);
+		if (o->strategy < 0)
+			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
+				   arg, strategy_names_list());
+		break;
+	case 'c':
+		for (i = 0; i < verify_nr_checks; i++)
+			if (!strcmp(verify_checks[i].name, arg))
+				break;
+		if (i == verify_nr_checks)
+			argp_error(state, "--check: unknown check '%s': valid checks are %s",
+				   arg, check_names());
+		o->selected[i] = true;
+		o->any_selected = true;
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 't':
+		o->tap = true;
+		break;
+	case OPT_LIST_CHECKS:
+		o->list = true;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (o->tap && g_opt.json)
+			argp_error(state, "--tap and --json are mutually exclusive");
+		if (!o->modes)
+			o->modes = o->all ? VMODE_SHARED | VMODE_PRIVATE :
+					    VMODE_SHARED;
+		if (o->all)
+			break;
+		if (o->backend < 0)
+			o->backend = KBUFMAP_BACKEND_VMALLOC;
+		if (o->strategy < 0)
+			o->strategy = KBUFMAP_STRATEGY_FAULT;
+		if (o->pages > backend_max_pages((unsigned int)o->backend))
+			argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
+				   o->pages_arg, backend_name((unsigned int)o->backend),
+				   (unsigned long long)backend_max_pages((unsigned int)o->backend));
+		e = kbufmap_combo_errno((unsigned int)o->backend,
+					(unsigned int)o->strategy,
+					KBUFMAP_NODE_ANY, &why);
+		if (e)
+			argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
+				   "see '" KBM_PROG " matrix'",
+				   backend_name((unsigned int)o->backend),
+				   strategy_name((unsigned int)o->strategy),
+				   errno_name(e), why);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp verify_argp = {
+	.options = verify_options,
+	.parser = verify_parse,
+	.doc = "Configure a buffer on the kbufmap device, map it, and prove the "
+	       "mapping right: aliasing (pagemap PFNs against the kernel's own "
+	       "list), coherence between mappings and with the kernel's "
+	       "read()/write(), zeroing, bounds, permissions, copy-on-write, "
+	       "fork, lifetime, huge mappings, and the MAP_PRIVATE + per-page "
+	       "remap_pfn_range() \"Bus error\"."
+	       "\vExamples:\n"
+	       "  kbufmapctl verify\n"
+	       "  kbufmapctl verify --backend pages --strategy insert --pages 64\n"
+	       "  kbufmapctl verify --strategy remap-unchecked --mode private\n"
+	       "  kbufmapctl verify --all --tap\n"
+	       "  kbufmapctl verify --check pagemap-alias --json\n\n"
+	       "Exit status: 0 all passed, 1 a check failed, 2 usage error, "
+	       "3 module not loaded, 4 every check skipped, 5 access denied, "
+	       "6 other runtime error.",
+	.children = verify_children,
+};
+
+static void list_checks(void)
+{
+	open_json_array(NULL);
+	for (size_t i = 0; i < verify_nr_checks; i++) {
+		const struct vcheck *k = &verify_checks[i];
+		const char *modes = k->modes == (VMODE_SHARED | VMODE_PRIVATE) ?
+			"shared,private" : k->modes == VMODE_SHARED ?
+			"shared" : "private";
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "name", "%-32s", k->name);
+		print_string(PRINT_ANY, "modes", " %-15s", modes);
+		print_string(PRINT_ANY, "group", " %-12s", k->group);
+		print_string(PRINT_ANY, "doc", " %s\n", k->doc);
+		close_json_object();
+	}
+	close_json_array();
+}
+
+/* ------------------------------------------------------------------------- */
+
+struct vrun {
+	const struct vopts *o;
+	struct kbm_report rep;
+	int mon;		/* an open device file, also the probe */
+	size_t ps;
+	bool oom;
+};
+
+static void add(struct vrun *r, const char *name, const char *mode,
+		const struct vctx *c, enum kbm_status st, const char *reason,
+		const char *detail)
+{
+	if (report_add(&r->rep, name, mode, backend_name(c->backend),
+		       strategy_name(c->strategy), st, reason, detail))
+		r->oom = true;
+}
+
+static void addf(struct vrun *r, const char *name, const struct vctx *c,
+		 enum kbm_status st, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void addf(struct vrun *r, const char *name, const struct vctx *c,
+		 enum kbm_status st, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	add(r, name, "any", c, st, buf, NULL);
+}
+
+/* Is check @k applicable to @c? If not, *why says why. */
+static bool applicable(const struct vcheck *k, const struct vctx *c,
+		       const char **why, char *buf, size_t len)
+{
+	if (k->flags & VCHK_SIGBUS) {
+		if (c->mode != VMODE_PRIVATE || !c->sigbus) {
+			*why = "only where a private mapping SIGBUSes at first touch (--strategy remap-unchecked --mode private)";
+			return false;
+		}
+	} else if (c->mode == VMODE_PRIVATE && c->sigbus &&
+		   !(k->flags & VCHK_NO_TOUCH)) {
+		*why = "private mappings of this strategy SIGBUS at first touch by design (see remap-unchecked-sigbus)";
+		return false;
+	}
+	if (c->mode == VMODE_PRIVATE && (k->flags & VCHK_PRIVATE_RW) &&
+	    c->rw_errno) {
+		snprintf(buf, len, "private-rw mappings are refused for %s/%s (%s): %s",
+			 backend_name(c->backend), strategy_name(c->strategy),
+			 errno_name(c->rw_errno), c->rw_why);
+		*why = buf;
+		return false;
+	}
+	if (k->applies && !k->applies(c, why))
+		return false;
+	return true;
+}
+
+static void run_mode(struct vrun *r, struct vctx *c)
+{
+	const struct vopts *o = r->o;
+
+	for (size_t i = 0; i < verify_nr_checks; i++) {
+		const struct vcheck *k = &verify_checks[i];
+		struct kbufmap_info info;
+		const char *why = NULL;
+		char buf[256];
+		enum kbm_status st;
+		int fd;
+
+		if (!(k->modes & c->mode))
+			continue;
+		if (o->any_selected && !o->selected[i])
+			continue;
+
+		c->reason[0] = '\0';
+		c->detail = NULL;
+		c->fd = -1;
+		fd = vopen_buffer(c, O_RDWR, c->pages);
+		if (fd < 0) {
+			snprintf(c->reason, sizeof(c->reason),
+				 "setup: a fresh %llu-page buffer: %s",
+				 (unsigned long long)c->pages, strerror(-fd));
+			vctx_release(c);
+			add(r, k->name, c->mode_name, c, KBM_FAIL, c->reason,
+			    NULL);
+			continue;
+		}
+		c->fd = fd;
+		/*
+		 * Whether private-rw is allowed depends on this buffer being
+		 * one physical run, which varies from buffer to buffer (pages).
+		 */
+		if (!kbm_get_info(fd, &info)) {
+			c->contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
+			c->rw_errno = kbufmap_map_kind_errno(c->backend, c->strategy,
+							     KBUFMAP_MAP_PRIVATE_RW,
+							     c->contiguous, &c->rw_why);
+		}
+		if (!applicable(k, c, &why, buf, sizeof(buf))) {
+			vctx_release(c);
+			if (o->any_selected)
+				add(r, k->name, c->mode_name, c, KBM_SKIP,
+				    why, NULL);
+			continue;
+		}
+		st = vguard_run(c, k->fn);
+		add(r, k->name, c->mode_name, c, st, c->reason, c->detail);
+	}
+}
+
+/* One backend x strategy. Returns an exit code to stop with, or 0. */
+static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
+{
+	const struct vopts *o = r->o;
+	struct kbufmap_info info;
+	struct vctx c;
+	const char *why;
+	int e, err;
+
+	memset(&c, 0, sizeof(c));
+	c.dev = g_opt.device;
+	c.ps = r->ps;
+	c.pages = o->pages;
+	c.size = (size_t)o->pages * r->ps;
+	c.backend = b;
+	c.strategy = s;
+	c.fd = -1;
+
+	e = kbufmap_combo_errno(b, s, KBUFMAP_NODE_ANY, &why);
+	if (e) {
+		/*
+		 * Only with --all: confirm the module refuses it the same way,
+		 * with a size the backend allows (or E2BIG would come first).
+		 */
+		uint64_t n = o->pages < backend_max_pages(b) ?
+			o->pages : backend_max_pages(b);
+
+		err = kbm_configure(r->mon, n, b, s, KBUFMAP_NODE_ANY);
+		if (err == -e)
+			addf(r, "configure-refused", &c, KBM_PASS,
+			     "CONFIGURE refused with %s, as the matrix says: %s",
+			     errno_name(e), why);
+		else if (!err)
+			addf(r, "configure-refused", &c, KBM_FAIL,
+			     "CONFIGURE accepted a combination the matrix refuses "
+			     "(%s: %s): the module does not enforce kbufmap_combo_errno()",
+			     errno_name(e), why);
+		else
+			addf(r, "configure-refused", &c, KBM_FAIL,
+			     "CONFIGURE refused with %s, but the matrix says %s (%s): "
+			     "the module and kbufmap_matrix.h disagree",
+			     errno_name(-err), errno_name(e), why);
+		return 0;
+	}
+	if (o->pages > backend_max_pages(b)) {
+		addf(r, "configure", &c, KBM_SKIP,
+		     "--pages %llu is more than the %s backend allows (%llu)",
+		     (unsigned long long)o->pages, backend_name(b),
+		     (unsigned long long)backend_max_pages(b));
+		return 0;
+	}
+
+	/* The probe: does it configure, and is the memory one physical run? */
+	err = kbm_configure(r->mon, o->pages, b, s, KBUFMAP_NODE_ANY);
+	if (!err)
+		err = kbm_get_info(r->mon, &info);
+	if (err) {
+		if (!o->all) {
+			kbm_err("CONFIGURE %s/%s with %llu pages failed: %s "
+				"(kbufmap_matrix.h says the combination is valid)",
+				backend_name(b), strategy_name(s),
+				(unsigned long long)o->pages, strerror(-err));
+			return KBM_EXIT_RUNTIME;
+		}
+		addf(r, "configure", &c, KBM_FAIL,
+		     "CONFIGURE with %llu pages failed: %s, though the matrix "
+		     "says the combination is valid",
+		     (unsigned long long)o->pages, strerror(-err));
+		return 0;
+	}
+	c.contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
+	c.rw_errno = kbufmap_map_kind_errno(b, s, KBUFMAP_MAP_PRIVATE_RW,
+					    c.contiguous, &c.rw_why);
+	c.sigbus = kbufmap_combo_sigbus(s, KBUFMAP_MAP_PRIVATE_RO);
+
+	if (o->modes & VMODE_SHARED) {
+		c.mode = VMODE_SHARED;
+		c.mode_name = "shared";
+		run_mode(r, &c);
+	}
+	if (o->modes & VMODE_PRIVATE) {
+		c.mode = VMODE_PRIVATE;
+		c.mode_name = "private";
+		run_mode(r, &c);
+	}
+	return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct vopts o = {
+		.pages = 4,
+		.pages_arg = "4",
+		.backend = -1,
+		.strategy = -1,
+	};
+	struct vrun r;
+	int ret = 0;
+
+	o.selected = calloc(verify_nr_checks, sizeof(*o.selected));
+	if (!o.selected) {
+		kbm_err("out of memory");
+		return KBM_EXIT_RUNTIME;
+	}
+	kbm_argp_parse(&verify_argp, argc, argv, 0, NULL, &o);
+	if (o.list) {
+		list_checks();
+		free(o.selected);
+		return KBM_EXIT_OK;
+	}
+
+	memset(&r, 0, sizeof(r));
+	r.o = &o;
+	r.ps = (size_t)sysconf(_SC_PAGESIZE);
+	ret = kbm_dev_open(g_opt.device, O_RDWR, &r.mon, NULL);
+	if (ret) {
+		free(o.selected);
+		return ret;
+	}
+
+	r.rep.backend = o.all && o.backend < 0 ? "all" :
+		backend_name((unsigned int)o.backend);
+	r.rep.strategy = o.all && o.strategy < 0 ? "all" :
+		strategy_name((unsigned int)o.strategy);
+	r.rep.mode = o.modes == VMODE_SHARED ? "shared" :
+		o.modes == VMODE_PRIVATE ? "private" : "all";
+	r.rep.pages = o.pages;
+	r.rep.all = o.all;
+
+	for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT && !ret; b++) {
+		if (o.backend >= 0 && b != (unsigned int)o.backend)
+			continue;
+		for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT && !ret; s++) {
+			if (o.strategy >= 0 && s != (unsigned int)o.strategy)
+				continue;
+			ret = run_combo(&r, b, s);
+		}
+	}
+	close(r.mon);
+
+	if (!ret && r.oom) {
+		kbm_err("out of memory");
+		ret = KBM_EXIT_RUNTIME;
+	}
+	if (!ret) {
+		if (r.rep.n == 0) {
+			kbm_err("no check applies to this selection");
+			ret = KBM_EXIT_SKIPPED;
+		} else {
+			report_render(&r.rep, o.tap ? REPORT_TAP :
+				      g_opt.json ? REPORT_JSON : REPORT_TEXT,
+				      g_opt.quiet);
+			ret = report_exit_code(&r.rep);
+		}
+	}
+	report_free(&r.rep);
+	free(o.selected);
+	return ret;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kbm_dev.h"
+#include "kbufmapctl.h"
+#include "out.h"
+
+int kbm_dev_open_quiet(const char *path, int oflags)
+{
+	int fd = open(path, oflags | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int kbm_dev_open_error(const char *path, int err)
+{
+	switch (err) {
+	case ENOENT:
+		kbm_err("%s not found: is the kbufmap module loaded?", path);
+		return KBM_EXIT_NODEV;
+	case ENXIO:
+	case ENODEV:
+		kbm_err("%s has no driver behind it (%s): is the kbufmap module loaded?",
+			path, strerror(err));
+		return KBM_EXIT_NODEV;
+	case EACCES:
+	case EPERM:
+		kbm_err("permission denied opening %s: run as root (the device is mode 0600)",
+			path);
+		return KBM_EXIT_ACCESS;
+	default:
+		kbm_err("cannot open %s: %s", path, strerror(err));
+		return KBM_EXIT_RUNTIME;
+	}
+}
+
+int kbm_dev_open(const char *path, int oflags, int *fdp,
+		 struct kbufmap_version *verp)
+{
+	struct kbufmap_version ver;
+	int fd, err;
+
+	fd = kbm_dev_open_quiet(path, oflags);
+	if (fd < 0)
+		return kbm_dev_open_error(path, -fd);
+
+	err = kbm_get_version(fd, &ver);
+	if (err) {
+		if (err == -ENOTTY || err == -EINVAL)
+			kbm_err("%s is not a kbufmap device (VERSION ioctl: %s)",
+				path, strerror(-err));
+		else
+			kbm_err("%s: VERSION ioctl failed: %s", path,
+				strerror(-err));
+		close(fd);
+		return KBM_EXIT_RUNTIME;
+	}
+	if (ver.major != KBUFMAP_ABI_MAJOR) {
+		kbm_err("%s speaks kbufmap ABI %u.%u but this kbufmapctl speaks %u.%u: "
+			"a different major version is incompatible; build both from the same tree",
+			path, ver.major, ver.minor, KBUFMAP_ABI_MAJOR,
+			KBUFMAP_ABI_MINOR);
+		close(fd);
+		return KBM_EXIT_RUNTIME;
+	}
+	*fdp = fd;
+	if (verp)
+		*verp = ver;
+	return KBM_EXIT_OK;
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do {
+		r = ioctl(fd, req, arg);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+int kbm_get_version(int fd, struct kbufmap_version *ver)
+{
+	memset(ver, 0, sizeof(*ver));
+	return xioctl(fd, KBUFMAP_IOC_VERSION, ver);
+}
+
+int kbm_configure(int fd, uint64_t nr_pages, unsigned int backend,
+		  unsigned int strategy, int node)
+{
+	struct kbufmap_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.nr_pages = nr_pages;
+	cfg.backend = backend;
+	cfg.strategy = strategy;
+	cfg.node = node;
+	return xioctl(fd, KBUFMAP_IOC_CONFIGURE, &cfg);
+}
+
+int kbm_get_info(int fd, struct kbufmap_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return xioctl(fd, KBUFMAP_IOC_GET_INFO, info);
+}
+
+int kbm_get_pfns(int fd, uint64_t first, uint64_t count, uint64_t *pfns)
+{
+	while (count) {
+		struct kbufmap_pfns req;
+		uint64_t n = count < KBUFMAP_PFN_BATCH_MAX ?
+			count : KBUFMAP_PFN_BATCH_MAX;
+		int err;
+
+		memset(&req, 0, sizeof(req));
+		req.first = first;
+		req.count = n;
+		req.pfns = (uint64_t)(uintptr_t)pfns;
+		err = xioctl(fd, KBUFMAP_IOC_GET_PFNS, &req);
+		if (err)
+			return err;
+		first += n;
+		pfns += n;
+		count -= n;
+	}
+	return 0;
+}
+
+int kbm_get_counters(int fd, unsigned int scope, struct kbufmap_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->scope = scope;
+	return xioctl(fd, KBUFMAP_IOC_GET_COUNTERS, st);
+}
+
+int kbm_pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ENODATA;	/* end of buffer before @len */
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int kbm_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ENOSPC;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

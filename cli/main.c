@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
+#endif
+/*
+ * kbufmapctl: the user-space side of kbufmap.
+ *
+ * Two argp levels, bpftool style: the root parser (ARGP_IN_ORDER) takes the
+ * global options and stops at the command name; the command then parses
+ * the rest with its own argp and argv[0] = "kbufmapctl <command>", so
+ * --help always describes the level the user is at. A new command is one
+ * more line in commands[].
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kbufmap_matrix.h"
+#include "kbufmapctl.h"
+#include "out.h"
+
+struct kbm_global g_opt = {
+	.device = KBUFMAP_DEVICE_PATH,
+};
+
+const char *argp_program_version = KBM_PROG " " KBUFMAP_VERSION;
+
+static int cmd_help(int argc, char **argv);
+
+static const struct kbm_cmd commands[] = {
+	{ "verify",  cmd_verify,  "map a buffer and prove the mapping right" },
+	{ "matrix",  cmd_matrix,  "print the valid backend x strategy x mapping table" },
+	{ "version", cmd_version, "print the tool's and the module's versions" },
+#ifdef KBUFMAP_HAVE_FAULT_TRACE
+	{ "fault-trace", cmd_fault_trace,
+	  "count the module's mmap and fault calls with BPF" },
+#endif
+	{ "help",    cmd_help,    "print this help, or a command's: help COMMAND" },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* ------------------------------------------------------------------ */
+/* JSON-safe argp errors                                              */
+
+static struct {
+	bool active;
+	FILE *mem;
+	char *buf;
+	size_t len;
+	FILE *saved;
+} cap;
+
+/* Stop capturing stderr; @failed: argp is exiting on an error. */
+static void capture_end(bool failed)
+{
+	if (!cap.active)
+		return;
+	cap.active = false;
+	fclose(cap.mem);
+	stderr = cap.saved;
+	if (cap.len) {
+		if (failed) {
+			/* First line: "kbufmapctl verify: --pages: ..." */
+			cap.buf[strcspn(cap.buf, "\n")] = '\0';
+			kbm_err("%s", cap.buf);
+		} else {
+			fputs(cap.buf, stderr);
+		}
+	}
+	free(cap.buf);
+	cap.buf = NULL;
+	cap.len = 0;
+}
+
+static void at_exit(void)
+{
+	/* Only argp exits while capturing: on an error or after --help. */
+	capture_end(true);
+	/* argp's own exit(0) after --help: check stdout all the same. */
+	if (!kbm_finished() && kbm_finish(KBM_EXIT_OK) != KBM_EXIT_OK)
+		_exit(KBM_EXIT_RUNTIME);
+}
+
+void kbm_argp_parse(const struct argp *argp, int argc, char **argv,
+		    unsigned int flags, int *arg_index, void *input)
+{
+	error_t err;
+
+	if (out_is_json()) {
+		cap.mem = open_memstream(&cap.buf, &cap.len);
+		if (cap.mem) {
+			cap.saved = stderr;
+			stderr = cap.mem;
+			cap.active = true;
+		}
+	}
+	err = argp_parse(argp, argc, argv, flags, arg_index, input);
+	capture_end(err != 0);
+	if (err) {
+		if (err == ENOMEM)
+			kbm_err("out of memory");
+		exit(err == ENOMEM ? KBM_EXIT_RUNTIME : KBM_EXIT_USAGE);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Options every level accepts                                        */
+
+enum {
+	OPT_LIST_OPTS = 0x100,
+	OPT_LIST_CMDS,
+};
+
+static const struct argp_option common_options[] = {
+	{ "json", 'j', NULL, 0,
+	  "Print JSON on stdout (errors too, as {\"error\": ...})", 0 },
+	{ "pretty", 'p', NULL, 0, "Print indented JSON (implies --json)", 0 },
+	{ "quiet", 'q', NULL, 0,
+	  "Print only failures and the summary (text output)", 0 },
+	{ "device", 'd', "PATH", 0,
+	  "The kbufmap device (default " KBUFMAP_DEVICE_PATH ")", 0 },
+	{ "list-opts", OPT_LIST_OPTS, NULL, OPTION_HIDDEN,
+	  "List this level's long options, one a line (for completion)", 0 },
+	{ 0 }
+};
+
+static void list_opts(const struct argp *argp)
+{
+	const struct argp_option *o;
+
+	for (o = argp->options; o && (o->name || o->key || o->doc); o++) {
+		if (!o->name || (o->flags & (OPTION_HIDDEN | OPTION_DOC)))
+			continue;
+		printf("--%s\n", o->name);
+	}
+	for (const struct argp_child *c = argp->children; c && c->argp; c++)
+		list_opts(c->argp);
+}
+
+static error_t common_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		g_opt.json = true;
+		out_set_json(true, g_opt.pretty);
+		break;
+	case 'p':
+		g_opt.pretty = true;
+		g_opt.json = true;
+		out_set_json(true, true);
+		break;
+	case 'q':
+		g_opt.quiet = true;
+		break;
+	case 'd':
+		if (!*arg)
+			argp_error(state, "--device: empty path");
+		g_opt.device = arg;
+		break;
+	case OPT_LIST_OPTS:
+		/* argp's root holds --help, --usage, --version as children. */
+		list_opts(state->root_argp);
+		exit(kbm_finish(KBM_EXIT_OK));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp kbm_common_argp = {
+	.options = common_options,
+	.parser = common_parse,
+};
+
+/* ------------------------------------------------------------------ */
+/* The root level                                                     */
+
+static const struct argp_option root_options[] = {
+	{ "list-cmds", OPT_LIST_CMDS, NULL, OPTION_HIDDEN,
+	  "List the commands, one a line (for completion)", 0 },
+	{ 0 }
+};
+
+static const struct argp_child root_children[] = {
+	{ &kbm_common_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static error_t root_parse(int key, char *arg, struct argp_state *state)
+{
+	int *cmd_index = state->input;
+
+	(void)arg;
+	switch (key) {
+	case OPT_LIST_CMDS:
+		for (size_t i = 0; i < NR_COMMANDS; i++)
+			printf("%s\n", commands[i].name);
+		exit(kbm_finish(KBM_EXIT_OK));
+	case ARGP_KEY_ARG:
+		/* The command name: stop here, the command parses the rest. */
+		*cmd_index = state->next - 1;
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static char *root_help_filter(int key, const char *text, void *input)
+{
+	char *s = NULL, *cmds = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	f = open_memstream(&cmds, &len);
+	if (!f)
+		return (char *)text;
+	fputs("Commands:\n", f);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].doc);
+	fputs("\n'" KBM_PROG " COMMAND --help' describes a command's options.\n\n"
+	      "Exit status:\n"
+	      "  0  every check passed\n"
+	      "  1  a check failed\n"
+	      "  2  usage error (bad option or value, unknown command)\n"
+	      "  3  device missing (the kbufmap module is not loaded)\n"
+	      "  4  every check skipped (nothing ran)\n"
+	      "  5  access denied\n"
+	      "  6  other runtime error\n", f);
+	if (fclose(f) != 0) {
+		free(cmds);
+		return (char *)text;
+	}
+	s = cmds;
+	return s;
+}
+
+static const struct argp root_argp = {
+	.options = root_options,
+	.parser = root_parse,
+	.args_doc = "COMMAND [ARG...]",
+	.doc = "Show kernel developers how a kernel buffer reaches user space "
+	       "through mmap, and prove the mapping right.\v",
+	.children = root_children,
+	.help_filter = root_help_filter,
+};
+
+static const struct kbm_cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static const char *cmd_names(void)
+{
+	static char buf[256];
+	size_t off = 0;
+
+	for (size_t i = 0; i < NR_COMMANDS && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+					i ? ", " : "", commands[i].name);
+	return buf;
+}
+
+static char *sub_argv0;
+
+static int run_cmd(const struct kbm_cmd *cmd, int argc, char **argv)
+{
+	char *saved = argv[0];
+	int ret;
+
+	free(sub_argv0);
+	if (asprintf(&sub_argv0, KBM_PROG " %s", cmd->name) < 0) {
+		sub_argv0 = NULL;
+		kbm_err("out of memory");
+		return KBM_EXIT_RUNTIME;
+	}
+	argv[0] = sub_argv0;
+	ret = cmd->handler(argc, argv);
+	argv[0] = saved;
+	return ret;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct kbm_cmd *cmd;
+	char *help_argv[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		argp_help(&root_argp, stdout, ARGP_HELP_STD_HELP, KBM_PROG);
+		return KBM_EXIT_OK;
+	}
+	if (argc > 2) {
+		kbm_err("help: one command at most");
+		return KBM_EXIT_USAGE;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd || cmd->handler == cmd_help) {
+		if (!cmd) {
+			kbm_err("help: unknown command '%s': commands are %s",
+				argv[1], cmd_names());
+			return KBM_EXIT_USAGE;
+		}
+		argp_help(&root_argp, stdout, ARGP_HELP_STD_HELP, KBM_PROG);
+		return KBM_EXIT_OK;
+	}
+	help_argv[0] = argv[1];
+	return run_cmd(cmd, 2, help_argv);
+}
+
+/* Is JSON asked for anywhere? Decided before parsing, so that even argp's
+ * own errors come out as JSON.
+ */
+static bool json_wanted(int argc, char **argv, bool *pretty)
+{
+	bool json = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			json = true;
+		if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			json = *pretty = true;
+	}
+	return json;
+}
+
+int main(int argc, char **argv)
+{
+	const struct kbm_cmd *cmd;
+	int cmd_index = -1, ret;
+	bool pretty = false;
+
+	argp_err_exit_status = KBM_EXIT_USAGE;
+	/* Messages and help say "kbufmapctl", whatever the binary is called. */
+	if (argc > 0)
+		argv[0] = (char *)KBM_PROG;
+	atexit(at_exit);
+	if (json_wanted(argc, argv, &pretty))
+		out_set_json(true, pretty);
+
+	kbm_argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &cmd_index);
+	if (cmd_index < 0) {
+		kbm_err("missing command: commands are %s; see '" KBM_PROG " --help'",
+			cmd_names());
+		ret = KBM_EXIT_USAGE;
+		goto out;
+	}
+	cmd = find_cmd(argv[cmd_index]);
+	if (!cmd) {
+		kbm_err("unknown command '%s': commands are %s; see '" KBM_PROG " --help'",
+			argv[cmd_index], cmd_names());
+		ret = KBM_EXIT_USAGE;
+		goto out;
+	}
+	ret = run_cmd(cmd, argc - cmd_index, argv + cmd_index);
+out:
+	free(sub_argv0);
+	sub_argv0 = NULL;
+	return kbm_finish(ret);
+}

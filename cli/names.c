@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
+#endif
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kbufmap_matrix.h"
+#include "names.h"
+
+static const char *const backends[KBUFMAP_BACKEND_COUNT] = {
+	[KBUFMAP_BACKEND_VMALLOC] = "vmalloc",
+	[KBUFMAP_BACKEND_PAGES] = "pages",
+	[KBUFMAP_BACKEND_CONTIG] = "contig",
+	[KBUFMAP_BACKEND_KMALLOC] = "kmalloc",
+};
+
+static const char *const strategies[KBUFMAP_STRATEGY_COUNT] = {
+	[KBUFMAP_STRATEGY_FAULT] = "fault",
+	[KBUFMAP_STRATEGY_FAULT_AROUND] = "fault-around",
+	[KBUFMAP_STRATEGY_PFN] = "pfn",
+	[KBUFMAP_STRATEGY_REMAP] = "remap",
+	[KBUFMAP_STRATEGY_INSERT] = "insert",
+	[KBUFMAP_STRATEGY_INSERT_BATCH] = "insert-batch",
+	[KBUFMAP_STRATEGY_MAP_PAGES] = "map-pages",
+	[KBUFMAP_STRATEGY_VMALLOC_RANGE] = "vmalloc-range",
+	[KBUFMAP_STRATEGY_HUGE] = "huge",
+	[KBUFMAP_STRATEGY_REMAP_UNCHECKED] = "remap-unchecked",
+};
+
+static const char *const map_kinds[KBUFMAP_MAP_KIND_COUNT] = {
+	[KBUFMAP_MAP_SHARED] = "shared",
+	[KBUFMAP_MAP_PRIVATE_RO] = "private-ro",
+	[KBUFMAP_MAP_PRIVATE_RW] = "private-rw",
+};
+
+const char *backend_name(unsigned int b)
+{
+	return b < KBUFMAP_BACKEND_COUNT && backends[b] ? backends[b] : "?";
+}
+
+const char *strategy_name(unsigned int s)
+{
+	return s < KBUFMAP_STRATEGY_COUNT && strategies[s] ? strategies[s] : "?";
+}
+
+const char *map_kind_name(unsigned int k)
+{
+	return k < KBUFMAP_MAP_KIND_COUNT ? map_kinds[k] : "?";
+}
+
+static int lookup(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int backend_from_name(const char *name)
+{
+	return lookup(backends, KBUFMAP_BACKEND_COUNT, name);
+}
+
+int strategy_from_name(const char *name)
+{
+	return lookup(strategies, KBUFMAP_STRATEGY_COUNT, name);
+}
+
+static const char *join(char *buf, size_t len, const char *const *names, int n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? ", " : "", names[i]);
+	return buf;
+}
+
+const char *backend_names_list(void)
+{
+	static char buf[128];
+
+	return buf[0] ? buf : join(buf, sizeof(buf), backends,
+				   KBUFMAP_BACKEND_COUNT);
+}
+
+const char *strategy_names_list(void)
+{
+	static char buf[256];
+
+	return buf[0] ? buf : join(buf, sizeof(buf), strategies,
+				   KBUFMAP_STRATEGY_COUNT);
+}
+
+uint64_t backend_max_pages(unsigned int backend)
+{
+	if (backend == KBUFMAP_BACKEND_KMALLOC)
+		return KBUFMAP_KMALLOC_MAX_PAGES;
+	return KBUFMAP_MAX_PAGES;
+}
+
+const char *errno_name(int err)
+{
+	static __thread char buf[32];
+	const char *name;
+
+	if (err == EOPNOTSUPP)	/* same value as ENOTSUP: say what the header says */
+		return "EOPNOTSUPP";
+	name = strerrorname_np(err);
+	if (name)
+		return name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}

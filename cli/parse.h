@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Careful number parsing: strtoull with an end pointer, no sign, no
+ * leading blanks, no trailing junk, range-checked; the message says what
+ * was wrong and what is allowed.
+ */
+#ifndef KBM_PARSE_H
+#define KBM_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Parse @arg (decimal, or hex with 0x) as an unsigned number in
+ * [@min, @max]. On success returns 0 and sets *@out. On error returns -1
+ * and writes a message naming @what (e.g. "--pages") into @msg, e.g.
+ * "--pages: '0' is out of range: allowed 1..262144".
+ */
+int parse_u64(const char *what, const char *arg, uint64_t min, uint64_t max,
+	      uint64_t *out, char *msg, size_t msglen);
+
+#endif /* KBM_PARSE_H */

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# kbufmapctl's command line without the module: help at every level, option
+# validation (exit 2 before the device is opened), the missing-device path
+# (exit 3), JSON that stays JSON (errors too), completion words, and a failed
+# write to stdout (exit 6).
+# usage: cli_usage.sh PATH/TO/kbufmapctl
+set -u
+
+cli=${1:?usage: cli_usage.sh PATH/TO/kbufmapctl}
+[ -x "$cli" ] || { echo "cli_usage: $cli is not executable" >&2; exit 2; }
+nodev=/nonexistent/kbufmap	# a device path that cannot exist
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; shift; for l in "$@"; do echo "       $l"; done; }
+
+# run ARGS...: sets $rc, $out (stdout) and $err (stderr)
+run() {
+	"$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# expect NAME RC PATTERN ARGS...: exit status RC and PATTERN (grep -E) in
+# stdout+stderr ("" for no pattern)
+expect() {
+	local name=$1 want=$2 pat=$3
+	shift 3
+	run "$@"
+	if [ "$rc" -ne "$want" ]; then
+		bad "$name" "kbufmapctl $*" "exit status $rc, expected $want" \
+			"stderr: $(head -c 400 "$tmp/err")"
+	elif [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out" "$tmp/err"; then
+		bad "$name" "kbufmapctl $*" "output does not match /$pat/" \
+			"stdout: $(head -c 400 "$tmp/out")" "stderr: $(head -c 400 "$tmp/err")"
+	else
+		ok "$name"
+	fi
+}
+
+valid_json() {	# valid_json NAME FILE
+	if python3 -m json.tool "$2" >/dev/null 2>"$tmp/jerr"; then
+		ok "$1"
+	else
+		bad "$1" "not valid JSON: $(cat "$tmp/jerr")" "$(head -c 400 "$2")"
+	fi
+}
+
+# --- help at every level -----------------------------------------------------
+expect "root --help" 0 "--device" --help
+for w in verify matrix version --json --device --quiet "Exit status"; do
+	grep -q -- "$w" "$tmp/out" || bad "root --help mentions $w" "missing from: $(head -c 200 "$tmp/out")"
+done
+expect "help command" 0 "Commands:" help
+expect "verify --help" 0 "--pages" verify --help
+for w in --mode --backend --strategy --check --all --tap --list-checks --json --device; do
+	grep -q -- "$w" "$tmp/out" || bad "verify --help mentions $w" "missing"
+done
+grep -q "^Usage: kbufmapctl verify" "$tmp/out" || bad "verify --help names its level" "$(head -n1 "$tmp/out")"
+expect "help verify" 0 "--strategy" help verify
+expect "matrix --help" 0 "^Usage: kbufmapctl matrix" matrix --help
+grep -q -- "--json" "$tmp/out" || bad "matrix --help mentions --json" "missing"
+expect "version --help" 0 "^Usage: kbufmapctl version" version --help
+expect "--version" 0 "^kbufmapctl [0-9]" --version
+
+# --- completion words --------------------------------------------------------
+expect "--list-cmds" 0 "" --list-cmds
+for c in verify version matrix; do
+	grep -qx "$c" "$tmp/out" || bad "--list-cmds lists $c" "got: $(tr '\n' ' ' <"$tmp/out")"
+done
+expect "verify --list-opts" 0 "^--pages$" verify --list-opts
+for o in --mode --backend --strategy --check --json --device --help; do
+	grep -qx -- "$o" "$tmp/out" || bad "verify --list-opts lists $o" "got: $(tr '\n' ' ' <"$tmp/out")"
+done
+[ "$(sort "$tmp/out" | uniq -d)" = "" ] || bad "verify --list-opts has no duplicates" "$(sort "$tmp/out" | uniq -d)"
+expect "verify --list-checks" 0 "pagemap-alias" verify --list-checks
+
+# --- usage errors: exit 2, before the device is opened -----------------------
+for p in 0 -1 99999999999999999999 1x 262145 "" 0x; do
+	expect "--pages '$p' refused" 2 "--pages.*allowed 1\.\.262144" --device "$nodev" verify --pages "$p"
+done
+expect "--pages 0x10 accepted (hex)" 3 "" --device "$nodev" verify --pages 0x10
+expect "kmalloc --pages 1025 refused" 2 "--pages.*kmalloc.*allowed 1\.\.1024" \
+	--device "$nodev" verify --backend kmalloc --strategy pfn --pages 1025
+expect "unknown option (root)" 2 "unrecognized option" --frobnicate
+expect "unknown option (verify)" 2 "unrecognized option" --device "$nodev" verify --frobnicate
+expect "unknown command" 2 "unknown command 'frobnicate'.*verify" frobnicate
+expect "missing command" 2 "missing command" 
+expect "unknown backend" 2 "--backend.*'slab'.*vmalloc, pages, contig, kmalloc" --device "$nodev" verify --backend slab
+expect "unknown strategy" 2 "--strategy.*'mmap'.*remap-unchecked" --device "$nodev" verify --strategy mmap
+expect "unknown mode" 2 "--mode.*shared, private, all" --device "$nodev" verify --mode both
+expect "unknown check" 2 "--check.*'nope'.*pagemap-alias" --device "$nodev" verify --check nope
+expect "stray argument" 2 "unexpected argument" --device "$nodev" verify extra
+expect "--tap with --json" 2 "mutually exclusive" --device "$nodev" verify --tap --json
+# Invalid combinations, with the matrix's own reason.
+expect "kmalloc x fault refused" 2 "kmalloc.*fault.*EOPNOTSUPP.*slab memory" \
+	--device "$nodev" verify --backend kmalloc --strategy fault
+expect "vmalloc x huge refused" 2 "EOPNOTSUPP.*2 MiB.*contig" \
+	--device "$nodev" verify --strategy huge
+expect "pages x vmalloc-range refused" 2 "remap_vmalloc_range\(\) needs vmalloc_user" \
+	--device "$nodev" verify --backend pages --strategy vmalloc-range
+
+# --- without the module -------------------------------------------------------
+expect "verify without the device" 3 "$nodev not found: is the kbufmap module loaded\?" \
+	--device "$nodev" verify
+expect "verify --all without the device" 3 "not found: is the kbufmap module loaded" \
+	--device "$nodev" verify --all
+expect "version without the device" 0 "module not loaded" --device "$nodev" version
+expect "matrix needs no device" 0 "private-rw" --device "$nodev" matrix
+: >"$tmp/notdev"
+expect "a regular file is not the device" 6 "not a kbufmap device" --device "$tmp/notdev" verify
+
+# --- JSON stays JSON ------------------------------------------------------------
+run --json matrix
+[ "$rc" -eq 0 ] && ok "matrix --json exits 0" || bad "matrix --json exits 0" "exit $rc"
+valid_json "matrix --json is valid JSON" "$tmp/out"
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+combos = doc["combinations"]
+assert len(combos) == 40, len(combos)
+c = {(x["backend"], x["strategy"]): x for x in combos}
+assert c[("kmalloc", "fault")]["valid"] is False and c[("kmalloc", "fault")]["errno"] == "EOPNOTSUPP"
+assert c[("vmalloc", "pfn")]["private-rw"]["errno"] == "EINVAL"
+assert c[("vmalloc", "remap-unchecked")]["private-ro"]["status"] == "sigbus"
+assert c[("vmalloc", "fault")]["shared"]["status"] == "ok"
+PY
+then ok "matrix --json content"; else bad "matrix --json content" "see the assertion above"; fi
+run --pretty matrix
+valid_json "matrix --pretty is valid JSON" "$tmp/out"
+run --json --device "$nodev" version
+valid_json "version --json is valid JSON" "$tmp/out"
+run --device "$nodev" verify --json --pages 0
+[ "$rc" -eq 2 ] && ok "--json usage error exits 2" || bad "--json usage error exits 2" "exit $rc"
+valid_json "--json usage error is {\"error\"} JSON" "$tmp/out"
+grep -q '"error"' "$tmp/out" || bad "--json usage error has an error key" "$out"
+run --json frobnicate
+valid_json "--json unknown command is JSON" "$tmp/out"
+run --json --device "$nodev" verify --frobnicate
+valid_json "--json unknown option is JSON" "$tmp/out"
+run --json --device "$nodev" verify
+[ "$rc" -eq 3 ] && ok "--json without the device exits 3" || bad "--json without the device exits 3" "exit $rc"
+valid_json "--json without the device is JSON" "$tmp/out"
+grep -q "module loaded" "$tmp/out" || bad "--json without the device says why" "$out"
+run --json --device "$nodev" verify --list-checks
+valid_json "verify --list-checks --json is JSON" "$tmp/out"
+
+# --- stdout is checked before exit 0 -------------------------------------------
+if [ -w /dev/full ]; then
+	"$cli" matrix >/dev/full 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 6 ] && grep -q "standard output" "$tmp/err"; then
+		ok "a full stdout is exit 6"
+	else
+		bad "a full stdout is exit 6" "exit $rc" "$(cat "$tmp/err")"
+	fi
+	"$cli" --help >/dev/full 2>/dev/null
+	rc=$?
+	[ "$rc" -ne 0 ] && ok "--help into a full stdout fails" || bad "--help into a full stdout fails" "exit 0"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
