@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The main job: build kbufmap, boot a guest kernel with the module loaded and
+# show what kbufmapctl finds. On a fresh Debian 12 machine, as root, this is
+# the only command needed; it installs what it needs first.
+#
+#   scripts/demo.sh                 newest guest kernel
+#   scripts/demo.sh --kernel 6.1    a chosen guest kernel
+#   scripts/demo.sh --native        load the module into the running kernel
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+kernel= native=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2?--kernel needs a value such as 6.1 or 6.12}; shift 2 ;;
+	--native) native=1; shift ;;
+	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "demo.sh: unknown option '$1' (allowed: --kernel VERSION, --native)" >&2; exit 2 ;;
+	esac
+done
+
+# What the demo runs, in the guest or natively: one line per command.
+demo_script() {
+	local cli=$1
+	cat <<SH
+set -e
+echo '### kbufmapctl version'
+$cli version
+echo
+echo '### kbufmapctl verify --mode shared'
+$cli verify --mode shared
+SH
+}
+
+if [ "$native" = 1 ]; then
+	cmake --preset native >/dev/null
+	cmake --build --preset native
+	cli=$PWD/build/native/cli/kbufmapctl
+	ko=$PWD/build/native/kmod/native/kmod/kbufmap.ko
+	lsmod | grep -q '^kbufmap ' || insmod "$ko"
+	trap 'rmmod kbufmap' EXIT
+	bash -c "$(demo_script "$cli")"
+	exit
+fi
+
+./scripts/setup-host.sh
+cmake --preset default >/dev/null
+cmake --build --preset default
+cli=$PWD/build/default/cli/kbufmapctl
+[ -n "$kernel" ] || kernel=$(./scripts/guest-run --list-kernels | tail -n 1)
+kver=$(./scripts/guest-run --list-kernels | grep -E "^${kernel//./\\.}([.+-]|$)" | tail -n 1)
+[ -n "$kver" ] || { echo "demo.sh: no guest kernel matches '$kernel'" >&2; exit 2; }
+ko=$PWD/build/default/kmod/$kver/kmod/kbufmap.ko
+exec ./scripts/guest-run --kernel "$kver" --module "$ko" -- bash -c "$(demo_script "$cli")"

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Every verify check must be able to fail. Against a test-only build of the
+# module (KBUFMAP_FAULT_INJECT=1), each deliberate driver bug is switched on in
+# turn through the `inject` parameter, and the check that guards that property
+# must report FAIL (and verify exit 1). With inject=none the same build passes.
+# Runs in the guest; usage: inject.sh KBUFMAPCTL
+cli=$1
+param=/sys/module/kbufmap/parameters/inject
+passed=0 failed=0
+
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect_caught BUG CHECK [verify options]
+expect_caught() {
+	bug=$1 check=$2
+	shift 2
+	if ! echo "$bug" >"$param"; then
+		fail "cannot set inject=$bug"
+		return
+	fi
+	out=$("$cli" verify --check "$check" "$@" 2>&1)
+	rc=$?
+	line=$(echo "$out" | grep "^$check ")
+	case "$line" in
+	*FAIL*) [ "$rc" -eq 1 ] && pass "inject=$bug caught by $check $*" ||
+		fail "inject=$bug: $check FAILed but verify exited $rc, not 1" ;;
+	*) fail "inject=$bug NOT caught by $check $* (exit $rc): $line" ;;
+	esac
+}
+
+# (Two mappings shifted alike still agree with each other: only checks that
+# compare with the kernel's own view can see a wrong page.)
+expect_caught wrong_page pagemap-alias
+expect_caught wrong_page user-write-kernel-read
+expect_caught wrong_page kernel-write-user-read --strategy pfn
+expect_caught wrong_page user-write-kernel-read --backend pages --strategy insert
+expect_caught no_bounds mmap-past-end-refused
+expect_caught no_bounds mmap-past-end-refused --mode private
+expect_caught no_dontexpand mremap-grow-refused
+expect_caught no_dontexpand mremap-grow-refused --backend pages --strategy insert
+expect_caught unzeroed zeroed
+expect_caught unzeroed zeroed --backend pages --strategy insert
+expect_caught unzeroed zeroed --backend contig --strategy remap --mode private
+expect_caught private_writethrough cow-invisible-to-kernel --backend contig --strategy remap --mode private
+expect_caught private_writethrough cow-first-write-copies --backend contig --strategy remap --mode private
+expect_caught private_writethrough cow-invisible-to-other-mappings --backend kmalloc --strategy remap --mode private
+expect_caught ignore_remap_error zeroed --backend vmalloc --strategy remap --mode private
+
+# The same build without a bug passes: the checks fail for the bug, not for
+# the build.
+echo none >"$param"
+if "$cli" verify --quiet >/dev/null 2>&1; then
+	pass "inject=none: verify passes"
+else
+	fail "inject=none: verify does not pass"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

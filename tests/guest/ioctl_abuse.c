@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad input to every kbufmap ioctl gets a specific errno and changes nothing.
+ *
+ * Runs in the guest as root with the module loaded. Each case names the
+ * field it abuses; after every refused CONFIGURE the buffer's info must be
+ * exactly what it was before. Ends with "N passed, N failed".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uapi/kbufmap.h"
+
+static int passed, failed;
+
+static void expect_errno(const char *what, int ret, int want)
+{
+	int got = ret < 0 ? errno : 0;
+
+	if (got == want) {
+		passed++;
+		printf("ok: %s: %s\n", what, want ? strerror(want) : "accepted");
+		return;
+	}
+	failed++;
+	printf("FAIL: %s: got %s (%d), want %s (%d)\n", what,
+	       got ? strerror(got) : "success", got, want ? strerror(want) : "success", want);
+}
+
+static struct kbufmap_config cfg(uint64_t pages, uint32_t backend, uint32_t strategy)
+{
+	struct kbufmap_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.nr_pages = pages;
+	c.backend = backend;
+	c.strategy = strategy;
+	c.node = KBUFMAP_NODE_ANY;
+	return c;
+}
+
+/* A refused CONFIGURE must leave the file's buffer exactly as it was. */
+static void expect_refused_unchanged(int fd, const char *what, struct kbufmap_config c, int want)
+{
+	struct kbufmap_info before, after;
+
+	if (ioctl(fd, KBUFMAP_IOC_GET_INFO, &before) < 0) {
+		failed++;
+		printf("FAIL: %s: GET_INFO: %s\n", what, strerror(errno));
+		return;
+	}
+	expect_errno(what, ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c), want);
+	if (ioctl(fd, KBUFMAP_IOC_GET_INFO, &after) < 0 || memcmp(&before, &after, sizeof(before))) {
+		failed++;
+		printf("FAIL: %s: the refused call changed the buffer\n", what);
+	}
+}
+
+static void configure_cases(int fd)
+{
+	struct kbufmap_config c;
+
+	c = cfg(4, KBUFMAP_BACKEND_VMALLOC, KBUFMAP_STRATEGY_FAULT);
+	expect_errno("configure 4 pages vmalloc/fault", ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c), 0);
+
+	expect_refused_unchanged(fd, "nr_pages = 0", cfg(0, 0, 0), EINVAL);
+	expect_refused_unchanged(fd, "nr_pages = max + 1", cfg(KBUFMAP_MAX_PAGES + 1, 0, 0), E2BIG);
+	expect_refused_unchanged(fd, "nr_pages = 2^64 - 1", cfg(UINT64_MAX, 0, 0), E2BIG);
+	expect_refused_unchanged(fd, "nr_pages = 2^52 (bytes overflow)", cfg(1ULL << 52, 0, 0), E2BIG);
+	expect_refused_unchanged(fd, "kmalloc over its limit",
+				 cfg(KBUFMAP_KMALLOC_MAX_PAGES + 1, KBUFMAP_BACKEND_KMALLOC, KBUFMAP_STRATEGY_PFN), E2BIG);
+	expect_refused_unchanged(fd, "backend out of range", cfg(1, KBUFMAP_BACKEND_COUNT, 0), EINVAL);
+	expect_refused_unchanged(fd, "backend = 2^32 - 1", cfg(1, UINT32_MAX, 0), EINVAL);
+	expect_refused_unchanged(fd, "strategy out of range", cfg(1, 0, KBUFMAP_STRATEGY_COUNT), EINVAL);
+	expect_refused_unchanged(fd, "kmalloc + insert (slab pages)",
+				 cfg(1, KBUFMAP_BACKEND_KMALLOC, KBUFMAP_STRATEGY_INSERT), EOPNOTSUPP);
+	expect_refused_unchanged(fd, "pages + vmalloc-range",
+				 cfg(1, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_VMALLOC_RANGE), EOPNOTSUPP);
+	expect_refused_unchanged(fd, "vmalloc + huge",
+				 cfg(1, KBUFMAP_BACKEND_VMALLOC, KBUFMAP_STRATEGY_HUGE), EOPNOTSUPP);
+
+	c = cfg(1, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_FAULT);
+	c.node = 4096;
+	expect_refused_unchanged(fd, "node 4096", c, EINVAL);
+	c.node = -2;
+	expect_refused_unchanged(fd, "node -2", c, EINVAL);
+	c = cfg(1, KBUFMAP_BACKEND_VMALLOC, KBUFMAP_STRATEGY_FAULT);
+	c.node = 0;
+	expect_refused_unchanged(fd, "vmalloc on a node", c, EOPNOTSUPP);
+	c = cfg(1, 0, 0);
+	c.flags = 1;
+	expect_refused_unchanged(fd, "flags != 0", c, EINVAL);
+	c = cfg(1, 0, 0);
+	c.reserved[3] = 1;
+	expect_refused_unchanged(fd, "reserved[3] != 0", c, EINVAL);
+}
+
+static void pfn_cases(int fd)
+{
+	uint64_t pfns[8];
+	struct kbufmap_pfns p;
+
+	memset(&p, 0, sizeof(p));
+	p.pfns = (uintptr_t)pfns;
+	p.first = 0;
+	p.count = 4;
+	expect_errno("GET_PFNS whole buffer", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), 0);
+	p.count = 0;
+	expect_errno("GET_PFNS count 0", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), EINVAL);
+	p.count = 5;
+	expect_errno("GET_PFNS past the end", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), EINVAL);
+	p.first = 4;
+	p.count = 1;
+	expect_errno("GET_PFNS first = nr_pages", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), EINVAL);
+	p.first = UINT64_MAX;
+	p.count = 2;
+	expect_errno("GET_PFNS first + count overflows", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), EINVAL);
+	p.first = 0;
+	p.count = KBUFMAP_PFN_BATCH_MAX + 1;
+	expect_errno("GET_PFNS count over the batch limit", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), EINVAL);
+	p.count = 1;
+	p.reserved[1] = 1;
+	expect_errno("GET_PFNS reserved != 0", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), EINVAL);
+	p.reserved[1] = 0;
+	p.pfns = 8;	/* not a user address that can be written */
+	expect_errno("GET_PFNS bad user pointer", ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p), EFAULT);
+}
+
+static void counter_cases(int fd)
+{
+	struct kbufmap_stats st;
+
+	memset(&st, 0, sizeof(st));
+	st.scope = KBUFMAP_SCOPE_MODULE;
+	expect_errno("GET_COUNTERS module", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), 0);
+	st.scope = 7;
+	expect_errno("GET_COUNTERS unknown scope", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), EINVAL);
+	memset(&st, 0, sizeof(st));
+	st.pad = 1;
+	expect_errno("GET_COUNTERS pad != 0", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), EINVAL);
+	expect_errno("unknown ioctl", ioctl(fd, _IO(KBUFMAP_IOC_MAGIC, 0x7f)), ENOTTY);
+	expect_errno("ioctl of another driver's magic", ioctl(fd, _IO('T', 0x01)), ENOTTY);
+}
+
+/* An unconfigured file: no buffer to map, read or count. */
+static void unconfigured_cases(const char *dev)
+{
+	struct kbufmap_stats st;
+	struct kbufmap_info info;
+	char byte;
+	void *p;
+	int fd = open(dev, O_RDWR);
+
+	if (fd < 0) {
+		failed++;
+		printf("FAIL: open %s: %s\n", dev, strerror(errno));
+		return;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	expect_errno("mmap before configure", p == MAP_FAILED ? -1 : 0, ENXIO);
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	expect_errno("read before configure", read(fd, &byte, 1) < 0 ? -1 : 0, ENXIO);
+	memset(&st, 0, sizeof(st));
+	expect_errno("buffer counters before configure", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), ENXIO);
+	expect_errno("GET_INFO before configure", ioctl(fd, KBUFMAP_IOC_GET_INFO, &info), 0);
+	if (info.flags & KBUFMAP_INFO_CONFIGURED) {
+		failed++;
+		printf("FAIL: GET_INFO before configure says configured\n");
+	}
+	close(fd);
+}
+
+/* Physical addresses are for privileged callers only. */
+static void unprivileged_pfn_case(int fd)
+{
+	struct kbufmap_pfns p;
+	uint64_t pfn;
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		if (setresuid(65534, 65534, 65534) < 0)
+			_exit(100);
+		memset(&p, 0, sizeof(p));
+		p.count = 1;
+		p.pfns = (uintptr_t)&pfn;
+		_exit(ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p) < 0 && errno == EPERM ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		failed++;
+		printf("FAIL: fork for the unprivileged case: %s\n", strerror(errno));
+		return;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		passed++;
+		printf("ok: GET_PFNS without CAP_SYS_ADMIN: %s\n", strerror(EPERM));
+	} else {
+		failed++;
+		printf("FAIL: GET_PFNS without CAP_SYS_ADMIN was not refused with EPERM (child status %#x)\n", status);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = argc > 1 ? argv[1] : KBUFMAP_DEVICE_PATH;
+	int fd = open(dev, O_RDWR);
+
+	if (fd < 0) {
+		printf("FAIL: open %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	unconfigured_cases(dev);
+	configure_cases(fd);
+	pfn_cases(fd);
+	counter_cases(fd);
+	unprivileged_pfn_case(fd);
+	close(fd);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The valid matrix (include/kbufmap_matrix.h) against the rules it encodes,
+ * taken from what each kernel primitive accepts (see the module's comments).
+ * The module enforces the same functions; this pins their answers down.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "kbufmap_matrix.h"
+
+static int passed, failed;
+
+static void expect(const char *what, int got, int want)
+{
+	if (got == want) {
+		passed++;
+		return;
+	}
+	failed++;
+	fprintf(stderr, "FAIL %s: got %d, want %d\n", what, got, want);
+}
+
+#define B(x) KBUFMAP_BACKEND_##x
+#define S(x) KBUFMAP_STRATEGY_##x
+#define ANY KBUFMAP_NODE_ANY
+
+int main(void)
+{
+	const char *why = NULL;
+	unsigned int b, s;
+	int valid = 0;
+
+	/* Slab memory has no page refcount of its own to hand out. */
+	expect("kmalloc+fault", kbufmap_combo_errno(B(KMALLOC), S(FAULT), ANY, &why), EOPNOTSUPP);
+	expect("kmalloc+insert", kbufmap_combo_errno(B(KMALLOC), S(INSERT), ANY, NULL), EOPNOTSUPP);
+	expect("kmalloc+map-pages", kbufmap_combo_errno(B(KMALLOC), S(MAP_PAGES), ANY, NULL), EOPNOTSUPP);
+	expect("kmalloc+pfn", kbufmap_combo_errno(B(KMALLOC), S(PFN), ANY, NULL), 0);
+	expect("kmalloc+remap", kbufmap_combo_errno(B(KMALLOC), S(REMAP), 0, NULL), 0);
+	/* remap_vmalloc_range needs VM_USERMAP vmalloc memory. */
+	expect("pages+vmalloc-range", kbufmap_combo_errno(B(PAGES), S(VMALLOC_RANGE), ANY, NULL), EOPNOTSUPP);
+	expect("vmalloc+vmalloc-range", kbufmap_combo_errno(B(VMALLOC), S(VMALLOC_RANGE), ANY, NULL), 0);
+	/* 2 MiB entries need contiguous memory. */
+	expect("vmalloc+huge", kbufmap_combo_errno(B(VMALLOC), S(HUGE), ANY, NULL), EOPNOTSUPP);
+	expect("contig+huge", kbufmap_combo_errno(B(CONTIG), S(HUGE), ANY, NULL), 0);
+	/* NUMA placement where the allocator has a node form. */
+	expect("vmalloc on node 0", kbufmap_combo_errno(B(VMALLOC), S(FAULT), 0, NULL), EOPNOTSUPP);
+	expect("pages on node 1", kbufmap_combo_errno(B(PAGES), S(FAULT), 1, NULL), 0);
+	expect("bad backend", kbufmap_combo_errno(KBUFMAP_BACKEND_COUNT, S(FAULT), ANY, NULL), EINVAL);
+	expect("bad strategy", kbufmap_combo_errno(B(PAGES), KBUFMAP_STRATEGY_COUNT, ANY, NULL), EINVAL);
+
+	/* Raw PFNs cannot be copied on write. */
+	expect("pfn private-rw", kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), EINVAL);
+	expect("pfn private-ro", kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_PRIVATE_RO, 0, NULL), 0);
+	expect("huge private-rw", kbufmap_map_kind_errno(B(CONTIG), S(HUGE), KBUFMAP_MAP_PRIVATE_RW, 1, NULL), EINVAL);
+	/* remap_pfn_range on a CoW mapping: one call over the whole VMA only. */
+	expect("remap scattered private-rw",
+	       kbufmap_map_kind_errno(B(VMALLOC), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), EINVAL);
+	expect("remap contiguous private-rw",
+	       kbufmap_map_kind_errno(B(CONTIG), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 1, NULL), 0);
+	expect("remap kmalloc private-rw",
+	       kbufmap_map_kind_errno(B(KMALLOC), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), 0);
+	expect("fault private-rw", kbufmap_map_kind_errno(B(VMALLOC), S(FAULT), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), 0);
+	expect("anything shared", kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_SHARED, 0, NULL), 0);
+
+	/* The deliberate bug SIGBUSes under MAP_PRIVATE only. */
+	expect("remap-unchecked private", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_PRIVATE_RO), 1);
+	expect("remap-unchecked shared", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_SHARED), 0);
+
+	/* Every refusal carries a reason; the size of the valid set is pinned. */
+	for (b = 0; b < KBUFMAP_BACKEND_COUNT; b++) {
+		for (s = 0; s < KBUFMAP_STRATEGY_COUNT; s++) {
+			why = NULL;
+			if (!kbufmap_combo_errno(b, s, ANY, &why))
+				valid++;
+			expect("reason given", why != NULL && why[0] != '\0', 1);
+		}
+	}
+	/* vmalloc 9 (not huge), pages 8, contig 9, kmalloc 3 (pfn, remap, remap-unchecked) */
+	expect("valid combinations", valid, 29);
+
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
