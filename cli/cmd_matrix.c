@@ -66,8 +66,8 @@ static const char sigbus_note[] =
 static void print_cell(unsigned int b, unsigned int s, unsigned int kind)
 {
 	const char *why_scattered, *why_contig;
-	int e_scattered = kbufmap_map_kind_errno(b, s, kind, 0, &why_scattered);
-	int e_contig = kbufmap_map_kind_errno(b, s, kind, 1, &why_contig);
+	int e_scattered = -kbufmap_map_kind_errno(b, s, kind, 0, &why_scattered);
+	int e_contig = -kbufmap_map_kind_errno(b, s, kind, 1, &why_contig);
 	char cell[48];
 
 	open_json_object(map_kind_name(kind));
@@ -126,7 +126,7 @@ int cmd_matrix(int argc, char **argv)
 	for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT; b++) {
 		for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT; s++) {
 			const char *why;
-			int e = kbufmap_combo_errno(b, s, KBUFMAP_NODE_ANY, &why);
+			int e = -kbufmap_combo_errno(b, s, KBUFMAP_NODE_ANY, &why);
 
 			open_json_object(NULL);
 			print_string(PRINT_ANY, "backend", "%-8s", backend_name(b));

@@ -161,7 +161,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
 				   o->pages_arg, backend_name((unsigned int)o->backend),
 				   (unsigned long long)backend_max_pages((unsigned int)o->backend));
-		e = kbufmap_combo_errno((unsigned int)o->backend,
+		e = -kbufmap_combo_errno((unsigned int)o->backend,
 					(unsigned int)o->strategy,
 					KBUFMAP_NODE_ANY, &why);
 		if (e)
@@ -316,7 +316,7 @@ static void run_mode(struct vrun *r, struct vctx *c)
 		 */
 		if (!kbm_get_info(fd, &info)) {
 			c->contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
-			c->rw_errno = kbufmap_map_kind_errno(c->backend, c->strategy,
+			c->rw_errno = -kbufmap_map_kind_errno(c->backend, c->strategy,
 							     KBUFMAP_MAP_PRIVATE_RW,
 							     c->contiguous, &c->rw_why);
 		}
@@ -350,7 +350,7 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	c.strategy = s;
 	c.fd = -1;
 
-	e = kbufmap_combo_errno(b, s, KBUFMAP_NODE_ANY, &why);
+	e = -kbufmap_combo_errno(b, s, KBUFMAP_NODE_ANY, &why);
 	if (e) {
 		/*
 		 * Only with --all: confirm the module refuses it the same way,
@@ -403,7 +403,7 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 		return 0;
 	}
 	c.contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
-	c.rw_errno = kbufmap_map_kind_errno(b, s, KBUFMAP_MAP_PRIVATE_RW,
+	c.rw_errno = -kbufmap_map_kind_errno(b, s, KBUFMAP_MAP_PRIVATE_RW,
 					    c.contiguous, &c.rw_why);
 	c.sigbus = kbufmap_combo_sigbus(s, KBUFMAP_MAP_PRIVATE_RO);
 

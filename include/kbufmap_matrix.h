@@ -53,7 +53,7 @@ static inline int kbufmap_strategy_prefaults(unsigned int strategy)
 
 /*
  * May a buffer of @backend on @node be mapped with @strategy at all?
- * Returns 0 or a positive errno; *why (if not NULL) gets a one-line reason.
+ * Returns 0 or a negative errno; *why (if not NULL) gets a one-line reason.
  * This is what KBUFMAP_IOC_CONFIGURE enforces.
  */
 static inline int kbufmap_combo_errno(unsigned int backend,
@@ -67,36 +67,36 @@ static inline int kbufmap_combo_errno(unsigned int backend,
 	*why = "valid";
 	if (backend >= KBUFMAP_BACKEND_COUNT) {
 		*why = "unknown backend";
-		return EINVAL;
+		return -EINVAL;
 	}
 	if (strategy >= KBUFMAP_STRATEGY_COUNT) {
 		*why = "unknown strategy";
-		return EINVAL;
+		return -EINVAL;
 	}
 	if (backend == KBUFMAP_BACKEND_VMALLOC && node != KBUFMAP_NODE_ANY) {
 		*why = "vmalloc_user() has no per-node form for modules";
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	}
 	if (backend == KBUFMAP_BACKEND_KMALLOC &&
 	    kbufmap_strategy_needs_page_refs(strategy)) {
 		*why = "kmalloc memory is slab memory: no page refcount to map; use pfn or remap";
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	}
 	if (strategy == KBUFMAP_STRATEGY_VMALLOC_RANGE &&
 	    backend != KBUFMAP_BACKEND_VMALLOC) {
 		*why = "remap_vmalloc_range() needs vmalloc_user() memory";
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	}
 	if (strategy == KBUFMAP_STRATEGY_HUGE &&
 	    backend != KBUFMAP_BACKEND_CONTIG) {
 		*why = "2 MiB mappings need 2 MiB aligned contiguous memory (contig)";
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }
 
 /*
- * May a valid combination be mapped as @kind? Returns 0 or a positive errno
+ * May a valid combination be mapped as @kind? Returns 0 or a negative errno
  * (what mmap() fails with). @contiguous: the mapped range is one physical run.
  */
 static inline int kbufmap_map_kind_errno(unsigned int backend,
@@ -116,12 +116,12 @@ static inline int kbufmap_map_kind_errno(unsigned int backend,
 	case KBUFMAP_STRATEGY_PFN:
 	case KBUFMAP_STRATEGY_HUGE:
 		*why = "raw PFN mappings cannot copy-on-write; use MAP_SHARED or a read-only MAP_PRIVATE";
-		return EINVAL;
+		return -EINVAL;
 	case KBUFMAP_STRATEGY_REMAP:
 		if (backend == KBUFMAP_BACKEND_KMALLOC || contiguous)
 			return 0;
 		*why = "remap_pfn_range() on a CoW mapping must cover the whole VMA in one call, and this memory is scattered";
-		return EINVAL;
+		return -EINVAL;
 	default:
 		return 0;
 	}

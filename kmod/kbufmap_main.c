@@ -234,8 +234,8 @@ static int kbufmap_config_check(const struct kbufmap_config *cfg)
 		return -E2BIG;
 	if (!kbufmap_node_valid(cfg->node))
 		return -EINVAL;
-	return -kbufmap_combo_errno(cfg->backend, cfg->strategy, cfg->node,
-				    NULL);
+	return kbufmap_combo_errno(cfg->backend, cfg->strategy, cfg->node,
+				   NULL);
 }
 
 static bool kbufmap_buffer_mapped(const struct kbufmap_buffer *buf)

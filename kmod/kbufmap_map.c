@@ -631,7 +631,7 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	err = kbufmap_map_kind_errno(buf->backend, buf->strategy, kind,
 				     contiguous, NULL);
 	if (err)
-		return -err;
+		return err;
 
 	kbufmap_mmap_flags(buf, vma, kind, contiguous);
 	/*

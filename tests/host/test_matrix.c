@@ -32,36 +32,36 @@ int main(void)
 	int valid = 0;
 
 	/* Slab memory has no page refcount of its own to hand out. */
-	expect("kmalloc+fault", kbufmap_combo_errno(B(KMALLOC), S(FAULT), ANY, &why), EOPNOTSUPP);
-	expect("kmalloc+insert", kbufmap_combo_errno(B(KMALLOC), S(INSERT), ANY, NULL), EOPNOTSUPP);
-	expect("kmalloc+map-pages", kbufmap_combo_errno(B(KMALLOC), S(MAP_PAGES), ANY, NULL), EOPNOTSUPP);
-	expect("kmalloc+pfn", kbufmap_combo_errno(B(KMALLOC), S(PFN), ANY, NULL), 0);
-	expect("kmalloc+remap", kbufmap_combo_errno(B(KMALLOC), S(REMAP), 0, NULL), 0);
+	expect("kmalloc+fault", -kbufmap_combo_errno(B(KMALLOC), S(FAULT), ANY, &why), EOPNOTSUPP);
+	expect("kmalloc+insert", -kbufmap_combo_errno(B(KMALLOC), S(INSERT), ANY, NULL), EOPNOTSUPP);
+	expect("kmalloc+map-pages", -kbufmap_combo_errno(B(KMALLOC), S(MAP_PAGES), ANY, NULL), EOPNOTSUPP);
+	expect("kmalloc+pfn", -kbufmap_combo_errno(B(KMALLOC), S(PFN), ANY, NULL), 0);
+	expect("kmalloc+remap", -kbufmap_combo_errno(B(KMALLOC), S(REMAP), 0, NULL), 0);
 	/* remap_vmalloc_range needs VM_USERMAP vmalloc memory. */
-	expect("pages+vmalloc-range", kbufmap_combo_errno(B(PAGES), S(VMALLOC_RANGE), ANY, NULL), EOPNOTSUPP);
-	expect("vmalloc+vmalloc-range", kbufmap_combo_errno(B(VMALLOC), S(VMALLOC_RANGE), ANY, NULL), 0);
+	expect("pages+vmalloc-range", -kbufmap_combo_errno(B(PAGES), S(VMALLOC_RANGE), ANY, NULL), EOPNOTSUPP);
+	expect("vmalloc+vmalloc-range", -kbufmap_combo_errno(B(VMALLOC), S(VMALLOC_RANGE), ANY, NULL), 0);
 	/* 2 MiB entries need contiguous memory. */
-	expect("vmalloc+huge", kbufmap_combo_errno(B(VMALLOC), S(HUGE), ANY, NULL), EOPNOTSUPP);
-	expect("contig+huge", kbufmap_combo_errno(B(CONTIG), S(HUGE), ANY, NULL), 0);
+	expect("vmalloc+huge", -kbufmap_combo_errno(B(VMALLOC), S(HUGE), ANY, NULL), EOPNOTSUPP);
+	expect("contig+huge", -kbufmap_combo_errno(B(CONTIG), S(HUGE), ANY, NULL), 0);
 	/* NUMA placement where the allocator has a node form. */
-	expect("vmalloc on node 0", kbufmap_combo_errno(B(VMALLOC), S(FAULT), 0, NULL), EOPNOTSUPP);
-	expect("pages on node 1", kbufmap_combo_errno(B(PAGES), S(FAULT), 1, NULL), 0);
-	expect("bad backend", kbufmap_combo_errno(KBUFMAP_BACKEND_COUNT, S(FAULT), ANY, NULL), EINVAL);
-	expect("bad strategy", kbufmap_combo_errno(B(PAGES), KBUFMAP_STRATEGY_COUNT, ANY, NULL), EINVAL);
+	expect("vmalloc on node 0", -kbufmap_combo_errno(B(VMALLOC), S(FAULT), 0, NULL), EOPNOTSUPP);
+	expect("pages on node 1", -kbufmap_combo_errno(B(PAGES), S(FAULT), 1, NULL), 0);
+	expect("bad backend", -kbufmap_combo_errno(KBUFMAP_BACKEND_COUNT, S(FAULT), ANY, NULL), EINVAL);
+	expect("bad strategy", -kbufmap_combo_errno(B(PAGES), KBUFMAP_STRATEGY_COUNT, ANY, NULL), EINVAL);
 
 	/* Raw PFNs cannot be copied on write. */
-	expect("pfn private-rw", kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), EINVAL);
-	expect("pfn private-ro", kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_PRIVATE_RO, 0, NULL), 0);
-	expect("huge private-rw", kbufmap_map_kind_errno(B(CONTIG), S(HUGE), KBUFMAP_MAP_PRIVATE_RW, 1, NULL), EINVAL);
+	expect("pfn private-rw", -kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), EINVAL);
+	expect("pfn private-ro", -kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_PRIVATE_RO, 0, NULL), 0);
+	expect("huge private-rw", -kbufmap_map_kind_errno(B(CONTIG), S(HUGE), KBUFMAP_MAP_PRIVATE_RW, 1, NULL), EINVAL);
 	/* remap_pfn_range on a CoW mapping: one call over the whole VMA only. */
 	expect("remap scattered private-rw",
-	       kbufmap_map_kind_errno(B(VMALLOC), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), EINVAL);
+	       -kbufmap_map_kind_errno(B(VMALLOC), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), EINVAL);
 	expect("remap contiguous private-rw",
-	       kbufmap_map_kind_errno(B(CONTIG), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 1, NULL), 0);
+	       -kbufmap_map_kind_errno(B(CONTIG), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 1, NULL), 0);
 	expect("remap kmalloc private-rw",
-	       kbufmap_map_kind_errno(B(KMALLOC), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), 0);
-	expect("fault private-rw", kbufmap_map_kind_errno(B(VMALLOC), S(FAULT), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), 0);
-	expect("anything shared", kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_SHARED, 0, NULL), 0);
+	       -kbufmap_map_kind_errno(B(KMALLOC), S(REMAP), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), 0);
+	expect("fault private-rw", -kbufmap_map_kind_errno(B(VMALLOC), S(FAULT), KBUFMAP_MAP_PRIVATE_RW, 0, NULL), 0);
+	expect("anything shared", -kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_SHARED, 0, NULL), 0);
 
 	/* The deliberate bug SIGBUSes under MAP_PRIVATE only. */
 	expect("remap-unchecked private", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_PRIVATE_RO), 1);
