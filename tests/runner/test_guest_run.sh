@@ -36,6 +36,8 @@ expect_rc "a BUG in the kernel log fails even a passing command" 121 -- \
 expect_rc "the module is loaded for the command" 0 --module "$ko" -- test -c /dev/kbufmap
 expect_rc "a module still in use fails the unload check" 123 --module "$ko" -- \
 	sh -c 'sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
+expect_rc "a failing post-check fails a passing command" 125 --post-check 'echo leak; exit 1' -- true
+expect_rc "a passing post-check keeps the command's status" 3 --post-check 'true' -- sh -c 'exit 3'
 expect_rc "an unknown kernel is a usage error" 124 --kernel 0.0 -- true
 
 echo "$passed passed, $failed failed"
