@@ -72,7 +72,8 @@ static void print_cell(unsigned int b, unsigned int s, unsigned int kind)
 
 	open_json_object(map_kind_name(kind));
 	if (e_scattered == 0 && e_contig == 0) {
-		if (kbufmap_combo_sigbus(s, kind)) {
+		/* Any mapping of more than one page. */
+		if (kbufmap_combo_sigbus(s, kind, 2)) {
 			snprintf(cell, sizeof(cell), "SIGBUS[%d]",
 				 note_index(sigbus_note));
 			print_string(PRINT_JSON, "status", NULL, "sigbus");

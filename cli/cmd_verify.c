@@ -405,7 +405,7 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	c.contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
 	c.rw_errno = -kbufmap_map_kind_errno(b, s, KBUFMAP_MAP_PRIVATE_RW,
 					    c.contiguous, &c.rw_why);
-	c.sigbus = kbufmap_combo_sigbus(s, KBUFMAP_MAP_PRIVATE_RO);
+	c.sigbus = kbufmap_combo_sigbus(s, KBUFMAP_MAP_PRIVATE_RO, o->pages);
 
 	if (o->modes & VMODE_SHARED) {
 		c.mode = VMODE_SHARED;

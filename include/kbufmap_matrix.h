@@ -127,11 +127,16 @@ static inline int kbufmap_map_kind_errno(unsigned int backend,
 	}
 }
 
-/* The deliberately broken strategy: mmap() succeeds, first touch SIGBUSes. */
-static inline int kbufmap_combo_sigbus(unsigned int strategy, unsigned int kind)
+/*
+ * The deliberately broken strategy: mmap() succeeds, first touch SIGBUSes.
+ * Only for mappings of more than one page: a single per-page call covers the
+ * whole VMA, which is what remap_pfn_range() demands of a CoW mapping.
+ */
+static inline int kbufmap_combo_sigbus(unsigned int strategy, unsigned int kind,
+				       unsigned long long map_pages)
 {
 	return strategy == KBUFMAP_STRATEGY_REMAP_UNCHECKED &&
-	       kind != KBUFMAP_MAP_SHARED;
+	       kind != KBUFMAP_MAP_SHARED && map_pages > 1;
 }
 
 #endif /* KBUFMAP_MATRIX_H */

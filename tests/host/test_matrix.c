@@ -64,8 +64,9 @@ int main(void)
 	expect("anything shared", -kbufmap_map_kind_errno(B(PAGES), S(PFN), KBUFMAP_MAP_SHARED, 0, NULL), 0);
 
 	/* The deliberate bug SIGBUSes under MAP_PRIVATE only. */
-	expect("remap-unchecked private", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_PRIVATE_RO), 1);
-	expect("remap-unchecked shared", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_SHARED), 0);
+	expect("remap-unchecked private", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_PRIVATE_RO, 4), 1);
+	expect("remap-unchecked private, 1 page", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_PRIVATE_RO, 1), 0);
+	expect("remap-unchecked shared", kbufmap_combo_sigbus(S(REMAP_UNCHECKED), KBUFMAP_MAP_SHARED, 4), 0);
 
 	/* Every refusal carries a reason; the size of the valid set is pinned. */
 	for (b = 0; b < KBUFMAP_BACKEND_COUNT; b++) {
