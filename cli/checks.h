@@ -42,6 +42,10 @@ enum kbm_status check_huge_pmd(struct vctx *c);
 bool applies_not_huge(const struct vctx *c, const char **why);
 bool applies_huge(const struct vctx *c, const char **why);
 
+/* checks_numa.c: placement on the --node */
+enum kbm_status check_numa_placement(struct vctx *c);
+bool applies_numa(const struct vctx *c, const char **why);
+
 /* checks_cow.c: MAP_PRIVATE and the pitfall */
 enum kbm_status check_private_rw_refused(struct vctx *c);
 enum kbm_status check_private_ro_stays_ro(struct vctx *c);

@@ -168,8 +168,7 @@ static int open_rdonly(struct vctx *c, enum kbm_status *st)
 		*st = vfail(c, "open(O_RDONLY): %s", strerror(-fd));
 		return fd;
 	}
-	err = kbm_configure(fd, c->pages, c->backend, c->strategy,
-			    KBUFMAP_NODE_ANY);
+	err = kbm_configure(fd, c->pages, c->backend, c->strategy, c->node);
 	if (err) {
 		*st = vskip(c, "CONFIGURE on an O_RDONLY file failed (%s): no read-only "
 			    "file with a buffer to test", errno_name(-err));

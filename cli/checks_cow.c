@@ -472,7 +472,7 @@ enum kbm_status check_remap_unchecked_sigbus(struct vctx *c)
 	/* The seed question opened the device O_RDONLY: that does not help. */
 	fdro = vopen(c, O_RDONLY);
 	if (fdro >= 0 && !kbm_configure(fdro, c->pages, c->backend, c->strategy,
-					 KBUFMAP_NODE_ANY)) {
+					 c->node)) {
 		void *r = vmap(c, fdro, c->size, PROT_READ, MAP_PRIVATE, 0);
 		void *ra = NULL;
 		int rcode = 0;

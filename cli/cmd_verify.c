@@ -31,6 +31,7 @@ struct vopts {
 	uint64_t pages;
 	const char *pages_arg;
 	int backend, strategy;		/* -1 = default / all */
+	int node;			/* KBUFMAP_NODE_ANY or --node */
 	bool *selected;			/* [verify_nr_checks] */
 	bool any_selected;
 	bool all, tap, list;
@@ -38,7 +39,11 @@ struct vopts {
 
 enum {
 	OPT_LIST_CHECKS = 0x200,
+	OPT_NODE,
 };
+
+/* Node numbers the kernel can have (MAX_NUMNODES with NODES_SHIFT 10). */
+#define KBM_MAX_NODE	1023
 
 static const struct argp_option verify_options[] = {
 	{ "mode", 'm', "MODE", 0,
@@ -50,6 +55,9 @@ static const struct argp_option verify_options[] = {
 	{ "strategy", 's', "NAME", 0,
 	  "How it is mapped: fault (default), fault-around, pfn, remap, insert, "
 	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 0 },
+	{ "node", OPT_NODE, "N", 0,
+	  "Allocate on NUMA node N (0..1023; the pages, contig and kmalloc "
+	  "backends); adds the numa-placement check. Default: the allocator's policy", 0 },
 	{ "check", 'c', "NAME", 0,
 	  "Run only this check (repeatable); --list-checks lists them", 0 },
 	{ "all", 'a', NULL, 0,
@@ -133,6 +141,14 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		o->selected[i] = true;
 		o->any_selected = true;
 		break;
+	case OPT_NODE: {
+		uint64_t node;
+
+		if (parse_u64("--node", arg, 0, KBM_MAX_NODE, &node, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->node = (int)node;
+		break;
+	}
 	case 'a':
 		o->all = true;
 		break;
@@ -162,8 +178,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 				   o->pages_arg, backend_name((unsigned int)o->backend),
 				   (unsigned long long)backend_max_pages((unsigned int)o->backend));
 		e = -kbufmap_combo_errno((unsigned int)o->backend,
-					(unsigned int)o->strategy,
-					KBUFMAP_NODE_ANY, &why);
+					 (unsigned int)o->strategy, o->node, &why);
 		if (e)
 			argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
 				   "see '" KBM_PROG " matrix'",
@@ -348,9 +363,10 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	c.size = (size_t)o->pages * r->ps;
 	c.backend = b;
 	c.strategy = s;
+	c.node = o->node;
 	c.fd = -1;
 
-	e = -kbufmap_combo_errno(b, s, KBUFMAP_NODE_ANY, &why);
+	e = -kbufmap_combo_errno(b, s, o->node, &why);
 	if (e) {
 		/*
 		 * Only with --all: confirm the module refuses it the same way,
@@ -359,7 +375,7 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 		uint64_t n = o->pages < backend_max_pages(b) ?
 			o->pages : backend_max_pages(b);
 
-		err = kbm_configure(r->mon, n, b, s, KBUFMAP_NODE_ANY);
+		err = kbm_configure(r->mon, n, b, s, o->node);
 		if (err == -e)
 			addf(r, "configure-refused", &c, KBM_PASS,
 			     "CONFIGURE refused with %s, as the matrix says: %s",
@@ -385,7 +401,7 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	}
 
 	/* The probe: does it configure, and is the memory one physical run? */
-	err = kbm_configure(r->mon, o->pages, b, s, KBUFMAP_NODE_ANY);
+	err = kbm_configure(r->mon, o->pages, b, s, o->node);
 	if (!err)
 		err = kbm_get_info(r->mon, &info);
 	if (err) {
@@ -427,6 +443,7 @@ int cmd_verify(int argc, char **argv)
 		.pages_arg = "4",
 		.backend = -1,
 		.strategy = -1,
+		.node = KBUFMAP_NODE_ANY,
 	};
 	struct vrun r;
 	int ret = 0;

@@ -48,6 +48,7 @@ struct vctx {
 	uint64_t pages;
 	size_t size;			/* pages * ps */
 	unsigned int backend, strategy;
+	int node;			/* KBUFMAP_NODE_ANY or the --node */
 	enum vmode mode;
 	const char *mode_name;		/* "shared", "private" */
 

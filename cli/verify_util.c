@@ -89,8 +89,7 @@ int vopen_buffer(struct vctx *c, int oflags, uint64_t pages)
 
 	if (fd < 0)
 		return fd;
-	err = kbm_configure(fd, pages, c->backend, c->strategy,
-			    KBUFMAP_NODE_ANY);
+	err = kbm_configure(fd, pages, c->backend, c->strategy, c->node);
 	if (err) {
 		vclose(c, fd);
 		return err;

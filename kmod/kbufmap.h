@@ -46,6 +46,7 @@ enum kbufmap_inject {
 	KBUFMAP_INJECT_UNZEROED,		/* buffers filled with 0xA5 */
 	KBUFMAP_INJECT_PRIVATE_WRITETHROUGH,	/* writable pgprot for CoW */
 	KBUFMAP_INJECT_IGNORE_REMAP_ERROR,	/* remap ignores its error */
+	KBUFMAP_INJECT_WRONG_NODE,		/* allocate on another node */
 	KBUFMAP_INJECT_NR
 };
 #endif

@@ -33,7 +33,15 @@ struct kbufmap_backend_ops {
 
 static int kbufmap_nid(const struct kbufmap_buffer *buf)
 {
-	return buf->node == KBUFMAP_NODE_ANY ? NUMA_NO_NODE : buf->node;
+	int nid;
+
+	if (buf->node == KBUFMAP_NODE_ANY)
+		return NUMA_NO_NODE;
+	if (!kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_NODE))
+		return buf->node;
+	/* The wrong_node injection: the next online node, wrapping around. */
+	nid = next_online_node(buf->node);
+	return nid < MAX_NUMNODES ? nid : first_online_node;
 }
 
 static int kbufmap_alloc_page_array(struct kbufmap_buffer *buf)

@@ -43,6 +43,7 @@ static const char *const kbufmap_inject_names[KBUFMAP_INJECT_NR] = {
 	[KBUFMAP_INJECT_UNZEROED] = "unzeroed",
 	[KBUFMAP_INJECT_PRIVATE_WRITETHROUGH] = "private_writethrough",
 	[KBUFMAP_INJECT_IGNORE_REMAP_ERROR] = "ignore_remap_error",
+	[KBUFMAP_INJECT_WRONG_NODE] = "wrong_node",
 };
 
 static int kbufmap_inject = KBUFMAP_INJECT_NONE;
@@ -74,7 +75,7 @@ static const struct kernel_param_ops kbufmap_inject_ops = {
 
 module_param_cb(inject, &kbufmap_inject_ops, NULL, 0644);
 MODULE_PARM_DESC(inject,
-		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error");
+		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error, wrong_node");
 
 /* Read when a buffer is configured; the buffer keeps the mode it got. */
 enum kbufmap_inject kbufmap_inject_mode(void)

@@ -3,7 +3,7 @@
 # module (KBUFMAP_FAULT_INJECT=1), each deliberate driver bug is switched on in
 # turn through the `inject` parameter, and the check that guards that property
 # must report FAIL (and verify exit 1). With inject=none the same build passes.
-# Runs in the guest; usage: inject.sh KBUFMAPCTL
+# Runs in a guest with two NUMA nodes; usage: inject.sh KBUFMAPCTL
 cli=$1
 param=/sys/module/kbufmap/parameters/inject
 passed=0 failed=0
@@ -46,6 +46,10 @@ expect_caught private_writethrough cow-invisible-to-kernel --backend contig --st
 expect_caught private_writethrough cow-first-write-copies --backend contig --strategy remap --mode private
 expect_caught private_writethrough cow-invisible-to-other-mappings --backend kmalloc --strategy remap --mode private
 expect_caught ignore_remap_error zeroed --backend vmalloc --strategy remap --mode private
+# (needs a guest with two NUMA nodes: guest-run --numa)
+expect_caught wrong_node numa-placement --backend pages --node 1
+expect_caught wrong_node numa-placement --backend contig --strategy remap --node 0
+expect_caught wrong_node numa-placement --backend kmalloc --strategy pfn --node 1
 
 # The same build without a bug passes: the checks fail for the bug, not for
 # the build.
