@@ -19,16 +19,22 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# What the demo runs, in the guest or natively: one line per command.
+# What the demo runs, in the guest or natively.
 demo_script() {
 	local cli=$1
 	cat <<SH
 set -e
-echo '### kbufmapctl version'
+step() { printf '\n### %s\n' "\$*"; }
+step "kbufmapctl version"
 $cli version
-echo
-echo '### kbufmapctl verify --mode shared'
-$cli verify --mode shared
+step "kbufmapctl matrix: which allocator x strategy x mapping kind is valid"
+$cli matrix
+step "The first seed question: a .fault-mapped buffer, mapped twice, aliases the same pages"
+$cli verify --mode shared --pages 8
+step "The second seed question: per-page remap_pfn_range under MAP_PRIVATE gives a Bus error"
+$cli verify --strategy remap-unchecked --mode private --check remap-unchecked-sigbus
+step "Every valid allocator x strategy, shared and private (only what is not PASS is listed)"
+$cli verify --all --mode all
 SH
 }
 
