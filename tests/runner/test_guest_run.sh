@@ -29,6 +29,13 @@ if grep -q '^kbufmap-output-token$' <<<"$LAST_OUT"; then
 else
 	failed=$((failed + 1)); echo "FAIL: output line not seen"
 fi
+# A checkout or build tree may live under the host's /tmp: the guest's
+# writable /tmp must still show it.
+token=$(mktemp /tmp/guest-run-test.XXXXXX)
+echo "host-tmp-token" >"$token"
+expect_rc "the host's /tmp is visible and /tmp writable" 0 -- \
+	sh -c "grep -q host-tmp-token $token && echo w >/tmp/guest-run-write-test"
+rm -f "$token"
 expect_rc "a WARNING in the kernel log fails the run" 121 -- \
 	sh -c 'echo "WARNING: CPU: 0 PID: 1 at fake.c:1 injected by the runner test" >/dev/kmsg'
 expect_rc "a BUG in the kernel log fails even a passing command" 121 -- \
