@@ -33,7 +33,7 @@ step "The first seed question: a .fault-mapped buffer, mapped twice, aliases the
 $cli verify --mode shared --pages 8
 step "The second seed question: per-page remap_pfn_range under MAP_PRIVATE gives a Bus error"
 $cli verify --strategy remap-unchecked --mode private --check remap-unchecked-sigbus
-step "Every valid allocator x strategy, shared and private (only what is not PASS is listed)"
+step "Every allocator x strategy, shared and private: valid ones checked, refused ones shown with their errno"
 $cli verify --all --mode all
 SH
 }
