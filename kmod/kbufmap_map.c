@@ -63,9 +63,10 @@ static struct page *kbufmap_src_page(const struct kbufmap_buffer *buf,
 /*
  * The ignore_remap_error injection. remap_pfn_range() cannot fail here unless
  * mmap() lets it: so besides ignoring the error, the injected remap strategy
- * keeps VM_MAYWRITE on read-only private mappings of scattered memory, as the
- * seed question's driver did; its per-run calls then fail on the CoW mapping
- * and the first access gets SIGBUS.
+ * keeps VM_MAYWRITE on read-only private mappings and maps page by page, as
+ * the seed question's driver did; on the CoW mapping every call then fails
+ * (whether or not the memory happens to be contiguous) and the first access
+ * gets SIGBUS.
  */
 #ifdef KBUFMAP_FAULT_INJECT
 static bool kbufmap_remap_error_injected(const struct kbufmap_buffer *buf)
@@ -301,8 +302,9 @@ noinline int kbufmap_populate_remap(struct kbufmap_buffer *buf,
 		prot = vm_get_page_prot(vma->vm_flags | VM_SHARED);
 
 	while (done < count) {
-		unsigned long n = kbufmap_src_run(buf, first + done,
-						  count - done);
+		/* The injected driver maps page by page, as the seed one did. */
+		unsigned long n = kbufmap_remap_error_injected(buf) ? 1 :
+			kbufmap_src_run(buf, first + done, count - done);
 
 		err = remap_pfn_range(vma, vma->vm_start + (done << PAGE_SHIFT),
 				      kbufmap_src_pfn(buf, first + done),
