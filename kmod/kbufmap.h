@@ -47,6 +47,12 @@ enum kbufmap_inject {
 	KBUFMAP_INJECT_PRIVATE_WRITETHROUGH,	/* writable pgprot for CoW */
 	KBUFMAP_INJECT_IGNORE_REMAP_ERROR,	/* remap ignores its error */
 	KBUFMAP_INJECT_WRONG_NODE,		/* allocate on another node */
+	KBUFMAP_INJECT_ALLOW_EXEC,		/* PROT_EXEC accepted */
+	KBUFMAP_INJECT_SET_MAYWRITE,		/* VM_MAYWRITE on read-only shares */
+	KBUFMAP_INJECT_DONTCOPY,		/* VM_DONTCOPY: no mapping in a child */
+	KBUFMAP_INJECT_NO_REFAULT,		/* prefaulted pages have no .fault */
+	KBUFMAP_INJECT_NO_FAULT_COUNT,		/* .fault not counted */
+	KBUFMAP_INJECT_NO_HUGE,			/* .huge_fault always falls back */
 	KBUFMAP_INJECT_NR
 };
 #endif

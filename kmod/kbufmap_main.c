@@ -44,6 +44,12 @@ static const char *const kbufmap_inject_names[KBUFMAP_INJECT_NR] = {
 	[KBUFMAP_INJECT_PRIVATE_WRITETHROUGH] = "private_writethrough",
 	[KBUFMAP_INJECT_IGNORE_REMAP_ERROR] = "ignore_remap_error",
 	[KBUFMAP_INJECT_WRONG_NODE] = "wrong_node",
+	[KBUFMAP_INJECT_ALLOW_EXEC] = "allow_exec",
+	[KBUFMAP_INJECT_SET_MAYWRITE] = "set_maywrite",
+	[KBUFMAP_INJECT_DONTCOPY] = "dontcopy",
+	[KBUFMAP_INJECT_NO_REFAULT] = "no_refault",
+	[KBUFMAP_INJECT_NO_FAULT_COUNT] = "no_fault_count",
+	[KBUFMAP_INJECT_NO_HUGE] = "no_huge",
 };
 
 static int kbufmap_inject = KBUFMAP_INJECT_NONE;
@@ -75,7 +81,7 @@ static const struct kernel_param_ops kbufmap_inject_ops = {
 
 module_param_cb(inject, &kbufmap_inject_ops, NULL, 0644);
 MODULE_PARM_DESC(inject,
-		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error, wrong_node");
+		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error, wrong_node, allow_exec, set_maywrite, dontcopy, no_refault, no_fault_count, no_huge");
 
 /* Read when a buffer is configured; the buffer keeps the mode it got. */
 enum kbufmap_inject kbufmap_inject_mode(void)

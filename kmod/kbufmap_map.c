@@ -128,7 +128,8 @@ noinline vm_fault_t kbufmap_vm_fault(struct vm_fault *vmf)
 	unsigned long idx = vmf->pgoff;
 	struct page *page;
 
-	kbufmap_count(buf, KBUFMAP_CNT_FAULTS, 1);
+	if (!kbufmap_injected(buf, KBUFMAP_INJECT_NO_FAULT_COUNT))
+		kbufmap_count(buf, KBUFMAP_CNT_FAULTS, 1);
 	if (idx >= buf->nr_pages)
 		return VM_FAULT_SIGBUS;
 
@@ -224,8 +225,9 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 	unsigned long idx, pfn;
 	vm_fault_t ret;
 
-	if (kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_PAGE))
-		return VM_FAULT_FALLBACK;	/* let .fault map the wrong pages */
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_PAGE) ||
+	    kbufmap_injected(buf, KBUFMAP_INJECT_NO_HUGE))
+		return VM_FAULT_FALLBACK;	/* let .fault map 4 KiB pages */
 	if (haddr < vma->vm_start || haddr + PMD_SIZE > vma->vm_end)
 		return VM_FAULT_FALLBACK;
 	idx = vmf->pgoff - ((vmf->address - haddr) >> PAGE_SHIFT);
@@ -608,6 +610,19 @@ static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
 		clear |= VM_MAYWRITE;
 	if (kbufmap_injected(buf, KBUFMAP_INJECT_NO_DONTEXPAND))
 		set &= ~VM_DONTEXPAND;
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_ALLOW_EXEC))
+		clear &= ~VM_MAYEXEC;
+	/*
+	 * The bug: VM_MAYWRITE handed back to a read-only file's shared
+	 * mapping (core mm cleared it and VM_SHARED, leaving VM_MAYSHARE), so
+	 * mprotect() can make it writable. Only where copy-on-write is legal.
+	 */
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_SET_MAYWRITE) &&
+	    (vma->vm_flags & VM_MAYSHARE) &&
+	    kbufmap_strategy_needs_page_refs(buf->strategy))
+		set |= VM_MAYWRITE;
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_DONTCOPY))
+		set |= VM_DONTCOPY;
 	kbufmap_vm_flags_clear(vma, clear);
 	kbufmap_vm_flags_set(vma, set);
 }
@@ -624,7 +639,8 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	if (!kbufmap_injected(buf, KBUFMAP_INJECT_NO_BOUNDS) &&
 	    (off >= buf->nr_pages || npages > buf->nr_pages - off))
 		return -EINVAL;
-	if (vma->vm_flags & VM_EXEC)
+	if ((vma->vm_flags & VM_EXEC) &&
+	    !kbufmap_injected(buf, KBUFMAP_INJECT_ALLOW_EXEC))
 		return -EPERM;
 
 	kind = kbufmap_map_kind(vma);
@@ -646,6 +662,9 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 			return err;
 	}
 	vma->vm_ops = buf->ops->vm_ops;
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_NO_REFAULT) &&
+	    vma->vm_ops == &kbufmap_vm_ops_prefaulted_pages)
+		vma->vm_ops = &kbufmap_vm_ops_remapped;	/* no .fault */
 	vma->vm_private_data = buf;
 	kbufmap_vm_open(vma);
 	kbufmap_count(buf, KBUFMAP_CNT_MMAPS, 1);

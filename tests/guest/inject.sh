@@ -46,6 +46,17 @@ expect_caught private_writethrough cow-invisible-to-kernel --backend contig --st
 expect_caught private_writethrough cow-first-write-copies --backend contig --strategy remap --mode private
 expect_caught private_writethrough cow-invisible-to-other-mappings --backend kmalloc --strategy remap --mode private
 expect_caught ignore_remap_error zeroed --backend vmalloc --strategy remap --mode private
+expect_caught allow_exec prot-exec-refused
+expect_caught set_maywrite rdonly-no-mprotect-write
+expect_caught dontcopy fork-shared
+expect_caught no_refault madv-dontneed-persists --backend pages --strategy insert
+expect_caught no_refault madv-dontneed-persists --backend vmalloc --strategy vmalloc-range
+expect_caught no_refault private-dontneed-drops-copy --backend contig --strategy map-pages --mode private
+expect_caught no_fault_count fault-accounting
+# 6.1 never calls .huge_fault for a driver's VMA: huge-pmd SKIPs there.
+if [ "$(uname -r | cut -d. -f1-2)" != 6.1 ]; then
+	expect_caught no_huge huge-pmd --backend contig --strategy huge
+fi
 # (needs a guest with two NUMA nodes: guest-run --numa)
 expect_caught wrong_node numa-placement --backend pages --node 1
 expect_caught wrong_node numa-placement --backend contig --strategy remap --node 0
