@@ -35,11 +35,18 @@ expect_caught wrong_page pagemap-alias
 expect_caught wrong_page user-write-kernel-read
 expect_caught wrong_page kernel-write-user-read --strategy pfn
 expect_caught wrong_page user-write-kernel-read --backend pages --strategy insert
+expect_caught wrong_page page-boundaries
+expect_caught wrong_page partial-munmap
+expect_caught wrong_page mapping-survives-close
+expect_caught wrong_page private-reads-kernel-data --mode private
+expect_caught wrong_page cow-kernel-writes-show-through --mode private
+expect_caught wrong_page fork-private-cow --mode private
 expect_caught no_bounds mmap-past-end-refused
 expect_caught no_bounds mmap-past-end-refused --mode private
 expect_caught no_dontexpand mremap-grow-refused
 expect_caught no_dontexpand mremap-grow-refused --backend pages --strategy insert
 expect_caught unzeroed zeroed
+expect_caught unzeroed separate-opens
 expect_caught unzeroed zeroed --backend pages --strategy insert
 expect_caught unzeroed zeroed --backend contig --strategy remap --mode private
 expect_caught private_writethrough cow-invisible-to-kernel --backend contig --strategy remap --mode private
@@ -49,6 +56,7 @@ expect_caught ignore_remap_error zeroed --backend vmalloc --strategy remap --mod
 expect_caught allow_exec prot-exec-refused
 expect_caught set_maywrite rdonly-no-mprotect-write
 expect_caught dontcopy fork-shared
+expect_caught dontcopy fork-private-cow --mode private
 expect_caught no_refault madv-dontneed-persists --backend pages --strategy insert
 expect_caught no_refault madv-dontneed-persists --backend vmalloc --strategy vmalloc-range
 expect_caught no_refault private-dontneed-drops-copy --backend contig --strategy map-pages --mode private
