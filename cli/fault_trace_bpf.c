@@ -1,0 +1,987 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault-trace: load probes/fault_trace.bpf.c and attach it to the module.
+ *
+ * Two modes, one BPF object (CO-RE, one skeleton for every kernel):
+ *  - fentry/fexit, when the running kernel has the module's BTF
+ *    (/sys/kernel/btf/kbufmap) and that BTF describes the traced functions
+ *    as expected. A module whose BTF was generated against another kernel's
+ *    vmlinux loads anyway (the kernel drops the BTF, or keeps garbage): both
+ *    are detected here, before libbpf is asked to attach.
+ *  - kprobe/kretprobe otherwise (or on request). The probes are created as
+ *    trace events through tracefs' kprobe_events, not through the perf
+ *    kprobe PMU that libbpf 1.1 uses, because only trace events show their
+ *    missed count (kprobe_profile): a kretprobe silently drops the calls
+ *    beyond its maxactive instances in flight, and that must be reported.
+ *    Without tracefs the PMU is used and the missed count is "unknown".
+ * Runs of the BPF programs that the kernel skips (recursion protection):
+ * fentry/fexit count them in bpf_prog_info.recursion_misses (since 5.12);
+ * kprobe programs only since 6.7, so in kprobe mode they are derived on
+ * every kernel as the probes' hits (kprobe_profile) minus the programs' own
+ * run counts.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "fault_trace.skel.h"
+#include "fault_trace_priv.h"
+#include "kbufmapctl.h"
+#include "out.h"
+
+#define MODULE_NAME	"kbufmap"
+#define EVENT_GROUP	"kbufmapctl"
+/*
+ * kretprobe instances per probe: calls in flight at once beyond this are
+ * missed (and counted). The kernel's default is max(10, 2 * CPUs).
+ */
+#define KRETPROBE_MAXACTIVE	64
+
+const struct ft_func_desc ft_funcs[FT_NR_FUNCS] = {
+	[FT_MMAP] = { "kbufmap_mmap", "mmap", "f_op->mmap", "all",
+		"0 (its populate call counts the pages)" },
+	[FT_FAULT] = { "kbufmap_vm_fault", "fault", ".fault",
+		"fault, fault-around, pfn (and huge after a fallback)",
+		"1 per call that did not fail" },
+	[FT_MAP_PAGES] = { "kbufmap_vm_map_pages", "map_pages", ".map_pages",
+		"fault-around", "the window offered, end - start + 1" },
+	[FT_HUGE_FAULT] = { "kbufmap_vm_huge_fault", "huge_fault", ".huge_fault",
+		"huge", "512 per PMD mapped (fallbacks map none)" },
+	[FT_POP_REMAP] = { "kbufmap_populate_remap", "populate_remap",
+		"populate", "remap", "the whole VMA on success" },
+	[FT_POP_REMAP_UNCHECKED] = { "kbufmap_populate_remap_unchecked",
+		"populate_remap_unchecked", "populate", "remap-unchecked",
+		"the whole VMA on success" },
+	[FT_POP_INSERT] = { "kbufmap_populate_insert", "populate_insert",
+		"populate", "insert", "the whole VMA on success" },
+	[FT_POP_INSERT_BATCH] = { "kbufmap_populate_insert_batch",
+		"populate_insert_batch", "populate", "insert-batch",
+		"the whole VMA on success" },
+	[FT_POP_MAP_PAGES] = { "kbufmap_populate_map_pages",
+		"populate_map_pages", "populate", "map-pages",
+		"the whole VMA on success" },
+	[FT_POP_VMALLOC_RANGE] = { "kbufmap_populate_vmalloc_range",
+		"populate_vmalloc_range", "populate", "vmalloc-range",
+		"the whole VMA on success" },
+};
+
+enum { ENTRY = 0, RETURN = 1 };
+
+/* Per traced function and end (entry, return). */
+struct probe_counts {
+	__u64 hits[FT_NR_FUNCS][2];	/* kprobe_profile: handler runs */
+	__u64 missed[FT_NR_FUNCS][2];	/* kprobe_profile: probe misses */
+	__u64 runs[FT_NR_FUNCS][2];	/* our BPF programs' runs */
+};
+
+struct ft_tracer {
+	struct fault_trace_bpf *skel;
+	struct ft_tracer_opts opts;
+	enum ft_mode mode;
+	char reason[320];
+	int ncpus;
+	bool kprobe_recursion_counted;	/* kernel >= 6.7 */
+
+	/* Programs in use and their links, per function and end. */
+	struct bpf_program *progs[FT_NR_FUNCS][2];
+	struct bpf_link *links[FT_NR_FUNCS][2];
+	struct bpf_link *fork_link;
+
+	/* kprobe mode through tracefs */
+	const char *tracefs;		/* NULL: PMU kprobes */
+	char events[FT_NR_FUNCS][2][64];
+	bool created[FT_NR_FUNCS][2];
+
+	/* kprobe_profile and BPF run counts when attached, and at detach. */
+	struct probe_counts base;
+	bool have_base;
+	struct probe_counts final;
+	bool have_final;
+
+	bool detached;
+	/* Errors of an attempt that may still fall back: kept, not printed. */
+	bool soft_errors;
+	char soft_msg[256];
+};
+
+/* An error of loading or attaching; see soft_errors. */
+__attribute__((format(printf, 2, 3)))
+static void tracer_err(struct ft_tracer *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (t->soft_errors) {
+		vsnprintf(t->soft_msg, sizeof(t->soft_msg), fmt, ap);
+	} else {
+		char *msg = NULL;
+
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
+		kbm_err("%s", msg ? msg : "out of memory");
+		free(msg);
+	}
+	va_end(ap);
+}
+
+/* --- libbpf's messages: kept, shown on failure or with --verbose ------- */
+
+static char libbpf_log[32768];
+static size_t libbpf_log_len;
+static bool libbpf_verbose;
+static bool libbpf_quiet;	/* an attempt that may fall back */
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+	size_t n;
+	int len;
+
+	if (libbpf_verbose)
+		return vfprintf(stderr, fmt, ap);
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	len = vasprintf(&msg, fmt, ap);
+	if (len < 0)
+		return 0;
+	/* Keep the newest messages; a verifier log comes in one piece. */
+	n = (size_t)len;
+	if (n >= sizeof(libbpf_log)) {
+		memcpy(libbpf_log, msg + n - (sizeof(libbpf_log) - 1), sizeof(libbpf_log) - 1);
+		libbpf_log_len = sizeof(libbpf_log) - 1;
+	} else {
+		if (libbpf_log_len + n >= sizeof(libbpf_log))
+			libbpf_log_len = 0;
+		memcpy(libbpf_log + libbpf_log_len, msg, n);
+		libbpf_log_len += n;
+	}
+	libbpf_log[libbpf_log_len] = '\0';
+	free(msg);
+	return len;
+}
+
+static void dump_libbpf_log(void)
+{
+	if (libbpf_log_len && !libbpf_quiet) {
+		fprintf(stderr, "libbpf said:\n%s", libbpf_log);
+		libbpf_log_len = 0;
+	}
+}
+
+/* --- the module's symbols -------------------------------------------- */
+
+/*
+ * Every traced function must be in /proc/kallsyms under [kbufmap]. A
+ * compiler clone (.isra, .constprop) instead of the symbol is named.
+ */
+static int check_kallsyms(void)
+{
+	bool found[FT_NR_FUNCS] = { false };
+	char clone[FT_NR_FUNCS][256] = { { 0 } };
+	char line[512], name[256], mod[128];
+	FILE *f;
+	int i;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f) {
+		kbm_err("cannot read /proc/kallsyms: %s", strerror(errno));
+		return KBM_EXIT_RUNTIME;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char type;
+
+		if (!strstr(line, "[" MODULE_NAME "]"))
+			continue;
+		if (sscanf(line, "%*s %c %255s %127s", &type, name, mod) != 3)
+			continue;
+		if (strcmp(mod, "[" MODULE_NAME "]") != 0)
+			continue;
+		for (i = 0; i < FT_NR_FUNCS; i++) {
+			size_t n = strlen(ft_funcs[i].symbol);
+
+			if (strcmp(name, ft_funcs[i].symbol) == 0)
+				found[i] = true;
+			else if (strncmp(name, ft_funcs[i].symbol, n) == 0 && name[n] == '.')
+				snprintf(clone[i], sizeof(clone[i]), "%s", name);
+		}
+	}
+	fclose(f);
+
+	if (!found[FT_FAULT]) {
+		kbm_err("kbufmap module not loaded: no %s in /proc/kallsyms",
+			ft_funcs[FT_FAULT].symbol);
+		return KBM_EXIT_NODEV;
+	}
+	for (i = 0; i < FT_NR_FUNCS; i++) {
+		if (found[i])
+			continue;
+		if (clone[i][0])
+			kbm_err("cannot attach to %s: the module has only the compiler clone %s (the function must be noinline)",
+				ft_funcs[i].symbol, clone[i]);
+		else
+			kbm_err("cannot attach to %s: not in /proc/kallsyms (module too old?)",
+				ft_funcs[i].symbol);
+		return KBM_EXIT_RUNTIME;
+	}
+	return KBM_EXIT_OK;
+}
+
+/* --- fentry possible? ------------------------------------------------- */
+
+/* The struct a parameter points to, through typedefs and modifiers. */
+static const char *param_struct(const struct btf *btf, __u32 type_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_ptr(t))
+		return NULL;
+	t = btf__type_by_id(btf, t->type);
+	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_struct(t))
+		return NULL;
+	return btf__name_by_offset(btf, t->name_off);
+}
+
+/*
+ * Does the module's BTF describe every traced function with the parameters
+ * the programs expect? A BTF generated against another kernel's vmlinux
+ * points its parameters at unrelated base types: this catches it.
+ * Returns true, or false with the reason in @why.
+ */
+static bool module_btf_usable(char *why, size_t len)
+{
+	struct btf *vmlinux, *mod;
+	bool ok = false;
+	int i;
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		snprintf(why, len, "the kernel has no BTF (/sys/kernel/btf/vmlinux): %s",
+			 strerror(errno));
+		return false;
+	}
+	mod = btf__load_module_btf(MODULE_NAME, vmlinux);
+	if (!mod) {
+		if (errno == ENOENT)
+			snprintf(why, len, "no module BTF (/sys/kernel/btf/" MODULE_NAME
+				 " missing: the module was built without BTF, or its BTF did not match this kernel and was dropped at load)");
+		else
+			snprintf(why, len, "cannot read /sys/kernel/btf/" MODULE_NAME ": %s",
+				 strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < FT_NR_FUNCS; i++) {
+		const char *want = i == FT_MMAP || i >= FT_POP_REMAP ?
+			"vm_area_struct" : "vm_fault";
+		unsigned int want_arg = i == FT_MMAP || i >= FT_POP_REMAP ? 1 : 0;
+		const struct btf_type *fn, *proto;
+		const struct btf_param *params;
+		const char *got;
+		__s32 id;
+
+		id = btf__find_by_name_kind(mod, ft_funcs[i].symbol, BTF_KIND_FUNC);
+		if (id < 0) {
+			snprintf(why, len, "module BTF has no function %s",
+				 ft_funcs[i].symbol);
+			goto out;
+		}
+		fn = btf__type_by_id(mod, id);
+		proto = fn ? btf__type_by_id(mod, fn->type) : NULL;
+		if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) <= want_arg) {
+			snprintf(why, len, "module BTF: %s has an unexpected prototype",
+				 ft_funcs[i].symbol);
+			goto out;
+		}
+		params = btf_params(proto);
+		got = param_struct(mod, params[want_arg].type);
+		if (!got || strcmp(got, want) != 0) {
+			snprintf(why, len,
+				 "module BTF does not match this kernel: argument %u of %s is not a struct %s pointer (BTF generated against another kernel's vmlinux?)",
+				 want_arg + 1, ft_funcs[i].symbol, want);
+			goto out;
+		}
+	}
+	snprintf(why, len, "module BTF found");
+	ok = true;
+out:
+	btf__free(mod);
+	btf__free(vmlinux);
+	return ok;
+}
+
+/* --- tracefs kprobe events --------------------------------------------- */
+
+static const char *find_tracefs(void)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
+		if (access(path, F_OK) == 0)
+			return dirs[i];
+	}
+	return NULL;
+}
+
+/* Append one command to kprobe_events; -errno on failure. */
+static int kprobe_events_write(const char *tracefs, const char *cmd)
+{
+	char path[128];
+	int fd, err = 0;
+	size_t n = strlen(cmd);
+
+	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, n) != (ssize_t)n)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Remove the events a killed kbufmapctl left behind: names carry the pid
+ * ("kbm<pid>_..."), removed when that process is gone.
+ */
+static void remove_stale_events(const char *tracefs)
+{
+	char path[128], line[512], cmd[192];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *ev = strstr(line, ":" EVENT_GROUP "/kbm"), *end;
+		long pid;
+
+		if (!ev)
+			continue;
+		ev += strlen(":" EVENT_GROUP "/");
+		end = strchr(ev, ' ');
+		if (!end)
+			continue;
+		*end = '\0';
+		pid = strtol(ev + 3, NULL, 10);
+		if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+			snprintf(cmd, sizeof(cmd), "-:" EVENT_GROUP "/%s\n", ev);
+			kprobe_events_write(tracefs, cmd);
+		}
+	}
+	fclose(f);
+}
+
+static int read_event_id(const char *tracefs, const char *event, long *id)
+{
+	char path[256], buf[32];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/events/" EVENT_GROUP "/%s/id", tracefs, event);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	*id = strtol(buf, NULL, 10);
+	return 0;
+}
+
+static int errno_exit(int err)
+{
+	err = err < 0 ? -err : err;
+	return err == EPERM || err == EACCES ? KBM_EXIT_ACCESS : KBM_EXIT_RUNTIME;
+}
+
+static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
+{
+	struct perf_event_attr attr = { 0 };
+	const char *sym = ft_funcs[func].symbol;
+	char *ev = t->events[func][end], cmd[256];
+	long id = 0;
+	int err, pfd;
+
+	snprintf(ev, sizeof(t->events[func][end]), "kbm%d_%s%s", (int)getpid(),
+		 sym + strlen("kbufmap_"), end == RETURN ? "_ret" : "");
+	if (end == ENTRY)
+		snprintf(cmd, sizeof(cmd), "p:" EVENT_GROUP "/%s " MODULE_NAME ":%s\n", ev, sym);
+	else
+		snprintf(cmd, sizeof(cmd), "r%d:" EVENT_GROUP "/%s " MODULE_NAME ":%s\n",
+			 KRETPROBE_MAXACTIVE, ev, sym);
+	err = kprobe_events_write(t->tracefs, cmd);
+	if (err) {
+		if (err == -EPERM || err == -EACCES)
+			kbm_err("cannot create a kprobe on %s: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
+				sym, strerror(-err));
+		else
+			kbm_err("cannot attach a %s to %s: writing %s/kprobe_events: %s",
+				end == ENTRY ? "kprobe" : "kretprobe", sym, t->tracefs,
+				strerror(-err));
+		return errno_exit(err);
+	}
+	t->created[func][end] = true;
+
+	err = read_event_id(t->tracefs, ev, &id);
+	if (err) {
+		kbm_err("cannot attach to %s: no id for trace event %s: %s",
+			sym, ev, strerror(-err));
+		return errno_exit(err);
+	}
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = (__u64)id;
+	/* The BPF program runs for every CPU; the event itself lives on CPU 0. */
+	pfd = (int)syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0) {
+		err = -errno;
+		kbm_err("cannot attach to %s: perf_event_open(%s): %s%s", sym, ev,
+			strerror(-err), err == -EACCES || err == -EPERM ?
+			": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
+		return errno_exit(err);
+	}
+	t->links[func][end] = bpf_program__attach_perf_event(t->progs[func][end], pfd);
+	if (!t->links[func][end]) {
+		err = -errno;
+		close(pfd);
+		kbm_err("cannot attach BPF to the %s of %s: %s",
+			end == ENTRY ? "kprobe" : "kretprobe", sym, strerror(-err));
+		dump_libbpf_log();
+		return errno_exit(err);
+	}
+	return KBM_EXIT_OK;
+}
+
+static void remove_kprobe_events(struct ft_tracer *t)
+{
+	char cmd[128];
+
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		for (int e = ENTRY; e <= RETURN; e++) {
+			if (!t->created[i][e])
+				continue;
+			snprintf(cmd, sizeof(cmd), "-:" EVENT_GROUP "/%s\n", t->events[i][e]);
+			/* The perf event may still be on its way out: retry a little. */
+			for (int tries = 0; tries < 50; tries++) {
+				int err = kprobe_events_write(t->tracefs, cmd);
+
+				if (err != -EBUSY)
+					break;
+				usleep(20000);
+			}
+			t->created[i][e] = false;
+		}
+	}
+}
+
+/*
+ * kprobe_profile: "  <event> <hits> <missed>", missed = the kprobe's own
+ * misses plus, for a kretprobe, the calls it had no instance for. Then the
+ * runs of our programs: hits - runs = runs the kernel skipped for recursion.
+ * The runs are read first, so that a live reading errs towards hits.
+ */
+static int read_probe_counts(const struct ft_tracer *t, struct probe_counts *pc)
+{
+	char path[128], line[512], name[256];
+	unsigned long long hits, miss;
+	int fd = bpf_map__fd(t->skel->maps.runs);
+	__u64 *percpu;
+	FILE *f;
+
+	memset(pc, 0, sizeof(*pc));
+	percpu = calloc((size_t)t->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		for (int e = ENTRY; e <= RETURN; e++) {
+			__u32 key = (__u32)(i * 2 + e);
+
+			if (bpf_map_lookup_elem(fd, &key, percpu) != 0) {
+				free(percpu);
+				return -errno;
+			}
+			for (int c = 0; c < t->ncpus; c++)
+				pc->runs[i][e] += percpu[c];
+		}
+	}
+	free(percpu);
+
+	snprintf(path, sizeof(path), "%s/kprobe_profile", t->tracefs);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %llu %llu", name, &hits, &miss) != 3)
+			continue;
+		for (int i = 0; i < FT_NR_FUNCS; i++) {
+			for (int e = ENTRY; e <= RETURN; e++) {
+				if (t->events[i][e][0] && strcmp(name, t->events[i][e]) == 0) {
+					pc->hits[i][e] = hits;
+					pc->missed[i][e] = miss;
+				}
+			}
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static __u64 sat_sub(__u64 a, __u64 b)
+{
+	return a > b ? a - b : 0;
+}
+
+/* --- load and attach --------------------------------------------------- */
+
+static struct bpf_program *prog_by_name(struct fault_trace_bpf *skel,
+					const char *kind, const char *suffix)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s_%s", kind, suffix);
+	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+static int kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+static void tracer_unload(struct ft_tracer *t)
+{
+	ft_tracer_detach(t);
+	fault_trace_bpf__destroy(t->skel);
+	t->skel = NULL;
+	memset(t->progs, 0, sizeof(t->progs));
+	t->detached = false;
+	t->have_base = t->have_final = false;
+	t->tracefs = NULL;
+	memset(t->events, 0, sizeof(t->events));
+}
+
+/* Open, configure and load the object for @mode. */
+static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
+{
+	bool fentry = mode == FT_MODE_FENTRY;
+	struct bpf_program *p;
+	int err;
+
+	t->skel = fault_trace_bpf__open();
+	if (!t->skel) {
+		err = -errno;
+		tracer_err(t, "cannot open the BPF object: %s", strerror(-err));
+		dump_libbpf_log();
+		return errno_exit(err);
+	}
+	t->skel->rodata->targ_tgid = (__u32)t->opts.tgid;
+	t->skel->rodata->targ_children = t->opts.children;
+	t->skel->rodata->count_runs = mode == FT_MODE_KPROBE && find_tracefs();
+
+	bpf_object__for_each_program(p, t->skel->obj)
+		bpf_program__set_autoload(p, false);
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		t->progs[i][ENTRY] = prog_by_name(t->skel, fentry ? "fentry" : "kprobe",
+						  ft_funcs[i].prog);
+		t->progs[i][RETURN] = prog_by_name(t->skel, fentry ? "fexit" : "kretprobe",
+						   ft_funcs[i].prog);
+		if (!t->progs[i][ENTRY] || !t->progs[i][RETURN]) {
+			tracer_err(t, "internal error: no BPF program for %s", ft_funcs[i].symbol);
+			return KBM_EXIT_RUNTIME;
+		}
+		bpf_program__set_autoload(t->progs[i][ENTRY], true);
+		bpf_program__set_autoload(t->progs[i][RETURN], true);
+	}
+	if (t->opts.children)
+		bpf_program__set_autoload(t->skel->progs.follow_fork, true);
+
+	err = fault_trace_bpf__load(t->skel);
+	if (err) {
+		/* EACCES here is the verifier refusing a program, not privilege. */
+		if (err == -EPERM) {
+			tracer_err(t, "cannot load BPF programs: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
+				strerror(-err));
+			return KBM_EXIT_ACCESS;
+		}
+		tracer_err(t, "cannot load the BPF programs (%s mode): %s%s",
+			ft_mode_name(mode), strerror(-err),
+			err == -EACCES ? " (rejected by the verifier)" : "");
+		dump_libbpf_log();
+		return KBM_EXIT_RUNTIME;
+	}
+	return KBM_EXIT_OK;
+}
+
+static int tracer_attach(struct ft_tracer *t)
+{
+	int rc, err;
+
+	if (t->mode == FT_MODE_KPROBE) {
+		t->tracefs = find_tracefs();
+		if (t->tracefs)
+			remove_stale_events(t->tracefs);
+	}
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		for (int e = ENTRY; e <= RETURN; e++) {
+			const char *what;
+
+			if (t->mode == FT_MODE_KPROBE && t->tracefs) {
+				rc = attach_kprobe_event(t, i, e);
+				if (rc)
+					return rc;
+				continue;
+			}
+			if (t->mode == FT_MODE_KPROBE) {
+				what = e == ENTRY ? "kprobe" : "kretprobe";
+				t->links[i][e] = bpf_program__attach_kprobe(t->progs[i][e],
+									    e == RETURN,
+									    ft_funcs[i].symbol);
+			} else {
+				what = e == ENTRY ? "fentry" : "fexit";
+				t->links[i][e] = bpf_program__attach(t->progs[i][e]);
+			}
+			if (!t->links[i][e]) {
+				err = -errno;
+				tracer_err(t, "cannot attach %s to %s: %s%s", what,
+					ft_funcs[i].symbol, strerror(-err),
+					err == -EPERM || err == -EACCES ?
+					": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
+				dump_libbpf_log();
+				return errno_exit(err);
+			}
+		}
+	}
+	if (t->opts.children) {
+		t->fork_link = bpf_program__attach(t->skel->progs.follow_fork);
+		if (!t->fork_link) {
+			err = -errno;
+			tracer_err(t, "cannot attach to the sched_process_fork tracepoint (to follow the command's children): %s",
+				strerror(-err));
+			dump_libbpf_log();
+			return errno_exit(err);
+		}
+	}
+	/*
+	 * The hits a probe got between its creation and its program's
+	 * attachment are no misses: count from here.
+	 */
+	if (t->mode == FT_MODE_KPROBE && t->tracefs)
+		t->have_base = read_probe_counts(t, &t->base) == 0;
+	return KBM_EXIT_OK;
+}
+
+int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
+{
+	struct ft_tracer *t;
+	char why[sizeof(t->reason) - 64];
+	int rc;
+
+	libbpf_verbose = opts->verbose;
+	libbpf_set_print(libbpf_print);
+
+	rc = check_kallsyms();
+	if (rc)
+		return rc;
+
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		kbm_err("out of memory");
+		return KBM_EXIT_RUNTIME;
+	}
+	t->opts = *opts;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		kbm_err("cannot count the possible CPUs: %s", strerror(-t->ncpus));
+		free(t);
+		return KBM_EXIT_RUNTIME;
+	}
+	t->kprobe_recursion_counted = kernel_at_least(6, 7);
+
+	t->mode = opts->mode;
+	if (opts->mode != FT_MODE_KPROBE) {
+		bool usable = module_btf_usable(why, sizeof(why));
+
+		if (!usable && opts->mode == FT_MODE_FENTRY) {
+			kbm_err("fentry mode is not available: %s", why);
+			free(t);
+			return KBM_EXIT_RUNTIME;
+		}
+		t->mode = usable ? FT_MODE_FENTRY : FT_MODE_KPROBE;
+		snprintf(t->reason, sizeof(t->reason), "%s", why);
+	} else {
+		snprintf(t->reason, sizeof(t->reason), "requested");
+	}
+
+	/* auto: a failed fentry attempt falls back to kprobes, with a warning. */
+	t->soft_errors = libbpf_quiet = opts->mode == FT_MODE_AUTO && t->mode == FT_MODE_FENTRY;
+	rc = tracer_load(t, t->mode);
+	if (!rc)
+		rc = tracer_attach(t);
+	if (rc && t->soft_errors && rc == KBM_EXIT_ACCESS) {
+		kbm_err("%s", t->soft_msg);	/* no privilege: no fallback */
+	} else if (rc && t->soft_errors) {
+		kbm_warn("fentry failed (%s), falling back to kprobes", t->soft_msg);
+		tracer_unload(t);
+		t->soft_errors = libbpf_quiet = false;
+		libbpf_log_len = 0;
+		t->mode = FT_MODE_KPROBE;
+		snprintf(t->reason, sizeof(t->reason), "fentry failed: %.200s", t->soft_msg);
+		rc = tracer_load(t, t->mode);
+		if (!rc)
+			rc = tracer_attach(t);
+	}
+	t->soft_errors = libbpf_quiet = false;
+	if (rc) {
+		ft_tracer_destroy(t);
+		return rc;
+	}
+	if (t->mode == FT_MODE_KPROBE && !t->tracefs) {
+		size_t n = strlen(t->reason);
+
+		snprintf(t->reason + n, sizeof(t->reason) - n,
+			 "; tracefs not mounted: perf kprobes, missed count unknown");
+	}
+	*out = t;
+	return KBM_EXIT_OK;
+}
+
+void ft_tracer_detach(struct ft_tracer *t)
+{
+	if (!t || t->detached)
+		return;
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		for (int e = ENTRY; e <= RETURN; e++) {
+			bpf_link__destroy(t->links[i][e]);
+			t->links[i][e] = NULL;
+		}
+	}
+	bpf_link__destroy(t->fork_link);
+	t->fork_link = NULL;
+	if (t->tracefs) {
+		/* The counts outlive the probes only until the events go. */
+		t->have_final = read_probe_counts(t, &t->final) == 0;
+		remove_kprobe_events(t);
+	}
+	t->detached = true;
+}
+
+void ft_tracer_destroy(struct ft_tracer *t)
+{
+	if (!t)
+		return;
+	ft_tracer_detach(t);
+	fault_trace_bpf__destroy(t->skel);
+	free(t);
+}
+
+enum ft_mode ft_tracer_mode(const struct ft_tracer *t)
+{
+	return t->mode;
+}
+
+const char *ft_tracer_mode_reason(const struct ft_tracer *t)
+{
+	return t->reason;
+}
+
+const char *ft_mode_name(enum ft_mode mode)
+{
+	switch (mode) {
+	case FT_MODE_FENTRY:
+		return "fentry";
+	case FT_MODE_KPROBE:
+		return "kprobe";
+	default:
+		return "auto";
+	}
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+static __u64 prog_recursion_misses(const struct bpf_program *p)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = p ? bpf_program__fd(p) : -1;
+
+	if (fd < 0)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
+		return 0;
+	return info.recursion_misses;
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct ft_proc_entry *x = a, *y = b;
+
+	if (x->key.tgid != y->key.tgid)
+		return x->key.tgid < y->key.tgid ? -1 : 1;
+	return x->key.func < y->key.func ? -1 : x->key.func > y->key.func;
+}
+
+static int read_procs(struct ft_tracer *t, struct ft_snapshot *s)
+{
+	int fd = bpf_map__fd(t->skel->maps.proc_stats);
+	struct ft_proc_key key, next;
+	size_t cap = 0;
+	void *prev = NULL;
+
+	s->procs = NULL;
+	s->nprocs = 0;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct ft_proc_entry *e;
+
+		key = next;
+		prev = &key;
+		if (s->nprocs == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			void *p = realloc(s->procs, ncap * sizeof(*s->procs));
+
+			if (!p)
+				return -ENOMEM;
+			s->procs = p;
+			cap = ncap;
+		}
+		e = &s->procs[s->nprocs];
+		e->key = key;
+		if (bpf_map_lookup_elem(fd, &key, &e->st) != 0)
+			continue;	/* raced with nothing: entries are never deleted */
+		e->st.comm[FT_COMM_LEN - 1] = '\0';
+		s->nprocs++;
+	}
+	if (s->nprocs)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
+	return 0;
+}
+
+int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
+{
+	struct ft_func_stats *percpu;
+	int fd = bpf_map__fd(t->skel->maps.func_stats);
+	struct timespec ts;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	s->mono_ns = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+
+	percpu = calloc((size_t)t->ncpus, sizeof(*percpu));
+	if (!percpu) {
+		kbm_err("out of memory");
+		return -ENOMEM;
+	}
+	for (__u32 i = 0; i < FT_NR_FUNCS; i++) {
+		struct ft_func_stats *sum = &s->funcs[i];
+
+		if (bpf_map_lookup_elem(fd, &i, percpu) != 0) {
+			err = -errno;
+			free(percpu);
+			kbm_err("cannot read the BPF counters: %s", strerror(-err));
+			return err;
+		}
+		for (int c = 0; c < t->ncpus; c++) {
+			sum->calls += percpu[c].calls;
+			sum->pages += percpu[c].pages;
+			sum->errors += percpu[c].errors;
+			sum->fallbacks += percpu[c].fallbacks;
+			sum->total_ns += percpu[c].total_ns;
+			for (int k = 0; k < FT_HIST_SLOTS; k++)
+				sum->hist[k] += percpu[c].hist[k];
+		}
+	}
+	free(percpu);
+
+	for (int i = 0; i < FT_NR_DROPS; i++)
+		s->drops[i] = __atomic_load_n(&t->skel->bss->drops[i], __ATOMIC_RELAXED);
+
+	/*
+	 * Missed. kprobe mode through tracefs: the probes' own misses, and
+	 * hits minus runs for the runs the kernel skipped (recursion). fentry:
+	 * the trampolines count the skipped runs in recursion_misses. kprobe
+	 * mode through the perf PMU: recursion_misses from 6.7 on, probe
+	 * misses not at all.
+	 */
+	if (t->mode == FT_MODE_KPROBE && t->tracefs) {
+		struct probe_counts now;
+		const struct probe_counts *pc = &now;
+		bool known = t->have_base;
+
+		if (t->detached) {
+			pc = &t->final;
+			known = known && t->have_final;
+		} else {
+			known = known && read_probe_counts(t, &now) == 0;
+		}
+		s->missed.probe_known = s->missed.recursion_known = known;
+		if (!known)
+			s->missed.unknown_why = "kprobe_profile or the run counts unreadable";
+		for (int i = 0; known && i < FT_NR_FUNCS; i++) {
+			for (int e = ENTRY; e <= RETURN; e++) {
+				s->missed.probe[i] += sat_sub(pc->missed[i][e], t->base.missed[i][e]);
+				s->missed.recursion[i] +=
+					sat_sub(sat_sub(pc->hits[i][e], t->base.hits[i][e]),
+						sat_sub(pc->runs[i][e], t->base.runs[i][e]));
+			}
+		}
+	} else if (t->mode == FT_MODE_KPROBE) {
+		s->missed.recursion_known = t->kprobe_recursion_counted;
+		s->missed.unknown_why = t->kprobe_recursion_counted ?
+			"tracefs not mounted: kprobe misses not readable" :
+			"tracefs not mounted: kprobe misses not readable, and kernels before 6.7 do not count kprobe program recursion";
+	} else {
+		s->missed.probe_known = true;	/* fentry has no probe of its own */
+		s->missed.recursion_known = true;
+	}
+	if (!(t->mode == FT_MODE_KPROBE && t->tracefs)) {
+		for (int i = 0; i < FT_NR_FUNCS; i++)
+			s->missed.recursion[i] = prog_recursion_misses(t->progs[i][ENTRY]) +
+						 prog_recursion_misses(t->progs[i][RETURN]);
+	}
+
+	err = read_procs(t, s);
+	if (err) {
+		kbm_err("cannot read the per-process counters: %s", strerror(-err));
+		ft_snapshot_free(s);
+		return err;
+	}
+	return 0;
+}
+
+void ft_snapshot_free(struct ft_snapshot *s)
+{
+	free(s->procs);
+	s->procs = NULL;
+	s->nprocs = 0;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `kbufmapctl fault-trace`: the parts behind cmd_fault_trace.c.
+ *
+ *   fault_trace_bpf.c     load the BPF object, pick fentry or kprobe mode,
+ *                         attach, read the counters and the missed events
+ *   fault_trace_report.c  snapshots, their differences, text and JSON output
+ *
+ * The BPF side and the types it shares with user space are in probes/.
+ */
+#ifndef KBM_FAULT_TRACE_PRIV_H
+#define KBM_FAULT_TRACE_PRIV_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "fault_trace.h"	/* probes/: enum ft_func, struct ft_*_stats */
+
+int cmd_fault_trace(int argc, char **argv);
+
+enum ft_mode {
+	FT_MODE_AUTO = 0,	/* fentry when the module's BTF allows it */
+	FT_MODE_FENTRY,
+	FT_MODE_KPROBE,
+};
+
+/* One traced function: its name and what the report says about it. */
+struct ft_func_desc {
+	const char *symbol;	/* kbufmap_vm_fault */
+	const char *prog;	/* BPF program suffix: fentry_<prog> ... */
+	const char *handler;	/* ".fault" */
+	const char *strategies;	/* the strategies whose calls land here */
+	const char *pages_rule;	/* how "pages" is counted */
+};
+
+extern const struct ft_func_desc ft_funcs[FT_NR_FUNCS];
+
+struct ft_tracer;
+
+struct ft_tracer_opts {
+	enum ft_mode mode;
+	pid_t tgid;		/* 0: every process */
+	bool children;		/* and the processes it forks */
+	bool verbose;		/* libbpf's messages on stderr */
+};
+
+/*
+ * Load and attach. Returns KBM_EXIT_OK and *out, or an exit code after
+ * printing the error (module missing: NODEV, no privilege: ACCESS, a
+ * function that cannot be attached: RUNTIME, named).
+ */
+int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out);
+/* Detach every program; the counters stay readable. Idempotent. */
+void ft_tracer_detach(struct ft_tracer *t);
+void ft_tracer_destroy(struct ft_tracer *t);
+
+enum ft_mode ft_tracer_mode(const struct ft_tracer *t);
+const char *ft_mode_name(enum ft_mode mode);
+/* Why this mode: "module BTF found", "no module BTF: ..." */
+const char *ft_tracer_mode_reason(const struct ft_tracer *t);
+
+/* Missed events per function, as the kernel counts them. */
+struct ft_missed {
+	/* kprobe mode: kprobe + kretprobe misses from kprobe_profile. */
+	bool probe_known;
+	__u64 probe[FT_NR_FUNCS];
+	/* recursion_misses of the function's BPF programs (bpf_prog_info). */
+	bool recursion_known;
+	__u64 recursion[FT_NR_FUNCS];
+	const char *unknown_why;	/* when one of the above is not known */
+};
+
+struct ft_proc_entry {
+	struct ft_proc_key key;
+	struct ft_proc_stats st;
+};
+
+/* Everything the report shows, at one instant. */
+struct ft_snapshot {
+	__u64 mono_ns;			/* CLOCK_MONOTONIC when taken */
+	struct ft_func_stats funcs[FT_NR_FUNCS];	/* summed over CPUs */
+	__u64 drops[FT_NR_DROPS];
+	struct ft_missed missed;
+	struct ft_proc_entry *procs;	/* sorted by (tgid, func) */
+	size_t nprocs;
+};
+
+/* Read the counters now. Returns 0 or -errno (message printed). */
+int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s);
+void ft_snapshot_free(struct ft_snapshot *s);
+/* @out = @cur - @prev (procs absent from @prev count from zero). */
+int ft_snapshot_diff(const struct ft_snapshot *cur, const struct ft_snapshot *prev,
+		     struct ft_snapshot *out);
+
+/* What the traced command did, for the report. */
+struct ft_command {
+	char **argv;		/* NULL: no command */
+	pid_t pid;
+	bool exited;
+	int status;		/* wait status */
+};
+
+struct ft_report_ctx {
+	const struct ft_tracer *tracer;
+	const char *kernel;	/* uname release */
+	pid_t filter_pid;	/* --pid, 0 if none */
+	const struct ft_command *cmd;
+};
+
+/*
+ * Print one report: @final selects the totals (with the command's status),
+ * otherwise an interval of @elapsed_ns numbered @seq.
+ */
+void ft_report(const struct ft_report_ctx *ctx, const struct ft_snapshot *s,
+	       __u64 elapsed_ns, bool final, unsigned int seq);
+
+/* The slot's bounds in ns: [lo, hi]. */
+void ft_hist_slot_range(unsigned int slot, __u64 *lo, __u64 *hi);
+
+#endif /* KBM_FAULT_TRACE_PRIV_H */

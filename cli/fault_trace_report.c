@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault-trace: differences of snapshots, and the report in text or JSON
+ * (one print call per field, so the two cannot drift apart).
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "fault_trace_priv.h"
+#include "kbufmapctl.h"
+#include "out.h"
+
+void ft_hist_slot_range(unsigned int slot, __u64 *lo, __u64 *hi)
+{
+	*lo = slot ? 1ULL << slot : 0;
+	*hi = slot + 1 < FT_HIST_SLOTS ? (2ULL << slot) - 1 : UINT64_MAX;
+}
+
+static void func_sub(struct ft_func_stats *o, const struct ft_func_stats *a,
+		     const struct ft_func_stats *b)
+{
+	o->calls = a->calls - b->calls;
+	o->pages = a->pages - b->pages;
+	o->errors = a->errors - b->errors;
+	o->fallbacks = a->fallbacks - b->fallbacks;
+	o->total_ns = a->total_ns - b->total_ns;
+	for (int k = 0; k < FT_HIST_SLOTS; k++)
+		o->hist[k] = a->hist[k] - b->hist[k];
+}
+
+static const struct ft_proc_entry *find_proc(const struct ft_snapshot *s,
+					     const struct ft_proc_key *key)
+{
+	size_t lo = 0, hi = s->nprocs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct ft_proc_key *k = &s->procs[mid].key;
+
+		if (k->tgid == key->tgid && k->func == key->func)
+			return &s->procs[mid];
+		if (k->tgid < key->tgid || (k->tgid == key->tgid && k->func < key->func))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int ft_snapshot_diff(const struct ft_snapshot *cur, const struct ft_snapshot *prev,
+		     struct ft_snapshot *out)
+{
+	*out = *cur;
+	out->procs = NULL;
+	out->nprocs = 0;
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		func_sub(&out->funcs[i], &cur->funcs[i], &prev->funcs[i]);
+		out->missed.probe[i] = cur->missed.probe[i] - prev->missed.probe[i];
+		out->missed.recursion[i] = cur->missed.recursion[i] - prev->missed.recursion[i];
+	}
+	for (int i = 0; i < FT_NR_DROPS; i++)
+		out->drops[i] = cur->drops[i] - prev->drops[i];
+	if (cur->nprocs) {
+		out->procs = calloc(cur->nprocs, sizeof(*out->procs));
+		if (!out->procs)
+			return -1;
+	}
+	for (size_t i = 0; i < cur->nprocs; i++) {
+		const struct ft_proc_entry *p = find_proc(prev, &cur->procs[i].key);
+		struct ft_proc_entry *o = &out->procs[out->nprocs];
+
+		*o = cur->procs[i];
+		if (p) {
+			o->st.calls -= p->st.calls;
+			o->st.pages -= p->st.pages;
+			o->st.errors -= p->st.errors;
+			o->st.total_ns -= p->st.total_ns;
+		}
+		if (o->st.calls)	/* quiet in this interval: left out */
+			out->nprocs++;
+	}
+	return 0;
+}
+
+/* --- output ----------------------------------------------------------- */
+
+/* A count the kernel does not give: "?" in text, null in JSON. */
+static void unknown_field(const char *key, const char *fmt)
+{
+	print_string(PRINT_FP, NULL, fmt, "unknown");
+	print_string(PRINT_JSON, key, NULL, NULL);
+}
+
+static __u64 missed_of(const struct ft_snapshot *s, int i)
+{
+	return s->missed.probe[i] + s->missed.recursion[i];
+}
+
+static void print_functions(const struct ft_snapshot *s)
+{
+	print_text("%-33s %-11s %9s %9s %7s %7s %10s\n", "FUNCTION", "HANDLER",
+		   "CALLS", "PAGES", "ERRORS", "MISSED", "AVG_NS");
+	open_json_array("functions");
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		const struct ft_func_stats *f = &s->funcs[i];
+		__u64 lo, hi;
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "name", "%-33s", ft_funcs[i].symbol);
+		print_string(PRINT_ANY, "handler", " %-11s", ft_funcs[i].handler);
+		print_string(PRINT_JSON, "strategies", NULL, ft_funcs[i].strategies);
+		print_uint(PRINT_ANY, "calls", " %9llu", f->calls);
+		print_uint(PRINT_ANY, "pages", " %9llu", f->pages);
+		print_uint(PRINT_ANY, "errors", " %7llu", f->errors);
+		print_uint(PRINT_JSON, "fallbacks", NULL, f->fallbacks);
+		if (s->missed.probe_known && s->missed.recursion_known)
+			print_uint(PRINT_ANY, "missed", " %7llu", missed_of(s, i));
+		else
+			unknown_field("missed", " %7s");
+		print_uint(PRINT_JSON, "total_ns", NULL, f->total_ns);
+		print_uint(PRINT_ANY, "avg_ns", " %10llu\n", f->calls ? f->total_ns / f->calls : 0);
+		open_json_array("histogram");
+		for (unsigned int k = 0; k < FT_HIST_SLOTS; k++) {
+			if (!f->hist[k])
+				continue;
+			ft_hist_slot_range(k, &lo, &hi);
+			open_json_object(NULL);
+			print_uint(PRINT_JSON, "lo_ns", NULL, lo);
+			print_uint(PRINT_JSON, "hi_ns", NULL, hi);
+			print_uint(PRINT_JSON, "count", NULL, f->hist[k]);
+			close_json_object();
+		}
+		close_json_array();
+		close_json_object();
+	}
+	close_json_array();
+	if (s->funcs[FT_HUGE_FAULT].fallbacks)
+		print_text("%s: %llu of its calls fell back (VM_FAULT_FALLBACK: no pages; the PTE path follows)\n",
+			   ft_funcs[FT_HUGE_FAULT].symbol,
+			   (unsigned long long)s->funcs[FT_HUGE_FAULT].fallbacks);
+}
+
+static void print_procs(const struct ft_snapshot *s)
+{
+	if (s->nprocs)
+		print_text("\nPer process:\n%7s %-16s %-33s %9s %9s %7s %10s\n", "PID",
+			   "COMM", "FUNCTION", "CALLS", "PAGES", "ERRORS", "AVG_NS");
+	open_json_array("processes");
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct ft_proc_entry *p = &s->procs[i];
+		const char *fn = p->key.func < FT_NR_FUNCS ?
+			ft_funcs[p->key.func].symbol : "?";
+
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "pid", "%7llu", p->key.tgid);
+		print_string(PRINT_ANY, "comm", " %-16s", p->st.comm);
+		print_string(PRINT_ANY, "function", " %-33s", fn);
+		print_uint(PRINT_ANY, "calls", " %9llu", p->st.calls);
+		print_uint(PRINT_ANY, "pages", " %9llu", p->st.pages);
+		print_uint(PRINT_ANY, "errors", " %7llu", p->st.errors);
+		print_uint(PRINT_JSON, "total_ns", NULL, p->st.total_ns);
+		print_uint(PRINT_ANY, "avg_ns", " %10llu\n",
+			   p->st.calls ? p->st.total_ns / p->st.calls : 0);
+		close_json_object();
+	}
+	close_json_array();
+}
+
+/* libbpf-tools' print_log2_hist, in nanoseconds, text only. */
+static void print_hists(const struct ft_snapshot *s)
+{
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		const struct ft_func_stats *f = &s->funcs[i];
+		int first = -1, last = -1;
+		__u64 max = 0, lo, hi;
+
+		for (int k = 0; k < FT_HIST_SLOTS; k++) {
+			if (!f->hist[k])
+				continue;
+			if (first < 0)
+				first = k;
+			last = k;
+			if (f->hist[k] > max)
+				max = f->hist[k];
+		}
+		if (first < 0)
+			continue;
+		print_text("\nLatency of %s (%s), %llu calls:\n", ft_funcs[i].symbol,
+			   ft_funcs[i].handler, (unsigned long long)f->calls);
+		print_text("%25s : %-10s %s\n", "ns", "count", "distribution");
+		for (int k = first; k <= last; k++) {
+			int stars = (int)(f->hist[k] * 40 / max);
+			char bar[41];
+			char range[48];
+
+			ft_hist_slot_range((unsigned int)k, &lo, &hi);
+			if (hi == UINT64_MAX)
+				snprintf(range, sizeof(range), "%llu -> ...",
+					 (unsigned long long)lo);
+			else
+				snprintf(range, sizeof(range), "%llu -> %llu",
+					 (unsigned long long)lo, (unsigned long long)hi);
+			memset(bar, '*', (size_t)stars);
+			bar[stars] = '\0';
+			print_text("%25s : %-10llu |%-40s|\n", range,
+				   (unsigned long long)f->hist[k], bar);
+		}
+	}
+}
+
+static void print_missed(const struct ft_snapshot *s)
+{
+	const struct ft_missed *m = &s->missed;
+	__u64 probe = 0, recursion = 0, total;
+	bool known = m->probe_known && m->recursion_known;
+
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		probe += m->probe[i];
+		recursion += m->recursion[i];
+	}
+	total = probe + recursion + s->drops[FT_DROP_START_FULL] +
+		s->drops[FT_DROP_UNMATCHED] + s->drops[FT_DROP_CHILD_FULL];
+
+	open_json_object("missed");
+	if (known && total == 0 && !s->drops[FT_DROP_PROC_FULL]) {
+		print_text("\nMissed events: none\n");
+	} else {
+		print_text("\nMissed events: ");
+		if (known)
+			print_text("%llu\n", (unsigned long long)total);
+		else
+			print_text("at least %llu; %s\n", (unsigned long long)total,
+				   m->unknown_why ? m->unknown_why : "some not countable");
+	}
+	if (known)
+		print_uint(PRINT_JSON, "total", NULL, total);
+	else
+		print_string(PRINT_JSON, "total", NULL, NULL);
+	if (m->probe_known)
+		print_uint(PRINT_ANY, "probe", "  kprobe/kretprobe misses:          %llu\n", probe);
+	else
+		unknown_field("probe", "  kprobe/kretprobe misses:          %s\n");
+	if (m->recursion_known)
+		print_uint(PRINT_ANY, "recursion", "  BPF program recursion misses:     %llu\n", recursion);
+	else
+		unknown_field("recursion", "  BPF program recursion misses:     %s\n");
+	print_uint(PRINT_ANY, "no_start_slot", "  calls with no start slot:         %llu\n",
+		   s->drops[FT_DROP_START_FULL]);
+	print_uint(PRINT_ANY, "unmatched_returns", "  returns without their entry:      %llu\n",
+		   s->drops[FT_DROP_UNMATCHED]);
+	print_uint(PRINT_ANY, "children_table_full", "  children not followed:            %llu\n",
+		   s->drops[FT_DROP_CHILD_FULL]);
+	print_uint(PRINT_ANY, "process_table_full",
+		   "  calls left out per process only:  %llu\n",
+		   s->drops[FT_DROP_PROC_FULL]);
+	print_string(PRINT_JSON, "unknown_reason", NULL, known ? NULL : m->unknown_why);
+	close_json_object();
+}
+
+static void print_command(const struct ft_command *cmd)
+{
+	open_json_object("command");
+	open_json_array("argv");
+	for (char **a = cmd->argv; *a; a++)
+		print_string(PRINT_JSON, NULL, NULL, *a);
+	close_json_array();
+	print_uint(PRINT_JSON, "pid", NULL, (unsigned long long)cmd->pid);
+	print_text("\nCommand (pid %d):", (int)cmd->pid);
+	for (char **a = cmd->argv; *a; a++)
+		print_text(" %s", *a);
+	if (!cmd->exited) {
+		print_text(" still running\n");
+		print_string(PRINT_JSON, "exit_status", NULL, NULL);
+		print_string(PRINT_JSON, "signal", NULL, NULL);
+	} else if (WIFEXITED(cmd->status)) {
+		print_int(PRINT_ANY, "exit_status", " exited with status %lld\n",
+			  WEXITSTATUS(cmd->status));
+		print_string(PRINT_JSON, "signal", NULL, NULL);
+	} else {
+		int sig = WTERMSIG(cmd->status);
+
+		print_string(PRINT_JSON, "exit_status", NULL, NULL);
+		print_int(PRINT_JSON, "signal", NULL, sig);
+		print_text(" killed by signal %d (%s)\n", sig, strsignal(sig));
+	}
+	close_json_object();
+}
+
+void ft_report(const struct ft_report_ctx *ctx, const struct ft_snapshot *s,
+	       __u64 elapsed_ns, bool final, unsigned int seq)
+{
+	open_json_object(NULL);
+	print_string(PRINT_JSON, "report", NULL, final ? "total" : "interval");
+	if (final)
+		print_text("Fault trace: total over %.3f s", elapsed_ns / 1e9);
+	else
+		print_uint(PRINT_ANY, "interval", "Fault trace: interval %llu", seq);
+	if (!final)
+		print_text(", last %.3f s", elapsed_ns / 1e9);
+	print_uint(PRINT_JSON, "elapsed_ns", NULL, elapsed_ns);
+	print_string(PRINT_ANY, "mode", ", mode %s", ft_mode_name(ft_tracer_mode(ctx->tracer)));
+	print_string(PRINT_ANY, "mode_reason", " (%s)", ft_tracer_mode_reason(ctx->tracer));
+	print_string(PRINT_ANY, "kernel", ", kernel %s\n", ctx->kernel);
+	open_json_object("filter");
+	if (ctx->cmd && ctx->cmd->argv) {
+		print_uint(PRINT_ANY, "pid", "Traced: pid %llu and its children\n",
+			   (unsigned long long)ctx->cmd->pid);
+		print_bool(PRINT_JSON, "children", NULL, true);
+	} else if (ctx->filter_pid) {
+		print_uint(PRINT_ANY, "pid", "Traced: pid %llu\n",
+			   (unsigned long long)ctx->filter_pid);
+		print_bool(PRINT_JSON, "children", NULL, false);
+	} else {
+		print_string(PRINT_JSON, "pid", NULL, NULL);
+		print_text("Traced: every process\n");
+	}
+	close_json_object();
+	print_text("\n");
+
+	print_functions(s);
+	print_procs(s);
+	print_hists(s);
+	print_missed(s);
+	if (final) {
+		print_text("\nPages: .fault %s; .map_pages %s; .huge_fault %s;\n"
+			   "populate %s; mmap %s. .fault serves the fault, fault-around\n"
+			   "and pfn strategies alike: they are not told apart.\n",
+			   ft_funcs[FT_FAULT].pages_rule, ft_funcs[FT_MAP_PAGES].pages_rule,
+			   ft_funcs[FT_HUGE_FAULT].pages_rule, ft_funcs[FT_POP_REMAP].pages_rule,
+			   ft_funcs[FT_MMAP].pages_rule);
+		if (ctx->cmd && ctx->cmd->argv)
+			print_command(ctx->cmd);
+	}
+	if (!final)
+		print_text("\n");
+	close_json_object();
+	fflush(stdout);
+}

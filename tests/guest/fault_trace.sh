@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# fault_trace.sh: test `kbufmapctl fault-trace` inside a guest where the
+# kbufmap module is loaded (scripts/guest-run --module KO -- ...).
+#
+#   fault_trace.sh [-n PAGES] [-m PAGES] KBUFMAPCTL TOUCH_PAGES KO
+#
+# KO is the module file that is loaded: the test unloads and reloads it
+# (and a copy without BTF). For every strategy, in fentry mode (when the
+# module has BTF) and in kprobe mode, one run of touch_pages under
+# `fault-trace -- COMMAND` must count exactly what the module's own counters
+# for that buffer say, every histogram must sum to its call count, and no
+# event may be missed. Then: --pid, --interval with a forked child, auto mode
+# with and without module BTF, rmmod refused while fentry is attached and
+# accepted after, the errors for a missing module, for an unprivileged user
+# and for bad options, and the tracing overhead on the first touch of -m
+# PAGES pages (default 2048; traced / untraced, same boot, median of 5).
+#
+# Output: "ok N - ..." / "not ok N - ..." lines, then "N passed, N failed".
+# Exit status: 0 all passed, 1 a test failed, 2 usage, 4 cannot run here.
+set -uo pipefail
+
+pages=256 opages=2048
+usage() { echo "usage: $0 [-n PAGES] [-m PAGES] KBUFMAPCTL TOUCH_PAGES KO" >&2; exit 2; }
+while getopts n:m: o; do
+	case $o in
+	n) pages=$OPTARG ;;
+	m) opages=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 3 ] || usage
+ctl=$(readlink -f "$1") touch=$(readlink -f "$2") ko=$(readlink -f "$3")
+for v in "$pages" "$opages"; do
+	[[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 16 ] && [ "$v" -le 262144 ] ||
+		{ echo "$0: -n/-m: 16..262144 pages" >&2; exit 2; }
+done
+
+skip() { echo "SKIP: $*"; echo "0 passed, 0 failed"; exit 4; }
+[ "$(id -u)" = 0 ] || skip "needs root"
+command -v jq >/dev/null || skip "needs jq"
+[ -x "$ctl" ] && [ -x "$touch" ] && [ -f "$ko" ] || { echo "$0: missing file" >&2; exit 2; }
+grep -q '^kbufmap ' /proc/modules || skip "the kbufmap module is not loaded"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0 n=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+check() {	# check DESC ACTUAL EXPECTED
+	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else nok "$1: got '$2', want '$3'"; fi
+}
+
+# A function's field in fault-trace's JSON.
+fget() { jq -r --arg f "$2" ".functions[] | select(.name == \$f) | $3" "$1"; }
+cget() { jq -r ".counters.$2" "$1"; }
+
+has_btf=0
+[ -e /sys/kernel/btf/kbufmap ] && has_btf=1
+echo "# kernel $(uname -r), module BTF: $([ $has_btf = 1 ] && echo yes || echo no), $pages pages"
+
+modes=(kprobe)
+[ $has_btf = 1 ] && modes=(fentry kprobe)
+
+populate_fn() {
+	case $1 in
+	remap) echo kbufmap_populate_remap ;;
+	remap-unchecked) echo kbufmap_populate_remap_unchecked ;;
+	insert) echo kbufmap_populate_insert ;;
+	insert-batch) echo kbufmap_populate_insert_batch ;;
+	map-pages) echo kbufmap_populate_map_pages ;;
+	vmalloc-range) echo kbufmap_populate_vmalloc_range ;;
+	*) echo "" ;;
+	esac
+}
+
+# The checks of one traced run, in one jq call (jq is slow to start in a
+# TCG guest): "description<TAB>got<TAB>want" lines for check().
+read -r -d '' run_checks <<'JQ'
+def f($n): .functions[] | select(.name == $n);
+. as $t | ($tp[0].counters) as $c |
+[
+  ["mode", .mode, $mode],
+  ["command status", .command.exit_status, 0],
+  ["missed events", .missed.total, 0],
+  ["mmap calls = module mmaps", (f("kbufmap_mmap") | .calls - .errors), $c.mmaps],
+  [".fault calls = module faults", f("kbufmap_vm_fault").calls, $c.faults],
+  [".map_pages calls = module fault_around_calls", f("kbufmap_vm_map_pages").calls, $c.fault_around_calls],
+  [".huge_fault PMDs = module huge_faults", (f("kbufmap_vm_huge_fault") | .calls - .fallbacks - .errors), $c.huge_faults],
+  [".huge_fault pages = 512 x module huge_faults", f("kbufmap_vm_huge_fault").pages, 512 * $c.huge_faults]
+]
++ (if $pf == "" then
+     [[".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults]]
+   else
+     [[$pf + " calls", f($pf).calls, 1], [$pf + " pages", f($pf).pages, ($np | tonumber)]]
+     + (if ($s == "insert" or $s == "insert-batch" or $s == "map-pages") then
+          [[$pf + " pages = module pages_inserted", f($pf).pages, $c.pages_inserted]]
+        else [] end)
+   end)
++ [["histogram and per-process totals = calls, every function",
+    ([.functions[] | . as $fn
+      | ([.histogram[].count] | add // 0) as $h
+      | ([$t.processes[] | select(.function == $fn.name) | .calls] | add // 0) as $p
+      | select($h != $fn.calls or $p != $fn.calls)
+      | "\($fn.name): calls \($fn.calls) histogram \($h) per-process \($p)"]
+     | if length == 0 then "all equal" else join("; ") end),
+    "all equal"]]
+| .[] | map(tostring) | join("\t")
+JQ
+
+# One strategy, one mode: the trace against the module's own counters.
+run_strategy() {	# run_strategy MODE STRATEGY
+	local mode=$1 s=$2 np=$pages out=$tmp/ft.json tp=$tmp/tp.json rc desc got want results
+	[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
+	rm -f "$tp"
+	"$ctl" -q -j fault-trace --mode "$mode" -- "$touch" -o "$tp" "$s" "$np" >"$out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc != 0 ] || [ ! -s "$tp" ]; then
+		nok "$mode/$s: fault-trace exited $rc: $(head -c 400 "$out" "$tmp/err" | tr '\n' ' ')"
+		return
+	fi
+	# No process substitution: the guest's /dev has no /dev/fd.
+	results=$(jq -r --slurpfile tp "$tp" --arg mode "$mode" --arg s "$s" --arg np "$np" \
+		--arg pf "$(populate_fn "$s")" "$run_checks" "$out") && [ -n "$results" ] ||
+		results="jq could not read the report	failed	ok"
+	while IFS=$'\t' read -r desc got want; do
+		check "$mode/$s: $desc" "$got" "$want"
+	done <<<"$results"
+}
+
+strategies="fault fault-around pfn remap remap-unchecked insert insert-batch map-pages vmalloc-range huge"
+for mode in "${modes[@]}"; do
+	for s in $strategies; do
+		run_strategy "$mode" "$s"
+	done
+done
+[ $has_btf = 1 ] || nok "fentry mode: the loaded module has no BTF (/sys/kernel/btf/kbufmap): load the BTF build"
+
+# --- auto mode picks fentry exactly when the module has BTF ---------------
+"$ctl" -q -j fault-trace -- true >"$tmp/auto.json" 2>"$tmp/err"
+check "auto mode with module BTF=$has_btf" "$(jq -r .mode "$tmp/auto.json")" \
+	"$([ $has_btf = 1 ] && echo fentry || echo kprobe)"
+
+# --- --pid: a process that starts touching once the tracer is attached -----
+for mode in "${modes[@]}"; do
+	"$touch" -w -o "$tmp/tp.json" fault "$pages" 2>"$tmp/touch.err" &
+	tpid=$!
+	for _ in $(seq 200); do grep -q ready "$tmp/touch.err" && break; sleep 0.1; done
+	"$ctl" -j fault-trace --mode "$mode" --pid "$tpid" >"$tmp/pid.json" 2>"$tmp/pid.err" &
+	cpid=$!
+	for _ in $(seq 600); do grep -q 'mode' "$tmp/pid.err" && break; sleep 0.1; done
+	kill -USR1 "$tpid"
+	wait "$tpid"
+	wait "$cpid"
+	rc=$?
+	check "$mode/--pid: exit status (stops when the pid exits)" "$rc" 0
+	check "$mode/--pid: .fault calls = module faults" \
+		"$(fget "$tmp/pid.json" kbufmap_vm_fault .calls)" "$(cget "$tmp/tp.json" faults)"
+	check "$mode/--pid: filter" "$(jq -r .filter.pid "$tmp/pid.json")" "$tpid"
+done
+
+# --- --interval and a command that forks: children are followed -----------
+"$ctl" -j fault-trace --interval 1 -- sh -c "'$touch' -o '$tmp/a.json' fault $pages && sleep 2 && '$touch' -o '$tmp/b.json' fault $pages" \
+	>"$tmp/int.json" 2>"$tmp/err"
+check "--interval: exit status" "$?" 0
+check "--interval: interval reports printed" \
+	"$(jq -s '[.[] | select(.report == "interval")] | length >= 1' "$tmp/int.json")" true
+check "--interval: children of the command are traced" \
+	"$(jq -s -r '.[] | select(.report == "total") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls' "$tmp/int.json")" \
+	"$(( $(cget "$tmp/a.json" faults) + $(cget "$tmp/b.json" faults) ))"
+check "--interval: interval deltas add up to at most the total" \
+	"$(jq -s '([.[] | select(.report == "interval") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls] | add // 0) <= ([.[] | select(.report == "total") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls] | add)' "$tmp/int.json")" true
+check "--interval: 2 processes in the breakdown" \
+	"$(jq -s -r '.[] | select(.report == "total") | [.processes[] | select(.function == "kbufmap_vm_fault") | .pid] | unique | length' "$tmp/int.json")" 2
+
+# --- usage errors -------------------------------------------------------
+for args in "--pid 0" "--pid x" "--duration 0" "--duration 1s" "--interval 100000" \
+	    "--mode fexit" "--pid 1 -- true" "--duration 5 -- true" "-- /nonexistent/cmd"; do
+	# shellcheck disable=SC2086
+	"$ctl" fault-trace $args >/dev/null 2>"$tmp/err"
+	check "usage error: fault-trace $args" "$?" 2
+done
+"$ctl" -j fault-trace --pid 0 >"$tmp/err.json" 2>/dev/null
+check "usage error in JSON mode is {\"error\": ...}" "$(jq -r 'has("error")' "$tmp/err.json")" true
+
+# --- unprivileged --------------------------------------------------------
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$ctl" fault-trace --duration 1 >/dev/null 2>"$tmp/err"
+	rc=$?
+	check "unprivileged: exit status" "$rc" 5
+	check "unprivileged: says why" "$(grep -c 'BPF needs root (CAP_BPF/CAP_PERFMON)' "$tmp/err")" 1
+fi
+
+# --- fentry pins the module; detached, it can go ---------------------------
+if [ $has_btf = 1 ]; then
+	"$ctl" fault-trace --mode fentry --duration 120 >/dev/null 2>"$tmp/bg.err" &
+	cpid=$!
+	for _ in $(seq 600); do grep -q 'mode fentry' "$tmp/bg.err" && break; sleep 0.1; done
+	if rmmod kbufmap 2>/dev/null; then
+		nok "rmmod while fentry is attached should fail (EBUSY)"
+		insmod "$ko"
+	else
+		ok "rmmod refused while fentry programs are attached"
+	fi
+	kill -INT "$cpid"
+	wait "$cpid"
+	check "fentry tracer stopped by SIGINT: exit status" "$?" 0
+fi
+if rmmod kbufmap; then
+	ok "rmmod after tracing stopped"
+else
+	nok "rmmod after tracing stopped"
+fi
+
+# --- module missing ---------------------------------------------------------
+"$ctl" fault-trace --duration 1 >/dev/null 2>"$tmp/err"
+check "module not loaded: exit status" "$?" 3
+check "module not loaded: message" \
+	"$(grep -c 'kbufmap module not loaded: no kbufmap_vm_fault in /proc/kallsyms' "$tmp/err")" 1
+
+# --- a module without BTF: auto falls back to kprobes, fentry refuses -------
+if objcopy --remove-section=.BTF "$ko" "$tmp/nobtf.ko" && insmod "$tmp/nobtf.ko"; then
+	"$ctl" -q -j fault-trace -- true >"$tmp/auto.json" 2>/dev/null
+	check "no module BTF: auto mode" "$(jq -r .mode "$tmp/auto.json")" kprobe
+	check "no module BTF: reason given" \
+		"$(jq -r '.mode_reason | test("no module BTF")' "$tmp/auto.json")" true
+	"$ctl" fault-trace --mode fentry --duration 1 >/dev/null 2>"$tmp/err"
+	check "no module BTF: --mode fentry exit status" "$?" 6
+	check "no module BTF: --mode fentry says why" \
+		"$(grep -c 'fentry mode is not available' "$tmp/err")" 1
+	run_strategy kprobe fault	# probes on a reloaded module
+	rmmod kbufmap || nok "rmmod of the module without BTF"
+else
+	nok "cannot load a copy of the module without BTF"
+fi
+insmod "$ko" || nok "reloading $ko"
+
+# --- overhead: first touch of $opages pages, with and without tracing ------
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+for mode in "${modes[@]}"; do
+	: >"$tmp/plain" ; : >"$tmp/traced"
+	for _ in 1 2 3 4 5; do
+		"$touch" -o "$tmp/t.json" fault "$opages" && jq .touch_ns "$tmp/t.json" >>"$tmp/plain"
+		"$ctl" -q -j fault-trace --mode "$mode" -- "$touch" -o "$tmp/t.json" fault "$opages" >/dev/null &&
+			jq .touch_ns "$tmp/t.json" >>"$tmp/traced"
+	done
+	p=$(median <"$tmp/plain") t=$(median <"$tmp/traced")
+	if [ -n "$p" ] && [ -n "$t" ] && [ "$p" -gt 0 ]; then
+		ratio=$(awk -v t="$t" -v p="$p" 'BEGIN { printf "%.2f", t / p }')
+		echo "# overhead $mode: first touch of $opages pages (strategy fault, median of 5): untraced $p ns, traced $t ns, ratio $ratio"
+		ok "overhead $mode measured: ratio $ratio"
+	else
+		nok "overhead $mode: no timings"
+	fi
+done
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# probes_build.sh BUILD_DIR SOURCE_DIR: check, on the host, what the build
+# made for `kbufmapctl fault-trace`:
+#  - each guest kernel's vmlinux was extracted from its bzImage with .BTF;
+#  - vmlinux.h came from a guest kernel's BTF (not the running kernel's);
+#  - the BPF object kept its BTF and CO-RE relocations and lost its DWARF;
+#  - each module copy in kmod/<kver>/btf/ has BTF that describes the traced
+#    functions against that kernel's vmlinux;
+#  - ko-add-btf.sh refuses a module built for another kernel, and
+#    extract-vmlinux.sh refuses a file that is no kernel image.
+# Output: ok/not ok lines, then "N passed, N failed"; exit 1 on a failure.
+set -uo pipefail
+
+[ $# -eq 2 ] || { echo "usage: $0 BUILD_DIR SOURCE_DIR" >&2; exit 2; }
+build=$(readlink -f "$1") src=$(readlink -f "$2")
+bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0 n=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+t() { local d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else nok "$d"; fi; }
+tn() { local d=$1; shift; if "$@" >/dev/null 2>&1; then nok "$d"; else ok "$d"; fi; }
+
+kvers=()
+for d in "$build"/btf/*/; do
+	[ -f "$d/vmlinux" ] && kvers+=("$(basename "$d")")
+done
+[ ${#kvers[@]} -gt 0 ] || nok "no extracted vmlinux under $build/btf/"
+
+fns="kbufmap_mmap kbufmap_vm_fault kbufmap_vm_map_pages kbufmap_vm_huge_fault
+	kbufmap_populate_remap kbufmap_populate_remap_unchecked kbufmap_populate_insert
+	kbufmap_populate_insert_batch kbufmap_populate_map_pages kbufmap_populate_vmalloc_range"
+
+for k in "${kvers[@]}"; do
+	vm=$build/btf/$k/vmlinux
+	t "$k: vmlinux has a .BTF section" bash -c "readelf -S -W '$vm' | grep ' \.BTF ' >/dev/null"
+	t "$k: vmlinux is the $k kernel" bash -c "grep -a -o -m 1 'Linux version $k ' '$vm' >/dev/null"
+	ko=$build/kmod/$k/btf/kbufmap.ko
+	if [ -f "$ko" ]; then
+		"$bpftool" -B "$vm" btf dump file "$ko" format raw >"$tmp/raw" 2>/dev/null
+		missing=
+		for f in $fns; do
+			grep "FUNC '$f'" "$tmp/raw" >/dev/null || missing="$missing $f"
+		done
+		if [ -z "$missing" ]; then ok "$k: module BTF describes the 10 traced functions"
+		else nok "$k: module BTF lacks:$missing"; fi
+		# The first parameter of .fault must resolve to struct vm_fault in
+		# the base: a wrong base would make it something else.
+		"$bpftool" btf dump file "$vm" format raw >"$tmp/all" 2>/dev/null
+		cat "$tmp/raw" >>"$tmp/all"
+		arg=$(awk -v fn=kbufmap_vm_fault '
+			/^\[/ { id = substr($1, 2, length($1) - 2); kind[id] = $2; name[id] = $3
+				 for (i = 4; i <= NF; i++) if ($i ~ /^type_id=/) ref[id] = substr($i, 9)
+				 cur = id; np[id] = 0; next }
+			/^\t/ { for (i = 1; i <= NF; i++) if ($i ~ /^type_id=/) { np[cur]++; param[cur, np[cur]] = substr($i, 9) } }
+			END {
+				for (id in name) if (kind[id] == "FUNC" && name[id] == "\047" fn "\047") f = id
+				if (f == "") exit
+				p = param[ref[f], 1]
+				while (kind[p] == "TYPEDEF" || kind[p] == "CONST" || kind[p] == "VOLATILE") p = ref[p]
+				if (kind[p] != "PTR") { print kind[p]; exit }
+				p = ref[p]
+				print kind[p], name[p]
+			}' "$tmp/all")
+		check_arg() { [ "$arg" = "STRUCT 'vm_fault'" ]; }
+		t "$k: module BTF: kbufmap_vm_fault takes a struct vm_fault * (${arg:-nothing})" check_arg
+	else
+		nok "$k: no module with BTF at $ko"
+	fi
+done
+
+# vmlinux.h: from one of the guest kernels' BTF.
+vh=$build/probes/vmlinux/vmlinux.h
+t "vmlinux.h generated" test -s "$vh"
+t "vmlinux.h has struct vm_area_struct" grep -q '^struct vm_area_struct {' "$vh"
+
+obj=$build/probes/fault_trace.bpf.o
+t "BPF object keeps .BTF and .BTF.ext" bash -c "readelf -S -W '$obj' | grep ' \.BTF\.ext ' >/dev/null"
+tn "BPF object has no DWARF" bash -c "readelf -S -W '$obj' | grep ' \.debug_info ' >/dev/null"
+t "skeleton generated" test -s "$build/probes/skel/fault_trace.skel.h"
+
+# Refusals.
+if [ ${#kvers[@]} -ge 2 ] && [ -f "$build/kmod/${kvers[1]}/kmod/kbufmap.ko" ]; then
+	tn "ko-add-btf.sh refuses a ${kvers[1]} module with ${kvers[0]}'s vmlinux" \
+		"$src/probes/ko-add-btf.sh" "$build/btf/${kvers[0]}/vmlinux" \
+		"$build/kmod/${kvers[1]}/kmod/kbufmap.ko" "$tmp/x.ko"
+	t "  ... and writes nothing" test ! -e "$tmp/x.ko"
+fi
+tn "extract-vmlinux.sh refuses a file that is no kernel image" \
+	"$src/probes/extract-vmlinux.sh" /etc/os-release "$tmp/vmlinux"
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
