@@ -35,6 +35,8 @@ step "The second seed question: per-page remap_pfn_range under MAP_PRIVATE gives
 $cli verify --strategy remap-unchecked --mode private --check remap-unchecked-sigbus
 step "Every allocator x strategy, shared and private: valid ones checked, refused ones shown with their errno"
 $cli verify --all --mode all
+step "fault-trace of a verify run: what each strategy's fault and populate paths did, and how long they took"
+$cli fault-trace -- $cli verify --all --mode shared --check fault-accounting --quiet
 SH
 }
 
@@ -56,5 +58,6 @@ cli=$PWD/build/default/cli/kbufmapctl
 [ -n "$kernel" ] || kernel=$(./scripts/guest-run --list-kernels | tail -n 1)
 kver=$(./scripts/guest-run --list-kernels | grep -E "^${kernel//./\\.}([.+-]|$)" | tail -n 1)
 [ -n "$kver" ] || { echo "demo.sh: no guest kernel matches '$kernel'" >&2; exit 2; }
-ko=$PWD/build/default/kmod/$kver/kmod/kbufmap.ko
+# The copy with the kernel's BTF added, so fault-trace can use fentry.
+ko=$PWD/build/default/kmod/$kver/btf/kbufmap.ko
 exec ./scripts/guest-run --kernel "$kver" --module "$ko" -- bash -c "$(demo_script "$cli")"
