@@ -55,8 +55,15 @@ fi
 cmake --preset default >/dev/null
 cmake --build --preset default
 cli=$PWD/build/default/cli/kbufmapctl
-[ -n "$kernel" ] || kernel=$(./scripts/guest-run --list-kernels | tail -n 1)
-kver=$(./scripts/guest-run --list-kernels | grep -E "^${kernel//./\\.}([.+-]|$)" | tail -n 1)
+# The newest kernel matching --kernel, as guest-run matches it: "6.1" means
+# 6.1.x, never 6.12.
+kver=
+for v in $(./scripts/guest-run --list-kernels); do
+	case "$v" in
+	"$kernel"|"$kernel".*|"$kernel"-*|"$kernel"+*) kver=$v ;;
+	*) [ -n "$kernel" ] || kver=$v ;;	# none asked for: the newest
+	esac
+done
 [ -n "$kver" ] || { echo "demo.sh: no guest kernel matches '$kernel'" >&2; exit 2; }
 # The copy with the kernel's BTF added, so fault-trace can use fentry.
 ko=$PWD/build/default/kmod/$kver/btf/kbufmap.ko
