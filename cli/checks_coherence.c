@@ -202,6 +202,7 @@ enum kbm_status vrefault_after_dontneed(struct vctx *c, void *p, size_t len)
 
 enum kbm_status check_dontneed_persists(struct vctx *c)
 {
+	enum kbm_status st;
 	const int prot = PROT_READ | PROT_WRITE;
 	const uint32_t seed = 0x99;
 	uint8_t *a, *buf, v, got;
@@ -209,16 +210,9 @@ enum kbm_status check_dontneed_persists(struct vctx *c)
 	ssize_t bad;
 	int err;
 
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	pat_fill(buf, c->size, 0, seed);
-	err = kbm_pwrite_all(c->fd, buf, c->size, 0);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, prot, MAP_SHARED, errno);
+	a = vmap_patterned(c, seed, prot, MAP_SHARED, &buf, &st);
+	if (!a)
+		return st;
 	vtouch(a, c->size, c->ps);
 	if (madvise(a, c->size, MADV_DONTNEED) != 0)
 		return dontneed_refused(c, a, errno);

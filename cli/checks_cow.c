@@ -84,20 +84,15 @@ static int kwrite_pattern(struct vctx *c, uint8_t *buf, uint32_t seed)
 
 enum kbm_status check_private_reads_kernel_data(struct vctx *c)
 {
+	enum kbm_status st;
 	uint8_t *a, *buf;
 	char where[64];
 	ssize_t bad;
 	int err;
 
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	err = kwrite_pattern(c, buf, 0x71);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, PROT_READ, MAP_PRIVATE, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, PROT_READ, MAP_PRIVATE, errno);
+	a = vmap_patterned(c, 0x71, PROT_READ, MAP_PRIVATE, &buf, &st);
+	if (!a)
+		return st;
 	bad = pat_find_mismatch(a, c->size, 0, 0x71);
 	if (bad >= 0)
 		return vfail(c, "the private mapping reads 0x%02x at %s, the buffer holds 0x%02x",
@@ -118,20 +113,15 @@ enum kbm_status check_private_reads_kernel_data(struct vctx *c)
 
 enum kbm_status check_cow_first_write(struct vctx *c)
 {
+	enum kbm_status st;
 	const int prot = PROT_READ | PROT_WRITE;
 	uint64_t e0, e1, kpfn = 0;
 	uint8_t *a, *buf, v;
 	int err, kerr;
 
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	err = kwrite_pattern(c, buf, 0x81);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, prot, MAP_PRIVATE, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, prot, MAP_PRIVATE, errno);
+	a = vmap_patterned(c, 0x81, prot, MAP_PRIVATE, &buf, &st);
+	if (!a)
+		return st;
 	vtouch(a, c->ps, c->ps);
 	err = pagemap_read(a, 1, &e0);
 	if (err)
@@ -194,21 +184,16 @@ enum kbm_status check_cow_first_write(struct vctx *c)
 
 enum kbm_status check_cow_invisible_to_kernel(struct vctx *c)
 {
+	enum kbm_status st;
 	const int prot = PROT_READ | PROT_WRITE;
 	uint8_t *a, *buf;
 	char where[64];
 	ssize_t bad;
 	int err;
 
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	err = kwrite_pattern(c, buf, 0x91);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, prot, MAP_PRIVATE, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, prot, MAP_PRIVATE, errno);
+	a = vmap_patterned(c, 0x91, prot, MAP_PRIVATE, &buf, &st);
+	if (!a)
+		return st;
 	pat_fill(a, c->size, 0, 0x92);
 	err = kbm_pread_all(c->fd, buf, c->size, 0);
 	if (err)
@@ -231,21 +216,15 @@ enum kbm_status check_cow_invisible_to_kernel(struct vctx *c)
 
 enum kbm_status check_cow_invisible_to_others(struct vctx *c)
 {
+	enum kbm_status st;
 	const int prot = PROT_READ | PROT_WRITE;
 	uint8_t *a, *s, *p2, *buf;
 	char where[64];
 	ssize_t bad;
-	int err;
 
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	err = kwrite_pattern(c, buf, 0xa1);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, prot, MAP_PRIVATE, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the writer", c->size, prot, MAP_PRIVATE, errno);
+	a = vmap_patterned(c, 0xa1, prot, MAP_PRIVATE, &buf, &st);
+	if (!a)
+		return st;
 	s = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
 	if (s == MAP_FAILED)
 		return vfail_mmap(c, "a shared mapping", c->size, prot, MAP_SHARED, errno);
@@ -274,6 +253,7 @@ enum kbm_status check_cow_invisible_to_others(struct vctx *c)
 
 enum kbm_status check_cow_show_through(struct vctx *c)
 {
+	enum kbm_status st;
 	const int prot = PROT_READ | PROT_WRITE;
 	size_t ps = c->ps;
 	uint8_t *a, *buf;
@@ -283,15 +263,9 @@ enum kbm_status check_cow_show_through(struct vctx *c)
 
 	if (c->pages < 2)
 		return vskip(c, "needs at least 2 pages (--pages)");
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	err = kwrite_pattern(c, buf, 0xb1);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, prot, MAP_PRIVATE, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, prot, MAP_PRIVATE, errno);
+	a = vmap_patterned(c, 0xb1, prot, MAP_PRIVATE, &buf, &st);
+	if (!a)
+		return st;
 	vtouch(a, c->size, ps);
 	pat_fill(a, ps, 0, 0xb2);		/* page 0 becomes the process's own */
 	err = kwrite_pattern(c, buf, 0xb3);	/* then the kernel rewrites it all */
@@ -317,21 +291,16 @@ enum kbm_status check_cow_show_through(struct vctx *c)
 
 enum kbm_status check_private_dontneed(struct vctx *c)
 {
+	enum kbm_status st;
 	const int prot = PROT_READ | PROT_WRITE;
 	uint8_t *a, *buf;
 	struct vma_info vi;
 	ssize_t bad;
 	int err;
 
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	err = kwrite_pattern(c, buf, 0xc1);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, prot, MAP_PRIVATE, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, prot, MAP_PRIVATE, errno);
+	a = vmap_patterned(c, 0xc1, prot, MAP_PRIVATE, &buf, &st);
+	if (!a)
+		return st;
 	memset(a, 0xee, c->ps);
 	if (madvise(a, c->size, MADV_DONTNEED) != 0) {
 		err = errno;

@@ -121,6 +121,15 @@ int vmode_flags(const struct vctx *c);
 /* PROT_READ|PROT_WRITE in shared mode, PROT_READ in private mode */
 int vmode_prot(const struct vctx *c);
 
+/*
+ * The usual start of a data check: @kbuf (if not NULL) gets a host copy of
+ * the buffer filled with the pattern of @seed, which the kernel's write()
+ * stores in the buffer; then the buffer is mapped with @prot and @flags.
+ * Returns the mapping, or NULL with *st set to the check's FAIL.
+ */
+uint8_t *vmap_patterned(struct vctx *c, uint32_t seed, int prot, int flags,
+			uint8_t **kbuf, enum kbm_status *st);
+
 /* Is the VMA at @addr VM_PFNMAP ("pf" in smaps)? pagemap cannot see those. */
 bool vmap_is_pfnmap(const void *addr);
 

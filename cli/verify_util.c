@@ -490,3 +490,30 @@ const char *vwhere(const struct vctx *c, uint64_t off, char *buf, size_t len)
 		 (unsigned long long)(off % c->ps));
 	return buf;
 }
+
+uint8_t *vmap_patterned(struct vctx *c, uint32_t seed, int prot, int flags,
+			uint8_t **kbuf, enum kbm_status *st)
+{
+	uint8_t *buf, *a;
+	int err;
+
+	buf = vzalloc(c, c->size);
+	if (!buf) {
+		*st = vfail(c, "out of memory");
+		return NULL;
+	}
+	pat_fill(buf, c->size, 0, seed);
+	err = kbm_pwrite_all(c->fd, buf, c->size, 0);
+	if (err) {
+		*st = vfail(c, "pwrite(): %s", strerror(-err));
+		return NULL;
+	}
+	a = vmap(c, c->fd, c->size, prot, flags, 0);
+	if (a == MAP_FAILED) {
+		*st = vfail_mmap(c, "the buffer", c->size, prot, flags, errno);
+		return NULL;
+	}
+	if (kbuf)
+		*kbuf = buf;
+	return a;
+}
