@@ -32,35 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "names.h"	/* the CLI's own name tables */
 #include "uapi/kbufmap.h"
-
-static const char *const strategies[KBUFMAP_STRATEGY_COUNT] = {
-	[KBUFMAP_STRATEGY_FAULT] = "fault",
-	[KBUFMAP_STRATEGY_FAULT_AROUND] = "fault-around",
-	[KBUFMAP_STRATEGY_PFN] = "pfn",
-	[KBUFMAP_STRATEGY_REMAP] = "remap",
-	[KBUFMAP_STRATEGY_INSERT] = "insert",
-	[KBUFMAP_STRATEGY_INSERT_BATCH] = "insert-batch",
-	[KBUFMAP_STRATEGY_MAP_PAGES] = "map-pages",
-	[KBUFMAP_STRATEGY_VMALLOC_RANGE] = "vmalloc-range",
-	[KBUFMAP_STRATEGY_HUGE] = "huge",
-	[KBUFMAP_STRATEGY_REMAP_UNCHECKED] = "remap-unchecked",
-};
-
-static const char *const backends[KBUFMAP_BACKEND_COUNT] = {
-	[KBUFMAP_BACKEND_VMALLOC] = "vmalloc",
-	[KBUFMAP_BACKEND_PAGES] = "pages",
-	[KBUFMAP_BACKEND_CONTIG] = "contig",
-	[KBUFMAP_BACKEND_KMALLOC] = "kmalloc",
-};
-
-static int lookup(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
 
 static uint64_t now_ns(void)
 {
@@ -108,7 +81,7 @@ int main(int argc, char **argv)
 			out_path = optarg;
 			break;
 		case 'b':
-			backend = lookup(backends, KBUFMAP_BACKEND_COUNT, optarg);
+			backend = backend_from_name(optarg);
 			if (backend < 0)
 				usage();
 			break;
@@ -129,7 +102,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		usage();
-	strategy = lookup(strategies, KBUFMAP_STRATEGY_COUNT, argv[optind]);
+	strategy = strategy_from_name(argv[optind]);
 	if (strategy < 0)
 		usage();
 	pages = parse_num(argv[optind + 1], KBUFMAP_MAX_PAGES);
@@ -152,7 +125,7 @@ int main(int argc, char **argv)
 	cfg.strategy = (unsigned int)strategy;
 	if (ioctl(fd, KBUFMAP_IOC_CONFIGURE, &cfg)) {
 		fprintf(stderr, "touch_pages: configure %s/%s, %lu pages: %s\n",
-			backends[backend], strategies[strategy], pages, strerror(errno));
+			backend_name(backend), strategy_name(strategy), pages, strerror(errno));
 		return 1;
 	}
 
@@ -209,7 +182,7 @@ int main(int argc, char **argv)
 		"\"counters\":{\"faults\":%llu,\"fault_around_calls\":%llu,"
 		"\"fault_around_pages\":%llu,\"huge_faults\":%llu,\"pages_inserted\":%llu,"
 		"\"remap_calls\":%llu,\"mmaps\":%llu,\"unmaps\":%llu}}\n",
-		strategies[strategy], backends[backend], pages, repeat,
+		strategy_name(strategy), backend_name(backend), pages, repeat,
 		write_access ? "write" : "read", (int)getpid(),
 		(unsigned long long)mmap_ns, (unsigned long long)touch_ns, sum,
 		(unsigned long long)st.counters.faults,
