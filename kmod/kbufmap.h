@@ -53,6 +53,7 @@ enum kbufmap_inject {
 	KBUFMAP_INJECT_NO_REFAULT,		/* prefaulted pages have no .fault */
 	KBUFMAP_INJECT_NO_FAULT_COUNT,		/* .fault not counted */
 	KBUFMAP_INJECT_NO_HUGE,			/* .huge_fault always falls back */
+	KBUFMAP_INJECT_FRESH_PAGE,		/* .fault allocates, not looks up */
 	KBUFMAP_INJECT_NR
 };
 #endif

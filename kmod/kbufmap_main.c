@@ -50,6 +50,7 @@ static const char *const kbufmap_inject_names[KBUFMAP_INJECT_NR] = {
 	[KBUFMAP_INJECT_NO_REFAULT] = "no_refault",
 	[KBUFMAP_INJECT_NO_FAULT_COUNT] = "no_fault_count",
 	[KBUFMAP_INJECT_NO_HUGE] = "no_huge",
+	[KBUFMAP_INJECT_FRESH_PAGE] = "fresh_page",
 };
 
 static int kbufmap_inject = KBUFMAP_INJECT_NONE;
@@ -81,7 +82,7 @@ static const struct kernel_param_ops kbufmap_inject_ops = {
 
 module_param_cb(inject, &kbufmap_inject_ops, NULL, 0644);
 MODULE_PARM_DESC(inject,
-		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error, wrong_node, allow_exec, set_maywrite, dontcopy, no_refault, no_fault_count, no_huge");
+		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error, wrong_node, allow_exec, set_maywrite, dontcopy, no_refault, no_fault_count, no_huge, fresh_page");
 
 /* Read when a buffer is configured; the buffer keeps the mode it got. */
 enum kbufmap_inject kbufmap_inject_mode(void)

@@ -137,6 +137,14 @@ noinline vm_fault_t kbufmap_vm_fault(struct vm_fault *vmf)
 		return vmf_insert_pfn(vma, vmf->address,
 				      kbufmap_src_pfn(buf, idx));
 
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_FRESH_PAGE)) {
+		/* The bug: a new zeroed page per fault, owned by the PTE alone. */
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page)
+			return VM_FAULT_OOM;
+		vmf->page = page;
+		return 0;
+	}
 	page = kbufmap_src_page(buf, idx);
 	get_page(page);
 	vmf->page = page;

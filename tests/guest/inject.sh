@@ -53,6 +53,9 @@ expect_caught private_writethrough cow-invisible-to-kernel --backend contig --st
 expect_caught private_writethrough cow-first-write-copies --backend contig --strategy remap --mode private
 expect_caught private_writethrough cow-invisible-to-other-mappings --backend kmalloc --strategy remap --mode private
 expect_caught ignore_remap_error zeroed --backend vmalloc --strategy remap --mode private
+expect_caught fresh_page cross-mapping-write
+expect_caught fresh_page whole-buffer
+expect_caught fresh_page dup-fd-alias
 expect_caught allow_exec prot-exec-refused
 expect_caught set_maywrite rdonly-no-mprotect-write
 expect_caught dontcopy fork-shared
