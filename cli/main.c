@@ -223,7 +223,7 @@ static char *root_help_filter(int key, const char *text, void *input)
 		return (char *)text;
 	fputs("Commands:\n", f);
 	for (size_t i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].doc);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].doc);
 	fputs("\n'" KBM_PROG " COMMAND --help' describes a command's options.\n\n"
 	      "Exit status:\n"
 	      "  0  every check passed\n"
