@@ -80,6 +80,7 @@ enum kbm_status check_mremap_grow(struct vctx *c)
  */
 enum kbm_status check_partial_munmap(struct vctx *c)
 {
+	enum kbm_status st;
 	int prot = vmode_prot(c), flags = vmode_flags(c);
 	size_t n = c->pages, hole = n >= 3 ? n / 2 : 0, ps = c->ps;
 	unsigned int want_vmas = n >= 3 ? 2 : 1;
@@ -91,17 +92,9 @@ enum kbm_status check_partial_munmap(struct vctx *c)
 
 	if (n < 2)
 		return vskip(c, "needs at least 2 pages (--pages)");
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	pat_fill(buf, c->size, 0, seed);
-	err = kbm_pwrite_all(c->fd, buf, c->size, 0);
-	if (err)
-		return vfail(c, "pwrite() of the whole buffer: %s", strerror(-err));
-
-	a = vmap(c, c->fd, c->size, prot, flags, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, prot, flags, errno);
+	a = vmap_patterned(c, seed, prot, flags, &buf, &st);
+	if (!a)
+		return st;
 	vtouch(a, c->size, ps);
 	err = vunmap(c, a + hole * ps, ps);
 	if (err)

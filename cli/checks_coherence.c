@@ -239,23 +239,16 @@ enum kbm_status check_dontneed_persists(struct vctx *c)
 
 enum kbm_status check_survives_close(struct vctx *c)
 {
+	enum kbm_status st;
 	int prot = vmode_prot(c), flags = vmode_flags(c);
 	const uint32_t seed = 0xc1;
 	char where[64];
 	uint8_t *a, *buf;
 	ssize_t bad;
-	int err;
 
-	buf = vzalloc(c, c->size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	pat_fill(buf, c->size, 0, seed);
-	err = kbm_pwrite_all(c->fd, buf, c->size, 0);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, c->fd, c->size, prot, flags, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, prot, flags, errno);
+	a = vmap_patterned(c, seed, prot, flags, &buf, &st);
+	if (!a)
+		return st;
 	vclose(c, c->fd);
 	/* Nothing touched yet: fault-driven strategies fault after close(). */
 	bad = pat_find_mismatch(a, c->size, 0, seed);
