@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kbufmapctl: what every part of the tool shares: exit codes, the global
- * options, the command table type and the argp helpers.
+ * kbufmapctl: what every command shares: the global options, the command
+ * descriptor and the argp helpers. Exit statuses: lib/status.h.
  */
 #ifndef KBUFMAPCTL_H
 #define KBUFMAPCTL_H
@@ -9,22 +9,13 @@
 #include <argp.h>
 #include <stdbool.h>
 
+#include "status.h"
+
 #ifndef KBUFMAP_VERSION
 #define KBUFMAP_VERSION "0.1.0"
 #endif
 
 #define KBM_PROG "kbufmapctl"
-
-/* Exit status of the whole tool (documented in `kbufmapctl --help`). */
-enum kbm_exit {
-	KBM_EXIT_OK = 0,	/* every check passed */
-	KBM_EXIT_FAIL = 1,	/* a check failed */
-	KBM_EXIT_USAGE = 2,	/* bad option/value, unknown command */
-	KBM_EXIT_NODEV = 3,	/* device missing: module not loaded */
-	KBM_EXIT_SKIPPED = 4,	/* every check skipped: nothing ran */
-	KBM_EXIT_ACCESS = 5,	/* access denied */
-	KBM_EXIT_RUNTIME = 6,	/* any other runtime error */
-};
 
 /* Options every command accepts (see common_argp in main.c). */
 struct kbm_global {
@@ -35,11 +26,24 @@ struct kbm_global {
 };
 extern struct kbm_global g_opt;
 
-/* One line of a command table: later commands are one more line. */
+/* What a command needs before it can run; main.c checks each once. */
+enum kbm_needs {
+	KBM_NEEDS_DEVICE = 1u << 0,	/* the kbufmap device must exist */
+	KBM_NEEDS_ROOT = 1u << 1,	/* effective uid 0 */
+	KBM_NEEDS_BPF = 1u << 2,	/* CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN */
+};
+
+/*
+ * A command, as its folder exports it: main.c's table is a list of these,
+ * bpftool style. @run receives argv[0] = "kbufmapctl <name>" and parses the
+ * rest with kbm_cmd_parse(), which uses @argp and then checks @needs.
+ */
 struct kbm_cmd {
 	const char *name;
-	int (*handler)(int argc, char **argv);	/* argv[0] = "kbufmapctl <name>" */
-	const char *doc;
+	const char *summary;
+	const struct argp *argp;
+	int (*run)(int argc, char **argv);
+	unsigned int needs;	/* enum kbm_needs */
 };
 
 /*
@@ -56,10 +60,23 @@ extern const struct argp kbm_common_argp;
 void kbm_argp_parse(const struct argp *argp, int argc, char **argv,
 		    unsigned int flags, int *arg_index, void *input);
 
-/* Commands. */
-int cmd_version(int argc, char **argv);
-int cmd_matrix(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
-int cmd_fault_trace(int argc, char **argv);	/* KBUFMAP_HAVE_FAULT_TRACE */
+/*
+ * Parse the running command's options with its own argp, then check what
+ * it needs (enum kbm_needs). Exits on a usage error or an unmet need, with
+ * the message and the exit status for it; returns only when the command
+ * may go on. Options that only list or print (--list-*, --help) exit from
+ * inside the parser, before the checks.
+ */
+void kbm_cmd_parse(int argc, char **argv, unsigned int flags, int *arg_index,
+		   void *input);
+
+/* Report a failed kbm_dev_open() of @path; returns the exit status. */
+int kbm_dev_fail(const char *path, int err);
+
+/* The commands, one descriptor per folder (cli/cmd/, cli/verify/, ...). */
+extern const struct kbm_cmd kbm_cmd_version;
+extern const struct kbm_cmd kbm_cmd_matrix;
+extern const struct kbm_cmd kbm_cmd_verify;
+extern const struct kbm_cmd kbm_cmd_fault_trace;	/* KBUFMAP_HAVE_FAULT_TRACE */
 
 #endif /* KBUFMAPCTL_H */

@@ -15,10 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "kbufmap_matrix.h"
 #include "kbufmapctl.h"
+#include "kbm_dev.h"
 #include "out.h"
 
 struct kbm_global g_opt = {
@@ -27,19 +32,28 @@ struct kbm_global g_opt = {
 
 const char *argp_program_version = KBM_PROG " " KBUFMAP_VERSION;
 
-static int cmd_help(int argc, char **argv);
+static int help_run(int argc, char **argv);
 
-static const struct kbm_cmd commands[] = {
-	{ "verify",  cmd_verify,  "map a buffer and prove the mapping right" },
-	{ "matrix",  cmd_matrix,  "print the valid backend x strategy x mapping table" },
-	{ "version", cmd_version, "print the tool's and the module's versions" },
+static const struct kbm_cmd kbm_cmd_help = {
+	.name = "help",
+	.summary = "print this help, or a command's: help COMMAND",
+	.run = help_run,
+};
+
+/* The command table: a new command is its descriptor and one line here. */
+static const struct kbm_cmd *const commands[] = {
+	&kbm_cmd_verify,
+	&kbm_cmd_matrix,
+	&kbm_cmd_version,
 #ifdef KBUFMAP_HAVE_FAULT_TRACE
-	{ "fault-trace", cmd_fault_trace,
-	  "count the module's mmap and fault calls with BPF" },
+	&kbm_cmd_fault_trace,
 #endif
-	{ "help",    cmd_help,    "print this help, or a command's: help COMMAND" },
+	&kbm_cmd_help,
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The command being run, for kbm_cmd_parse(). */
+static const struct kbm_cmd *current_cmd;
 
 /* ------------------------------------------------------------------ */
 /* JSON-safe argp errors                                              */
@@ -103,6 +117,65 @@ void kbm_argp_parse(const struct argp *argp, int argc, char **argv,
 			kbm_err("out of memory");
 		exit(err == ENOMEM ? KBM_EXIT_RUNTIME : KBM_EXIT_USAGE);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* What a command needs, checked once                                 */
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+/* Is capability @nr in this process's effective set? */
+static bool cap_effective(unsigned int nr)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data) != 0 || nr >= 64)
+		return false;
+	return data[nr / 32].effective & (1u << (nr % 32));
+}
+
+/* 0 when @cmd may run, or print why not and return the exit status. */
+static int check_needs(const struct kbm_cmd *cmd)
+{
+	struct stat st;
+
+	if ((cmd->needs & KBM_NEEDS_ROOT) && geteuid() != 0) {
+		kbm_err("%s needs root", cmd->name);
+		return KBM_EXIT_ACCESS;
+	}
+	if ((cmd->needs & KBM_NEEDS_BPF) && !cap_effective(CAP_SYS_ADMIN) &&
+	    !(cap_effective(CAP_BPF) && cap_effective(CAP_PERFMON))) {
+		kbm_err("%s: BPF needs root (CAP_BPF/CAP_PERFMON, or CAP_SYS_ADMIN)",
+			cmd->name);
+		return KBM_EXIT_ACCESS;
+	}
+	if ((cmd->needs & KBM_NEEDS_DEVICE) && stat(g_opt.device, &st) != 0)
+		return kbm_dev_fail(g_opt.device, errno);
+	return KBM_EXIT_OK;
+}
+
+int kbm_dev_fail(const char *path, int err)
+{
+	return kbm_fail(err, "%s %s", path, kbm_dev_strerror(err));
+}
+
+void kbm_cmd_parse(int argc, char **argv, unsigned int flags, int *arg_index,
+		   void *input)
+{
+	int ret;
+
+	kbm_argp_parse(current_cmd->argp, argc, argv, flags, arg_index, input);
+	ret = check_needs(current_cmd);
+	if (ret)
+		exit(kbm_finish(ret));
 }
 
 /* ------------------------------------------------------------------ */
@@ -196,7 +269,7 @@ static error_t root_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_LIST_CMDS:
 		for (size_t i = 0; i < NR_COMMANDS; i++)
-			printf("%s\n", commands[i].name);
+			printf("%s\n", commands[i]->name);
 		exit(kbm_finish(KBM_EXIT_OK));
 	case ARGP_KEY_ARG:
 		/* The command name: stop here, the command parses the rest. */
@@ -223,16 +296,12 @@ static char *root_help_filter(int key, const char *text, void *input)
 		return (char *)text;
 	fputs("Commands:\n", f);
 	for (size_t i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].doc);
+		fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'" KBM_PROG " COMMAND --help' describes a command's options.\n\n"
-	      "Exit status:\n"
-	      "  0  every check passed\n"
-	      "  1  a check failed\n"
-	      "  2  usage error (bad option or value, unknown command)\n"
-	      "  3  device missing (the kbufmap module is not loaded)\n"
-	      "  4  every check skipped (nothing ran)\n"
-	      "  5  access denied\n"
-	      "  6  other runtime error\n", f);
+	      "Exit status:\n", f);
+#define KBM_EXIT_HELP(name, value, doc) fprintf(f, "  %3d  %s\n", value, doc);
+	KBM_EXIT_STATUSES(KBM_EXIT_HELP)
+#undef KBM_EXIT_HELP
 	if (fclose(f) != 0) {
 		free(cmds);
 		return (char *)text;
@@ -254,8 +323,8 @@ static const struct argp root_argp = {
 static const struct kbm_cmd *find_cmd(const char *name)
 {
 	for (size_t i = 0; i < NR_COMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
 	return NULL;
 }
 
@@ -266,7 +335,7 @@ static const char *cmd_names(void)
 
 	for (size_t i = 0; i < NR_COMMANDS && off < sizeof(buf); i++)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
-					i ? ", " : "", commands[i].name);
+					i ? ", " : "", commands[i]->name);
 	return buf;
 }
 
@@ -284,12 +353,13 @@ static int run_cmd(const struct kbm_cmd *cmd, int argc, char **argv)
 		return KBM_EXIT_RUNTIME;
 	}
 	argv[0] = sub_argv0;
-	ret = cmd->handler(argc, argv);
+	current_cmd = cmd;
+	ret = cmd->run(argc, argv);
 	argv[0] = saved;
 	return ret;
 }
 
-static int cmd_help(int argc, char **argv)
+static int help_run(int argc, char **argv)
 {
 	const struct kbm_cmd *cmd;
 	char *help_argv[] = { NULL, "--help", NULL };
@@ -303,7 +373,7 @@ static int cmd_help(int argc, char **argv)
 		return KBM_EXIT_USAGE;
 	}
 	cmd = find_cmd(argv[1]);
-	if (!cmd || cmd->handler == cmd_help) {
+	if (!cmd || cmd == &kbm_cmd_help) {
 		if (!cmd) {
 			kbm_err("help: unknown command '%s': commands are %s",
 				argv[1], cmd_names());

@@ -107,9 +107,9 @@ static void print_cell(unsigned int b, unsigned int s, unsigned int kind)
 	close_json_object();
 }
 
-int cmd_matrix(int argc, char **argv)
+static int matrix_run(int argc, char **argv)
 {
-	kbm_argp_parse(&matrix_argp, argc, argv, 0, NULL, NULL);
+	kbm_cmd_parse(argc, argv, 0, NULL, NULL);
 
 	open_json_object(NULL);
 	open_json_array("kinds");
@@ -165,3 +165,10 @@ int cmd_matrix(int argc, char **argv)
 	}
 	return KBM_EXIT_OK;
 }
+
+const struct kbm_cmd kbm_cmd_matrix = {
+	.name = "matrix",
+	.summary = "print the valid backend x strategy x mapping table",
+	.argp = &matrix_argp,
+	.run = matrix_run,
+};

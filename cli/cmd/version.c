@@ -56,12 +56,12 @@ static void print_features(void)
 	close_json_array();
 }
 
-int cmd_version(int argc, char **argv)
+static int version_run(int argc, char **argv)
 {
 	struct kbufmap_version ver;
 	int fd, err;
 
-	kbm_argp_parse(&version_argp, argc, argv, 0, NULL, NULL);
+	kbm_cmd_parse(argc, argv, 0, NULL, NULL);
 
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "tool", "%s", KBM_PROG);
@@ -122,3 +122,10 @@ int cmd_version(int argc, char **argv)
 	close_json_object();
 	return KBM_EXIT_OK;
 }
+
+const struct kbm_cmd kbm_cmd_version = {
+	.name = "version",
+	.summary = "print the tool's and the module's versions",
+	.argp = &version_argp,
+	.run = version_run,
+};

@@ -226,7 +226,7 @@ static void stop_child(pid_t pid, int pidfd, int *status)
 		;
 }
 
-int cmd_fault_trace(int argc, char **argv)
+static int fault_trace_run(int argc, char **argv)
 {
 	struct ft_args a = { 0 };
 	struct ft_tracer_opts topts = { 0 };
@@ -242,7 +242,7 @@ int cmd_fault_trace(int argc, char **argv)
 	unsigned int seq = 0;
 	int rc = KBM_EXIT_OK, e;
 
-	kbm_argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	kbm_cmd_parse(argc, argv, ARGP_IN_ORDER, NULL, &a);
 	out_set_json(g_opt.json, g_opt.pretty);
 	/* A closed stdout must end in the report of a write error and a
 	 * clean detach (kprobe events removed), not in death by SIGPIPE.
@@ -419,3 +419,11 @@ out:
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	return kbm_finish(rc);
 }
+
+const struct kbm_cmd kbm_cmd_fault_trace = {
+	.name = "fault-trace",
+	.summary = "count the module's mmap and fault calls with BPF",
+	.argp = &argp,
+	.run = fault_trace_run,
+	.needs = KBM_NEEDS_BPF,
+};

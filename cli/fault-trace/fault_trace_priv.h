@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * `kbufmapctl fault-trace`: the parts behind cmd_fault_trace.c.
+ * `kbufmapctl fault-trace`: the parts behind fault_trace.c.
  *
  *   fault_trace_bpf.c     load the BPF object, pick fentry or kprobe mode,
  *                         attach, read the counters and the missed events
@@ -17,8 +17,6 @@
 #include <sys/types.h>
 
 #include "fault_trace.h"	/* probes/: enum ft_func, struct ft_*_stats */
-
-int cmd_fault_trace(int argc, char **argv);
 
 enum ft_mode {
 	FT_MODE_AUTO = 0,	/* fentry when the module's BTF allows it */

@@ -9,8 +9,6 @@
 #include <unistd.h>
 
 #include "kbm_dev.h"
-#include "kbufmapctl.h"
-#include "out.h"
 
 int kbm_dev_open_quiet(const char *path, int oflags)
 {
@@ -19,61 +17,45 @@ int kbm_dev_open_quiet(const char *path, int oflags)
 	return fd < 0 ? -errno : fd;
 }
 
-int kbm_dev_open_error(const char *path, int err)
+const char *kbm_dev_strerror(int err)
 {
-	switch (err) {
+	switch (err < 0 ? -err : err) {
 	case ENOENT:
-		kbm_err("%s not found: is the kbufmap module loaded?", path);
-		return KBM_EXIT_NODEV;
+		return "not found: is the kbufmap module loaded?";
 	case ENXIO:
 	case ENODEV:
-		kbm_err("%s has no driver behind it (%s): is the kbufmap module loaded?",
-			path, strerror(err));
-		return KBM_EXIT_NODEV;
+		return "has no driver behind it: is the kbufmap module loaded?";
 	case EACCES:
 	case EPERM:
-		kbm_err("permission denied opening %s: run as root (the device is mode 0600)",
-			path);
-		return KBM_EXIT_ACCESS;
+		return "permission denied: run as root, or be in the device's group";
+	case ENOTTY:
+	case EINVAL:
+		return "is not a kbufmap device (the VERSION ioctl is unknown to it)";
+	case EPROTO:
+		return "speaks another major version of the kbufmap ABI: build the module and kbufmapctl from the same tree";
 	default:
-		kbm_err("cannot open %s: %s", path, strerror(err));
-		return KBM_EXIT_RUNTIME;
+		return strerror(err < 0 ? -err : err);
 	}
 }
 
-int kbm_dev_open(const char *path, int oflags, int *fdp,
-		 struct kbufmap_version *verp)
+int kbm_dev_open(const char *path, int oflags, struct kbufmap_version *verp)
 {
 	struct kbufmap_version ver;
 	int fd, err;
 
 	fd = kbm_dev_open_quiet(path, oflags);
 	if (fd < 0)
-		return kbm_dev_open_error(path, -fd);
-
+		return fd;
 	err = kbm_get_version(fd, &ver);
-	if (err) {
-		if (err == -ENOTTY || err == -EINVAL)
-			kbm_err("%s is not a kbufmap device (VERSION ioctl: %s)",
-				path, strerror(-err));
-		else
-			kbm_err("%s: VERSION ioctl failed: %s", path,
-				strerror(-err));
-		close(fd);
-		return KBM_EXIT_RUNTIME;
-	}
-	if (ver.major != KBUFMAP_ABI_MAJOR) {
-		kbm_err("%s speaks kbufmap ABI %u.%u but this kbufmapctl speaks %u.%u: "
-			"a different major version is incompatible; build both from the same tree",
-			path, ver.major, ver.minor, KBUFMAP_ABI_MAJOR,
-			KBUFMAP_ABI_MINOR);
-		close(fd);
-		return KBM_EXIT_RUNTIME;
-	}
-	*fdp = fd;
+	if (!err && ver.major != KBUFMAP_ABI_MAJOR)
+		err = -EPROTO;
 	if (verp)
 		*verp = ver;
-	return KBM_EXIT_OK;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 static int xioctl(int fd, unsigned long req, void *arg)

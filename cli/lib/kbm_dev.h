@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * /dev/kbufmap: open it (with the ABI version check) and wrap its ioctls.
- * The wrappers return 0 or a negative errno and print nothing; the open
- * helper prints the user-facing message and returns an exit code.
+ * Every function returns 0 (or an fd) or a negative errno and prints
+ * nothing; kbm_dev_strerror() says what an open error means.
  */
 #ifndef KBM_DEV_H
 #define KBM_DEV_H
@@ -13,20 +13,18 @@
 
 /*
  * Open @path with @oflags (O_RDWR or O_RDONLY; O_CLOEXEC is added) and
- * check the module's ABI major. Returns KBM_EXIT_OK and *fd, or prints why
- * not and returns the exit code: KBM_EXIT_NODEV (not found / no driver:
- * module not loaded), KBM_EXIT_ACCESS (permission denied), KBM_EXIT_RUNTIME
- * (anything else, including a different ABI major).
+ * check the module's ABI major. Returns the fd, or -errno: -ENOENT, -ENXIO,
+ * -ENODEV (module not loaded), -EACCES/-EPERM, -ENOTTY/-EINVAL (not a
+ * kbufmap device), -EPROTO (another ABI major: *@ver says which).
  * @ver may be NULL.
  */
-int kbm_dev_open(const char *path, int oflags, int *fd,
-		 struct kbufmap_version *ver);
+int kbm_dev_open(const char *path, int oflags, struct kbufmap_version *ver);
 
-/* Open without the version check and without messages: -errno or fd. */
+/* Open without the version check: -errno or fd. */
 int kbm_dev_open_quiet(const char *path, int oflags);
 
-/* Exit code and message for a failed open(@path) with @err. */
-int kbm_dev_open_error(const char *path, int err);
+/* What a kbm_dev_open() error means, to follow "<path> " in a message. */
+const char *kbm_dev_strerror(int err);
 
 int kbm_get_version(int fd, struct kbufmap_version *ver);
 int kbm_configure(int fd, uint64_t nr_pages, unsigned int backend,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kbufmapctl.h"
+#include "names.h"
 #include "out.h"
 
 /* The text formats come from the callers, one per field, by design. */
@@ -244,26 +245,66 @@ void print_text(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Print @msg as the user's error; @err (> 0) adds "errno" in JSON. */
+static void report_error(const char *msg, int err)
+{
+	if (!msg)
+		msg = "out of memory";
+	if (out.json && out.depth == 0) {
+		fputs(out.pretty ? "{\n  \"error\": " : "{\"error\":", stdout);
+		json_write_string(stdout, msg);
+		if (err > 0) {
+			fputs(out.pretty ? ",\n  \"errno\": " : ",\"errno\":", stdout);
+			json_write_string(stdout, errno_name(err));
+		}
+		fputs(out.pretty ? "\n}\n" : "}\n", stdout);
+	} else {
+		fprintf(stderr, KBM_PROG ": %s\n", msg);
+	}
+}
+
 void kbm_err(const char *fmt, ...)
 {
 	char *msg = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-
-	if (out.json && out.depth == 0) {
-		fputs(out.pretty ? "{\n  \"error\": " : "{\"error\":", stdout);
-		json_write_string(stdout, msg ? msg : "out of memory");
-		fputs(out.pretty ? "\n}\n" : "}\n", stdout);
-	} else {
-		fprintf(stderr, KBM_PROG ": %s\n", msg ? msg : "out of memory");
-	}
+	va_end(ap);
+	report_error(msg, 0);
 	free(msg);
+}
+
+int kbm_exit_for_errno(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case EPERM:
+	case EACCES:
+		return KBM_EXIT_ACCESS;
+	case ENOENT:
+	case ENXIO:
+	case ENODEV:
+		return KBM_EXIT_NODEV;
+	default:
+		return KBM_EXIT_RUNTIME;
+	}
+}
+
+int kbm_fail(int err, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	if (err < 0)
+		err = -err;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	report_error(msg, err);
+	free(msg);
+	return kbm_exit_for_errno(err);
 }
 
 void kbm_warn(const char *fmt, ...)

@@ -53,6 +53,14 @@ void json_write_string(FILE *f, const char *s);
  * is already open, so the document stays well formed).
  */
 void kbm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The one way a command reports a failure with errno @err (positive or
+ * negative): the message as kbm_err() prints it, plus "errno": "ENAME" in
+ * JSON. Returns the exit status for @err (kbm_exit_for_errno()). The
+ * message should say what failed and why, e.g. "%s: %s", what, strerror().
+ */
+int kbm_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A warning: always stderr. */
 void kbm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

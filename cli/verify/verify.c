@@ -93,6 +93,8 @@ static const char *check_names(void)
 	return buf;
 }
 
+static void list_checks(void);
+
 static error_t verify_parse(int key, char *arg, struct argp_state *state)
 {
 	struct vopts *o = state->input;
@@ -162,6 +164,10 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
+		if (o->list) {	/* before main.c checks for the device */
+			list_checks();
+			exit(kbm_finish(KBM_EXIT_OK));
+		}
 		if (o->tap && g_opt.json)
 			argp_error(state, "--tap and --json are mutually exclusive");
 		if (!o->modes)
@@ -436,7 +442,7 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	return 0;
 }
 
-int cmd_verify(int argc, char **argv)
+static int verify_run(int argc, char **argv)
 {
 	struct vopts o = {
 		.pages = 4,
@@ -453,20 +459,15 @@ int cmd_verify(int argc, char **argv)
 		kbm_err("out of memory");
 		return KBM_EXIT_RUNTIME;
 	}
-	kbm_argp_parse(&verify_argp, argc, argv, 0, NULL, &o);
-	if (o.list) {
-		list_checks();
-		free(o.selected);
-		return KBM_EXIT_OK;
-	}
+	kbm_cmd_parse(argc, argv, 0, NULL, &o);
 
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
 	r.ps = (size_t)sysconf(_SC_PAGESIZE);
-	ret = kbm_dev_open(g_opt.device, O_RDWR, &r.mon, NULL);
-	if (ret) {
+	r.mon = kbm_dev_open(g_opt.device, O_RDWR, NULL);
+	if (r.mon < 0) {
 		free(o.selected);
-		return ret;
+		return kbm_dev_fail(g_opt.device, r.mon);
 	}
 
 	r.rep.backend = o.all && o.backend < 0 ? "all" :
@@ -508,3 +509,11 @@ int cmd_verify(int argc, char **argv)
 	free(o.selected);
 	return ret;
 }
+
+const struct kbm_cmd kbm_cmd_verify = {
+	.name = "verify",
+	.summary = "map a buffer and prove the mapping right",
+	.argp = &verify_argp,
+	.run = verify_run,
+	.needs = KBM_NEEDS_DEVICE,
+};

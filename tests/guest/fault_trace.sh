@@ -189,7 +189,7 @@ if command -v setpriv >/dev/null; then
 		"$ctl" fault-trace --duration 1 >/dev/null 2>"$tmp/err"
 	rc=$?
 	check "unprivileged: exit status" "$rc" 5
-	check "unprivileged: says why" "$(grep -c 'BPF needs root (CAP_BPF/CAP_PERFMON)' "$tmp/err")" 1
+	check "unprivileged: says why" "$(grep -c 'BPF needs root (CAP_BPF/CAP_PERFMON' "$tmp/err")" 1
 fi
 
 # --- fentry pins the module; detached, it can go ---------------------------

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The exit statuses of kbufmapctl, written once: the enum, the help text
+ * (`kbufmapctl --help`, generated from this list) and the manual come from
+ * KBM_EXIT_STATUSES. A library helper never picks one: it returns -errno,
+ * and the command maps that through kbm_exit_for_errno() or kbm_fail().
+ */
+#ifndef KBM_STATUS_H
+#define KBM_STATUS_H
+
+/* X(NAME, value, meaning) */
+#define KBM_EXIT_STATUSES(X)						\
+	X(OK,      0, "success: every check passed")			\
+	X(FAIL,    1, "a check failed, or the kernel refused the mapping") \
+	X(USAGE,   2, "usage error: bad option or value, unknown command") \
+	X(NODEV,   3, "device missing: the kbufmap module is not loaded") \
+	X(SKIPPED, 4, "every check skipped: nothing ran")		\
+	X(ACCESS,  5, "access denied")					\
+	X(RUNTIME, 6, "any other runtime error")			\
+	X(NOEXEC, 127, "fault-trace: the traced command could not be run")
+
+enum kbm_exit {
+#define KBM_EXIT_ENUM(name, value, doc) KBM_EXIT_##name = value,
+	KBM_EXIT_STATUSES(KBM_EXIT_ENUM)
+#undef KBM_EXIT_ENUM
+};
+
+/*
+ * The exit status for a failure with errno @err (positive or negative):
+ * EPERM/EACCES -> ACCESS; ENOENT/ENXIO/ENODEV (on the device) -> NODEV;
+ * anything else -> RUNTIME.
+ */
+int kbm_exit_for_errno(int err);
+
+#endif /* KBM_STATUS_H */
