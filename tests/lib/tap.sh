@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# TAP 13 for shell tests, kselftest style: source it, call tap_ok/tap_is/
+# tap_skip per case, end with tap_done. Exit status: 0 all passed (some may
+# skip), 1 a case failed, 4 nothing ran (every case skipped, or none at all:
+# a run in which nothing ran is not a pass). A final "N passed, N failed,
+# N skipped" line lets a reader (and CI) count without a TAP parser.
+#
+#   . "$(dirname "$0")/../lib/tap.sh"
+#   tap_is "exit status" "$rc" 0
+#   tap_ok "output is JSON" python3 -m json.tool out.json
+#   tap_skip "NUMA placement" "the guest has one node"
+#   tap_done
+
+TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0
+echo "TAP version 13"
+
+# tap_result STATUS DESC [DIAG...]: record one case (STATUS 0 = ok).
+tap_result() {
+	local st=$1 desc=$2 l
+	shift 2
+	TAP_N=$((TAP_N + 1))
+	if [ "$st" -eq 0 ]; then
+		TAP_PASS=$((TAP_PASS + 1))
+		echo "ok $TAP_N - $desc"
+	else
+		TAP_FAIL=$((TAP_FAIL + 1))
+		echo "not ok $TAP_N - $desc"
+		for l in "$@"; do echo "#   $l"; done
+	fi
+}
+
+# tap_ok DESC CMD [ARG...]: ok when CMD succeeds (its output is kept as
+# diagnostics on failure).
+tap_ok() {
+	local desc=$1 out st
+	shift
+	out=$("$@" 2>&1)
+	st=$?
+	tap_result "$st" "$desc" "command: $*" "$(printf '%s' "$out" | head -c 600)"
+}
+
+# tap_is DESC GOT WANT: ok when the two strings are equal.
+tap_is() {
+	if [ "$2" = "$3" ]; then
+		tap_result 0 "$1"
+	else
+		tap_result 1 "$1" "got:  $2" "want: $3"
+	fi
+}
+
+# tap_like DESC TEXT REGEX: ok when TEXT matches the extended REGEX.
+tap_like() {
+	if printf '%s' "$2" | grep -qE -- "$3"; then
+		tap_result 0 "$1"
+	else
+		tap_result 1 "$1" "does not match /$3/:" "$(printf '%s' "$2" | head -c 600)"
+	fi
+}
+
+# tap_skip DESC REASON: a case that cannot run here, and why.
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	TAP_SKIP=$((TAP_SKIP + 1))
+	echo "ok $TAP_N - $1 # SKIP $2"
+}
+
+tap_diag() { echo "# $*"; }
+
+# tap_done: the plan, the counts, and the exit status.
+tap_done() {
+	echo "1..$TAP_N"
+	echo "$TAP_PASS passed, $TAP_FAIL failed, $TAP_SKIP skipped"
+	[ "$TAP_FAIL" -eq 0 ] || exit 1
+	[ "$TAP_PASS" -gt 0 ] || { echo "# nothing ran"; exit 4; }
+	exit 0
+}
