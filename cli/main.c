@@ -24,6 +24,7 @@
 #include "kbufmap_matrix.h"
 #include "kbufmapctl.h"
 #include "kbm_dev.h"
+#include "names.h"
 #include "out.h"
 
 struct kbm_global g_opt = {
@@ -58,24 +59,32 @@ static const struct kbm_cmd *current_cmd;
 /* ------------------------------------------------------------------ */
 /* JSON-safe argp errors                                              */
 
+/*
+ * argp writes its errors ("unrecognized option", our argp_error()s, "Try
+ * ...--help") to state->err_stream. The common options' parser, a child of
+ * every level, points that stream at this memstream at ARGP_KEY_INIT;
+ * once argp is done (or exits), the text goes to stderr, or in JSON mode
+ * becomes {"error": ...} on stdout. Help and --version use out_stream
+ * (stdout), untouched, so `--json COMMAND --help` prints the help text.
+ * The decision is taken after parsing, so a --json anywhere counts.
+ */
 static struct {
 	bool active;
 	FILE *mem;
 	char *buf;
 	size_t len;
-	FILE *saved;
 } cap;
 
-/* Stop capturing stderr; @failed: argp is exiting on an error. */
+/* Stop capturing argp's messages; @failed: argp is exiting on an error. */
 static void capture_end(bool failed)
 {
 	if (!cap.active)
 		return;
 	cap.active = false;
 	fclose(cap.mem);
-	stderr = cap.saved;
+	cap.mem = NULL;
 	if (cap.len) {
-		if (failed) {
+		if (failed && out_is_json()) {
 			/* First line: "kbufmapctl verify: --pages: ..." */
 			cap.buf[strcspn(cap.buf, "\n")] = '\0';
 			kbm_err("%s", cap.buf);
@@ -102,14 +111,9 @@ void kbm_argp_parse(const struct argp *argp, int argc, char **argv,
 {
 	error_t err;
 
-	if (out_is_json()) {
-		cap.mem = open_memstream(&cap.buf, &cap.len);
-		if (cap.mem) {
-			cap.saved = stderr;
-			stderr = cap.mem;
-			cap.active = true;
-		}
-	}
+	/* Without the memstream argp just writes to stderr: still usable. */
+	cap.mem = open_memstream(&cap.buf, &cap.len);
+	cap.active = cap.mem != NULL;
 	err = argp_parse(argp, argc, argv, flags, arg_index, input);
 	capture_end(err != 0);
 	if (err) {
@@ -184,6 +188,9 @@ void kbm_cmd_parse(int argc, char **argv, unsigned int flags, int *arg_index,
 enum {
 	OPT_LIST_OPTS = 0x100,
 	OPT_LIST_CMDS,
+	OPT_LIST_BACKENDS,
+	OPT_LIST_STRATEGIES,
+	OPT_LIST_KINDS,
 };
 
 static const struct argp_option common_options[] = {
@@ -215,6 +222,10 @@ static void list_opts(const struct argp *argp)
 static error_t common_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case ARGP_KEY_INIT:
+		if (cap.active)
+			state->err_stream = cap.mem;
+		return ARGP_ERR_UNKNOWN;	/* nothing else to do here */
 	case 'j':
 		g_opt.json = true;
 		out_set_json(true, g_opt.pretty);
@@ -253,6 +264,12 @@ const struct argp kbm_common_argp = {
 static const struct argp_option root_options[] = {
 	{ "list-cmds", OPT_LIST_CMDS, NULL, OPTION_HIDDEN,
 	  "List the commands, one a line (for completion)", 0 },
+	{ "list-backends", OPT_LIST_BACKENDS, NULL, OPTION_HIDDEN,
+	  "List the backends, one a line (for scripts and completion)", 0 },
+	{ "list-strategies", OPT_LIST_STRATEGIES, NULL, OPTION_HIDDEN,
+	  "List the mapping strategies, one a line", 0 },
+	{ "list-kinds", OPT_LIST_KINDS, NULL, OPTION_HIDDEN,
+	  "List the mapping kinds (shared, private-ro, private-rw), one a line", 0 },
 	{ 0 }
 };
 
@@ -261,6 +278,20 @@ static const struct argp_child root_children[] = {
 	{ 0 }
 };
 
+/* Print @name(0..@count-1), one a line, and exit: the --list-* options. */
+static void __attribute__((noreturn))
+list_names(const char *(*name)(unsigned int), unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++)
+		printf("%s\n", name(i));
+	exit(kbm_finish(KBM_EXIT_OK));
+}
+
+static const char *cmd_name(unsigned int i)
+{
+	return commands[i]->name;
+}
+
 static error_t root_parse(int key, char *arg, struct argp_state *state)
 {
 	int *cmd_index = state->input;
@@ -268,9 +299,13 @@ static error_t root_parse(int key, char *arg, struct argp_state *state)
 	(void)arg;
 	switch (key) {
 	case OPT_LIST_CMDS:
-		for (size_t i = 0; i < NR_COMMANDS; i++)
-			printf("%s\n", commands[i]->name);
-		exit(kbm_finish(KBM_EXIT_OK));
+		list_names(cmd_name, NR_COMMANDS);
+	case OPT_LIST_BACKENDS:
+		list_names(backend_name, KBUFMAP_BACKEND_COUNT);
+	case OPT_LIST_STRATEGIES:
+		list_names(strategy_name, KBUFMAP_STRATEGY_COUNT);
+	case OPT_LIST_KINDS:
+		list_names(map_kind_name, KBUFMAP_MAP_KIND_COUNT);
 	case ARGP_KEY_ARG:
 		/* The command name: stop here, the command parses the rest. */
 		*cmd_index = state->next - 1;
@@ -386,21 +421,132 @@ static int help_run(int argc, char **argv)
 	return run_cmd(cmd, 2, help_argv);
 }
 
-/* Is JSON asked for anywhere? Decided before parsing, so that even argp's
- * own errors come out as JSON.
+/* ------------------------------------------------------------------ */
+/* JSON before parsing                                                */
+
+/* Long options of @argp and its children that @name (@len chars) names. */
+struct opt_match {
+	const struct argp_option *exact, *prefix;
+	int prefixes;	/* options @name abbreviates */
+};
+
+/* An alias (OPTION_ALIAS) stands for the option before it. */
+static void match_long(const struct argp *argp, const char *name, size_t len,
+		       struct opt_match *m)
+{
+	const struct argp_option *o, *real = NULL;
+
+	for (o = argp->options; o && (o->name || o->key || o->doc); o++) {
+		if (!(o->flags & OPTION_ALIAS))
+			real = o;
+		if (!real || !o->name || (o->flags & OPTION_DOC) ||
+		    strncmp(o->name, name, len) != 0)
+			continue;
+		if (o->name[len] == '\0') {
+			m->exact = real;
+		} else if (m->prefix != real) {
+			m->prefix = real;
+			m->prefixes++;
+		}
+	}
+	for (const struct argp_child *c = argp->children; c && c->argp; c++)
+		match_long(c->argp, name, len, m);
+}
+
+/* "--name" or, as getopt_long takes it, an unambiguous abbreviation. */
+static const struct argp_option *find_long(const struct argp *argp,
+					   const char *name, size_t len)
+{
+	struct opt_match m = { 0 };
+
+	match_long(argp, name, len, &m);
+	if (m.exact)
+		return m.exact;
+	return m.prefixes == 1 ? m.prefix : NULL;
+}
+
+static const struct argp_option *find_short(const struct argp *argp, int key)
+{
+	const struct argp_option *o, *real = NULL, *r;
+
+	for (o = argp->options; o && (o->name || o->key || o->doc); o++) {
+		if (!(o->flags & OPTION_ALIAS))
+			real = o;
+		if (real && o->key == key && !(o->flags & OPTION_DOC))
+			return real;
+	}
+	for (const struct argp_child *c = argp->children; c && c->argp; c++)
+		if ((r = find_short(c->argp, key)) != NULL)
+			return r;
+	return NULL;
+}
+
+/* Is @o -j or -p? Does it take the next word as its value? */
+static bool note_option(const struct argp_option *o, bool *json, bool *pretty)
+{
+	if (!o)
+		return false;	/* unknown (or --help, --usage): no value */
+	if (o->key == 'j')
+		*json = true;
+	if (o->key == 'p')
+		*json = *pretty = true;
+	return o->arg && !(o->flags & OPTION_ARG_OPTIONAL);
+}
+
+/*
+ * Scan the options of one level, @argp's, from argv[@i] as getopt would
+ * (combined short options "-jq", values "-dPATH", "-d PATH", "--device=P",
+ * "--device P", abbreviations), up to the first non-option or "--".
+ * Returns the index of that word (argc if none).
+ */
+static int scan_level(const struct argp *argp, int argc, char **argv, int i,
+		      bool *json, bool *pretty)
+{
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0)
+			return i;
+		if (a[1] == '-') {
+			size_t len = strcspn(a + 2, "=");
+			const struct argp_option *o = find_long(argp, a + 2, len);
+
+			if (note_option(o, json, pretty) && a[2 + len] != '=')
+				i++;
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			const struct argp_option *o =
+				find_short(argp, (unsigned char)*p);
+
+			if (note_option(o, json, pretty)) {
+				if (p[1] == '\0')
+					i++;	/* "-d PATH" */
+				break;		/* "-dPATH": the rest is the value */
+			}
+		}
+	}
+	return i;
+}
+
+/*
+ * Is JSON asked for? Decided before argp runs, so that an error argp finds
+ * before reaching --json still comes out as JSON. The root's options come
+ * before the command name (ARGP_IN_ORDER); the command's options follow
+ * it, where only the global ones (-j, -p) matter, but every option that
+ * takes a value must be known to skip it: "verify --check -p" is not -p.
  */
 static bool json_wanted(int argc, char **argv, bool *pretty)
 {
 	bool json = false;
+	int i = scan_level(&root_argp, argc, argv, 1, &json, pretty);
+	const struct kbm_cmd *cmd;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
-			json = true;
-		if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
-			json = *pretty = true;
-	}
+	if (i >= argc || argv[i][0] == '-')
+		return json;
+	cmd = find_cmd(argv[i]);
+	if (cmd && cmd->argp)
+		scan_level(cmd->argp, argc, argv, i + 1, &json, pretty);
 	return json;
 }
 

@@ -1,10 +1,53 @@
-# bash completion for kbufmapctl. Every word comes from the tool itself
-# (--list-cmds, --list-opts, --list-checks, matrix), so it cannot go stale.
+# bash completion for kbufmapctl, per command. Every name comes from the
+# tool itself, so it cannot go stale: commands from --list-cmds, a level's
+# options from `kbufmapctl [CMD] --list-opts`, backends, strategies and
+# mapping kinds from the hidden --list-backends/--list-strategies/
+# --list-kinds, verify's checks from the first column of --list-checks and
+# fault-trace's functions from --list-functions (when the tool has it).
+
+# _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
+_kbufmapctl_words()
+{
+	"$@" 2>/dev/null
+}
+
+# _kbufmapctl_value TOOL CMD OPTION: the values OPTION of CMD takes; returns
+# 1 when OPTION takes no value this completion knows of.
+_kbufmapctl_value()
+{
+	local tool=$1 cmd=$2 opt=$3
+
+	case $cmd:$opt in
+	verify:-b|verify:--backend)
+		_kbufmapctl_words "$tool" --list-backends ;;
+	verify:-s|verify:--strategy)
+		_kbufmapctl_words "$tool" --list-strategies ;;
+	verify:-m|verify:--mode)
+		echo shared private all ;;
+	verify:-c|verify:--check)
+		_kbufmapctl_words "$tool" verify --list-checks | awk '{ print $1 }' ;;
+	fault-trace:--mode)
+		echo auto fentry kprobe ;;
+	fault-trace:--function|fault-trace:--functions)
+		_kbufmapctl_words "$tool" fault-trace --list-functions ;;
+	fault-trace:--pid)
+		(cd /proc 2>/dev/null && compgen -G '[0-9]*') ;;
+	verify:-n|verify:--pages|verify:--node|\
+	fault-trace:--duration|fault-trace:--interval)
+		;;	# a number: nothing to offer
+	*)
+		return 1 ;;
+	esac
+	return 0
+}
+
 _kbufmapctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local tool=${COMP_WORDS[0]} cmd= i w
+	local tool=${COMP_WORDS[0]} cmd= i w words
 
+	# The command is the first word that is not a root option (the root
+	# takes its options before the command; only --device has a value).
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
@@ -13,32 +56,36 @@ _kbufmapctl()
 		*) cmd=$w; break ;;
 		esac
 	done
+	# fault-trace -- COMMAND...: the rest is another program's.
+	if [ "$cmd" = fault-trace ]; then
+		for ((i++; i < COMP_CWORD; i++)); do
+			if [ "${COMP_WORDS[i]}" = -- ]; then
+				COMPREPLY=($(compgen -c -- "$cur"))
+				return
+			fi
+		done
+	fi
 
 	case $prev in
 	-d|--device)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-b|--backend)
-		COMPREPLY=($(compgen -W "$("$tool" matrix 2>/dev/null | awk 'NR > 1 && NF == 0 { exit } NR > 1 { print $1 }' | sort -u)" -- "$cur")); return ;;
-	-s|--strategy)
-		COMPREPLY=($(compgen -W "$("$tool" matrix 2>/dev/null | awk 'NR > 1 && NF == 0 { exit } NR > 1 { print $2 }' | sort -u)" -- "$cur")); return ;;
-	-m|--mode)
-		COMPREPLY=($(compgen -W "shared private all" -- "$cur")); return ;;
-	-c|--check)
-		COMPREPLY=($(compgen -W "$("$tool" verify --list-checks 2>/dev/null | awk '{ print $1 }')" -- "$cur")); return ;;
-	-n|--pages)
-		return ;;
 	esac
+	if words=$(_kbufmapctl_value "$tool" "${cmd:-}" "$prev"); then
+		COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		return
+	fi
 
 	if [ -z "$cmd" ]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$("$tool" --list-opts 2>/dev/null)" -- "$cur"))
+			words=$(_kbufmapctl_words "$tool" --list-opts)
 		else
-			COMPREPLY=($(compgen -W "$("$tool" --list-cmds 2>/dev/null)" -- "$cur"))
+			words=$(_kbufmapctl_words "$tool" --list-cmds)
 		fi
 	elif [ "$cmd" = help ]; then
-		COMPREPLY=($(compgen -W "$("$tool" --list-cmds 2>/dev/null)" -- "$cur"))
+		words=$(_kbufmapctl_words "$tool" --list-cmds)
 	else
-		COMPREPLY=($(compgen -W "$("$tool" "$cmd" --list-opts 2>/dev/null)" -- "$cur"))
+		words=$(_kbufmapctl_words "$tool" "$cmd" --list-opts)
 	fi
+	COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -F _kbufmapctl kbufmapctl

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
 #endif
 #include <errno.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -179,60 +181,77 @@ void json_write_string(FILE *f, const char *str)
 	fputc('"', f);
 }
 
-void print_string(enum print_type t, const char *key, const char *fmt,
-		  const char *value)
+/*
+ * One JSON writer and one text writer per printer type; KBM_PRINT_TYPES
+ * (out.h) generates the print_NAME() functions from them.
+ */
+static void json_put_string(const char *v)
 {
-	if (out.json) {
-		if (!(t & PRINT_JSON))
-			return;
-		json_begin_value(key);
-		if (value)
-			json_write_string(stdout, value);
-		else
-			fputs("null", stdout);
-	} else if (t & PRINT_FP) {
-		printf(fmt, value ? value : "");
-	}
+	if (v)
+		json_write_string(stdout, v);
+	else
+		fputs("null", stdout);
 }
 
-void print_uint(enum print_type t, const char *key, const char *fmt,
-		unsigned long long value)
+static void text_put_string(const char *fmt, const char *v)
 {
-	if (out.json) {
-		if (!(t & PRINT_JSON))
-			return;
-		json_begin_value(key);
-		printf("%llu", value);
-	} else if (t & PRINT_FP) {
-		printf(fmt, value);
-	}
+	printf(fmt, v ? v : "");
 }
 
-void print_int(enum print_type t, const char *key, const char *fmt,
-	       long long value)
+static void json_put_uint(unsigned long long v) { printf("%llu", v); }
+static void text_put_uint(const char *fmt, unsigned long long v) { printf(fmt, v); }
+static void json_put_int(long long v) { printf("%lld", v); }
+static void text_put_int(const char *fmt, long long v) { printf(fmt, v); }
+static void json_put_u64(uint64_t v) { printf("%" PRIu64, v); }
+static void text_put_u64(const char *fmt, uint64_t v) { printf(fmt, v); }
+static void json_put_s64(int64_t v) { printf("%" PRId64, v); }
+static void text_put_s64(const char *fmt, int64_t v) { printf(fmt, v); }
+static void json_put_bool(bool v) { fputs(v ? "true" : "false", stdout); }
+static void text_put_bool(const char *fmt, bool v) { printf(fmt, v ? "yes" : "no"); }
+static void json_put_hex(uint64_t v) { printf("%" PRIu64, v); }
+static void json_put_null(const char *v) { (void)v; fputs("null", stdout); }
+static void text_put_null(const char *fmt, const char *v) { printf(fmt, v ? v : ""); }
+static void text_put_float(const char *fmt, double v) { printf(fmt, v); }
+
+static void text_put_hex(const char *fmt, uint64_t v)
 {
-	if (out.json) {
-		if (!(t & PRINT_JSON))
-			return;
-		json_begin_value(key);
-		printf("%lld", value);
-	} else if (t & PRINT_FP) {
-		printf(fmt, value);
-	}
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	printf(fmt, buf);
 }
 
-void print_bool(enum print_type t, const char *key, const char *fmt,
-		bool value)
+/* JSON has no NaN or infinity: null. Shortest of %.15g/%.17g that reads
+ * back as the same double, so 0.1 stays "0.1". */
+static void json_put_float(double v)
 {
-	if (out.json) {
-		if (!(t & PRINT_JSON))
-			return;
-		json_begin_value(key);
-		fputs(value ? "true" : "false", stdout);
-	} else if (t & PRINT_FP) {
-		printf(fmt, value ? "yes" : "no");
+	char buf[32];
+
+	if (!isfinite(v)) {
+		fputs("null", stdout);
+		return;
 	}
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof(buf), "%.17g", v);
+	fputs(buf, stdout);
 }
+
+#define KBM_PRINT_DEFINE(name, type)					\
+	void print_##name(enum print_type t, const char *key,		\
+			  const char *fmt, type value)			\
+	{								\
+		if (out.json) {						\
+			if (!(t & PRINT_JSON))				\
+				return;					\
+			json_begin_value(key);				\
+			json_put_##name(value);				\
+		} else if ((t & PRINT_FP) && fmt) {			\
+			text_put_##name(fmt, value);			\
+		}							\
+	}
+KBM_PRINT_TYPES(KBM_PRINT_DEFINE)
+#undef KBM_PRINT_DEFINE
 
 void print_text(const char *fmt, ...)
 {

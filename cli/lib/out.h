@@ -9,11 +9,19 @@
  * prints "pages 4\n" in text mode and "pages": 4 in JSON mode, so the two
  * outputs cannot drift apart. PRINT_FP prints in text mode only, PRINT_JSON
  * in JSON mode only. In JSON mode the key is ignored inside arrays.
+ *
+ * One JSON document per run, except for streams (fault-trace --interval
+ * prints one document per interval): a stream is NDJSON, one compact
+ * document per line (each ends with the newline that closes its top-level
+ * container), which `jq -c`, Python's json per line and log tools read.
+ * --pretty indents each document over several lines: still one after the
+ * other, but no longer NDJSON; use it for people, not for pipes.
  */
 #ifndef KBM_OUT_H
 #define KBM_OUT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum print_type {
@@ -33,14 +41,43 @@ void close_json_array(void);
 /* Open containers; 0 when no JSON document is being written. */
 int json_depth(void);
 
-void print_string(enum print_type t, const char *key, const char *fmt,
-		  const char *value);
-void print_uint(enum print_type t, const char *key, const char *fmt,
-		unsigned long long value);
-void print_int(enum print_type t, const char *key, const char *fmt,
-	       long long value);
-void print_bool(enum print_type t, const char *key, const char *fmt,
-		bool value);
+/*
+ * The typed printers, all generated from one list (iproute2's _PRINT_FUNC):
+ *
+ *   void print_NAME(enum print_type t, const char *key, const char *fmt, TYPE v);
+ *
+ * JSON mode writes "key": v (the key is ignored inside arrays); text mode
+ * printf()s @fmt with the argument given below. @fmt is not used in JSON.
+ *
+ *   NAME    TYPE                JSON             text: @fmt gets
+ *   string  const char *        "escaped" / null v ("" for NULL)
+ *   uint    unsigned long long  number           v (%llu)
+ *   int     long long           number           v (%lld)
+ *   u64     uint64_t            number           v (PRIu64)
+ *   s64     int64_t             number           v (PRId64)
+ *   bool    bool                true / false     "yes" / "no" (%s)
+ *   float   double              number; NaN and  v (%f, %g, %.1f...)
+ *                               +-Inf as null
+ *   hex     uint64_t            number           "0x1f" (%s)
+ *   null    const char *        null             v (%s, e.g. "-")
+ */
+#define KBM_PRINT_TYPES(X)			\
+	X(string, const char *)			\
+	X(uint, unsigned long long)		\
+	X(int, long long)			\
+	X(u64, uint64_t)			\
+	X(s64, int64_t)				\
+	X(bool, bool)				\
+	X(float, double)			\
+	X(hex, uint64_t)			\
+	X(null, const char *)
+
+#define KBM_PRINT_DECLARE(name, type)					\
+	void print_##name(enum print_type t, const char *key,		\
+			  const char *fmt, type value);
+KBM_PRINT_TYPES(KBM_PRINT_DECLARE)
+#undef KBM_PRINT_DECLARE
+
 /* Text mode only, free form. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

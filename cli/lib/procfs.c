@@ -19,24 +19,38 @@ static void smaps_field(const char *line, const char *name, unsigned long *v)
 		*v = strtoul(line + n + 1, NULL, 10);
 }
 
-int smaps_find(const void *addr, struct vma_info *vi)
+/* "start-end perms offset dev inode path": a VMA's first line. */
+static bool smaps_header(const char *line, unsigned long *s, unsigned long *e)
+{
+	return line[strspn(line, "0123456789abcdef")] == '-' &&
+	       sscanf(line, "%lx-%lx ", s, e) == 2;
+}
+
+/* "VmFlags: rd wr sh mr", without the leading and trailing blanks. */
+static void smaps_vmflags(const char *line, struct vma_info *vi)
+{
+	const char *p = line + strlen("VmFlags:");
+
+	while (*p == ' ')
+		p++;
+	snprintf(vi->vmflags, sizeof(vi->vmflags), "%s", p);
+	vi->vmflags[strcspn(vi->vmflags, "\n")] = '\0';
+	for (size_t n = strlen(vi->vmflags); n && vi->vmflags[n - 1] == ' '; n--)
+		vi->vmflags[n - 1] = '\0';
+}
+
+int smaps_parse(FILE *f, const void *addr, struct vma_info *vi)
 {
 	uintptr_t a = (uintptr_t)addr;
 	char *line = NULL;
 	size_t cap = 0;
 	bool in = false, found = false;
-	FILE *f;
 
-	f = fopen("/proc/self/smaps", "re");
-	if (!f)
-		return -errno;
 	memset(vi, 0, sizeof(*vi));
 	while (getline(&line, &cap, f) > 0) {
 		unsigned long s, e;
 
-		/* A VMA header: "start-end perms offset dev inode path". */
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') &&
-		    line[strspn(line, "0123456789abcdef")] == '-') {
+		if (smaps_header(line, &s, &e)) {
 			if (found)
 				break;
 			in = a >= s && a < e;
@@ -54,22 +68,23 @@ int smaps_find(const void *addr, struct vma_info *vi)
 		smaps_field(line, "Anonymous", &vi->anon_kb);
 		smaps_field(line, "AnonHugePages", &vi->anon_huge_kb);
 		smaps_field(line, "FilePmdMapped", &vi->file_pmd_kb);
-		if (strncmp(line, "VmFlags:", 8) == 0) {
-			const char *p = line + 8;
-
-			while (*p == ' ')
-				p++;
-			snprintf(vi->vmflags, sizeof(vi->vmflags), "%s", p);
-			vi->vmflags[strcspn(vi->vmflags, "\n")] = '\0';
-			/* trailing blank */
-			for (size_t n = strlen(vi->vmflags);
-			     n && vi->vmflags[n - 1] == ' '; n--)
-				vi->vmflags[n - 1] = '\0';
-		}
+		if (strncmp(line, "VmFlags:", 8) == 0)
+			smaps_vmflags(line, vi);
 	}
 	free(line);
-	fclose(f);
 	return found ? 0 : -ENOENT;
+}
+
+int smaps_find(const void *addr, struct vma_info *vi)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = smaps_parse(f, addr, vi);
+	fclose(f);
+	return ret;
 }
 
 bool vma_has_flag(const struct vma_info *vi, const char *flag)

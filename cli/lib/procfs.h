@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* One VMA as /proc/self/smaps shows it. Sizes in KiB. */
 struct vma_info {
@@ -15,6 +16,11 @@ struct vma_info {
 
 /* Find the VMA that contains @addr. 0 or -errno (-ENOENT: no such VMA). */
 int smaps_find(const void *addr, struct vma_info *vi);
+/*
+ * The same on any smaps text read from @f (a recorded one in the unit
+ * tests): fills @vi from the VMA that contains @addr; 0 or -ENOENT.
+ */
+int smaps_parse(FILE *f, const void *addr, struct vma_info *vi);
 
 /* Has the VMA flag @flag (two letters, e.g. "pf") in @vi->vmflags? */
 bool vma_has_flag(const struct vma_info *vi, const char *flag);

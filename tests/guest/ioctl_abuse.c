@@ -4,7 +4,7 @@
  *
  * Runs in the guest as root with the module loaded. Each case names the
  * field it abuses; after every refused CONFIGURE the buffer's info must be
- * exactly what it was before. Ends with "N passed, N failed".
+ * exactly what it was before. TAP output (tests/lib/tap.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,21 +18,15 @@
 #include <unistd.h>
 
 #include "uapi/kbufmap.h"
-
-static int passed, failed;
+#include "../lib/tap.h"
 
 static void expect_errno(const char *what, int ret, int want)
 {
 	int got = ret < 0 ? errno : 0;
 
-	if (got == want) {
-		passed++;
-		printf("ok: %s: %s\n", what, want ? strerror(want) : "accepted");
-		return;
-	}
-	failed++;
-	printf("FAIL: %s: got %s (%d), want %s (%d)\n", what,
-	       got ? strerror(got) : "success", got, want ? strerror(want) : "success", want);
+	if (!tap_ok(got == want, "%s: %s", what, want ? strerror(want) : "accepted"))
+		tap_diag("got %s (%d), want %s (%d)", got ? strerror(got) : "success",
+			 got, want ? strerror(want) : "success", want);
 }
 
 static struct kbufmap_config cfg(uint64_t pages, uint32_t backend, uint32_t strategy)
@@ -52,16 +46,15 @@ static void expect_refused_unchanged(int fd, const char *what, struct kbufmap_co
 {
 	struct kbufmap_info before, after;
 
-	if (ioctl(fd, KBUFMAP_IOC_GET_INFO, &before) < 0) {
-		failed++;
-		printf("FAIL: %s: GET_INFO: %s\n", what, strerror(errno));
+	if (!tap_ok(ioctl(fd, KBUFMAP_IOC_GET_INFO, &before) == 0,
+		    "%s: GET_INFO before", what)) {
+		tap_diag("GET_INFO: %s", strerror(errno));
 		return;
 	}
 	expect_errno(what, ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c), want);
-	if (ioctl(fd, KBUFMAP_IOC_GET_INFO, &after) < 0 || memcmp(&before, &after, sizeof(before))) {
-		failed++;
-		printf("FAIL: %s: the refused call changed the buffer\n", what);
-	}
+	tap_ok(ioctl(fd, KBUFMAP_IOC_GET_INFO, &after) == 0 &&
+	       memcmp(&before, &after, sizeof(before)) == 0,
+	       "%s: the refused call left the buffer unchanged", what);
 }
 
 static void configure_cases(int fd)
@@ -159,9 +152,8 @@ static void unconfigured_cases(const char *dev)
 	void *p;
 	int fd = open(dev, O_RDWR);
 
-	if (fd < 0) {
-		failed++;
-		printf("FAIL: open %s: %s\n", dev, strerror(errno));
+	if (!tap_ok(fd >= 0, "open %s a second time", dev)) {
+		tap_diag("open: %s", strerror(errno));
 		return;
 	}
 	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
@@ -171,11 +163,10 @@ static void unconfigured_cases(const char *dev)
 	expect_errno("read before configure", read(fd, &byte, 1) < 0 ? -1 : 0, ENXIO);
 	memset(&st, 0, sizeof(st));
 	expect_errno("buffer counters before configure", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), ENXIO);
+	memset(&info, 0, sizeof(info));
 	expect_errno("GET_INFO before configure", ioctl(fd, KBUFMAP_IOC_GET_INFO, &info), 0);
-	if (info.flags & KBUFMAP_INFO_CONFIGURED) {
-		failed++;
-		printf("FAIL: GET_INFO before configure says configured\n");
-	}
+	tap_ok(!(info.flags & KBUFMAP_INFO_CONFIGURED),
+	       "GET_INFO before configure says not configured");
 	close(fd);
 }
 
@@ -195,18 +186,15 @@ static void unprivileged_pfn_case(int fd)
 		p.pfns = (uintptr_t)&pfn;
 		_exit(ioctl(fd, KBUFMAP_IOC_GET_PFNS, &p) < 0 && errno == EPERM ? 0 : 1);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-		failed++;
-		printf("FAIL: fork for the unprivileged case: %s\n", strerror(errno));
+	if (!tap_ok(pid >= 0 && waitpid(pid, &status, 0) == pid,
+		    "fork for the unprivileged case")) {
+		tap_diag("fork/waitpid: %s", strerror(errno));
 		return;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		passed++;
-		printf("ok: GET_PFNS without CAP_SYS_ADMIN: %s\n", strerror(EPERM));
-	} else {
-		failed++;
-		printf("FAIL: GET_PFNS without CAP_SYS_ADMIN was not refused with EPERM (child status %#x)\n", status);
-	}
+	if (!tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "GET_PFNS without CAP_SYS_ADMIN: %s", strerror(EPERM)))
+		tap_diag("not refused with EPERM (child status %#x; 100: setresuid failed)",
+			 status);
 }
 
 int main(int argc, char **argv)
@@ -214,9 +202,9 @@ int main(int argc, char **argv)
 	const char *dev = argc > 1 ? argv[1] : KBUFMAP_DEVICE_PATH;
 	int fd = open(dev, O_RDWR);
 
-	if (fd < 0) {
-		printf("FAIL: open %s: %s\n", dev, strerror(errno));
-		return 1;
+	if (!tap_ok(fd >= 0, "open %s", dev)) {
+		tap_diag("open: %s", strerror(errno));
+		return tap_done();
 	}
 	unconfigured_cases(dev);
 	configure_cases(fd);
@@ -224,6 +212,5 @@ int main(int argc, char **argv)
 	counter_cases(fd);
 	unprivileged_pfn_case(fd);
 	close(fd);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Kernel style for kmod/: checkpatch.pl from Debian's linux-source tarball,
-# extracted once into the build tree. Any error or warning fails.
+# extracted once into the build tree. Any error or warning fails; one TAP
+# case per file (tests/lib/tap.sh).
 # usage: checkpatch.sh LINUX_SOURCE_TARBALL WORKDIR REPO
-set -euo pipefail
+set -uo pipefail
+. "$(dirname "$0")/../lib/tap.sh"
 tarball=$1 work=$2 repo=$3
 top=$(basename "$tarball" .tar.xz)
 cp_pl="$work/$top/scripts/checkpatch.pl"
@@ -11,14 +13,17 @@ if [ ! -f "$cp_pl" ]; then
 	tar -xJf "$tarball" -C "$work" "$top/scripts/checkpatch.pl" \
 		"$top/scripts/spelling.txt" "$top/scripts/const_structs.checkpatch"
 fi
+tap_ok "checkpatch.pl is there" test -f "$cp_pl" || tap_done
 files=("$repo"/kmod/*.c "$repo"/kmod/*.h "$repo"/include/*.h "$repo"/include/uapi/*.h)
-out=$(perl "$cp_pl" --no-tree --terse --show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f "${files[@]}" 2>&1 || true)
-bad=$(grep -E ': (ERROR|WARNING):' <<<"$out" || true)
-n=$(grep -c . <<<"$bad" || true)
-if [ -n "$bad" ]; then
-	echo "$bad"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-echo "checkpatch: ${#files[@]} files clean"
-echo "1 passed, 0 failed"
+out=$(perl "$cp_pl" --no-tree --terse --show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f "${files[@]}" 2>&1)
+rc=$?
+# checkpatch exits 1 on findings; anything else means it did not run.
+tap_ok "checkpatch.pl ran (exit $rc)" test "$rc" -le 1
+for f in "${files[@]}"; do
+	[ -e "$f" ] || continue	# a glob that matched nothing
+	tap_is "${f#"$repo"/} has no checkpatch error or warning" \
+		"$(grep -F -- "$f:" <<<"$out" | grep -E ': (ERROR|WARNING):')" ""
+done
+tap_is "no finding outside the files checked" \
+	"$(grep -E ': (ERROR|WARNING):' <<<"$out" | grep -vF -- "$repo/")" ""
+tap_done

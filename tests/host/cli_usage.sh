@@ -2,9 +2,10 @@
 # kbufmapctl's command line without the module: help at every level, option
 # validation (exit 2 before the device is opened), the missing-device path
 # (exit 3), JSON that stays JSON (errors too), completion words, and a failed
-# write to stdout (exit 6).
+# write to stdout (exit 6). TAP output (tests/lib/tap.sh).
 # usage: cli_usage.sh PATH/TO/kbufmapctl
 set -u
+. "$(dirname "$0")/../lib/tap.sh"
 
 cli=${1:?usage: cli_usage.sh PATH/TO/kbufmapctl}
 [ -x "$cli" ] || { echo "cli_usage: $cli is not executable" >&2; exit 2; }
@@ -12,9 +13,14 @@ nodev=/nonexistent/kbufmap	# a device path that cannot exist
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; shift; for l in "$@"; do echo "       $l"; done; }
+ok()  { tap_result 0 "$1"; }
+bad() { local desc=$1; shift; tap_result 1 "$desc" "$@"; }
+# has DESC GREP-ARGS...: a case that passes when grep finds it in $tmp/out.
+has() {
+	local desc=$1
+	shift
+	if grep -q "$@" "$tmp/out"; then ok "$desc"; else bad "$desc" "grep $* found nothing in: $(tr '\n' ' ' <"$tmp/out" | head -c 300)"; fi
+}
 
 # run ARGS...: sets $rc, $out (stdout) and $err (stderr)
 run() {
@@ -52,30 +58,30 @@ valid_json() {	# valid_json NAME FILE
 # --- help at every level -----------------------------------------------------
 expect "root --help" 0 "--device" --help
 for w in verify matrix version --json --device --quiet "Exit status"; do
-	grep -q -- "$w" "$tmp/out" || bad "root --help mentions $w" "missing from: $(head -c 200 "$tmp/out")"
+	has "root --help mentions $w" -- "$w"
 done
 expect "help command" 0 "Commands:" help
 expect "verify --help" 0 "--pages" verify --help
 for w in --mode --backend --strategy --check --all --tap --list-checks --json --device; do
-	grep -q -- "$w" "$tmp/out" || bad "verify --help mentions $w" "missing"
+	has "verify --help mentions $w" -- "$w"
 done
-grep -q "^Usage: kbufmapctl verify" "$tmp/out" || bad "verify --help names its level" "$(head -n1 "$tmp/out")"
+has "verify --help names its level" "^Usage: kbufmapctl verify"
 expect "help verify" 0 "--strategy" help verify
 expect "matrix --help" 0 "^Usage: kbufmapctl matrix" matrix --help
-grep -q -- "--json" "$tmp/out" || bad "matrix --help mentions --json" "missing"
+has "matrix --help mentions --json" -- "--json"
 expect "version --help" 0 "^Usage: kbufmapctl version" version --help
 expect "--version" 0 "^kbufmapctl [0-9]" --version
 
 # --- completion words --------------------------------------------------------
 expect "--list-cmds" 0 "" --list-cmds
 for c in verify version matrix; do
-	grep -qx "$c" "$tmp/out" || bad "--list-cmds lists $c" "got: $(tr '\n' ' ' <"$tmp/out")"
+	has "--list-cmds lists $c" -x "$c"
 done
 expect "verify --list-opts" 0 "^--pages$" verify --list-opts
 for o in --mode --backend --strategy --check --json --device --help; do
-	grep -qx -- "$o" "$tmp/out" || bad "verify --list-opts lists $o" "got: $(tr '\n' ' ' <"$tmp/out")"
+	has "verify --list-opts lists $o" -x -- "$o"
 done
-[ "$(sort "$tmp/out" | uniq -d)" = "" ] || bad "verify --list-opts has no duplicates" "$(sort "$tmp/out" | uniq -d)"
+tap_is "verify --list-opts has no duplicates" "$(sort "$tmp/out" | uniq -d)" ""
 expect "verify --list-checks" 0 "pagemap-alias" verify --list-checks
 
 # --- usage errors: exit 2, before the device is opened -----------------------
@@ -115,7 +121,7 @@ expect "a regular file is not the device" 6 "not a kbufmap device" --device "$tm
 
 # --- JSON stays JSON ------------------------------------------------------------
 run --json matrix
-[ "$rc" -eq 0 ] && ok "matrix --json exits 0" || bad "matrix --json exits 0" "exit $rc"
+tap_is "matrix --json exits 0" "$rc" 0
 valid_json "matrix --json is valid JSON" "$tmp/out"
 if python3 - "$tmp/out" <<'PY'
 import json, sys
@@ -134,19 +140,74 @@ valid_json "matrix --pretty is valid JSON" "$tmp/out"
 run --json --device "$nodev" version
 valid_json "version --json is valid JSON" "$tmp/out"
 run --device "$nodev" verify --json --pages 0
-[ "$rc" -eq 2 ] && ok "--json usage error exits 2" || bad "--json usage error exits 2" "exit $rc"
+tap_is "--json usage error exits 2" "$rc" 2
 valid_json "--json usage error is {\"error\"} JSON" "$tmp/out"
-grep -q '"error"' "$tmp/out" || bad "--json usage error has an error key" "$out"
+has "--json usage error has an error key" '"error"'
 run --json frobnicate
 valid_json "--json unknown command is JSON" "$tmp/out"
 run --json --device "$nodev" verify --frobnicate
 valid_json "--json unknown option is JSON" "$tmp/out"
 run --json --device "$nodev" verify
-[ "$rc" -eq 3 ] && ok "--json without the device exits 3" || bad "--json without the device exits 3" "exit $rc"
+tap_is "--json without the device exits 3" "$rc" 3
 valid_json "--json without the device is JSON" "$tmp/out"
-grep -q "module loaded" "$tmp/out" || bad "--json without the device says why" "$out"
+has "--json without the device says why" "module loaded"
 run --json --device "$nodev" verify --list-checks
 valid_json "verify --list-checks --json is JSON" "$tmp/out"
+
+# --- which words ask for JSON (decided before argp parses) -------------------
+# Combined short options count; the value of an option never does, even
+# when it looks like -p. Each of these failed before json_wanted() knew
+# which options take a value.
+run --device "$nodev" verify --pages 0 -qj
+tap_is "'verify --pages 0 -qj' exits 2" "$rc" 2
+valid_json "'-qj' after the bad value still gives JSON" "$tmp/out"
+run -jq --device "$nodev" verify --frobnicate
+valid_json "'-jq' at the root gives JSON errors" "$tmp/out"
+for dev in "-d -p" "--device -p" "-d-p" "-qd -p"; do
+	# shellcheck disable=SC2086 # split on purpose
+	run $dev verify
+	tap_is "'$dev verify': -p is the device path, exit 3" "$rc" 3
+	tap_is "'$dev verify': no JSON on stdout" "$out" ""
+	tap_like "'$dev verify': says the path -p is missing" "$err" "-p not found"
+done
+run --device "$nodev" verify --check -p
+tap_is "'verify --check -p': exit 2" "$rc" 2
+tap_is "'verify --check -p': text, not JSON" "$out" ""
+tap_like "'verify --check -p': -p is the check name" "$err" "unknown check '-p'"
+run --device "$nodev" verify --check=-p
+tap_like "'verify --check=-p': -p is the check name" "$err" "unknown check '-p'"
+run --device "$nodev" verify extra --json
+valid_json "'verify extra --json': an option after a stray argument still counts" "$tmp/out"
+run --json --device "$nodev" verify --help
+tap_is "'--json verify --help' exits 0" "$rc" 0
+tap_like "'--json verify --help' prints the help text" "$out" "^Usage: kbufmapctl verify"
+run --device "$nodev" verify --frobnicate
+tap_like "text mode: argp's error reaches stderr" "$err" "unrecognized option.*frobnicate"
+tap_like "text mode: with argp's hint" "$err" "Try .kbufmapctl verify --help"
+
+# --- hidden lists for scripts and completion ----------------------------------
+# Compared with the names matrix --json uses, a different path through the code.
+run --json matrix
+python3 - "$tmp/out" "$tmp" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+c = doc["combinations"]
+for name, vals in (("backends", [x["backend"] for x in c]),
+                   ("strategies", [x["strategy"] for x in c]),
+                   ("kinds", doc["kinds"])):
+    seen = []
+    for v in vals:
+        if v not in seen:
+            seen.append(v)
+    open(sys.argv[2] + "/want-" + name, "w").write("\n".join(seen) + "\n")
+PY
+for what in backends strategies kinds; do
+	run --list-$what
+	tap_is "--list-$what exits 0" "$rc" 0
+	tap_is "--list-$what: the names matrix uses, one a line" "$out" "$(cat "$tmp/want-$what")"
+done
+run --help
+tap_ok "--help does not show the hidden --list-* options" test -z "$(grep -- '--list-' "$tmp/out")"
 
 # --- stdout is checked before exit 0 -------------------------------------------
 if [ -w /dev/full ]; then
@@ -159,8 +220,9 @@ if [ -w /dev/full ]; then
 	fi
 	"$cli" --help >/dev/full 2>/dev/null
 	rc=$?
-	[ "$rc" -ne 0 ] && ok "--help into a full stdout fails" || bad "--help into a full stdout fails" "exit 0"
+	tap_ok "--help into a full stdout fails" test "$rc" -ne 0
+else
+	tap_skip "a full stdout is exit 6" "no writable /dev/full"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_done

@@ -3,22 +3,18 @@
  * The valid matrix (include/kbufmap_matrix.h) against the rules it encodes,
  * taken from what each kernel primitive accepts (see the module's comments).
  * The module enforces the same functions; this pins their answers down.
+ * TAP output (tests/lib/tap.h).
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include "kbufmap_matrix.h"
-
-static int passed, failed;
+#include "../lib/tap.h"
 
 static void expect(const char *what, int got, int want)
 {
-	if (got == want) {
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "FAIL %s: got %d, want %d\n", what, got, want);
+	if (!tap_ok(got == want, "%s", what))
+		tap_diag("got %d, want %d", got, want);
 }
 
 #define B(x) KBUFMAP_BACKEND_##x
@@ -74,12 +70,11 @@ int main(void)
 			why = NULL;
 			if (!kbufmap_combo_errno(b, s, ANY, &why))
 				valid++;
-			expect("reason given", why != NULL && why[0] != '\0', 1);
+			tap_ok(why != NULL && why[0] != '\0',
+			       "backend %u x strategy %u: a reason is given", b, s);
 		}
 	}
 	/* vmalloc 9 (not huge), pages 8, contig 9, kmalloc 3 (pfn, remap, remap-unchecked) */
-	expect("valid combinations", valid, 29);
-
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	tap_is_u64(valid, 29, "valid combinations");
+	return tap_done();
 }

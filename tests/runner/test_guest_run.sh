@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The guest runner's own tests: it must pass a command's exit status through,
 # and fail the run on a kernel splat or a module that cannot be unloaded,
-# whatever the command itself said.
+# whatever the command itself said. TAP output (tests/lib/tap.sh).
 # usage: test_guest_run.sh GUEST_RUN KERNEL KO
 set -u
+. "$(dirname "$0")/../lib/tap.sh"
 guest_run=$1 kernel=$2 ko=$3
-passed=0 failed=0
 
 expect_rc() {	# $1 = description, $2 = wanted status, rest = guest-run args
 	local what=$1 want=$2 got out
@@ -13,9 +13,9 @@ expect_rc() {	# $1 = description, $2 = wanted status, rest = guest-run args
 	out=$("$guest_run" --kernel "$kernel" "$@" 2>&1)
 	got=$?
 	if [ "$got" = "$want" ]; then
-		passed=$((passed + 1)); echo "ok: $what (exit $got)"
+		tap_result 0 "$what (exit $got)"
 	else
-		failed=$((failed + 1)); echo "FAIL: $what: exit $got, want $want"; echo "$out" | tail -n 20
+		tap_result 1 "$what" "exit $got, want $want" "$(tail -n 20 <<<"$out")"
 	fi
 	LAST_OUT=$out
 }
@@ -24,11 +24,8 @@ expect_rc "a passing command passes" 0 -- true
 expect_rc "a failing command fails" 1 -- false
 expect_rc "the exit status is passed through" 7 -- sh -c 'exit 7'
 expect_rc "the command's output comes back" 0 -- sh -c 'echo kbufmap-output-token'
-if grep -q '^kbufmap-output-token$' <<<"$LAST_OUT"; then
-	passed=$((passed + 1)); echo "ok: output line seen"
-else
-	failed=$((failed + 1)); echo "FAIL: output line not seen"
-fi
+# (grep works per line: the token must be a line of its own)
+tap_like "the output line is seen" "$LAST_OUT" '^kbufmap-output-token$'
 # A checkout or build tree may live under the host's /tmp: the guest's
 # writable /tmp must still show it.
 token=$(mktemp /tmp/guest-run-test.XXXXXX)
@@ -47,5 +44,4 @@ expect_rc "a failing post-check fails a passing command" 125 --post-check 'echo 
 expect_rc "a passing post-check keeps the command's status" 3 --post-check 'true' -- sh -c 'exit 3'
 expect_rc "an unknown kernel is a usage error" 124 --kernel 0.0 -- true
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# completions/kbufmapctl.bash driven in real bash, the way readline calls
+# it: COMP_WORDS/COMP_CWORD set, the function called, COMPREPLY checked.
+# Each answer must be what the tool itself lists, for the right command.
+# TAP output (tests/lib/tap.sh).
+# usage: completion.sh PATH/TO/kbufmapctl PATH/TO/kbufmapctl.bash
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+cli=${1:?usage: completion.sh KBUFMAPCTL COMPLETION}
+comp=${2:?usage: completion.sh KBUFMAPCTL COMPLETION}
+
+# bash-completion's helpers, as an interactive shell would have them; the
+# script must also work without (it uses only compgen).
+bc=/usr/share/bash-completion/bash_completion
+if [ -r "$bc" ]; then
+	# shellcheck disable=SC1090
+	. "$bc"
+else
+	tap_diag "no $bc: completing with plain bash"
+fi
+# shellcheck disable=SC1090
+. "$comp"
+
+# complete WORD...: complete the last word of "kbufmapctl WORD..." and
+# print COMPREPLY, one a line, sorted.
+complete_words() {
+	COMP_WORDS=("$cli" "$@")
+	COMP_CWORD=$(($# ))
+	COMP_LINE="${COMP_WORDS[*]}"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_kbufmapctl
+	printf '%s\n' "${COMPREPLY[@]}" | sort
+}
+sorted() { "$@" 2>/dev/null | sort; }
+has_line() { grep -qxF -- "$2" <<<"$1"; }
+
+tap_ok "the completion is registered for kbufmapctl" \
+	bash -c ". '$comp' && complete -p kbufmapctl | grep -q _kbufmapctl"
+
+got=$(complete_words "")
+tap_is "a command: every command, from --list-cmds" "$got" "$(sorted "$cli" --list-cmds)"
+tap_is "a command: 'veri' completes to verify" "$(complete_words veri)" verify
+tap_is "a command after a root option with a value" \
+	"$(complete_words --device /dev/kbufmap ma)" matrix
+
+got=$(complete_words verify --)
+tap_is "an option of verify: verify --list-opts" "$got" "$(sorted "$cli" verify --list-opts)"
+tap_ok "an option of verify: --backend is offered" has_line "$got" --backend
+tap_is "an option of verify: '--pa' completes to --pages" "$(complete_words verify --pa)" --pages
+
+got=$(complete_words verify --backend "")
+tap_is "a value of verify --backend: --list-backends" "$got" "$(sorted "$cli" --list-backends)"
+tap_ok "a value of verify --backend: not read from the matrix table" \
+	test -z "$(grep -xF BACKEND <<<"$got")"
+tap_is "a value of verify -s: --list-strategies" \
+	"$(complete_words verify -s "")" "$(sorted "$cli" --list-strategies)"
+tap_is "a value of verify --check: --list-checks' first column" \
+	"$(complete_words verify --check "")" "$(sorted "$cli" verify --list-checks | awk '{ print $1 }' | sort)"
+tap_is "a value of verify --mode" "$(complete_words verify --mode "")" \
+	"$(printf '%s\n' all private shared)"
+
+if "$cli" --list-cmds | grep -qx fault-trace; then
+	got=$(complete_words fault-trace --mode "")
+	tap_is "a value of fault-trace --mode: its own modes" "$got" \
+		"$(printf '%s\n' auto fentry kprobe)"
+	tap_ok "a value of fault-trace --mode: not verify's" \
+		test -z "$(grep -x shared <<<"$got")"
+	tap_is "an option of fault-trace: fault-trace --list-opts" \
+		"$(complete_words fault-trace --)" "$(sorted "$cli" fault-trace --list-opts)"
+else
+	tap_skip "a value of fault-trace --mode" "this kbufmapctl was built without fault-trace"
+fi
+tap_done

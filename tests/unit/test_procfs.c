@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The smaps parser on a fixture in the kernel's /proc/PID/smaps format
+ * (fixtures/smaps.txt: a file mapping, a huge PFN mapping of /dev/kbufmap,
+ * a small one, an anonymous THP), and vma_has_flag().
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "procfs.h"
+#include "../lib/tap.h"
+
+static const char *fixture;
+
+/* Parse the fixture for @addr; returns smaps_parse()'s result. */
+static int parse_at(uintptr_t addr, struct vma_info *vi)
+{
+	FILE *f = fopen(fixture, "re");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = smaps_parse(f, (const void *)addr, vi);
+	fclose(f);
+	return ret;
+}
+
+static void huge_device_vma(void)
+{
+	struct vma_info vi;
+
+	tap_is_u64(parse_at(0x7f2a4c123000, &vi), 0, "an address inside the huge device VMA is found");
+	tap_is_u64(vi.start, 0x7f2a4c000000, "its start");
+	tap_is_u64(vi.end, 0x7f2a4c400000, "its end");
+	tap_is_u64(vi.size_kb, 4096, "Size");
+	tap_is_u64(vi.rss_kb, 4096, "Rss");
+	tap_is_u64(vi.file_pmd_kb, 4096, "FilePmdMapped (not ShmemPmdMapped before it)");
+	tap_is_u64(vi.anon_kb, 0, "Anonymous");
+	if (!tap_ok(strcmp(vi.vmflags, "rd wr sh mr mw me ms pf io de dd") == 0,
+		    "VmFlags without the kernel's trailing blank"))
+		tap_diag("got '%s'", vi.vmflags);
+	tap_ok(vma_has_flag(&vi, "pf"), "has pf (VM_PFNMAP)");
+	tap_ok(vma_has_flag(&vi, "rd") && vma_has_flag(&vi, "dd"), "first and last flags found");
+	tap_ok(!vma_has_flag(&vi, "ac"), "ac is not there");
+	tap_ok(!vma_has_flag(&vi, "d") && !vma_has_flag(&vi, "r"), "part of a flag is not a flag");
+}
+
+static void boundaries(void)
+{
+	struct vma_info vi;
+
+	tap_is_u64(parse_at(0x7f2a4c600000, &vi), 0, "the first byte of a VMA is in it");
+	tap_is_u64(vi.start, 0x7f2a4c600000, "... the right VMA");
+	tap_is_u64(vi.rss_kb, 16, "... with its own Rss, not the previous VMA's");
+	tap_ok(!vma_has_flag(&vi, "de"), "... and its own VmFlags");
+	tap_is_u64(parse_at(0x7f2a4c60ffff, &vi), 0, "the last byte of a VMA is in it");
+	tap_is_u64(vi.end, 0x7f2a4c610000, "... the right VMA");
+	tap_is_u64(-parse_at(0x7f2a4c610000, &vi), ENOENT, "the end address is not (a gap): -ENOENT");
+	tap_is_u64(vi.start, 0, "... and the result is zeroed");
+	tap_is_u64(-parse_at(0x1000, &vi), ENOENT, "below every VMA: -ENOENT");
+}
+
+static void last_and_first(void)
+{
+	struct vma_info vi;
+
+	tap_is_u64(parse_at(0x7f2a4c9fffff, &vi), 0, "the last VMA of the file (no header after it)");
+	tap_is_u64(vi.anon_kb, 2048, "Anonymous");
+	tap_is_u64(vi.anon_huge_kb, 2048, "AnonHugePages");
+	tap_ok(vma_has_flag(&vi, "hg"), "VmFlags of the last VMA");
+	tap_is_u64(parse_at(0x55961d1c6000, &vi), 0, "the first VMA (a file mapping with a path)");
+	tap_is_u64(vi.size_kb, 8, "its Size");
+}
+
+int main(int argc, char **argv)
+{
+	FILE *f;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s fixtures/smaps.txt\n", argv[0]);
+		return 2;
+	}
+	fixture = argv[1];
+	f = fopen(fixture, "re");
+	if (!tap_ok(f != NULL, "the fixture %s opens", fixture))
+		return tap_done();
+	fclose(f);
+	huge_device_vma();
+	boundaries();
+	last_and_first();
+	return tap_done();
+}
