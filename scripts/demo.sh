@@ -35,6 +35,10 @@ step "The second seed question: per-page remap_pfn_range under MAP_PRIVATE gives
 $cli verify --strategy remap-unchecked --mode private --check remap-unchecked-sigbus
 step "Every allocator x strategy, shared and private: valid ones checked, refused ones shown with their errno"
 $cli verify --all --mode all
+step "phys of a contiguous buffer: one PFN run per chunk, pagemap and the driver's PFN list agree"
+$cli phys --backend contig --strategy insert --pages 512
+step "phys of a raw-PFN buffer: pagemap cannot see it, so the driver's own PFNs are shown"
+$cli phys --backend contig --strategy remap --pages 512
 step "fault-trace of a verify run: what each strategy's fault and populate paths did, and how long they took"
 $cli fault-trace -- $cli verify --all --mode shared --check fault-accounting --quiet
 SH

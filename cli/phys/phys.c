@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbufmapctl phys: where every page of a mapping lives. Targets: a
+ * kbufmap buffer configured and mapped here (the default, cross-checked
+ * with the driver's own PFN list), another process (--pid, --range,
+ * --mapping), or physical frames (--pfn).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kbufmap_matrix.h"
+#include "kbufmapctl.h"
+#include "kbm_dev.h"
+#include "names.h"
+#include "out.h"
+#include "parse.h"
+#include "phys.h"
+#include "pidmaps.h"
+
+enum {
+	OPT_NODE = 0x300, OPT_PRIVATE, OPT_TOUCH, OPT_PID, OPT_RANGE,
+	OPT_MAPPING, OPT_PFN, OPT_BITS, OPT_RAW, OPT_LIST, OPT_EACH,
+	OPT_SUMMARY, OPT_CSV,
+};
+
+static const struct argp_option phys_options[] = {
+	{ NULL, 0, NULL, 0, "The buffer (no --pid, no --pfn):", 1 },
+	{ "backend", 'b', "NAME", 0, "vmalloc (default), pages, contig, kmalloc", 1 },
+	{ "strategy", 's', "NAME", 0, "fault (default), fault-around, pfn, remap, insert, "
+	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 1 },
+	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..262144 (kmalloc: 1..1024); default 64", 1 },
+	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0..1023)", 1 },
+	{ "private", OPT_PRIVATE, NULL, 0, "Map it MAP_PRIVATE (default MAP_SHARED)", 1 },
+	{ "touch", OPT_TOUCH, "HOW", 0, "write (default), read or none: how every page is touched first", 1 },
+	{ NULL, 0, NULL, 0, "Other targets:", 2 },
+	{ "pid", OPT_PID, "PID", 0, "Another process: all its mappings, or --range/--mapping", 2 },
+	{ "range", OPT_RANGE, "START[-END|+LEN]", 0,
+	  "With --pid: addresses (0x...) or page numbers; END exclusive, LEN in pages", 2 },
+	{ "mapping", OPT_MAPPING, "NAME", 0,
+	  "With --pid: the mappings of that /proc/PID/maps path (/dev/kbufmap, [heap], ...)", 2 },
+	{ "pfn", OPT_PFN, "START[-END|+LEN]", 0, "Physical frames, as page-types -a without -p", 2 },
+	{ NULL, 0, NULL, 0, "Output:", 3 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "The summary only (the default)", 3 },
+	{ "list", OPT_LIST, NULL, 0, "Runs of pages with equal flags, as page-types -l", 3 },
+	{ "list-each", OPT_EACH, NULL, 0, "A line per page, as page-types -L", 3 },
+	{ "bits", OPT_BITS, "SPEC", 0, "Only pages whose flags match, as page-types -b: "
+	  "a,b (any), a,~b or a,b=a (masked), =a,b (exact); repeatable", 3 },
+	{ "raw", OPT_RAW, NULL, 0, "page-types -r flags: kernel-hacker bits and pagemap's", 3 },
+	{ "csv", OPT_CSV, NULL, 0, "CSV: the list, or the flag table", 3 },
+	{ 0 }
+};
+
+static const struct argp_child phys_children[] = {
+	{ &kbm_common_argp, 0, "Common options:", 4 },
+	{ 0 }
+};
+
+/* START[-END|+LEN]: numbers in page units unless 0x-prefixed addresses
+ * (@addrs) ... both forms are accepted, and a 0x number is an address. */
+static int parse_range(const char *what, const char *arg, bool addrs,
+		       uint64_t *start, uint64_t *count, char *msg, size_t len)
+{
+	uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE), a, b;
+	char first[64];
+	size_t n = strcspn(arg, "-+");
+	bool is_addr = addrs && !strncmp(arg, "0x", 2);
+
+	if (n >= sizeof(first) || n == 0) {
+		snprintf(msg, len, "%s: '%s' is not START[-END|+LEN]", what, arg);
+		return -1;
+	}
+	memcpy(first, arg, n);
+	first[n] = '\0';
+	if (parse_u64(what, first, 0, UINT64_MAX, &a, msg, len))
+		return -1;
+	if (is_addr)
+		a /= ps;
+	if (!arg[n]) {
+		b = 1;
+	} else if (parse_u64(what, arg + n + 1, 1, UINT64_MAX, &b, msg, len)) {
+		return -1;
+	} else if (arg[n] == '-') {
+		if (is_addr)
+			b = (b + ps - 1) / ps;
+		if (b <= a) {
+			snprintf(msg, len, "%s: '%s': END must be above START", what, arg);
+			return -1;
+		}
+		b -= a;
+	}
+	if (b > (1ULL << 40) || a > (1ULL << 52)) {
+		snprintf(msg, len, "%s: '%s' is out of range: at most 2^40 pages below 2^52",
+			 what, arg);
+		return -1;
+	}
+	*start = a;
+	*count = b;
+	return 0;
+}
+
+static error_t check_end(struct phys_opts *o, struct argp_state *state)
+{
+	const char *why;
+	int e;
+
+	if (o->csv && g_opt.json)
+		argp_error(state, "--csv and --json are mutually exclusive");
+	if ((o->range || o->mapping) && !o->pid)
+		argp_error(state, "--range and --mapping need --pid");
+	if (o->range && o->mapping)
+		argp_error(state, "--range and --mapping are mutually exclusive");
+	if (o->pid && o->pfn)
+		argp_error(state, "--pid and --pfn are mutually exclusive");
+	if (o->pid || o->pfn) {
+		if (o->backend >= 0 || o->strategy >= 0 || o->pages_arg ||
+		    o->node != KBUFMAP_NODE_ANY || o->private_map)
+			argp_error(state, "--backend, --strategy, --pages, --node and --private "
+				   "configure a buffer: not with --pid or --pfn");
+		return 0;
+	}
+	if (o->backend < 0)
+		o->backend = KBUFMAP_BACKEND_VMALLOC;
+	if (o->strategy < 0)
+		o->strategy = KBUFMAP_STRATEGY_FAULT;
+	if (o->pages > backend_max_pages((unsigned int)o->backend))
+		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
+			   o->pages_arg, backend_name((unsigned int)o->backend),
+			   (unsigned long long)backend_max_pages((unsigned int)o->backend));
+	e = -kbufmap_combo_errno((unsigned int)o->backend, (unsigned int)o->strategy,
+				 o->node, &why);
+	if (e)
+		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
+			   "see '" KBM_PROG " matrix'", backend_name((unsigned int)o->backend),
+			   strategy_name((unsigned int)o->strategy), errno_name(e), why);
+	return 0;
+}
+
+static error_t phys_parse(int key, char *arg, struct argp_state *state)
+{
+	struct phys_opts *o = state->input;
+	uint64_t v, c;
+	char msg[256];
+
+	switch (key) {
+	case 'b':
+		if ((o->backend = backend_from_name(arg)) < 0)
+			argp_error(state, "--backend: unknown backend '%s': allowed %s",
+				   arg, backend_names_list());
+		break;
+	case 's':
+		if ((o->strategy = strategy_from_name(arg)) < 0)
+			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
+				   arg, strategy_names_list());
+		break;
+	case 'n':
+		if (parse_u64("--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->pages, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->pages_arg = arg;
+		break;
+	case OPT_NODE:
+		if (parse_u64("--node", arg, 0, 1023, &v, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->node = (int)v;
+		break;
+	case OPT_PRIVATE:
+		o->private_map = true;
+		break;
+	case OPT_TOUCH:
+		if (!strcmp(arg, "write"))
+			o->touch = TOUCH_WRITE;
+		else if (!strcmp(arg, "read"))
+			o->touch = TOUCH_READ;
+		else if (!strcmp(arg, "none"))
+			o->touch = TOUCH_NONE;
+		else
+			argp_error(state, "--touch: unknown '%s': allowed write, read, none", arg);
+		break;
+	case OPT_PID:
+		if (parse_u64("--pid", arg, 1, 4194304, &v, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->pid = (pid_t)v;
+		break;
+	case OPT_RANGE:
+		if (parse_range("--range", arg, true, &v, &c, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->range = arg;
+		break;
+	case OPT_MAPPING:
+		o->mapping = arg;
+		break;
+	case OPT_PFN:
+		if (parse_range("--pfn", arg, false, &v, &c, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->pfn = arg;
+		break;
+	case OPT_BITS:
+		if (o->nfilter == PHYS_MAX_FILTERS)
+			argp_error(state, "--bits: at most %d filters", PHYS_MAX_FILTERS);
+		if (kpf_parse_filter(arg, &o->filter[o->nfilter], msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->nfilter++;
+		break;
+	case OPT_RAW:
+		o->raw = true;
+		break;
+	case OPT_SUMMARY:
+		o->shape = SHAPE_SUMMARY;
+		break;
+	case OPT_LIST:
+		o->shape = SHAPE_LIST;
+		break;
+	case OPT_EACH:
+		o->shape = SHAPE_EACH;
+		break;
+	case OPT_CSV:
+		o->csv = true;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		return check_end(o, state);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp phys_argp = {
+	.options = phys_options,
+	.parser = phys_parse,
+	.doc = "Where every page of a mapping lives: PFN and physical address, "
+	       "pagemap's bits, /proc/kpageflags flags (page-types' names), "
+	       "/proc/kpagecount and the NUMA node; for a kbufmap buffer, the "
+	       "driver's own PFN list beside it. PFNs, flags and nodes need root."
+	       "\vExamples:\n"
+	       "  kbufmapctl phys --backend contig --strategy remap --pages 512\n"
+	       "  kbufmapctl phys --backend pages --node 1 --list\n"
+	       "  kbufmapctl phys --pid 1234 --mapping '[heap]' --bits anonymous,thp\n"
+	       "  kbufmapctl phys --pfn 0x1000+4096 --json\n\n"
+	       "Exit status: 0 done, 1 the user and kernel views disagree, "
+	       "2 usage error, 3 module not loaded, 5 access denied, 6 other error.",
+	.children = phys_children,
+};
+
+/* ------------------------------------------------------------------------- */
+
+int phys_run_buffer(const struct phys_opts *o);
+
+static int walk_vmas(const struct phys_opts *o, struct phys_src *src,
+		     struct phys_out *po)
+{
+	struct pid_vma *v;
+	size_t n, hits = 0;
+	int err = pid_vmas(o->pid, &v, &n);
+
+	if (err)
+		return err;
+	open_json_array("invisible");
+	for (size_t i = 0; i < n && !err; i++) {
+		if (o->mapping && strcmp(v[i].path, o->mapping))
+			continue;
+		hits++;
+		if (v[i].pfnmap) {	/* a hole to pagemap: say so, do not count */
+			open_json_object(NULL);
+			print_string(PRINT_ANY, "mapping", "raw-PFN mapping %s", v[i].path);
+			print_uint(PRINT_ANY, "start", " 0x%llx", v[i].start);
+			print_uint(PRINT_ANY, "end", "-0x%llx: pagemap cannot see it (VM_PFNMAP)\n", v[i].end);
+			close_json_object();
+			continue;
+		}
+		if (!strcmp(v[i].path, "[vsyscall]"))
+			continue;
+		err = phys_walk_vrange(src, v[i].start, (v[i].end - v[i].start) / src->ps,
+				       phys_out_batch, po);
+	}
+	close_json_array();
+	free(v);
+	if (!err && o->mapping && !hits) {
+		kbm_err("--mapping: no mapping named '%s' in /proc/%d/maps", o->mapping, (int)o->pid);
+		return -EINVAL;
+	}
+	return err;
+}
+
+static int run_walk(const struct phys_opts *o)
+{
+	struct phys_src src;
+	struct phys_out po;
+	uint64_t start = 0, count = 0;
+	char msg[256];
+	int err = phys_src_open(&src, o->pid);
+
+	if (err == -ESRCH)
+		return kbm_fail(err, "--pid %d: no such process", (int)o->pid);
+	if (err)
+		return kbm_fail(err, "/proc/%d/pagemap: %s", (int)o->pid, strerror(-err));
+	if (o->pfn && src.kpf_fd < 0) {
+		phys_src_close(&src);
+		return kbm_fail(src.kpf_errno, "--pfn: /proc/kpageflags: %s (it needs root)",
+				strerror(src.kpf_errno));
+	}
+	open_json_object(NULL);
+	if (o->pid)
+		print_int(PRINT_ANY, "pid", "pid          %lld\n", o->pid);
+	phys_note_privileges(&src);
+	phys_out_begin(&po, o, &src, false);
+	if (o->pfn) {
+		parse_range("--pfn", o->pfn, false, &start, &count, msg, sizeof(msg));
+		err = phys_walk_pfn_range(&src, start, count, phys_out_batch, &po);
+	} else if (o->range) {
+		parse_range("--range", o->range, true, &start, &count, msg, sizeof(msg));
+		err = phys_walk_vrange(&src, start * src.ps, count, phys_out_batch, &po);
+	} else {
+		err = walk_vmas(o, &src, &po);
+	}
+	if (!err)
+		phys_out_end(&po);
+	phys_summary_free(&po.sum);
+	phys_src_close(&src);
+	close_json_object();
+	if (err == -EINVAL && o->mapping)
+		return KBM_EXIT_USAGE;
+	if (err == -EFAULT || err == -EIO)
+		return kbm_fail(err, "%s: part of the range is not mapped in process %d",
+				o->range ? o->range : "range", (int)o->pid);
+	return err ? kbm_fail(err, "phys: %s", strerror(-err)) : KBM_EXIT_OK;
+}
+
+static int phys_run(int argc, char **argv)
+{
+	struct phys_opts o = {
+		.backend = -1, .strategy = -1, .node = KBUFMAP_NODE_ANY, .pages = 64,
+	};
+
+	kbm_cmd_parse(argc, argv, 0, NULL, &o);
+	if (o.pid || o.pfn)
+		return run_walk(&o);
+	return phys_run_buffer(&o);
+}
+
+const struct kbm_cmd kbm_cmd_phys = {
+	.name = "phys",
+	.summary = "where every page of a mapping lives: PFNs, flags, nodes",
+	.argp = &phys_argp,
+	.run = phys_run,
+};

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kbufmapctl phys: shared between the command (phys.c) and its output. */
+#ifndef KBM_PHYS_H
+#define KBM_PHYS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "physwalk.h"
+
+enum phys_shape { SHAPE_SUMMARY, SHAPE_LIST, SHAPE_EACH };
+
+#define PHYS_MAX_FILTERS	64
+#define PHYS_MAX_MISMATCHES	16
+
+struct phys_opts {
+	/* the buffer (no target) */
+	int backend, strategy, node;
+	uint64_t pages;
+	const char *pages_arg;
+	bool private_map;
+	enum { TOUCH_WRITE, TOUCH_READ, TOUCH_NONE } touch;
+	/* other targets */
+	pid_t pid;
+	const char *range, *mapping, *pfn;
+	/* output */
+	enum phys_shape shape;
+	bool csv, raw;
+	struct kpf_filter filter[PHYS_MAX_FILTERS];
+	size_t nfilter;
+};
+
+/* One walk's output state: the summary and the list being printed. */
+struct phys_out {
+	const struct phys_opts *o;
+	struct phys_src *src;
+	struct phys_summary sum;
+	/* the --list range being merged */
+	struct phys_page first;
+	uint64_t flags, len;
+	bool kernel_view;	/* the pages are the driver's PFN list */
+	int err;
+};
+
+void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
+		    struct phys_src *src, bool kernel_view);
+/* phys_batch_fn for the walkers. */
+int phys_out_batch(const struct phys_page *p, size_t n, void *arg);
+/* Close the list, print the summary fields (inside the caller's object). */
+void phys_out_end(struct phys_out *po);
+/* The plain note for runs without CAP_SYS_ADMIN; true if printed. */
+bool phys_note_privileges(const struct phys_src *src);
+
+#endif /* KBM_PHYS_H */

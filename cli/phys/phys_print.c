@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbufmapctl phys output: --list-each (a line per page), --list (runs of
+ * pages with equal flags, as page-types -l), and the summary, whose flag
+ * table has page-types' exact shape so the two compare line by line.
+ * Each as a table, JSON (-j) or CSV (--csv).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kbufmapctl.h"
+#include "out.h"
+#include "pagemap_bits.h"
+#include "pagemap.h"
+#include "phys.h"
+
+/* JSON "0x..."; text: @text_style 16 (zero-padded), 'x' (0x, 16 digits)
+ * or 0 (nothing). */
+static void print_hex(const char *key, int text_style, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	print_string(PRINT_JSON, key, NULL, buf);
+	if (text_style == 16)
+		print_text("%016" PRIx64, v);
+	else if (text_style == 'x')
+		print_text("0x%016" PRIx64, v);
+}
+
+static bool pfn_known(const struct phys_page *p)
+{
+	return pm_present(p->pme) && pm_pfn(p->pme);
+}
+
+static void print_page(const struct phys_out *po, const struct phys_page *p,
+		       uint64_t flags, bool counted)
+{
+	char pm[96], longname[512] = "", pfn[24] = "-";
+	uint64_t f = pm_pfn(p->pme);
+
+	pm_bit_names(p->pme, pm, sizeof(pm));
+	if (counted)
+		kpf_longname(flags, longname, sizeof(longname));
+	if (pfn_known(p))
+		snprintf(pfn, sizeof(pfn), "%" PRIx64, f);
+	else if (pm_swapped(p->pme))	/* type:offset, as the kernel encodes it */
+		snprintf(pfn, sizeof(pfn), "swap%" PRIu64 ":%" PRIx64, f & 31, f >> 5);
+	if (po->o->csv) {
+		printf("0x%" PRIx64 ",%s,%d,%" PRIu64 ",%s,0x%" PRIx64 ",%s\n",
+		       p->vaddr, pfn, p->node, p->mapcount, pm, flags, longname);
+		return;
+	}
+	open_json_object(NULL);
+	print_hex("vaddr", 16, p->vaddr);
+	print_string(PRINT_ANY, "pfn", " %12s", pfn);
+	print_int(PRINT_ANY, "node", " %4lld", p->node);
+	print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
+	print_string(PRINT_ANY, "pagemap", "  %-34s", pm[0] ? pm : "-");
+	print_hex("flags", 0, flags);
+	print_string(PRINT_ANY, "flag_names", " %s\n", longname);
+	close_json_object();
+}
+
+/* Print the --list range being merged. */
+static void flush_range(struct phys_out *po)
+{
+	const struct phys_page *p = &po->first;
+	char longname[512], sym[80], pfn[24] = "-";
+
+	if (!po->len)
+		return;
+	if (pfn_known(p))
+		snprintf(pfn, sizeof(pfn), "%" PRIx64, pm_pfn(p->pme));
+	kpf_longname(po->flags, longname, sizeof(longname));
+	kpf_symbolic(po->flags, sym, sizeof(sym));
+	if (po->o->csv) {
+		printf("0x%" PRIx64 ",%s,%" PRIu64 ",%d,%" PRIu64 ",0x%" PRIx64 ",%s\n",
+		       p->vaddr, pfn, po->len, p->node, p->mapcount, po->flags,
+		       longname);
+	} else {
+		open_json_object(NULL);
+		print_hex("vaddr", 16, p->vaddr);
+		print_string(PRINT_ANY, "pfn", " %12s", pfn);
+		print_uint(PRINT_ANY, "pages", " %8llu", po->len);
+		print_int(PRINT_ANY, "node", " %4lld", p->node);
+		print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
+		print_hex("flags", 0, po->flags);
+		print_string(PRINT_FP, NULL, "  %s", sym);
+		print_string(PRINT_ANY, "flag_names", " %s\n", longname);
+		close_json_object();
+	}
+	po->len = 0;
+}
+
+/* Does @p extend the range being merged (next frame, same everything)? */
+static bool extends(const struct phys_out *po, const struct phys_page *p,
+		    uint64_t flags)
+{
+	const struct phys_page *f = &po->first;
+	uint64_t ps = (uint64_t)po->src->ps;
+
+	return po->len && flags == po->flags && p->node == f->node &&
+	       p->mapcount == f->mapcount && pfn_known(p) == pfn_known(f) &&
+	       (!pfn_known(p) || pm_pfn(p->pme) == pm_pfn(f->pme) + po->len) &&
+	       (!f->vaddr || p->vaddr == f->vaddr + po->len * ps);
+}
+
+static void list_range(struct phys_out *po, const struct phys_page *p,
+		       uint64_t flags)
+{
+	if (extends(po, p, flags)) {
+		po->len++;
+		return;
+	}
+	flush_range(po);
+	po->first = *p;
+	po->flags = flags;
+	po->len = 1;
+}
+
+int phys_out_batch(const struct phys_page *p, size_t n, void *arg)
+{
+	struct phys_out *po = arg;
+	const struct phys_opts *o = po->o;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t flags = 0;
+		bool counted = phys_page_flags(&p[i], o->raw, &flags);
+
+		if (o->nfilter && !(counted &&
+				    kpf_filter_ok(o->filter, o->nfilter, flags)))
+			continue;
+		if (phys_summary_add(&po->sum, &p[i], 1))
+			return -ENOMEM;
+		if (o->shape == SHAPE_EACH)
+			print_page(po, &p[i], flags, counted);
+		else if (o->shape == SHAPE_LIST)
+			list_range(po, &p[i], flags);
+	}
+	return 0;
+}
+
+void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
+		    struct phys_src *src, bool kernel_view)
+{
+	*po = (struct phys_out){ .o = o, .src = src, .kernel_view = kernel_view };
+	phys_summary_init(&po->sum, o->raw);
+	if (o->shape == SHAPE_SUMMARY)
+		return;
+	if (o->csv) {
+		puts(o->shape == SHAPE_EACH ?
+		     "vaddr,pfn,node,mapcount,pagemap,flags,flag_names" :
+		     "vaddr,pfn,pages,node,mapcount,flags,flag_names");
+		return;
+	}
+	open_json_array(o->shape == SHAPE_EACH ? "pages" : "ranges");
+	if (!out_is_json())
+		printf("%-16s %12s %s%4s %6s  %s\n", "vaddr", "pfn",
+		       o->shape == SHAPE_EACH ? "" : "   pages ", "node",
+		       "mapcnt", o->shape == SHAPE_EACH ?
+		       "pagemap                             flags" : "flags");
+}
+
+static void print_runs(const struct phys_summary *s)
+{
+	open_json_object("pfn_runs");
+	print_uint(PRINT_ANY, "count", "pfn runs     %llu", s->runs);
+	print_uint(PRINT_ANY, "longest", ", longest %llu pages", s->longest_run);
+	print_text("; lengths:");
+	open_json_array("histogram");
+	for (unsigned int i = 0; i < 64; i++) {
+		if (!s->run_hist[i])
+			continue;
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "min_pages", " %llu", 1ULL << i);
+		print_uint(PRINT_ANY, "max_pages", "-%llu", (2ULL << i) - 1);
+		print_uint(PRINT_ANY, "runs", ":%llu", s->run_hist[i]);
+		close_json_object();
+	}
+	close_json_array();
+	print_text("\n");
+	close_json_object();
+}
+
+static void print_nodes(const struct phys_summary *s)
+{
+	print_text("nodes       ");
+	open_json_array("nodes");
+	for (int i = 0; i < PHYS_MAX_NODES; i++) {
+		if (!s->node_pages[i])
+			continue;
+		open_json_object(NULL);
+		print_int(PRINT_ANY, "node", " node %lld:", i);
+		print_uint(PRINT_ANY, "pages", " %llu", s->node_pages[i]);
+		close_json_object();
+	}
+	close_json_array();
+	print_uint(PRINT_JSON, "node_unknown", NULL, s->node_unknown);
+	if (s->node_unknown)
+		print_text(" unknown: %llu", (unsigned long long)s->node_unknown);
+	print_text("\n");
+}
+
+static uint64_t pages_mb(uint64_t pages)
+{
+	return pages * (uint64_t)sysconf(_SC_PAGESIZE) >> 20;
+}
+
+/* page-types' show_summary(), line for line. */
+static void print_flag_table(const struct phys_summary *s, bool csv)
+{
+	char sym[80], longname[512];
+	uint64_t total = 0;
+
+	if (csv)
+		puts("flags,page_count,mb,symbolic_flags,long_symbolic_flags");
+	else
+		print_text("             flags\tpage-count       MB  symbolic-flags\t\t\tlong-symbolic-flags\n");
+	open_json_array("flags");
+	for (size_t i = 0; i < s->nflags; i++) {
+		const struct phys_flagcount *f = &s->flags[i];
+
+		kpf_symbolic(f->flags, sym, sizeof(sym));
+		kpf_longname(f->flags, longname, sizeof(longname));
+		total += f->pages;
+		if (csv) {
+			printf("0x%016" PRIx64 ",%" PRIu64 ",%" PRIu64 ",%s,\"%s\"\n",
+			       f->flags, f->pages, pages_mb(f->pages), sym, longname);
+			continue;
+		}
+		open_json_object(NULL);
+		print_hex("flags", 'x', f->flags);
+		print_uint(PRINT_ANY, "pages", "\t%10llu", f->pages);
+		print_uint(PRINT_ANY, "mb", " %8llu", pages_mb(f->pages));
+		print_string(PRINT_ANY, "symbolic", "  %s", sym);
+		print_string(PRINT_ANY, "long", "\t%s\n", longname);
+		close_json_object();
+	}
+	close_json_array();
+	if (!csv)
+		print_text("             total\t%10llu %8llu\n",
+			   (unsigned long long)total,
+			   (unsigned long long)pages_mb(total));
+}
+
+static void print_summary(const struct phys_summary *s, bool csv)
+{
+	if (csv) {
+		print_flag_table(s, true);
+		return;
+	}
+	open_json_object("summary");
+	print_uint(PRINT_ANY, "pages", "pages        %llu", s->pages);
+	print_uint(PRINT_ANY, "present", " (present %llu", s->present);
+	print_uint(PRINT_ANY, "not_present", ", not present %llu", s->not_present);
+	print_uint(PRINT_ANY, "swapped", ", swapped %llu)\n", s->swapped);
+	print_uint(PRINT_JSON, "pfn_hidden", NULL, s->pfn_hidden);
+	print_uint(PRINT_JSON, "beyond_ram", NULL, s->beyond_ram);
+	if (s->beyond_ram)
+		print_text("beyond RAM   %llu frames past the end of RAM (device memory): kpageflags has no entry for them\n",
+			   (unsigned long long)s->beyond_ram);
+	print_runs(s);
+	print_nodes(s);
+	print_uint(PRINT_ANY, "thp_pages", "huge         thp %llu pages", s->thp);
+	print_uint(PRINT_ANY, "hugetlb_pages", ", hugetlb %llu pages\n", s->hugetlb);
+	print_flag_table(s, false);
+	close_json_object();
+}
+
+void phys_out_end(struct phys_out *po)
+{
+	if (po->o->shape == SHAPE_LIST)
+		flush_range(po);
+	if (po->o->shape != SHAPE_SUMMARY && !po->o->csv) {
+		close_json_array();
+		print_text("\n");
+	}
+	phys_summary_finish(&po->sum);
+	/* CSV: one table per run; the list replaces the summary. */
+	if (!po->o->csv || po->o->shape == SHAPE_SUMMARY)
+		print_summary(&po->sum, po->o->csv);
+}
+
+bool phys_note_privileges(const struct phys_src *src)
+{
+	if (!src->pfns_hidden && src->kpf_fd >= 0)
+		return false;
+	print_string(PRINT_ANY, "note", "note: %s\n",
+		     "PFNs, page flags, map counts and nodes need root (CAP_SYS_ADMIN); "
+		     "shown: what pagemap tells everyone (present, swapped, soft-dirty, exclusive)");
+	return true;
+}
