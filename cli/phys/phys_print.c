@@ -18,7 +18,7 @@
 
 /* JSON "0x..."; text: @text_style 16 (zero-padded), 'x' (0x, 16 digits)
  * or 0 (nothing). */
-static void print_hex(const char *key, int text_style, uint64_t v)
+static void print_hex_str(const char *key, int text_style, uint64_t v)
 {
 	char buf[24];
 
@@ -54,12 +54,12 @@ static void print_page(const struct phys_out *po, const struct phys_page *p,
 		return;
 	}
 	open_json_object(NULL);
-	print_hex("vaddr", 16, p->vaddr);
+	print_hex_str("vaddr", 16, p->vaddr);
 	print_string(PRINT_ANY, "pfn", " %12s", pfn);
 	print_int(PRINT_ANY, "node", " %4lld", p->node);
 	print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
 	print_string(PRINT_ANY, "pagemap", "  %-34s", pm[0] ? pm : "-");
-	print_hex("flags", 0, flags);
+	print_hex_str("flags", 0, flags);
 	print_string(PRINT_ANY, "flag_names", " %s\n", longname);
 	close_json_object();
 }
@@ -82,12 +82,12 @@ static void flush_range(struct phys_out *po)
 		       longname);
 	} else {
 		open_json_object(NULL);
-		print_hex("vaddr", 16, p->vaddr);
+		print_hex_str("vaddr", 16, p->vaddr);
 		print_string(PRINT_ANY, "pfn", " %12s", pfn);
 		print_uint(PRINT_ANY, "pages", " %8llu", po->len);
 		print_int(PRINT_ANY, "node", " %4lld", p->node);
 		print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
-		print_hex("flags", 0, po->flags);
+		print_hex_str("flags", 0, po->flags);
 		print_string(PRINT_FP, NULL, "  %s", sym);
 		print_string(PRINT_ANY, "flag_names", " %s\n", longname);
 		close_json_object();
@@ -232,7 +232,7 @@ static void print_flag_table(const struct phys_summary *s, bool csv)
 			continue;
 		}
 		open_json_object(NULL);
-		print_hex("flags", 'x', f->flags);
+		print_hex_str("flags", 'x', f->flags);
 		print_uint(PRINT_ANY, "pages", "\t%10llu", f->pages);
 		print_uint(PRINT_ANY, "mb", " %8llu", pages_mb(f->pages));
 		print_string(PRINT_ANY, "symbolic", "  %s", sym);
