@@ -97,7 +97,7 @@ def f($n): .functions[] | select(.name == $n);
 + (if $pf == "" then
      [[".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults],
       ["no traced populate function: the pages came from faults",
-       ($c.faults + $c.huge_faults > 0), true]]
+       ($c.faults + $c.fault_around_calls + $c.huge_faults > 0), true]]
    else
      [[$pf + " calls", f($pf).calls, 1], [$pf + " pages", f($pf).pages, ($np | tonumber)]]
      + (if ($s == "insert" or $s == "insert-batch" or $s == "map-pages") then
