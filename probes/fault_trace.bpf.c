@@ -192,14 +192,19 @@ static __always_inline void account(__u32 func, __u32 tgid, __u64 delta,
 #define FT_VM_FAULT_ERR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | \
 			 VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)
 
-static __always_inline int on_return(__u32 func, __u64 ret)
+/* What a return value says, by return type. */
+#define FT_FAILED_INT(ret)	((int)(ret) != 0)	/* 0 or -errno */
+#define FT_FAILED_VMF(ret)	(((__u32)(ret) & FT_VM_FAULT_ERR) != 0)
+#define FT_FALLBACK_VMF(ret)	(((__u32)(ret) & VM_FAULT_FALLBACK) != 0)
+
+/* @failed: the call returned an error; @fallback: .huge_fault declined. */
+static __always_inline int on_return(__u32 func, bool failed, bool fallback)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
 	struct start_key key = { .tid = (__u32)id, .func = func };
 	struct start_val *start;
 	__u64 delta, pages;
-	bool failed, fallback = false;
 
 	count_run(func, 1);
 	if (!tgid_traced(id >> 32))
@@ -212,169 +217,146 @@ static __always_inline int on_return(__u32 func, __u64 ret)
 	delta = now - start->ts;
 	pages = start->pages;
 	bpf_map_delete_elem(&starts, &key);
-
-	switch (func) {
-	case FT_FAULT:		/* vm_fault_t */
-	case FT_MAP_PAGES:
-		failed = (__u32)ret & FT_VM_FAULT_ERR;
-		break;
-	case FT_HUGE_FAULT:
-		failed = (__u32)ret & FT_VM_FAULT_ERR;
-		fallback = (__u32)ret & VM_FAULT_FALLBACK;
-		break;
-	default:		/* int: 0 or -errno */
-		failed = (int)ret != 0;
-		break;
-	}
 	account(func, id >> 32, delta, pages, failed, fallback);
 	return 0;
 }
 
 /*
- * The programs. fentry/fexit read their arguments from the trampoline's
- * context, kprobes from pt_regs; both end in on_entry()/on_return().
- * kbufmap_vm_huge_fault's second argument differs between kernels
- * (enum page_entry_size on 6.1, unsigned int order on 6.12); both fill one
- * 64-bit slot and it is not read.
+ * The programs: four per traced function, generated from FT_FUNCS by the
+ * function's prototype shape (probes/fault_trace.h). fentry/fexit read
+ * their arguments from the trampoline's context, kprobes from pt_regs;
+ * both end in on_entry()/on_return(). User space finds them by name:
+ * fentry_<fn>, fexit_<fn>, kprobe_<fn>, kretprobe_<fn>.
  */
+#define FT_SEC(kind, fn)	SEC(#kind "/" FT_SYMBOL_PREFIX #fn)
 
 /* f_op->mmap: pages are accounted by the populate function it calls. */
-SEC("fentry/kbufmap_mmap")
-int BPF_PROG(fentry_mmap, struct file *file, struct vm_area_struct *vma)
-{
-	return on_entry(FT_MMAP, 0);
-}
-
-SEC("fexit/kbufmap_mmap")
-int BPF_PROG(fexit_mmap, struct file *file, struct vm_area_struct *vma, int ret)
-{
-	return on_return(FT_MMAP, ret);
-}
-
-SEC("kprobe/kbufmap_mmap")
-int BPF_KPROBE(kprobe_mmap)
-{
-	return on_entry(FT_MMAP, 0);
-}
-
-SEC("kretprobe/kbufmap_mmap")
-int BPF_KRETPROBE(kretprobe_mmap, int ret)
-{
-	return on_return(FT_MMAP, ret);
+#define FT_PROGS_MMAP(id, fn)						\
+FT_SEC(fentry, fn)							\
+int BPF_PROG(fentry_##fn, struct file *file, struct vm_area_struct *vma) \
+{									\
+	return on_entry(FT_##id, 0);					\
+}									\
+FT_SEC(fexit, fn)							\
+int BPF_PROG(fexit_##fn, struct file *file, struct vm_area_struct *vma,	\
+	     int ret)							\
+{									\
+	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
+}									\
+FT_SEC(kprobe, fn)							\
+int BPF_KPROBE(kprobe_##fn)						\
+{									\
+	return on_entry(FT_##id, 0);					\
+}									\
+FT_SEC(kretprobe, fn)							\
+int BPF_KRETPROBE(kretprobe_##fn, int ret)				\
+{									\
+	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
 }
 
 /* .fault: one page per successful call. */
-SEC("fentry/kbufmap_vm_fault")
-int BPF_PROG(fentry_fault, struct vm_fault *vmf)
-{
-	return on_entry(FT_FAULT, 1);
-}
-
-SEC("fexit/kbufmap_vm_fault")
-int BPF_PROG(fexit_fault, struct vm_fault *vmf, vm_fault_t ret)
-{
-	return on_return(FT_FAULT, ret);
-}
-
-SEC("kprobe/kbufmap_vm_fault")
-int BPF_KPROBE(kprobe_fault)
-{
-	return on_entry(FT_FAULT, 1);
-}
-
-SEC("kretprobe/kbufmap_vm_fault")
-int BPF_KRETPROBE(kretprobe_fault, vm_fault_t ret)
-{
-	return on_return(FT_FAULT, ret);
+#define FT_PROGS_FAULT(id, fn)						\
+FT_SEC(fentry, fn)							\
+int BPF_PROG(fentry_##fn, struct vm_fault *vmf)				\
+{									\
+	return on_entry(FT_##id, 1);					\
+}									\
+FT_SEC(fexit, fn)							\
+int BPF_PROG(fexit_##fn, struct vm_fault *vmf, vm_fault_t ret)		\
+{									\
+	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
+}									\
+FT_SEC(kprobe, fn)							\
+int BPF_KPROBE(kprobe_##fn)						\
+{									\
+	return on_entry(FT_##id, 1);					\
+}									\
+FT_SEC(kretprobe, fn)							\
+int BPF_KRETPROBE(kretprobe_##fn, vm_fault_t ret)			\
+{									\
+	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
 }
 
 /* .map_pages: the fault-around window, end - start + 1 pages (pgoff_t). */
-SEC("fentry/kbufmap_vm_map_pages")
-int BPF_PROG(fentry_map_pages, struct vm_fault *vmf, unsigned long start, unsigned long end)
-{
-	return on_entry(FT_MAP_PAGES, end - start + 1);
+#define FT_PROGS_MAP_PAGES(id, fn)					\
+FT_SEC(fentry, fn)							\
+int BPF_PROG(fentry_##fn, struct vm_fault *vmf, unsigned long start,	\
+	     unsigned long end)						\
+{									\
+	return on_entry(FT_##id, end - start + 1);			\
+}									\
+FT_SEC(fexit, fn)							\
+int BPF_PROG(fexit_##fn, struct vm_fault *vmf, unsigned long start,	\
+	     unsigned long end, vm_fault_t ret)				\
+{									\
+	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
+}									\
+FT_SEC(kprobe, fn)							\
+int BPF_KPROBE(kprobe_##fn, struct vm_fault *vmf, unsigned long start,	\
+	       unsigned long end)					\
+{									\
+	return on_entry(FT_##id, end - start + 1);			\
+}									\
+FT_SEC(kretprobe, fn)							\
+int BPF_KRETPROBE(kretprobe_##fn, vm_fault_t ret)			\
+{									\
+	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
 }
 
-SEC("fexit/kbufmap_vm_map_pages")
-int BPF_PROG(fexit_map_pages, struct vm_fault *vmf, unsigned long start, unsigned long end,
-	     vm_fault_t ret)
-{
-	return on_return(FT_MAP_PAGES, ret);
-}
-
-SEC("kprobe/kbufmap_vm_map_pages")
-int BPF_KPROBE(kprobe_map_pages, struct vm_fault *vmf, unsigned long start, unsigned long end)
-{
-	return on_entry(FT_MAP_PAGES, end - start + 1);
-}
-
-SEC("kretprobe/kbufmap_vm_map_pages")
-int BPF_KRETPROBE(kretprobe_map_pages, vm_fault_t ret)
-{
-	return on_return(FT_MAP_PAGES, ret);
-}
-
-/* .huge_fault: a PMD unless it falls back. */
-SEC("fentry/kbufmap_vm_huge_fault")
-int BPF_PROG(fentry_huge_fault, struct vm_fault *vmf)
-{
-	return on_entry(FT_HUGE_FAULT, FT_PMD_PAGES);
-}
-
-SEC("fexit/kbufmap_vm_huge_fault")
-int BPF_PROG(fexit_huge_fault, struct vm_fault *vmf, unsigned int order_or_pe_size,
-	     vm_fault_t ret)
-{
-	return on_return(FT_HUGE_FAULT, ret);
-}
-
-SEC("kprobe/kbufmap_vm_huge_fault")
-int BPF_KPROBE(kprobe_huge_fault)
-{
-	return on_entry(FT_HUGE_FAULT, FT_PMD_PAGES);
-}
-
-SEC("kretprobe/kbufmap_vm_huge_fault")
-int BPF_KRETPROBE(kretprobe_huge_fault, vm_fault_t ret)
-{
-	return on_return(FT_HUGE_FAULT, ret);
+/*
+ * .huge_fault: a PMD unless it falls back. Its second argument differs
+ * between kernels (enum page_entry_size on 6.1, unsigned int order on
+ * 6.12); both fill one 64-bit slot and it is not read.
+ */
+#define FT_PROGS_HUGE_FAULT(id, fn)					\
+FT_SEC(fentry, fn)							\
+int BPF_PROG(fentry_##fn, struct vm_fault *vmf)				\
+{									\
+	return on_entry(FT_##id, FT_PMD_PAGES);				\
+}									\
+FT_SEC(fexit, fn)							\
+int BPF_PROG(fexit_##fn, struct vm_fault *vmf,				\
+	     unsigned int order_or_pe_size, vm_fault_t ret)		\
+{									\
+	return on_return(FT_##id, FT_FAILED_VMF(ret), FT_FALLBACK_VMF(ret)); \
+}									\
+FT_SEC(kprobe, fn)							\
+int BPF_KPROBE(kprobe_##fn)						\
+{									\
+	return on_entry(FT_##id, FT_PMD_PAGES);				\
+}									\
+FT_SEC(kretprobe, fn)							\
+int BPF_KRETPROBE(kretprobe_##fn, vm_fault_t ret)			\
+{									\
+	return on_return(FT_##id, FT_FAILED_VMF(ret), FT_FALLBACK_VMF(ret)); \
 }
 
 /* kbufmap_populate_*(buf, vma): the whole VMA when they return 0. */
-#define FT_POPULATE(name, func)						\
-SEC("fentry/kbufmap_populate_" #name)					\
-int BPF_PROG(fentry_populate_##name, void *buf,				\
-	     struct vm_area_struct *vma)				\
+#define FT_PROGS_POPULATE(id, fn)					\
+FT_SEC(fentry, fn)							\
+int BPF_PROG(fentry_##fn, void *buf, struct vm_area_struct *vma)	\
 {									\
-	return on_entry(func, vma_pages(vma));				\
+	return on_entry(FT_##id, vma_pages(vma));			\
 }									\
-									\
-SEC("fexit/kbufmap_populate_" #name)					\
-int BPF_PROG(fexit_populate_##name, void *buf,				\
-	     struct vm_area_struct *vma, int ret)			\
+FT_SEC(fexit, fn)							\
+int BPF_PROG(fexit_##fn, void *buf, struct vm_area_struct *vma, int ret) \
 {									\
-	return on_return(func, ret);					\
+	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
 }									\
-									\
-SEC("kprobe/kbufmap_populate_" #name)					\
-int BPF_KPROBE(kprobe_populate_##name, void *buf,			\
-	       struct vm_area_struct *vma)				\
+FT_SEC(kprobe, fn)							\
+int BPF_KPROBE(kprobe_##fn, void *buf, struct vm_area_struct *vma)	\
 {									\
-	return on_entry(func, vma_pages(vma));				\
+	return on_entry(FT_##id, vma_pages(vma));			\
 }									\
-									\
-SEC("kretprobe/kbufmap_populate_" #name)				\
-int BPF_KRETPROBE(kretprobe_populate_##name, int ret)			\
+FT_SEC(kretprobe, fn)							\
+int BPF_KRETPROBE(kretprobe_##fn, int ret)				\
 {									\
-	return on_return(func, ret);					\
+	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
 }
 
-FT_POPULATE(remap, FT_POP_REMAP)
-FT_POPULATE(remap_unchecked, FT_POP_REMAP_UNCHECKED)
-FT_POPULATE(insert, FT_POP_INSERT)
-FT_POPULATE(insert_batch, FT_POP_INSERT_BATCH)
-FT_POPULATE(map_pages, FT_POP_MAP_PAGES)
-FT_POPULATE(vmalloc_range, FT_POP_VMALLOC_RANGE)
+#define FT_PROGS(id, fn, handler, strategies, pages_rule, shape)	\
+	FT_PROGS_##shape(id, fn)
+FT_FUNCS(FT_PROGS)
 
 /*
  * Follow the traced command's descendants (loaded only with targ_children).

@@ -25,18 +25,72 @@
 #define FT_PMD_PAGES	512
 #define FT_PAGE_SHIFT	12
 
-/* The traced functions of the module; the order is the report's order. */
+/*
+ * The traced functions of the module, written once; the order is the
+ * report's order. Everything else is generated from this list: the enum
+ * below, the BPF programs (one fentry/fexit and one kprobe/kretprobe pair
+ * per entry, probes/fault_trace.bpf.c), the loader's and the report's
+ * tables, the help text and `fault-trace --list-functions`.
+ *
+ * X(ID, fn, handler, strategies, pages_rule, SHAPE)
+ *   ID          enum ft_func value FT_<ID>
+ *   fn          the symbol without "kbufmap_": kbufmap_<fn> is traced, the
+ *               BPF programs are fentry_<fn>, fexit_<fn>, kprobe_<fn>...
+ *   handler     what the kernel calls it as
+ *   strategies  the strategies whose calls land here
+ *   pages_rule  how "pages" is counted
+ *   SHAPE       the prototype, see FT_SHAPE_* below
+ */
+#define FT_FUNCS(X)							\
+	X(MMAP, mmap, "f_op->mmap", "all",				\
+	  "0 (its populate call counts the pages)", MMAP)		\
+	X(FAULT, vm_fault, ".fault",					\
+	  "fault, fault-around, pfn (and huge after a fallback)",	\
+	  "1 per call that did not fail", FAULT)				\
+	X(MAP_PAGES, vm_map_pages, ".map_pages", "fault-around",	\
+	  "the window offered, end - start + 1", MAP_PAGES)		\
+	X(HUGE_FAULT, vm_huge_fault, ".huge_fault", "huge",		\
+	  "512 per PMD mapped (fallbacks map none)", HUGE_FAULT)	\
+	X(POP_REMAP, populate_remap, "populate", "remap",		\
+	  "the whole VMA on success", POPULATE)			\
+	X(POP_REMAP_UNCHECKED, populate_remap_unchecked, "populate",	\
+	  "remap-unchecked", "the whole VMA on success", POPULATE)	\
+	X(POP_INSERT, populate_insert, "populate", "insert",		\
+	  "the whole VMA on success", POPULATE)			\
+	X(POP_INSERT_BATCH, populate_insert_batch, "populate",		\
+	  "insert-batch", "the whole VMA on success", POPULATE)	\
+	X(POP_MAP_PAGES, populate_map_pages, "populate", "map-pages",	\
+	  "the whole VMA on success", POPULATE)			\
+	X(POP_VMALLOC_RANGE, populate_vmalloc_range, "populate",	\
+	  "vmalloc-range", "the whole VMA on success", POPULATE)
+
+#define FT_SYMBOL_PREFIX	"kbufmap_"
+
+/*
+ * Prototype shapes: which argument points to the struct the programs read
+ * (the loader checks it in the module's BTF before choosing fentry), and
+ * what the function returns.
+ *   MMAP        int kbufmap_mmap(struct file *, struct vm_area_struct *)
+ *   FAULT       vm_fault_t (struct vm_fault *)
+ *   MAP_PAGES   vm_fault_t (struct vm_fault *, pgoff_t start, pgoff_t end)
+ *   HUGE_FAULT  vm_fault_t (struct vm_fault *, order or pe_size)
+ *   POPULATE    int (struct kbufmap_buffer *, struct vm_area_struct *)
+ */
+#define FT_SHAPE_ARG_MMAP		1
+#define FT_SHAPE_ARG_FAULT		0
+#define FT_SHAPE_ARG_MAP_PAGES		0
+#define FT_SHAPE_ARG_HUGE_FAULT		0
+#define FT_SHAPE_ARG_POPULATE		1
+#define FT_SHAPE_STRUCT_MMAP		"vm_area_struct"
+#define FT_SHAPE_STRUCT_FAULT		"vm_fault"
+#define FT_SHAPE_STRUCT_MAP_PAGES	"vm_fault"
+#define FT_SHAPE_STRUCT_HUGE_FAULT	"vm_fault"
+#define FT_SHAPE_STRUCT_POPULATE	"vm_area_struct"
+
 enum ft_func {
-	FT_MMAP = 0,		/* kbufmap_mmap: f_op->mmap */
-	FT_FAULT,		/* kbufmap_vm_fault: .fault, one page */
-	FT_MAP_PAGES,		/* kbufmap_vm_map_pages: .map_pages, a window */
-	FT_HUGE_FAULT,		/* kbufmap_vm_huge_fault: .huge_fault, one PMD */
-	FT_POP_REMAP,		/* kbufmap_populate_*: the whole VMA at mmap */
-	FT_POP_REMAP_UNCHECKED,
-	FT_POP_INSERT,
-	FT_POP_INSERT_BATCH,
-	FT_POP_MAP_PAGES,
-	FT_POP_VMALLOC_RANGE,
+#define FT_FUNC_ENUM(id, fn, handler, strategies, pages_rule, shape) FT_##id,
+	FT_FUNCS(FT_FUNC_ENUM)
+#undef FT_FUNC_ENUM
 	FT_NR_FUNCS
 };
 

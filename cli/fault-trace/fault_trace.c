@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,18 +37,20 @@
 #define INTERVAL_MAX	86400ULL
 /* After the command is told to stop, how long before SIGKILL. */
 #define KILL_GRACE_MS	5000
+#define NS_PER_S	1000000000ULL
 
 enum {
 	OPT_PID = 0x100,
 	OPT_DURATION,
 	OPT_INTERVAL,
 	OPT_MODE,
+	OPT_LIST_FUNCTIONS,
 };
 
 struct ft_args {
 	pid_t pid;
-	__u64 duration_s;	/* 0: until Ctrl-C / the command ends */
-	__u64 interval_s;	/* 0: no periodic output */
+	uint64_t duration_s;	/* 0: until Ctrl-C / the command ends */
+	uint64_t interval_s;	/* 0: no periodic output */
 	enum ft_mode mode;
 	bool verbose;
 	char **command;		/* NULL-terminated, or NULL */
@@ -63,18 +66,23 @@ static const struct argp_option options[] = {
 	  "auto (default): fentry/fexit when the module has usable BTF, else kprobes; "
 	  "fentry: fail without module BTF; kprobe: kprobe/kretprobe", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{ "list-functions", OPT_LIST_FUNCTIONS, NULL, OPTION_HIDDEN,
+	  "List the traced functions, one a line (for scripts and completion)", 0 },
 	{ 0 }
 };
+
+/* One line of the help text per traced function, from FT_FUNCS. */
+#define FT_HELP_LINE(id, fn, handler, strategies, pages_rule, shape)	\
+	"  " FT_SYMBOL_PREFIX #fn " (" handler "): " strategies "\n"
 
 static const char doc[] =
 	"Trace the kbufmap module's mmap, fault and populate calls with BPF: calls, "
 	"pages mapped, a log2 latency histogram (ns) per function, and the same per "
 	"process. Missed events are counted and reported. Needs root.\n"
 	"\v"
-	"Functions: kbufmap_mmap, kbufmap_vm_fault (.fault: the fault, fault-around "
-	"and pfn strategies), kbufmap_vm_map_pages (.map_pages: fault-around), "
-	"kbufmap_vm_huge_fault (.huge_fault: huge), kbufmap_populate_* (the "
-	"strategies that map the whole VMA at mmap time).\n\n"
+	"Functions traced, with the strategies whose calls land there:\n"
+	FT_FUNCS(FT_HELP_LINE)
+	"\n"
 	"With -- COMMAND [ARGS], COMMAND is started once tracing is attached and "
 	"only it and its children are traced; tracing stops when it exits. The "
 	"exit status is 0 when tracing worked, whatever the command's: its status "
@@ -83,43 +91,73 @@ static const char doc[] =
 	"  kbufmapctl fault-trace --duration 10\n"
 	"  kbufmapctl fault-trace --interval 1 --pid 1234\n"
 	"  kbufmapctl --json fault-trace -- ./touch_pages --strategy fault 512\n\n"
-	"Exit status: 0 tracing worked, 2 usage error (or COMMAND cannot be run), "
-	"3 module not loaded, 5 not permitted (needs root), 6 other runtime error "
-	"(e.g. a function that cannot be attached).";
+	"Exit status: 0 tracing worked, 2 usage error, 3 module not loaded, "
+	"5 not permitted (needs root), 6 other runtime error (e.g. a function "
+	"that cannot be attached), 127 COMMAND cannot be run (not found, not "
+	"executable).";
+
+/* --list-functions: in text one a line, in JSON an array of names. */
+static void list_functions(void)
+{
+	open_json_array(NULL);
+	for (int i = 0; i < FT_NR_FUNCS; i++)
+		print_string(PRINT_ANY, NULL, "%s\n", ft_funcs[i].symbol);
+	close_json_array();
+	exit(kbm_finish(KBM_EXIT_OK));
+}
+
+static enum ft_mode mode_from_name(struct argp_state *state, const char *arg)
+{
+	if (strcmp(arg, "auto") == 0)
+		return FT_MODE_AUTO;
+	if (strcmp(arg, "fentry") == 0)
+		return FT_MODE_FENTRY;
+	if (strcmp(arg, "kprobe") == 0)
+		return FT_MODE_KPROBE;
+	argp_error(state, "--mode: '%s' is not one of auto, fentry, kprobe", arg);
+	return FT_MODE_AUTO;	/* not reached: argp_error() exits */
+}
+
+static void parse_seconds(struct argp_state *state, const char *opt, const char *arg,
+			  uint64_t max, uint64_t *out)
+{
+	char msg[256];
+
+	if (parse_u64(opt, arg, 1, max, out, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
+}
+
+static void parse_pid(struct argp_state *state, const char *arg, pid_t *out)
+{
+	char msg[256];
+	uint64_t v;
+
+	if (parse_u64("--pid", arg, 1, PID_MAX, &v, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
+	if (kill((pid_t)v, 0) != 0 && errno == ESRCH)
+		argp_error(state, "--pid: no process %llu", (unsigned long long)v);
+	*out = (pid_t)v;
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct ft_args *a = state->input;
-	char msg[256];
-	__u64 v;
 
 	switch (key) {
 	case OPT_PID:
-		if (parse_u64("--pid", arg, 1, PID_MAX, (uint64_t *)&v, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
-		if (kill((pid_t)v, 0) != 0 && errno == ESRCH)
-			argp_error(state, "--pid: no process %llu", (unsigned long long)v);
-		a->pid = (pid_t)v;
+		parse_pid(state, arg, &a->pid);
 		break;
 	case OPT_DURATION:
-		if (parse_u64("--duration", arg, 1, DURATION_MAX, (uint64_t *)&a->duration_s,
-			      msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
+		parse_seconds(state, "--duration", arg, DURATION_MAX, &a->duration_s);
 		break;
 	case OPT_INTERVAL:
-		if (parse_u64("--interval", arg, 1, INTERVAL_MAX, (uint64_t *)&a->interval_s,
-			      msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
+		parse_seconds(state, "--interval", arg, INTERVAL_MAX, &a->interval_s);
 		break;
 	case OPT_MODE:
-		if (strcmp(arg, "auto") == 0)
-			a->mode = FT_MODE_AUTO;
-		else if (strcmp(arg, "fentry") == 0)
-			a->mode = FT_MODE_FENTRY;
-		else if (strcmp(arg, "kprobe") == 0)
-			a->mode = FT_MODE_KPROBE;
-		else
-			argp_error(state, "--mode: '%s' is not one of auto, fentry, kprobe", arg);
+		a->mode = mode_from_name(state, arg);
+		break;
+	case OPT_LIST_FUNCTIONS:
+		list_functions();
 		break;
 	case 'v':
 		a->verbose = true;
@@ -226,197 +264,273 @@ static void stop_child(pid_t pid, int pidfd, int *status)
 		;
 }
 
+/* One run of fault-trace: what the steps below share. */
+struct ft_session {
+	struct ft_args a;
+	struct ft_tracer *tracer;
+	struct ft_command cmd;		/* cmd.argv NULL: no command */
+	struct ft_snapshot prev;	/* the last interval's end */
+	sigset_t oldmask;		/* the signal mask to restore */
+	int sfd, pidfd, go_w, err_r;
+	bool released;			/* the held command was let go */
+	__u64 start;
+	unsigned int seq;		/* interval reports printed */
+};
+
+/*
+ * SIGINT, SIGTERM and SIGHUP arrive through a signalfd; the command gets
+ * the mask we started with.
+ */
+static int block_signals(struct ft_session *s)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &s->oldmask);
+	s->sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (s->sfd < 0) {
+		kbm_fail(errno, "signalfd: %s", strerror(errno));
+		return KBM_EXIT_RUNTIME;
+	}
+	return KBM_EXIT_OK;
+}
+
+/* Fork the command held, and attach the tracer to it or to --pid. */
+static int start_tracing(struct ft_session *s)
+{
+	struct ft_tracer_opts topts = {
+		.mode = s->a.mode, .tgid = s->a.pid, .verbose = s->a.verbose,
+	};
+	int rc;
+
+	if (s->a.command) {
+		s->cmd.argv = s->a.command;
+		s->cmd.pid = spawn_held(s->a.command, &s->oldmask, &s->go_w, &s->err_r);
+		if (s->cmd.pid < 0) {
+			kbm_fail(errno, "cannot start %s: %s", s->a.command[0], strerror(errno));
+			return KBM_EXIT_RUNTIME;
+		}
+		topts.tgid = s->cmd.pid;
+		topts.children = true;
+	}
+	rc = ft_tracer_start(&topts, &s->tracer);
+	if (rc)
+		return rc;	/* the held command exits 127 when go_w closes */
+	if (!g_opt.quiet)
+		fprintf(stderr, KBM_PROG " fault-trace: mode %s (%s); %s\n",
+			ft_mode_name(ft_tracer_mode(s->tracer)),
+			ft_tracer_mode_reason(s->tracer),
+			s->a.command ? "running the command" :
+			s->a.duration_s ? "tracing for the given duration" :
+			"tracing until Ctrl-C");
+	return KBM_EXIT_OK;
+}
+
+/* A pidfd tells the loop when the command or the --pid process exits. */
+static int open_pidfd(struct ft_session *s)
+{
+	int err;
+
+	if (!s->a.command && !s->a.pid)
+		return KBM_EXIT_OK;
+	s->pidfd = pidfd_open_(s->a.command ? s->cmd.pid : s->a.pid);
+	if (s->pidfd >= 0 || s->a.command)
+		return KBM_EXIT_OK;	/* the command: stop_child() copes */
+	err = errno;
+	kbm_fail(err, "--pid %d: %s", (int)s->a.pid, strerror(err));
+	return err == ESRCH ? KBM_EXIT_USAGE : KBM_EXIT_RUNTIME;
+}
+
+/*
+ * Let the held command go, and learn whether it could be executed: the
+ * error pipe closes on a successful exec, or carries execvp()'s errno.
+ * A command that cannot be run exits 127, as in a shell.
+ */
+static int release_command(struct ft_session *s)
+{
+	ssize_t n;
+	int e;
+
+	if (write(s->go_w, "g", 1) != 1) {
+		kbm_fail(errno, "cannot start %s: %s", s->a.command[0], strerror(errno));
+		return KBM_EXIT_RUNTIME;
+	}
+	close(s->go_w);
+	s->go_w = -1;
+	s->released = true;
+	n = read(s->err_r, &e, sizeof(e));	/* EOF: exec succeeded */
+	close(s->err_r);
+	s->err_r = -1;
+	if (n != (ssize_t)sizeof(e))
+		return KBM_EXIT_OK;
+	waitpid(s->cmd.pid, &s->cmd.status, 0);
+	s->cmd.pid = 0;
+	kbm_fail(e, "cannot run '%s': %s", s->a.command[0], strerror(e));
+	return KBM_EXIT_NOEXEC;
+}
+
+static void report(struct ft_session *s, const struct ft_snapshot *snap,
+		   __u64 elapsed_ns, bool final)
+{
+	struct utsname uts;
+	struct ft_report_ctx rctx = {
+		.tracer = s->tracer,
+		.kernel = uname(&uts) == 0 ? uts.release : "?",
+		.filter_pid = s->a.pid,
+		.cmd = s->a.command ? &s->cmd : NULL,
+	};
+
+	ft_report(&rctx, snap, elapsed_ns, final, final ? s->seq : ++s->seq);
+}
+
+/* --interval: what happened since the last one (a failed read skips it). */
+static void interval_report(struct ft_session *s)
+{
+	struct ft_snapshot cur, delta;
+
+	if (ft_tracer_snapshot(s->tracer, &cur) != 0)
+		return;
+	if (ft_snapshot_diff(&cur, &s->prev, &delta) == 0) {
+		report(s, &delta, cur.mono_ns - s->prev.mono_ns, false);
+		ft_snapshot_free(&delta);
+	}
+	ft_snapshot_free(&s->prev);
+	s->prev = cur;
+}
+
+/* Milliseconds until the next deadline or tick, -1 when there is none. */
+static int poll_timeout(__u64 now, __u64 deadline, __u64 next_tick)
+{
+	__u64 wake = deadline;
+
+	if (next_tick && (!wake || next_tick < wake))
+		wake = next_tick;
+	return wake ? (int)((wake - now + 999999) / 1000000) : -1;
+}
+
+/*
+ * Wait for the end (duration over, a signal, the command or --pid process
+ * gone), printing the interval reports on the way.
+ */
+static int trace_loop(struct ft_session *s)
+{
+	__u64 deadline = 0, next_tick = 0;
+
+	if (s->a.duration_s)
+		deadline = s->start + s->a.duration_s * NS_PER_S;
+	if (s->a.interval_s)
+		next_tick = s->start + s->a.interval_s * NS_PER_S;
+	for (;;) {
+		struct pollfd pfds[2] = {
+			{ .fd = s->sfd, .events = POLLIN },
+			{ .fd = s->pidfd, .events = POLLIN },
+		};
+		__u64 now = now_ns();
+		int n;
+
+		if (deadline && now >= deadline)
+			return KBM_EXIT_OK;
+		if (next_tick && now >= next_tick) {
+			interval_report(s);
+			next_tick += s->a.interval_s * NS_PER_S;
+			continue;
+		}
+		n = poll(pfds, s->pidfd >= 0 ? 2 : 1, poll_timeout(now, deadline, next_tick));
+		if (n < 0 && errno != EINTR) {
+			kbm_fail(errno, "poll: %s", strerror(errno));
+			return KBM_EXIT_RUNTIME;
+		}
+		if (n > 0 && (pfds[0].revents & POLLIN))
+			return KBM_EXIT_OK;	/* Ctrl-C, SIGTERM, SIGHUP: stop and report */
+		if (n > 0 && s->pidfd >= 0 && pfds[1].revents)
+			return KBM_EXIT_OK;	/* the command or --pid process exited */
+	}
+}
+
+/* Stop the command, detach, and print the totals of a run that worked. */
+static int finish_tracing(struct ft_session *s, int rc)
+{
+	struct ft_snapshot cur;
+
+	if (s->a.command && s->cmd.pid > 0) {
+		stop_child(s->cmd.pid, s->pidfd, &s->cmd.status);
+		s->cmd.exited = true;
+	}
+	/* Every probe off before the final read: the totals are then exact. */
+	ft_tracer_detach(s->tracer);
+	if (rc != KBM_EXIT_OK)
+		return rc;
+	if (ft_tracer_snapshot(s->tracer, &cur) != 0)
+		return KBM_EXIT_RUNTIME;
+	report(s, &cur, now_ns() - s->start, true);
+	ft_snapshot_free(&cur);
+	return KBM_EXIT_OK;
+}
+
+/* Whatever the run got to: the command reaped, every fd closed. */
+static void session_cleanup(struct ft_session *s)
+{
+	ft_snapshot_free(&s->prev);
+	if (s->err_r >= 0)
+		close(s->err_r);
+	if (s->a.command && s->cmd.pid > 0 && !s->released) {
+		close(s->go_w);	/* the held command exits 127 without running */
+		s->go_w = -1;
+		while (waitpid(s->cmd.pid, &s->cmd.status, 0) < 0 && errno == EINTR)
+			;
+	} else if (s->a.command && s->cmd.pid > 0 && !s->cmd.exited) {
+		stop_child(s->cmd.pid, s->pidfd, &s->cmd.status);
+	}
+	if (s->go_w >= 0)
+		close(s->go_w);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	if (s->sfd >= 0)
+		close(s->sfd);
+	ft_tracer_destroy(s->tracer);
+	sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+}
+
+/* Set up, start the command, trace until the end, report. */
+static int trace(struct ft_session *s)
+{
+	int rc;
+
+	rc = block_signals(s);
+	if (!rc)
+		rc = start_tracing(s);
+	if (!rc)
+		rc = open_pidfd(s);
+	if (rc)
+		return rc;
+	if (ft_tracer_snapshot(s->tracer, &s->prev) != 0)
+		return KBM_EXIT_RUNTIME;
+	s->start = now_ns();
+	if (s->a.command) {
+		rc = release_command(s);
+		if (rc)
+			return rc;
+	}
+	return finish_tracing(s, trace_loop(s));
+}
+
 static int fault_trace_run(int argc, char **argv)
 {
-	struct ft_args a = { 0 };
-	struct ft_tracer_opts topts = { 0 };
-	struct ft_tracer *tracer = NULL;
-	struct ft_command cmd = { 0 };
-	struct ft_snapshot prev = { 0 }, cur, delta;
-	struct ft_report_ctx rctx = { 0 };
-	sigset_t mask, oldmask;
-	struct utsname uts;
-	int sfd = -1, pidfd = -1, go_w = -1, err_r = -1;
-	bool released = false;	/* the held command was let go */
-	__u64 start, deadline = 0, next_tick = 0;
-	unsigned int seq = 0;
-	int rc = KBM_EXIT_OK, e;
+	struct ft_session s = { .sfd = -1, .pidfd = -1, .go_w = -1, .err_r = -1 };
+	int rc;
 
-	kbm_cmd_parse(argc, argv, ARGP_IN_ORDER, NULL, &a);
+	sigprocmask(SIG_SETMASK, NULL, &s.oldmask);
+	kbm_cmd_parse(argc, argv, ARGP_IN_ORDER, NULL, &s.a);
 	out_set_json(g_opt.json, g_opt.pretty);
 	/* A closed stdout must end in the report of a write error and a
 	 * clean detach (kprobe events removed), not in death by SIGPIPE.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-
-	/* Signals arrive through a signalfd; the command gets the old mask. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, &oldmask);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		kbm_err("signalfd: %s", strerror(errno));
-		rc = KBM_EXIT_RUNTIME;
-		goto out;
-	}
-
-	if (a.command) {
-		cmd.argv = a.command;
-		cmd.pid = spawn_held(a.command, &oldmask, &go_w, &err_r);
-		if (cmd.pid < 0) {
-			kbm_err("cannot start %s: %s", a.command[0], strerror(errno));
-			rc = KBM_EXIT_RUNTIME;
-			goto out;
-		}
-		topts.tgid = cmd.pid;
-		topts.children = true;
-	} else {
-		topts.tgid = a.pid;
-	}
-	topts.mode = a.mode;
-	topts.verbose = a.verbose;
-
-	rc = ft_tracer_start(&topts, &tracer);
-	if (rc)
-		goto out;	/* the held command exits 127 when go_w closes */
-
-	if (!g_opt.quiet)
-		fprintf(stderr, KBM_PROG " fault-trace: mode %s (%s); %s\n",
-			ft_mode_name(ft_tracer_mode(tracer)), ft_tracer_mode_reason(tracer),
-			a.command ? "running the command" :
-			a.duration_s ? "tracing for the given duration" :
-			"tracing until Ctrl-C");
-
-	if (a.command || a.pid) {
-		pidfd = pidfd_open_(a.command ? cmd.pid : a.pid);
-		if (pidfd < 0 && !a.command) {
-			kbm_err("--pid %d: %s", (int)a.pid, strerror(errno));
-			rc = errno == ESRCH ? KBM_EXIT_USAGE : KBM_EXIT_RUNTIME;
-			goto out;
-		}
-	}
-
-	rc = ft_tracer_snapshot(tracer, &prev) ? KBM_EXIT_RUNTIME : KBM_EXIT_OK;
-	if (rc)
-		goto out;
-	start = now_ns();
-	if (a.command) {
-		ssize_t n;
-
-		if (write(go_w, "g", 1) != 1) {
-			kbm_err("cannot start %s: %s", a.command[0], strerror(errno));
-			rc = KBM_EXIT_RUNTIME;
-			goto out;
-		}
-		close(go_w);
-		go_w = -1;
-		released = true;
-		n = read(err_r, &e, sizeof(e));	/* EOF: exec succeeded */
-		close(err_r);
-		err_r = -1;
-		if (n == (ssize_t)sizeof(e)) {
-			waitpid(cmd.pid, &cmd.status, 0);
-			cmd.pid = 0;
-			kbm_err("cannot run '%s': %s", a.command[0], strerror(e));
-			rc = KBM_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (a.duration_s)
-		deadline = start + a.duration_s * 1000000000ULL;
-	if (a.interval_s)
-		next_tick = start + a.interval_s * 1000000000ULL;
-
-	for (;;) {
-		struct pollfd pfds[2] = {
-			{ .fd = sfd, .events = POLLIN },
-			{ .fd = pidfd, .events = POLLIN },
-		};
-		__u64 now = now_ns(), wake = 0;
-		int timeout = -1, n;
-
-		if (deadline && now >= deadline)
-			break;
-		if (next_tick && now >= next_tick) {
-			if (ft_tracer_snapshot(tracer, &cur) == 0) {
-				if (ft_snapshot_diff(&cur, &prev, &delta) == 0) {
-					rctx.tracer = tracer;
-					rctx.kernel = uname(&uts) == 0 ? uts.release : "?";
-					rctx.filter_pid = a.pid;
-					rctx.cmd = a.command ? &cmd : NULL;
-					ft_report(&rctx, &delta, cur.mono_ns - prev.mono_ns,
-						  false, ++seq);
-					ft_snapshot_free(&delta);
-				}
-				ft_snapshot_free(&prev);
-				prev = cur;
-			}
-			next_tick += a.interval_s * 1000000000ULL;
-			continue;
-		}
-		if (deadline)
-			wake = deadline;
-		if (next_tick && (!wake || next_tick < wake))
-			wake = next_tick;
-		if (wake)
-			timeout = (int)((wake - now + 999999) / 1000000);
-		n = poll(pfds, pidfd >= 0 ? 2 : 1, timeout);
-		if (n < 0 && errno != EINTR) {
-			kbm_err("poll: %s", strerror(errno));
-			rc = KBM_EXIT_RUNTIME;
-			break;
-		}
-		if (n > 0 && (pfds[0].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-
-			if (read(sfd, &si, sizeof(si)) < 0)
-				break;
-			break;	/* Ctrl-C, SIGTERM, SIGHUP: stop and report */
-		}
-		if (n > 0 && pidfd >= 0 && pfds[1].revents)
-			break;	/* the command or --pid process exited */
-	}
-
-	if (a.command && cmd.pid > 0) {
-		stop_child(cmd.pid, pidfd, &cmd.status);
-		cmd.exited = true;
-	}
-	/* Every probe off before the final read: the totals are then exact. */
-	ft_tracer_detach(tracer);
-	if (rc == KBM_EXIT_OK) {
-		if (ft_tracer_snapshot(tracer, &cur) != 0) {
-			rc = KBM_EXIT_RUNTIME;
-		} else {
-			rctx.tracer = tracer;
-			rctx.kernel = uname(&uts) == 0 ? uts.release : "?";
-			rctx.filter_pid = a.pid;
-			rctx.cmd = a.command ? &cmd : NULL;
-			ft_report(&rctx, &cur, now_ns() - start, true, seq);
-			ft_snapshot_free(&cur);
-		}
-	}
-out:
-	ft_snapshot_free(&prev);
-	if (err_r >= 0)
-		close(err_r);
-	if (a.command && cmd.pid > 0 && !released) {
-		close(go_w);	/* the held command exits 127 without running */
-		go_w = -1;
-		while (waitpid(cmd.pid, &cmd.status, 0) < 0 && errno == EINTR)
-			;
-	} else if (a.command && cmd.pid > 0 && !cmd.exited) {
-		stop_child(cmd.pid, pidfd, &cmd.status);
-	}
-	if (go_w >= 0)
-		close(go_w);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (sfd >= 0)
-		close(sfd);
-	ft_tracer_destroy(tracer);
-	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	rc = trace(&s);
+	session_cleanup(&s);
 	return kbm_finish(rc);
 }
 

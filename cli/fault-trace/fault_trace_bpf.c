@@ -54,31 +54,11 @@
 #define KRETPROBE_MAXACTIVE	64
 
 const struct ft_func_desc ft_funcs[FT_NR_FUNCS] = {
-	[FT_MMAP] = { "kbufmap_mmap", "mmap", "f_op->mmap", "all",
-		"0 (its populate call counts the pages)" },
-	[FT_FAULT] = { "kbufmap_vm_fault", "fault", ".fault",
-		"fault, fault-around, pfn (and huge after a fallback)",
-		"1 per call that did not fail" },
-	[FT_MAP_PAGES] = { "kbufmap_vm_map_pages", "map_pages", ".map_pages",
-		"fault-around", "the window offered, end - start + 1" },
-	[FT_HUGE_FAULT] = { "kbufmap_vm_huge_fault", "huge_fault", ".huge_fault",
-		"huge", "512 per PMD mapped (fallbacks map none)" },
-	[FT_POP_REMAP] = { "kbufmap_populate_remap", "populate_remap",
-		"populate", "remap", "the whole VMA on success" },
-	[FT_POP_REMAP_UNCHECKED] = { "kbufmap_populate_remap_unchecked",
-		"populate_remap_unchecked", "populate", "remap-unchecked",
-		"the whole VMA on success" },
-	[FT_POP_INSERT] = { "kbufmap_populate_insert", "populate_insert",
-		"populate", "insert", "the whole VMA on success" },
-	[FT_POP_INSERT_BATCH] = { "kbufmap_populate_insert_batch",
-		"populate_insert_batch", "populate", "insert-batch",
-		"the whole VMA on success" },
-	[FT_POP_MAP_PAGES] = { "kbufmap_populate_map_pages",
-		"populate_map_pages", "populate", "map-pages",
-		"the whole VMA on success" },
-	[FT_POP_VMALLOC_RANGE] = { "kbufmap_populate_vmalloc_range",
-		"populate_vmalloc_range", "populate", "vmalloc-range",
-		"the whole VMA on success" },
+#define FT_FUNC_DESC(id, fn, handler, strategies, pages_rule, shape)	\
+	[FT_##id] = { FT_SYMBOL_PREFIX #fn, #fn, handler, strategies,	\
+		      pages_rule, FT_SHAPE_ARG_##shape, FT_SHAPE_STRUCT_##shape },
+	FT_FUNCS(FT_FUNC_DESC)
+#undef FT_FUNC_DESC
 };
 
 enum { ENTRY = 0, RETURN = 1 };
@@ -118,26 +98,60 @@ struct ft_tracer {
 	/* Errors of an attempt that may still fall back: kept, not printed. */
 	bool soft_errors;
 	char soft_msg[256];
+	int soft_err;			/* its errno, 0 if none */
 };
 
-/* An error of loading or attaching; see soft_errors. */
-__attribute__((format(printf, 2, 3)))
-static void tracer_err(struct ft_tracer *t, const char *fmt, ...)
+/*
+ * An error of loading or attaching, with its errno (0: none); see
+ * soft_errors.
+ */
+__attribute__((format(printf, 3, 4)))
+static void tracer_err(struct ft_tracer *t, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (t->soft_errors) {
 		vsnprintf(t->soft_msg, sizeof(t->soft_msg), fmt, ap);
+		t->soft_err = err;
 	} else {
 		char *msg = NULL;
 
 		if (vasprintf(&msg, fmt, ap) < 0)
 			msg = NULL;
-		kbm_err("%s", msg ? msg : "out of memory");
+		if (err)
+			kbm_fail(err, "%s", msg ? msg : "out of memory");
+		else
+			kbm_err("%s", msg ? msg : "out of memory");
 		free(msg);
 	}
 	va_end(ap);
+}
+
+/*
+ * fault-trace's exit status for a failure with @err: no privilege is
+ * ACCESS, anything else RUNTIME (a missing symbol is not a missing module).
+ */
+static int errno_exit(int err)
+{
+	err = err < 0 ? -err : err;
+	return err == EPERM || err == EACCES ? KBM_EXIT_ACCESS : KBM_EXIT_RUNTIME;
+}
+
+/* Report a failure with errno @err; returns errno_exit(@err). */
+__attribute__((format(printf, 2, 3)))
+static int ft_fail(int err, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	kbm_fail(err, "%s", msg ? msg : "out of memory");
+	free(msg);
+	return errno_exit(err);
 }
 
 /* --- libbpf's messages: kept, shown on failure or with --verbose ------- */
@@ -200,7 +214,7 @@ static int check_kallsyms(void)
 
 	f = fopen("/proc/kallsyms", "re");
 	if (!f) {
-		kbm_err("cannot read /proc/kallsyms: %s", strerror(errno));
+		kbm_fail(errno, "cannot read /proc/kallsyms: %s", strerror(errno));
 		return KBM_EXIT_RUNTIME;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -262,16 +276,48 @@ static const char *param_struct(const struct btf *btf, __u32 type_id)
 }
 
 /*
- * Does the module's BTF describe every traced function with the parameters
- * the programs expect? A BTF generated against another kernel's vmlinux
- * points its parameters at unrelated base types: this catches it.
- * Returns true, or false with the reason in @why.
+ * Does the module's BTF describe traced function @i with the parameter the
+ * programs read (ft_funcs[i].btf_arg, a struct btf_struct pointer)? A BTF
+ * generated against another kernel's vmlinux points its parameters at
+ * unrelated base types: this catches it.
+ */
+static bool func_btf_usable(const struct btf *mod, int i, char *why, size_t len)
+{
+	const struct ft_func_desc *d = &ft_funcs[i];
+	const struct btf_type *fn, *proto;
+	const char *got;
+	__s32 id;
+
+	id = btf__find_by_name_kind(mod, d->symbol, BTF_KIND_FUNC);
+	if (id < 0) {
+		snprintf(why, len, "module BTF has no function %s", d->symbol);
+		return false;
+	}
+	fn = btf__type_by_id(mod, id);
+	proto = fn ? btf__type_by_id(mod, fn->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) <= d->btf_arg) {
+		snprintf(why, len, "module BTF: %s has an unexpected prototype", d->symbol);
+		return false;
+	}
+	got = param_struct(mod, btf_params(proto)[d->btf_arg].type);
+	if (!got || strcmp(got, d->btf_struct) != 0) {
+		snprintf(why, len,
+			 "module BTF does not match this kernel: argument %u of %s is not a struct %s pointer (BTF generated against another kernel's vmlinux?)",
+			 d->btf_arg + 1, d->symbol, d->btf_struct);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Can fentry/fexit attach: does the module's BTF describe every traced
+ * function as the programs expect? Returns true, or false with the reason
+ * in @why.
  */
 static bool module_btf_usable(char *why, size_t len)
 {
 	struct btf *vmlinux, *mod;
-	bool ok = false;
-	int i;
+	bool ok = true;
 
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux) {
@@ -287,42 +333,13 @@ static bool module_btf_usable(char *why, size_t len)
 		else
 			snprintf(why, len, "cannot read /sys/kernel/btf/" MODULE_NAME ": %s",
 				 strerror(errno));
-		goto out;
+		btf__free(vmlinux);
+		return false;
 	}
-	for (i = 0; i < FT_NR_FUNCS; i++) {
-		const char *want = i == FT_MMAP || i >= FT_POP_REMAP ?
-			"vm_area_struct" : "vm_fault";
-		unsigned int want_arg = i == FT_MMAP || i >= FT_POP_REMAP ? 1 : 0;
-		const struct btf_type *fn, *proto;
-		const struct btf_param *params;
-		const char *got;
-		__s32 id;
-
-		id = btf__find_by_name_kind(mod, ft_funcs[i].symbol, BTF_KIND_FUNC);
-		if (id < 0) {
-			snprintf(why, len, "module BTF has no function %s",
-				 ft_funcs[i].symbol);
-			goto out;
-		}
-		fn = btf__type_by_id(mod, id);
-		proto = fn ? btf__type_by_id(mod, fn->type) : NULL;
-		if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) <= want_arg) {
-			snprintf(why, len, "module BTF: %s has an unexpected prototype",
-				 ft_funcs[i].symbol);
-			goto out;
-		}
-		params = btf_params(proto);
-		got = param_struct(mod, params[want_arg].type);
-		if (!got || strcmp(got, want) != 0) {
-			snprintf(why, len,
-				 "module BTF does not match this kernel: argument %u of %s is not a struct %s pointer (BTF generated against another kernel's vmlinux?)",
-				 want_arg + 1, ft_funcs[i].symbol, want);
-			goto out;
-		}
-	}
-	snprintf(why, len, "module BTF found");
-	ok = true;
-out:
+	for (int i = 0; ok && i < FT_NR_FUNCS; i++)
+		ok = func_btf_usable(mod, i, why, len);
+	if (ok)
+		snprintf(why, len, "module BTF found");
 	btf__free(mod);
 	btf__free(vmlinux);
 	return ok;
@@ -414,12 +431,6 @@ static int read_event_id(const char *tracefs, const char *event, long *id)
 	return 0;
 }
 
-static int errno_exit(int err)
-{
-	err = err < 0 ? -err : err;
-	return err == EPERM || err == EACCES ? KBM_EXIT_ACCESS : KBM_EXIT_RUNTIME;
-}
-
 static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
 {
 	struct perf_event_attr attr = { 0 };
@@ -436,24 +447,19 @@ static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
 		snprintf(cmd, sizeof(cmd), "r%d:" EVENT_GROUP "/%s " MODULE_NAME ":%s\n",
 			 KRETPROBE_MAXACTIVE, ev, sym);
 	err = kprobe_events_write(t->tracefs, cmd);
-	if (err) {
-		if (err == -EPERM || err == -EACCES)
-			kbm_err("cannot create a kprobe on %s: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
-				sym, strerror(-err));
-		else
-			kbm_err("cannot attach a %s to %s: writing %s/kprobe_events: %s",
-				end == ENTRY ? "kprobe" : "kretprobe", sym, t->tracefs,
-				strerror(-err));
-		return errno_exit(err);
-	}
+	if (err == -EPERM || err == -EACCES)
+		return ft_fail(err, "cannot create a kprobe on %s: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
+			       sym, strerror(-err));
+	if (err)
+		return ft_fail(err, "cannot attach a %s to %s: writing %s/kprobe_events: %s",
+			       end == ENTRY ? "kprobe" : "kretprobe", sym, t->tracefs,
+			       strerror(-err));
 	t->created[func][end] = true;
 
 	err = read_event_id(t->tracefs, ev, &id);
-	if (err) {
-		kbm_err("cannot attach to %s: no id for trace event %s: %s",
-			sym, ev, strerror(-err));
-		return errno_exit(err);
-	}
+	if (err)
+		return ft_fail(err, "cannot attach to %s: no id for trace event %s: %s",
+			       sym, ev, strerror(-err));
 	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_TRACEPOINT;
 	attr.config = (__u64)id;
@@ -461,16 +467,15 @@ static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
 	pfd = (int)syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 	if (pfd < 0) {
 		err = -errno;
-		kbm_err("cannot attach to %s: perf_event_open(%s): %s%s", sym, ev,
-			strerror(-err), err == -EACCES || err == -EPERM ?
-			": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
-		return errno_exit(err);
+		return ft_fail(err, "cannot attach to %s: perf_event_open(%s): %s%s", sym, ev,
+			       strerror(-err), err == -EACCES || err == -EPERM ?
+			       ": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
 	}
 	t->links[func][end] = bpf_program__attach_perf_event(t->progs[func][end], pfd);
 	if (!t->links[func][end]) {
 		err = -errno;
 		close(pfd);
-		kbm_err("cannot attach BPF to the %s of %s: %s",
+		ft_fail(err, "cannot attach BPF to the %s of %s: %s",
 			end == ENTRY ? "kprobe" : "kretprobe", sym, strerror(-err));
 		dump_libbpf_log();
 		return errno_exit(err);
@@ -600,7 +605,7 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 	t->skel = fault_trace_bpf__open();
 	if (!t->skel) {
 		err = -errno;
-		tracer_err(t, "cannot open the BPF object: %s", strerror(-err));
+		tracer_err(t, err, "cannot open the BPF object: %s", strerror(-err));
 		dump_libbpf_log();
 		return errno_exit(err);
 	}
@@ -616,7 +621,7 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 		t->progs[i][RETURN] = prog_by_name(t->skel, fentry ? "fexit" : "kretprobe",
 						   ft_funcs[i].prog);
 		if (!t->progs[i][ENTRY] || !t->progs[i][RETURN]) {
-			tracer_err(t, "internal error: no BPF program for %s", ft_funcs[i].symbol);
+			tracer_err(t, 0, "internal error: no BPF program for %s", ft_funcs[i].symbol);
 			return KBM_EXIT_RUNTIME;
 		}
 		bpf_program__set_autoload(t->progs[i][ENTRY], true);
@@ -629,17 +634,42 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 	if (err) {
 		/* EACCES here is the verifier refusing a program, not privilege. */
 		if (err == -EPERM) {
-			tracer_err(t, "cannot load BPF programs: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
-				strerror(-err));
+			tracer_err(t, err, "cannot load BPF programs: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
+				   strerror(-err));
 			return KBM_EXIT_ACCESS;
 		}
-		tracer_err(t, "cannot load the BPF programs (%s mode): %s%s",
-			ft_mode_name(mode), strerror(-err),
-			err == -EACCES ? " (rejected by the verifier)" : "");
+		tracer_err(t, err, "cannot load the BPF programs (%s mode): %s%s",
+			   ft_mode_name(mode), strerror(-err),
+			   err == -EACCES ? " (rejected by the verifier)" : "");
 		dump_libbpf_log();
 		return KBM_EXIT_RUNTIME;
 	}
 	return KBM_EXIT_OK;
+}
+
+/* Attach the program of function @i's end @e, through libbpf. */
+static int attach_prog(struct ft_tracer *t, int i, int e)
+{
+	const char *what;
+	int err;
+
+	if (t->mode == FT_MODE_KPROBE) {
+		what = e == ENTRY ? "kprobe" : "kretprobe";
+		t->links[i][e] = bpf_program__attach_kprobe(t->progs[i][e], e == RETURN,
+							    ft_funcs[i].symbol);
+	} else {
+		what = e == ENTRY ? "fentry" : "fexit";
+		t->links[i][e] = bpf_program__attach(t->progs[i][e]);
+	}
+	if (t->links[i][e])
+		return KBM_EXIT_OK;
+	err = -errno;
+	tracer_err(t, err, "cannot attach %s to %s: %s%s", what,
+		   ft_funcs[i].symbol, strerror(-err),
+		   err == -EPERM || err == -EACCES ?
+		   ": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
+	dump_libbpf_log();
+	return errno_exit(err);
 }
 
 static int tracer_attach(struct ft_tracer *t)
@@ -653,40 +683,20 @@ static int tracer_attach(struct ft_tracer *t)
 	}
 	for (int i = 0; i < FT_NR_FUNCS; i++) {
 		for (int e = ENTRY; e <= RETURN; e++) {
-			const char *what;
-
-			if (t->mode == FT_MODE_KPROBE && t->tracefs) {
+			if (t->mode == FT_MODE_KPROBE && t->tracefs)
 				rc = attach_kprobe_event(t, i, e);
-				if (rc)
-					return rc;
-				continue;
-			}
-			if (t->mode == FT_MODE_KPROBE) {
-				what = e == ENTRY ? "kprobe" : "kretprobe";
-				t->links[i][e] = bpf_program__attach_kprobe(t->progs[i][e],
-									    e == RETURN,
-									    ft_funcs[i].symbol);
-			} else {
-				what = e == ENTRY ? "fentry" : "fexit";
-				t->links[i][e] = bpf_program__attach(t->progs[i][e]);
-			}
-			if (!t->links[i][e]) {
-				err = -errno;
-				tracer_err(t, "cannot attach %s to %s: %s%s", what,
-					ft_funcs[i].symbol, strerror(-err),
-					err == -EPERM || err == -EACCES ?
-					": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
-				dump_libbpf_log();
-				return errno_exit(err);
-			}
+			else
+				rc = attach_prog(t, i, e);
+			if (rc)
+				return rc;
 		}
 	}
 	if (t->opts.children) {
 		t->fork_link = bpf_program__attach(t->skel->progs.follow_fork);
 		if (!t->fork_link) {
 			err = -errno;
-			tracer_err(t, "cannot attach to the sched_process_fork tracepoint (to follow the command's children): %s",
-				strerror(-err));
+			tracer_err(t, err, "cannot attach to the sched_process_fork tracepoint (to follow the command's children): %s",
+				   strerror(-err));
 			dump_libbpf_log();
 			return errno_exit(err);
 		}
@@ -700,10 +710,92 @@ static int tracer_attach(struct ft_tracer *t)
 	return KBM_EXIT_OK;
 }
 
+/* A tracer not yet loaded, or NULL after printing why. */
+static struct ft_tracer *tracer_new(const struct ft_tracer_opts *opts)
+{
+	struct ft_tracer *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		kbm_fail(ENOMEM, "out of memory");
+		return NULL;
+	}
+	t->opts = *opts;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		kbm_fail(t->ncpus, "cannot count the possible CPUs: %s", strerror(-t->ncpus));
+		free(t);
+		return NULL;
+	}
+	t->kprobe_recursion_counted = kernel_at_least(6, 7);
+	return t;
+}
+
+/*
+ * Pick fentry or kprobe mode, and say why in t->reason. Returns
+ * KBM_EXIT_OK, or RUNTIME (printed) when fentry was requested but the
+ * module's BTF does not allow it.
+ */
+static int choose_mode(struct ft_tracer *t)
+{
+	char why[sizeof(t->reason) - 64];
+	bool usable;
+
+	t->mode = t->opts.mode;
+	if (t->opts.mode == FT_MODE_KPROBE) {
+		snprintf(t->reason, sizeof(t->reason), "requested");
+		return KBM_EXIT_OK;
+	}
+	usable = module_btf_usable(why, sizeof(why));
+	if (!usable && t->opts.mode == FT_MODE_FENTRY) {
+		kbm_err("fentry mode is not available: %s", why);
+		return KBM_EXIT_RUNTIME;
+	}
+	t->mode = usable ? FT_MODE_FENTRY : FT_MODE_KPROBE;
+	snprintf(t->reason, sizeof(t->reason), "%s", why);
+	return KBM_EXIT_OK;
+}
+
+static int tracer_load_attach(struct ft_tracer *t)
+{
+	int rc = tracer_load(t, t->mode);
+
+	return rc ? rc : tracer_attach(t);
+}
+
+/*
+ * Load and attach in the chosen mode. In auto mode a failed fentry
+ * attempt falls back to kprobes with a warning, unless it failed for want
+ * of privilege.
+ */
+static int tracer_load_attach_fallback(struct ft_tracer *t)
+{
+	int rc;
+
+	t->soft_errors = libbpf_quiet =
+		t->opts.mode == FT_MODE_AUTO && t->mode == FT_MODE_FENTRY;
+	rc = tracer_load_attach(t);
+	if (rc && t->soft_errors && rc == KBM_EXIT_ACCESS) {
+		/* no privilege: no fallback */
+		if (t->soft_err)
+			kbm_fail(t->soft_err, "%s", t->soft_msg);
+		else
+			kbm_err("%s", t->soft_msg);
+	} else if (rc && t->soft_errors) {
+		kbm_warn("fentry failed (%s), falling back to kprobes", t->soft_msg);
+		tracer_unload(t);
+		t->soft_errors = libbpf_quiet = false;
+		libbpf_log_len = 0;
+		t->mode = FT_MODE_KPROBE;
+		snprintf(t->reason, sizeof(t->reason), "fentry failed: %.200s", t->soft_msg);
+		rc = tracer_load_attach(t);
+	}
+	t->soft_errors = libbpf_quiet = false;
+	return rc;
+}
+
 int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
 {
 	struct ft_tracer *t;
-	char why[sizeof(t->reason) - 64];
 	int rc;
 
 	libbpf_verbose = opts->verbose;
@@ -712,55 +804,12 @@ int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
 	rc = check_kallsyms();
 	if (rc)
 		return rc;
-
-	t = calloc(1, sizeof(*t));
-	if (!t) {
-		kbm_err("out of memory");
+	t = tracer_new(opts);
+	if (!t)
 		return KBM_EXIT_RUNTIME;
-	}
-	t->opts = *opts;
-	t->ncpus = libbpf_num_possible_cpus();
-	if (t->ncpus <= 0) {
-		kbm_err("cannot count the possible CPUs: %s", strerror(-t->ncpus));
-		free(t);
-		return KBM_EXIT_RUNTIME;
-	}
-	t->kprobe_recursion_counted = kernel_at_least(6, 7);
-
-	t->mode = opts->mode;
-	if (opts->mode != FT_MODE_KPROBE) {
-		bool usable = module_btf_usable(why, sizeof(why));
-
-		if (!usable && opts->mode == FT_MODE_FENTRY) {
-			kbm_err("fentry mode is not available: %s", why);
-			free(t);
-			return KBM_EXIT_RUNTIME;
-		}
-		t->mode = usable ? FT_MODE_FENTRY : FT_MODE_KPROBE;
-		snprintf(t->reason, sizeof(t->reason), "%s", why);
-	} else {
-		snprintf(t->reason, sizeof(t->reason), "requested");
-	}
-
-	/* auto: a failed fentry attempt falls back to kprobes, with a warning. */
-	t->soft_errors = libbpf_quiet = opts->mode == FT_MODE_AUTO && t->mode == FT_MODE_FENTRY;
-	rc = tracer_load(t, t->mode);
+	rc = choose_mode(t);
 	if (!rc)
-		rc = tracer_attach(t);
-	if (rc && t->soft_errors && rc == KBM_EXIT_ACCESS) {
-		kbm_err("%s", t->soft_msg);	/* no privilege: no fallback */
-	} else if (rc && t->soft_errors) {
-		kbm_warn("fentry failed (%s), falling back to kprobes", t->soft_msg);
-		tracer_unload(t);
-		t->soft_errors = libbpf_quiet = false;
-		libbpf_log_len = 0;
-		t->mode = FT_MODE_KPROBE;
-		snprintf(t->reason, sizeof(t->reason), "fentry failed: %.200s", t->soft_msg);
-		rc = tracer_load(t, t->mode);
-		if (!rc)
-			rc = tracer_attach(t);
-	}
-	t->soft_errors = libbpf_quiet = false;
+		rc = tracer_load_attach_fallback(t);
 	if (rc) {
 		ft_tracer_destroy(t);
 		return rc;
@@ -886,30 +935,22 @@ static int read_procs(struct ft_tracer *t, struct ft_snapshot *s)
 	return 0;
 }
 
-int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
+/* Each function's counters, summed over the CPUs. Returns 0 or -errno. */
+static int read_func_stats(struct ft_tracer *t, struct ft_snapshot *s)
 {
-	struct ft_func_stats *percpu;
 	int fd = bpf_map__fd(t->skel->maps.func_stats);
-	struct timespec ts;
-	int err;
-
-	memset(s, 0, sizeof(*s));
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->mono_ns = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	struct ft_func_stats *percpu;
+	int err = 0;
 
 	percpu = calloc((size_t)t->ncpus, sizeof(*percpu));
-	if (!percpu) {
-		kbm_err("out of memory");
+	if (!percpu)
 		return -ENOMEM;
-	}
-	for (__u32 i = 0; i < FT_NR_FUNCS; i++) {
+	for (__u32 i = 0; i < FT_NR_FUNCS && !err; i++) {
 		struct ft_func_stats *sum = &s->funcs[i];
 
 		if (bpf_map_lookup_elem(fd, &i, percpu) != 0) {
 			err = -errno;
-			free(percpu);
-			kbm_err("cannot read the BPF counters: %s", strerror(-err));
-			return err;
+			break;
 		}
 		for (int c = 0; c < t->ncpus; c++) {
 			sum->calls += percpu[c].calls;
@@ -922,57 +963,85 @@ int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
 		}
 	}
 	free(percpu);
+	return err;
+}
 
-	for (int i = 0; i < FT_NR_DROPS; i++)
-		s->drops[i] = __atomic_load_n(&t->skel->bss->drops[i], __ATOMIC_RELAXED);
+/*
+ * kprobe mode through tracefs: the probes' own misses, and hits minus
+ * runs for the runs the kernel skipped (recursion), counted from attach.
+ */
+static void read_missed_tracefs(struct ft_tracer *t, struct ft_missed *m)
+{
+	struct probe_counts now;
+	const struct probe_counts *pc = &now;
+	bool known = t->have_base;
 
-	/*
-	 * Missed. kprobe mode through tracefs: the probes' own misses, and
-	 * hits minus runs for the runs the kernel skipped (recursion). fentry:
-	 * the trampolines count the skipped runs in recursion_misses. kprobe
-	 * mode through the perf PMU: recursion_misses from 6.7 on, probe
-	 * misses not at all.
-	 */
+	if (t->detached) {
+		pc = &t->final;
+		known = known && t->have_final;
+	} else {
+		known = known && read_probe_counts(t, &now) == 0;
+	}
+	m->probe_known = m->recursion_known = known;
+	if (!known) {
+		m->unknown_why = "kprobe_profile or the run counts unreadable";
+		return;
+	}
+	for (int i = 0; i < FT_NR_FUNCS; i++) {
+		for (int e = ENTRY; e <= RETURN; e++) {
+			m->probe[i] += sat_sub(pc->missed[i][e], t->base.missed[i][e]);
+			m->recursion[i] += sat_sub(sat_sub(pc->hits[i][e], t->base.hits[i][e]),
+						   sat_sub(pc->runs[i][e], t->base.runs[i][e]));
+		}
+	}
+}
+
+/*
+ * Missed events. fentry: the trampolines count the skipped runs in
+ * recursion_misses, and there is no probe of its own to miss. kprobe mode
+ * through the perf PMU: recursion_misses from 6.7 on, probe misses not at
+ * all. Through tracefs: read_missed_tracefs().
+ */
+static void read_missed(struct ft_tracer *t, struct ft_missed *m)
+{
 	if (t->mode == FT_MODE_KPROBE && t->tracefs) {
-		struct probe_counts now;
-		const struct probe_counts *pc = &now;
-		bool known = t->have_base;
-
-		if (t->detached) {
-			pc = &t->final;
-			known = known && t->have_final;
-		} else {
-			known = known && read_probe_counts(t, &now) == 0;
-		}
-		s->missed.probe_known = s->missed.recursion_known = known;
-		if (!known)
-			s->missed.unknown_why = "kprobe_profile or the run counts unreadable";
-		for (int i = 0; known && i < FT_NR_FUNCS; i++) {
-			for (int e = ENTRY; e <= RETURN; e++) {
-				s->missed.probe[i] += sat_sub(pc->missed[i][e], t->base.missed[i][e]);
-				s->missed.recursion[i] +=
-					sat_sub(sat_sub(pc->hits[i][e], t->base.hits[i][e]),
-						sat_sub(pc->runs[i][e], t->base.runs[i][e]));
-			}
-		}
-	} else if (t->mode == FT_MODE_KPROBE) {
-		s->missed.recursion_known = t->kprobe_recursion_counted;
-		s->missed.unknown_why = t->kprobe_recursion_counted ?
+		read_missed_tracefs(t, m);
+		return;
+	}
+	if (t->mode == FT_MODE_KPROBE) {
+		m->recursion_known = t->kprobe_recursion_counted;
+		m->unknown_why = t->kprobe_recursion_counted ?
 			"tracefs not mounted: kprobe misses not readable" :
 			"tracefs not mounted: kprobe misses not readable, and kernels before 6.7 do not count kprobe program recursion";
 	} else {
-		s->missed.probe_known = true;	/* fentry has no probe of its own */
-		s->missed.recursion_known = true;
+		m->probe_known = true;
+		m->recursion_known = true;
 	}
-	if (!(t->mode == FT_MODE_KPROBE && t->tracefs)) {
-		for (int i = 0; i < FT_NR_FUNCS; i++)
-			s->missed.recursion[i] = prog_recursion_misses(t->progs[i][ENTRY]) +
-						 prog_recursion_misses(t->progs[i][RETURN]);
-	}
+	for (int i = 0; i < FT_NR_FUNCS; i++)
+		m->recursion[i] = prog_recursion_misses(t->progs[i][ENTRY]) +
+				  prog_recursion_misses(t->progs[i][RETURN]);
+}
 
+int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
+{
+	struct timespec ts;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	s->mono_ns = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+
+	err = read_func_stats(t, s);
+	if (err) {
+		kbm_fail(err, "cannot read the BPF counters: %s", strerror(-err));
+		return err;
+	}
+	for (int i = 0; i < FT_NR_DROPS; i++)
+		s->drops[i] = __atomic_load_n(&t->skel->bss->drops[i], __ATOMIC_RELAXED);
+	read_missed(t, &s->missed);
 	err = read_procs(t, s);
 	if (err) {
-		kbm_err("cannot read the per-process counters: %s", strerror(-err));
+		kbm_fail(err, "cannot read the per-process counters: %s", strerror(-err));
 		ft_snapshot_free(s);
 		return err;
 	}

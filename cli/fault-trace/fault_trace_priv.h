@@ -24,13 +24,18 @@ enum ft_mode {
 	FT_MODE_KPROBE,
 };
 
-/* One traced function: its name and what the report says about it. */
+/*
+ * One traced function: its name, what the report says about it and what
+ * its BTF must show. Generated from FT_FUNCS (probes/fault_trace.h).
+ */
 struct ft_func_desc {
 	const char *symbol;	/* kbufmap_vm_fault */
 	const char *prog;	/* BPF program suffix: fentry_<prog> ... */
 	const char *handler;	/* ".fault" */
 	const char *strategies;	/* the strategies whose calls land here */
 	const char *pages_rule;	/* how "pages" is counted */
+	unsigned int btf_arg;	/* the argument that points to ... */
+	const char *btf_struct;	/* ... this struct */
 };
 
 extern const struct ft_func_desc ft_funcs[FT_NR_FUNCS];

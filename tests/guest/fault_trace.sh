@@ -12,11 +12,13 @@
 # event may be missed. Then: --pid, --interval with a forked child, auto mode
 # with and without module BTF, rmmod refused while fentry is attached and
 # accepted after, the errors for a missing module, for an unprivileged user
-# and for bad options, and the tracing overhead on the first touch of -m
-# PAGES pages (default 2048; traced / untraced, same boot, median of 5).
+# and for bad options, a COMMAND that cannot be run (127), and the tracing
+# overhead on the first touch of -m PAGES pages (default 2048; traced /
+# untraced, same boot, median of 5). The traced functions come from
+# `fault-trace --list-functions`, not from a copy here.
 #
-# Output: "ok N - ..." / "not ok N - ..." lines, then "N passed, N failed".
-# Exit status: 0 all passed, 1 a test failed, 2 usage, 4 cannot run here.
+# Output: TAP (tests/lib/tap.sh). Exit status: 0 all passed, 1 a test
+# failed, 2 usage, 4 cannot run here.
 set -uo pipefail
 
 pages=256 opages=2048
@@ -36,42 +38,45 @@ for v in "$pages" "$opages"; do
 		{ echo "$0: -n/-m: 16..262144 pages" >&2; exit 2; }
 done
 
-skip() { echo "SKIP: $*"; echo "0 passed, 0 failed"; exit 4; }
+[ -x "$ctl" ] && [ -x "$touch" ] && [ -f "$ko" ] || { echo "$0: missing file" >&2; exit 2; }
+. "$(dirname "$0")/../lib/tap.sh"
+skip() { tap_skip "fault-trace" "$*"; tap_done; }
 [ "$(id -u)" = 0 ] || skip "needs root"
 command -v jq >/dev/null || skip "needs jq"
-[ -x "$ctl" ] && [ -x "$touch" ] && [ -f "$ko" ] || { echo "$0: missing file" >&2; exit 2; }
 grep -q '^kbufmap ' /proc/modules || skip "the kbufmap module is not loaded"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0 n=0
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+ok() { tap_result 0 "$*"; }
+nok() { tap_result 1 "$*"; }
 check() {	# check DESC ACTUAL EXPECTED
-	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else nok "$1: got '$2', want '$3'"; fi
+	tap_is "$1 ($2)" "$2" "$3"
 }
 
 # A function's field in fault-trace's JSON.
 fget() { jq -r --arg f "$2" ".functions[] | select(.name == \$f) | $3" "$1"; }
 cget() { jq -r ".counters.$2" "$1"; }
 
+# The traced functions, as fault-trace itself lists them.
+# (No process substitution: the guest's /dev has no /dev/fd.)
+func_list=$("$ctl" fault-trace --list-functions)
+mapfile -t funcs <<<"$func_list"
+[ -n "$func_list" ] || funcs=()
+[ ${#funcs[@]} -gt 0 ] || { nok "fault-trace --list-functions lists nothing"; tap_done; }
+is_traced() { local f; for f in "${funcs[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
+
 has_btf=0
 [ -e /sys/kernel/btf/kbufmap ] && has_btf=1
-echo "# kernel $(uname -r), module BTF: $([ $has_btf = 1 ] && echo yes || echo no), $pages pages"
+tap_diag "kernel $(uname -r), module BTF: $([ $has_btf = 1 ] && echo yes || echo no), $pages pages"
 
 modes=(kprobe)
 [ $has_btf = 1 ] && modes=(fentry kprobe)
 
+# The populate function a strategy maps through at mmap, if it has one
+# among the traced functions: kbufmap_populate_<strategy, - as _>.
 populate_fn() {
-	case $1 in
-	remap) echo kbufmap_populate_remap ;;
-	remap-unchecked) echo kbufmap_populate_remap_unchecked ;;
-	insert) echo kbufmap_populate_insert ;;
-	insert-batch) echo kbufmap_populate_insert_batch ;;
-	map-pages) echo kbufmap_populate_map_pages ;;
-	vmalloc-range) echo kbufmap_populate_vmalloc_range ;;
-	*) echo "" ;;
-	esac
+	local f=kbufmap_populate_${1//-/_}
+	if is_traced "$f"; then echo "$f"; else echo ""; fi
 }
 
 # The checks of one traced run, in one jq call (jq is slow to start in a
@@ -90,7 +95,9 @@ def f($n): .functions[] | select(.name == $n);
   [".huge_fault pages = 512 x module huge_faults", f("kbufmap_vm_huge_fault").pages, 512 * $c.huge_faults]
 ]
 + (if $pf == "" then
-     [[".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults]]
+     [[".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults],
+      ["no traced populate function: the pages came from faults",
+       ($c.faults + $c.fault_around_calls + $c.huge_faults > 0), true]]
    else
      [[$pf + " calls", f($pf).calls, 1], [$pf + " pages", f($pf).pages, ($np | tonumber)]]
      + (if ($s == "insert" or $s == "insert-batch" or $s == "map-pages") then
@@ -140,6 +147,11 @@ done
 "$ctl" -q -j fault-trace -- true >"$tmp/auto.json" 2>"$tmp/err"
 check "auto mode with module BTF=$has_btf" "$(jq -r .mode "$tmp/auto.json")" \
 	"$([ $has_btf = 1 ] && echo fentry || echo kprobe)"
+# --list-functions: exactly the report's functions, in the report's order.
+tap_is "--list-functions = the report's functions (${#funcs[@]})" "$func_list" \
+	"$(jq -r '.functions[].name' "$tmp/auto.json")"
+tap_is "--list-functions in JSON = the text list" \
+	"$("$ctl" -j fault-trace --list-functions | jq -r '.[]')" "$func_list"
 
 # --- --pid: a process that starts touching once the tracer is attached -----
 for mode in "${modes[@]}"; do
@@ -175,13 +187,27 @@ check "--interval: 2 processes in the breakdown" \
 
 # --- usage errors -------------------------------------------------------
 for args in "--pid 0" "--pid x" "--duration 0" "--duration 1s" "--interval 100000" \
-	    "--mode fexit" "--pid 1 -- true" "--duration 5 -- true" "-- /nonexistent/cmd"; do
+	    "--mode fexit" "--pid 1 -- true" "--duration 5 -- true"; do
 	# shellcheck disable=SC2086
 	"$ctl" fault-trace $args >/dev/null 2>"$tmp/err"
 	check "usage error: fault-trace $args" "$?" 2
 done
 "$ctl" -j fault-trace --pid 0 >"$tmp/err.json" 2>/dev/null
 check "usage error in JSON mode is {\"error\": ...}" "$(jq -r 'has("error")' "$tmp/err.json")" true
+
+# --- a COMMAND that cannot be run: 127, as in a shell ------------------------
+printf '#!/bin/sh\nexit 0\n' >"$tmp/noexec.sh"
+chmod 644 "$tmp/noexec.sh"
+for c in /nonexistent/cmd "$tmp/noexec.sh" no-such-command-in-path; do
+	"$ctl" -q fault-trace -- "$c" >/dev/null 2>"$tmp/err"
+	check "cannot run $c: exit status" "$?" 127
+	tap_like "cannot run $c: says so" "$(cat "$tmp/err")" "cannot run '$c': "
+done
+"$ctl" -q -j fault-trace -- /nonexistent/cmd >"$tmp/err.json" 2>/dev/null
+check "cannot run, JSON: exit status" "$?" 127
+check "cannot run, JSON: error with errno" "$(jq -r .errno "$tmp/err.json")" ENOENT
+"$ctl" -q -j fault-trace -- "$tmp/noexec.sh" >"$tmp/err.json" 2>/dev/null
+check "not executable, JSON: errno" "$(jq -r .errno "$tmp/err.json")" EACCES
 
 # --- unprivileged --------------------------------------------------------
 if command -v setpriv >/dev/null; then
@@ -248,12 +274,11 @@ for mode in "${modes[@]}"; do
 	p=$(median <"$tmp/plain") t=$(median <"$tmp/traced")
 	if [ -n "$p" ] && [ -n "$t" ] && [ "$p" -gt 0 ]; then
 		ratio=$(awk -v t="$t" -v p="$p" 'BEGIN { printf "%.2f", t / p }')
-		echo "# overhead $mode: first touch of $opages pages (strategy fault, median of 5): untraced $p ns, traced $t ns, ratio $ratio"
+		tap_diag "overhead $mode: first touch of $opages pages (strategy fault, median of 5): untraced $p ns, traced $t ns, ratio $ratio"
 		ok "overhead $mode measured: ratio $ratio"
 	else
 		nok "overhead $mode: no timings"
 	fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+tap_done

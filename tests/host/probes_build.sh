@@ -5,22 +5,24 @@
 #  - vmlinux.h came from a guest kernel's BTF (not the running kernel's);
 #  - the BPF object kept its BTF and CO-RE relocations and lost its DWARF;
 #  - each module copy in kmod/<kver>/btf/ has BTF that describes the traced
-#    functions against that kernel's vmlinux;
+#    functions (`kbufmapctl fault-trace --list-functions`) against that
+#    kernel's vmlinux;
 #  - ko-add-btf.sh refuses a module built for another kernel, and
 #    extract-vmlinux.sh refuses a file that is no kernel image.
-# Output: ok/not ok lines, then "N passed, N failed"; exit 1 on a failure.
+# Output: TAP (tests/lib/tap.sh); exit 1 on a failure.
 set -uo pipefail
 
 [ $# -eq 2 ] || { echo "usage: $0 BUILD_DIR SOURCE_DIR" >&2; exit 2; }
 build=$(readlink -f "$1") src=$(readlink -f "$2")
+. "$src/tests/lib/tap.sh"
 bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0 n=0
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-t() { local d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else nok "$d"; fi; }
-tn() { local d=$1; shift; if "$@" >/dev/null 2>&1; then nok "$d"; else ok "$d"; fi; }
+ok() { tap_result 0 "$*"; }
+nok() { tap_result 1 "$*"; }
+t() { tap_ok "$@"; }
+fails() { ! "$@"; }
+tn() { local d=$1; shift; tap_ok "$d" fails "$@"; }
 
 kvers=()
 for d in "$build"/btf/*/; do
@@ -28,9 +30,11 @@ for d in "$build"/btf/*/; do
 done
 [ ${#kvers[@]} -gt 0 ] || nok "no extracted vmlinux under $build/btf/"
 
-fns="kbufmap_mmap kbufmap_vm_fault kbufmap_vm_map_pages kbufmap_vm_huge_fault
-	kbufmap_populate_remap kbufmap_populate_remap_unchecked kbufmap_populate_insert
-	kbufmap_populate_insert_batch kbufmap_populate_map_pages kbufmap_populate_vmalloc_range"
+# The traced functions, from the one list (probes/fault_trace.h) through
+# the tool built from it.
+fns=$("$build/cli/kbufmapctl" fault-trace --list-functions)
+nfns=$(printf '%s\n' "$fns" | grep -c .)
+t "fault-trace --list-functions lists the traced functions ($nfns)" test "$nfns" -gt 0
 
 for k in "${kvers[@]}"; do
 	vm=$build/btf/$k/vmlinux
@@ -43,7 +47,7 @@ for k in "${kvers[@]}"; do
 		for f in $fns; do
 			grep "FUNC '$f'" "$tmp/raw" >/dev/null || missing="$missing $f"
 		done
-		if [ -z "$missing" ]; then ok "$k: module BTF describes the 10 traced functions"
+		if [ -z "$missing" ]; then ok "$k: module BTF describes the $nfns traced functions"
 		else nok "$k: module BTF lacks:$missing"; fi
 		# The first parameter of .fault must resolve to struct vm_fault in
 		# the base: a wrong base would make it something else.
@@ -90,5 +94,4 @@ fi
 tn "extract-vmlinux.sh refuses a file that is no kernel image" \
 	"$src/probes/extract-vmlinux.sh" /etc/os-release "$tmp/vmlinux"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+tap_done
