@@ -135,7 +135,8 @@ run_strategy() {	# run_strategy MODE STRATEGY
 	done <<<"$results"
 }
 
-strategies="fault fault-around pfn remap remap-unchecked insert insert-batch map-pages vmalloc-range huge"
+strategies=$("$ctl" --list-strategies)	# every strategy the tool knows
+tap_is "--list-strategies names ten strategies" "$(echo $strategies | wc -w)" 10
 for mode in "${modes[@]}"; do
 	for s in $strategies; do
 		run_strategy "$mode" "$s"
