@@ -21,7 +21,11 @@
 #define KBUFMAP_DEVICE_PATH	"/dev/kbufmap"
 
 #define KBUFMAP_ABI_MAJOR	1
-#define KBUFMAP_ABI_MINOR	0
+/*
+ * 1.1: struct kbufmap_stats has room for KBUFMAP_STATS_MAX_BACKENDS backends,
+ * so KBUFMAP_IOC_GET_COUNTERS got a new number (1.0 callers get -ENOTTY).
+ */
+#define KBUFMAP_ABI_MINOR	1
 
 /* Largest buffer one file may own: 1 GiB of 4 KiB pages. */
 #define KBUFMAP_MAX_PAGES	(1ULL << 18)
@@ -117,6 +121,12 @@ struct kbufmap_counters {
 	__u64 reserved[8];
 };
 
+/*
+ * Backends struct kbufmap_stats has room for: a fixed number, so that a new
+ * backend changes neither the struct's size nor the ioctl number.
+ */
+#define KBUFMAP_STATS_MAX_BACKENDS	8
+
 enum kbufmap_scope {
 	KBUFMAP_SCOPE_BUFFER = 0,	/* this file's buffer */
 	KBUFMAP_SCOPE_MODULE = 1,	/* the whole module since load */
@@ -127,8 +137,11 @@ struct kbufmap_stats {
 	__u32 scope;			/* in: enum kbufmap_scope */
 	__u32 pad;			/* in: must be zero */
 	struct kbufmap_counters counters;	/* out */
-	/* out, module scope only: bytes allocated now, per backend */
-	__u64 bytes_allocated[KBUFMAP_BACKEND_COUNT];
+	/*
+	 * out, module scope only: bytes allocated now, per enum
+	 * kbufmap_backend; zero past KBUFMAP_BACKEND_COUNT.
+	 */
+	__u64 bytes_allocated[KBUFMAP_STATS_MAX_BACKENDS];
 	__u64 live_buffers;		/* out, module scope only */
 	__u64 reserved[3];
 };
