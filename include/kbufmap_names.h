@@ -62,7 +62,8 @@
 	X(PAGES_INSERTED, pages_inserted, "pages_inserted")		\
 	X(REMAP_CALLS, remap_calls, "remap_calls")			\
 	X(MMAPS, mmaps, "mmaps")					\
-	X(UNMAPS, unmaps, "unmaps")
+	X(VMA_CLOSES, vma_closes, "vma_closes")				\
+	X(VMA_OPENS, vma_opens, "vma_opens")
 
 /* The number of entries of one of the lists above, a constant expression. */
 #define KBUFMAP_X_ONE(...)		1,

@@ -96,7 +96,8 @@ static void kbufmap_vma_range(const struct kbufmap_buffer *buf,
 
 /* --- vm_operations shared by every strategy: the buffer's VMA reference --- */
 
-static void kbufmap_vm_open(struct vm_area_struct *vma)
+/* Every VMA holds a buffer reference: taken by mmap() or by ->open(). */
+static void kbufmap_vma_get(struct vm_area_struct *vma)
 {
 	struct kbufmap_buffer *buf = vma->vm_private_data;
 
@@ -104,11 +105,20 @@ static void kbufmap_vm_open(struct vm_area_struct *vma)
 	atomic_inc(&buf->live_vmas);
 }
 
+/* Core mm copied a VMA (split, fork, mremap() move): not called for mmap(). */
+static void kbufmap_vm_open(struct vm_area_struct *vma)
+{
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+
+	kbufmap_count(buf, KBUFMAP_CNT_VMA_OPENS, 1);
+	kbufmap_vma_get(vma);
+}
+
 static void kbufmap_vm_close(struct vm_area_struct *vma)
 {
 	struct kbufmap_buffer *buf = vma->vm_private_data;
 
-	kbufmap_count(buf, KBUFMAP_CNT_UNMAPS, 1);
+	kbufmap_count(buf, KBUFMAP_CNT_VMA_CLOSES, 1);
 	atomic_dec(&buf->live_vmas);
 	kbufmap_buffer_put(buf);
 }
@@ -674,7 +684,7 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	    vma->vm_ops == &kbufmap_vm_ops_prefaulted_pages)
 		vma->vm_ops = &kbufmap_vm_ops_remapped;	/* no .fault */
 	vma->vm_private_data = buf;
-	kbufmap_vm_open(vma);
+	kbufmap_vma_get(vma);
 	kbufmap_count(buf, KBUFMAP_CNT_MMAPS, 1);
 	return 0;
 }

@@ -117,8 +117,19 @@ struct kbufmap_counters {
 	__u64 pages_inserted;		/* vm_insert_page(s)/vm_map_pages pages */
 	__u64 remap_calls;		/* remap_pfn_range/remap_vmalloc_range calls */
 	__u64 mmaps;			/* successful mmap() */
-	__u64 unmaps;			/* vm_ops->close of a mapping */
-	__u64 reserved[8];
+	/*
+	 * vm_ops->close: a VMA went away. Not one per mmap(): a split
+	 * (partial munmap, mprotect), a fork or an mremap() move adds VMAs,
+	 * each closed in turn.
+	 */
+	__u64 vma_closes;
+	/*
+	 * vm_ops->open: core mm made a VMA by copying one (split, fork,
+	 * mremap() move); not called for mmap(). So the buffer's live VMAs
+	 * are mmaps + vma_opens - vma_closes.
+	 */
+	__u64 vma_opens;
+	__u64 reserved[7];
 };
 
 /*

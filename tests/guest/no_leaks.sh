@@ -12,4 +12,4 @@ if [ -n "$bad" ]; then
 	echo "$bad"
 	exit 1
 fi
-echo "no-leaks: $(awk '$1 == "mmaps" || $1 == "unmaps" { printf "%s %s, ", $1, $2 }' "$f")no buffer and no byte left allocated"
+echo "no-leaks: $(awk '$1 == "mmaps" || $1 ~ /^vma_/ { printf "%s %s, ", $1, $2 }' "$f")no buffer and no byte left allocated"

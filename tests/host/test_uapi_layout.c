@@ -62,8 +62,9 @@ CHECK_OFF(struct kbufmap_counters, huge_faults, 24);
 CHECK_OFF(struct kbufmap_counters, pages_inserted, 32);
 CHECK_OFF(struct kbufmap_counters, remap_calls, 40);
 CHECK_OFF(struct kbufmap_counters, mmaps, 48);
-CHECK_OFF(struct kbufmap_counters, unmaps, 56);
-CHECK_OFF(struct kbufmap_counters, reserved, 64);
+CHECK_OFF(struct kbufmap_counters, vma_closes, 56);
+CHECK_OFF(struct kbufmap_counters, vma_opens, 64);
+CHECK_OFF(struct kbufmap_counters, reserved, 72);
 
 /* bytes_allocated[] has room for 8 backends, whatever their number. */
 CHECK_VAL(KBUFMAP_STATS_MAX_BACKENDS, 8);
