@@ -60,8 +60,8 @@ u64 kbufmap_stats_live_buffers(void)
 	return atomic64_read(&kbufmap_live_buffers);
 }
 
-static u64 kbufmap_read(const struct kbufmap_counter_set *set,
-			enum kbufmap_counter c)
+static u64 kbufmap_counter_read(const struct kbufmap_counter_set *set,
+				enum kbufmap_counter c)
 {
 	return atomic64_read(&set->v[c]);
 }
@@ -73,7 +73,7 @@ static void kbufmap_fill_counters(const struct kbufmap_counter_set *set,
 
 	for (c = 0; c < KBUFMAP_CNT_NR; c++)
 		*(u64 *)((char *)out + kbufmap_counter_offsets[c]) =
-			kbufmap_read(set, c);
+			kbufmap_counter_read(set, c);
 }
 
 /* @out is zeroed by the caller; only the counters are filled in. */
@@ -101,7 +101,7 @@ static int kbufmap_counters_show(struct seq_file *m, void *unused)
 
 	for (i = 0; i < KBUFMAP_CNT_NR; i++)
 		seq_printf(m, "%s %llu\n", kbufmap_counter_names[i],
-			   kbufmap_read(&kbufmap_module_counters, i));
+			   kbufmap_counter_read(&kbufmap_module_counters, i));
 	for (i = 0; i < KBUFMAP_BACKEND_COUNT; i++)
 		seq_printf(m, "bytes_allocated_%s %llu\n",
 			   kbufmap_backend_names[i],
