@@ -23,7 +23,12 @@
 
 #include "kbufmap.h"
 
-/* Pages allocated between two cond_resched() calls. */
+/*
+ * Pages handled between two cond_resched() calls by the per-page loops of
+ * allocation and release. Both run in process context without spinlocks:
+ * the CONFIGURE ioctl allocates outside the file's mutex, and the last
+ * reference goes in close(), munmap() or exit.
+ */
 #define KBUFMAP_ALLOC_BATCH	512
 
 struct kbufmap_backend_ops {
@@ -78,8 +83,11 @@ static int kbufmap_vmalloc_alloc(struct kbufmap_buffer *buf, size_t bytes)
 		buf->vaddr = NULL;
 		return -ENOMEM;
 	}
-	for (i = 0; i < buf->nr_pages; i++)
+	for (i = 0; i < buf->nr_pages; i++) {
 		buf->pages[i] = vmalloc_to_page(buf->vaddr + (i << PAGE_SHIFT));
+		if (!((i + 1) % KBUFMAP_ALLOC_BATCH))
+			cond_resched();
+	}
 	return 0;
 }
 
@@ -292,8 +300,10 @@ static void kbufmap_buffer_poison(struct kbufmap_buffer *buf)
 {
 	unsigned long i;
 
-	for (i = 0; i < buf->nr_pages; i++)
+	for (i = 0; i < buf->nr_pages; i++) {
 		memset(kbufmap_buffer_kaddr(buf, i), 0xa5, PAGE_SIZE);
+		cond_resched();	/* up to 1 GiB of memset */
+	}
 }
 
 /* --- life cycle ----------------------------------------------------------- */
