@@ -105,8 +105,6 @@ unsigned long kbufmap_buffer_pfn(const struct kbufmap_buffer *buf,
 struct page *kbufmap_buffer_page(const struct kbufmap_buffer *buf,
 				 unsigned long idx);
 void *kbufmap_buffer_kaddr(const struct kbufmap_buffer *buf, unsigned long idx);
-unsigned long kbufmap_buffer_run(const struct kbufmap_buffer *buf,
-				 unsigned long first, unsigned long max);
 bool kbufmap_buffer_range_contiguous(const struct kbufmap_buffer *buf,
 				     unsigned long first, unsigned long count);
 

@@ -15,7 +15,6 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -263,8 +262,8 @@ void *kbufmap_buffer_kaddr(const struct kbufmap_buffer *buf, unsigned long idx)
  * Length of the physically contiguous run that starts at page @first, at most
  * @max pages (1 <= max <= nr_pages - first).
  */
-unsigned long kbufmap_buffer_run(const struct kbufmap_buffer *buf,
-				 unsigned long first, unsigned long max)
+static unsigned long kbufmap_buffer_run(const struct kbufmap_buffer *buf,
+					unsigned long first, unsigned long max)
 {
 	unsigned long pfn, n;
 
@@ -308,18 +307,16 @@ static void kbufmap_buffer_poison(struct kbufmap_buffer *buf)
 
 /* --- life cycle ----------------------------------------------------------- */
 
-/* Returns a buffer holding one reference (the caller's), or an ERR_PTR. */
+/*
+ * @cfg passed the CONFIGURE checks: backend and strategy index the tables,
+ * and 1 <= nr_pages <= KBUFMAP_MAX_PAGES (1 GiB, so bytes fits in size_t).
+ * Returns a buffer holding one reference (the caller's), or an ERR_PTR.
+ */
 struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
 {
+	size_t bytes = (size_t)cfg->nr_pages << PAGE_SHIFT;
 	struct kbufmap_buffer *buf;
-	size_t bytes;
 	int err;
-
-	if (cfg->backend >= KBUFMAP_BACKEND_COUNT ||
-	    cfg->strategy >= KBUFMAP_STRATEGY_COUNT ||
-	    cfg->nr_pages == 0 || cfg->nr_pages > ULONG_MAX ||
-	    check_shl_overflow((size_t)cfg->nr_pages, PAGE_SHIFT, &bytes))
-		return ERR_PTR(-EINVAL);
 
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
