@@ -371,9 +371,12 @@ int cmd_fault_trace(int argc, char **argv)
 		if (n > 0 && (pfds[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 
-			if (read(sfd, &si, sizeof(si)) < 0)
-				break;
-			break;	/* Ctrl-C, SIGTERM, SIGHUP: stop and report */
+			/*
+			 * Ctrl-C, SIGTERM, SIGHUP: take it off the queue, stop
+			 * and report; a failed read() would change nothing.
+			 */
+			(void)!read(sfd, &si, sizeof(si));
+			break;
 		}
 		if (n > 0 && pidfd >= 0 && pfds[1].revents)
 			break;	/* the command or --pid process exited */
