@@ -11,13 +11,18 @@
 #define KBUFMAP_MATRIX_H
 
 #include "uapi/kbufmap.h"
+#include "kbufmap_names.h"
 
+/* Named in kbufmap_names.h (KBUFMAP_MAP_KINDS). */
 enum kbufmap_map_kind {
 	KBUFMAP_MAP_SHARED = 0,		/* MAP_SHARED */
 	KBUFMAP_MAP_PRIVATE_RO = 1,	/* MAP_PRIVATE, never writable */
 	KBUFMAP_MAP_PRIVATE_RW = 2,	/* MAP_PRIVATE, writable: copy-on-write */
 	KBUFMAP_MAP_KIND_COUNT
 };
+
+_Static_assert(KBUFMAP_X_COUNT(KBUFMAP_MAP_KINDS) == KBUFMAP_MAP_KIND_COUNT,
+	       "KBUFMAP_MAP_KINDS and enum kbufmap_map_kind differ");
 
 /* Does the strategy take a struct page reference (so slab memory is out)? */
 static inline int kbufmap_strategy_needs_page_refs(unsigned int strategy)

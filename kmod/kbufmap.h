@@ -13,17 +13,12 @@
 
 #include "uapi/kbufmap.h"
 #include "kbufmap_compat.h"
+#include "kbufmap_names.h"
 
-/* Event counters, in the order of struct kbufmap_counters. */
+/* Event counters: KBUFMAP_CNT_FAULTS... in the order of kbufmap_names.h. */
+#define KBUFMAP_X_CNT_ENUM(id, field, key)	KBUFMAP_CNT_##id,
 enum kbufmap_counter {
-	KBUFMAP_CNT_FAULTS,
-	KBUFMAP_CNT_FAULT_AROUND_CALLS,
-	KBUFMAP_CNT_FAULT_AROUND_PAGES,
-	KBUFMAP_CNT_HUGE_FAULTS,
-	KBUFMAP_CNT_PAGES_INSERTED,
-	KBUFMAP_CNT_REMAP_CALLS,
-	KBUFMAP_CNT_MMAPS,
-	KBUFMAP_CNT_UNMAPS,
+	KBUFMAP_COUNTERS(KBUFMAP_X_CNT_ENUM)
 	KBUFMAP_CNT_NR
 };
 
@@ -110,8 +105,6 @@ unsigned long kbufmap_buffer_pfn(const struct kbufmap_buffer *buf,
 struct page *kbufmap_buffer_page(const struct kbufmap_buffer *buf,
 				 unsigned long idx);
 void *kbufmap_buffer_kaddr(const struct kbufmap_buffer *buf, unsigned long idx);
-unsigned long kbufmap_buffer_run(const struct kbufmap_buffer *buf,
-				 unsigned long first, unsigned long max);
 bool kbufmap_buffer_range_contiguous(const struct kbufmap_buffer *buf,
 				     unsigned long first, unsigned long count);
 

@@ -15,7 +15,6 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -23,7 +22,12 @@
 
 #include "kbufmap.h"
 
-/* Pages allocated between two cond_resched() calls. */
+/*
+ * Pages handled between two cond_resched() calls by the per-page loops of
+ * allocation and release. Both run in process context without spinlocks:
+ * the CONFIGURE ioctl allocates outside the file's mutex, and the last
+ * reference goes in close(), munmap() or exit.
+ */
 #define KBUFMAP_ALLOC_BATCH	512
 
 struct kbufmap_backend_ops {
@@ -78,8 +82,11 @@ static int kbufmap_vmalloc_alloc(struct kbufmap_buffer *buf, size_t bytes)
 		buf->vaddr = NULL;
 		return -ENOMEM;
 	}
-	for (i = 0; i < buf->nr_pages; i++)
+	for (i = 0; i < buf->nr_pages; i++) {
 		buf->pages[i] = vmalloc_to_page(buf->vaddr + (i << PAGE_SHIFT));
+		if (!((i + 1) % KBUFMAP_ALLOC_BATCH))
+			cond_resched();
+	}
 	return 0;
 }
 
@@ -255,8 +262,8 @@ void *kbufmap_buffer_kaddr(const struct kbufmap_buffer *buf, unsigned long idx)
  * Length of the physically contiguous run that starts at page @first, at most
  * @max pages (1 <= max <= nr_pages - first).
  */
-unsigned long kbufmap_buffer_run(const struct kbufmap_buffer *buf,
-				 unsigned long first, unsigned long max)
+static unsigned long kbufmap_buffer_run(const struct kbufmap_buffer *buf,
+					unsigned long first, unsigned long max)
 {
 	unsigned long pfn, n;
 
@@ -292,24 +299,24 @@ static void kbufmap_buffer_poison(struct kbufmap_buffer *buf)
 {
 	unsigned long i;
 
-	for (i = 0; i < buf->nr_pages; i++)
+	for (i = 0; i < buf->nr_pages; i++) {
 		memset(kbufmap_buffer_kaddr(buf, i), 0xa5, PAGE_SIZE);
+		cond_resched();	/* up to 1 GiB of memset */
+	}
 }
 
 /* --- life cycle ----------------------------------------------------------- */
 
-/* Returns a buffer holding one reference (the caller's), or an ERR_PTR. */
+/*
+ * @cfg passed the CONFIGURE checks: backend and strategy index the tables,
+ * and 1 <= nr_pages <= KBUFMAP_MAX_PAGES (1 GiB, so bytes fits in size_t).
+ * Returns a buffer holding one reference (the caller's), or an ERR_PTR.
+ */
 struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
 {
+	size_t bytes = (size_t)cfg->nr_pages << PAGE_SHIFT;
 	struct kbufmap_buffer *buf;
-	size_t bytes;
 	int err;
-
-	if (cfg->backend >= KBUFMAP_BACKEND_COUNT ||
-	    cfg->strategy >= KBUFMAP_STRATEGY_COUNT ||
-	    cfg->nr_pages == 0 || cfg->nr_pages > ULONG_MAX ||
-	    check_shl_overflow((size_t)cfg->nr_pages, PAGE_SHIFT, &bytes))
-		return ERR_PTR(-EINVAL);
 
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)

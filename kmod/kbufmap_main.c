@@ -460,6 +460,7 @@ static void __init kbufmap_abi_checks(void)
 	BUILD_BUG_ON(sizeof(struct kbufmap_pfns) % 8);
 	BUILD_BUG_ON(sizeof(struct kbufmap_counters) % 8);
 	BUILD_BUG_ON(sizeof(struct kbufmap_stats) % 8);
+	BUILD_BUG_ON(KBUFMAP_BACKEND_COUNT > KBUFMAP_STATS_MAX_BACKENDS);
 	BUILD_BUG_ON(KBUFMAP_KMALLOC_MAX_PAGES * PAGE_SIZE > KMALLOC_MAX_SIZE);
 	BUILD_BUG_ON(KBUFMAP_PFN_CHUNK == 0);
 }

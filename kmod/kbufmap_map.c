@@ -31,7 +31,14 @@
 #include "kbufmap_matrix.h"
 #include "kbufmap.h"
 
-/* Pages mapped between two cond_resched() calls by the populate loops. */
+/*
+ * Pages mapped between two cond_resched() calls by the per-page populate
+ * loops, and per vm_insert_pages() call. A buffer may have 2^18 pages, and
+ * mmap() runs them all in one go: the populate functions run in process
+ * context under mmap_lock and the file's mutex, both sleeping locks, so they
+ * may reschedule. (The fault handlers never do: ->map_pages() must not
+ * sleep, and the others map at most one PMD.)
+ */
 #define KBUFMAP_POPULATE_BATCH	4096UL
 
 #define KBUFMAP_PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
@@ -96,7 +103,8 @@ static void kbufmap_vma_range(const struct kbufmap_buffer *buf,
 
 /* --- vm_operations shared by every strategy: the buffer's VMA reference --- */
 
-static void kbufmap_vm_open(struct vm_area_struct *vma)
+/* Every VMA holds a buffer reference: taken by mmap() or by ->open(). */
+static void kbufmap_vma_get(struct vm_area_struct *vma)
 {
 	struct kbufmap_buffer *buf = vma->vm_private_data;
 
@@ -104,11 +112,20 @@ static void kbufmap_vm_open(struct vm_area_struct *vma)
 	atomic_inc(&buf->live_vmas);
 }
 
+/* Core mm copied a VMA (split, fork, mremap() move): not called for mmap(). */
+static void kbufmap_vm_open(struct vm_area_struct *vma)
+{
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+
+	kbufmap_count(buf, KBUFMAP_CNT_VMA_OPENS, 1);
+	kbufmap_vma_get(vma);
+}
+
 static void kbufmap_vm_close(struct vm_area_struct *vma)
 {
 	struct kbufmap_buffer *buf = vma->vm_private_data;
 
-	kbufmap_count(buf, KBUFMAP_CNT_UNMAPS, 1);
+	kbufmap_count(buf, KBUFMAP_CNT_VMA_CLOSES, 1);
 	atomic_dec(&buf->live_vmas);
 	kbufmap_buffer_put(buf);
 }
@@ -323,6 +340,8 @@ noinline int kbufmap_populate_remap(struct kbufmap_buffer *buf,
 		if (err && !kbufmap_remap_error_injected(buf))
 			return err;
 		done += n;
+		/* Scattered memory: one page per call, up to 2^18 calls. */
+		cond_resched();
 	}
 	return 0;
 }
@@ -347,6 +366,8 @@ noinline int kbufmap_populate_remap_unchecked(struct kbufmap_buffer *buf,
 				kbufmap_src_pfn(buf, first + i), PAGE_SIZE,
 				vma->vm_page_prot);
 		kbufmap_count(buf, KBUFMAP_CNT_REMAP_CALLS, 1);
+		if (!((i + 1) % KBUFMAP_POPULATE_BATCH))
+			cond_resched();
 	}
 	return 0;
 }
@@ -439,6 +460,8 @@ noinline int kbufmap_populate_insert_batch(struct kbufmap_buffer *buf,
 /*
  * vm_map_pages() is given the whole buffer and maps vma_pages(vma) pages of
  * it starting at vm_pgoff itself, refusing (-ENXIO) a range past the end.
+ * Its page loop, like remap_vmalloc_range()'s, never reschedules; the two
+ * strategies show what those calls do, so they are not cut into pieces.
  */
 noinline int kbufmap_populate_map_pages(struct kbufmap_buffer *buf,
 					struct vm_area_struct *vma)
@@ -674,7 +697,7 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	    vma->vm_ops == &kbufmap_vm_ops_prefaulted_pages)
 		vma->vm_ops = &kbufmap_vm_ops_remapped;	/* no .fault */
 	vma->vm_private_data = buf;
-	kbufmap_vm_open(vma);
+	kbufmap_vma_get(vma);
 	kbufmap_count(buf, KBUFMAP_CNT_MMAPS, 1);
 	return 0;
 }

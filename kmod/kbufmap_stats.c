@@ -21,22 +21,20 @@ static atomic64_t kbufmap_bytes_allocated[KBUFMAP_BACKEND_COUNT];
 static atomic64_t kbufmap_live_buffers;
 static struct dentry *kbufmap_debugfs_dir;
 
+/* debugfs keys, shared with kbufmapctl through kbufmap_names.h. */
 static const char *const kbufmap_counter_names[KBUFMAP_CNT_NR] = {
-	[KBUFMAP_CNT_FAULTS] = "faults",
-	[KBUFMAP_CNT_FAULT_AROUND_CALLS] = "fault_around_calls",
-	[KBUFMAP_CNT_FAULT_AROUND_PAGES] = "fault_around_pages",
-	[KBUFMAP_CNT_HUGE_FAULTS] = "huge_faults",
-	[KBUFMAP_CNT_PAGES_INSERTED] = "pages_inserted",
-	[KBUFMAP_CNT_REMAP_CALLS] = "remap_calls",
-	[KBUFMAP_CNT_MMAPS] = "mmaps",
-	[KBUFMAP_CNT_UNMAPS] = "unmaps",
+	KBUFMAP_COUNTERS(KBUFMAP_X_COUNTER_KEY)
 };
 
 static const char *const kbufmap_backend_names[KBUFMAP_BACKEND_COUNT] = {
-	[KBUFMAP_BACKEND_VMALLOC] = "vmalloc",
-	[KBUFMAP_BACKEND_PAGES] = "pages",
-	[KBUFMAP_BACKEND_CONTIG] = "contig",
-	[KBUFMAP_BACKEND_KMALLOC] = "kmalloc",
+	KBUFMAP_BACKENDS(KBUFMAP_X_BACKEND_NAME)
+};
+
+/* Where each counter goes in the GET_COUNTERS reply. */
+#define KBUFMAP_X_CNT_OFFSET(id, field, key)				\
+	[KBUFMAP_CNT_##id] = offsetof(struct kbufmap_counters, field),
+static const size_t kbufmap_counter_offsets[KBUFMAP_CNT_NR] = {
+	KBUFMAP_COUNTERS(KBUFMAP_X_CNT_OFFSET)
 };
 
 void kbufmap_count(struct kbufmap_buffer *buf, enum kbufmap_counter c, u64 n)
@@ -62,8 +60,8 @@ u64 kbufmap_stats_live_buffers(void)
 	return atomic64_read(&kbufmap_live_buffers);
 }
 
-static u64 kbufmap_read(const struct kbufmap_counter_set *set,
-			enum kbufmap_counter c)
+static u64 kbufmap_counter_read(const struct kbufmap_counter_set *set,
+				enum kbufmap_counter c)
 {
 	return atomic64_read(&set->v[c]);
 }
@@ -71,16 +69,11 @@ static u64 kbufmap_read(const struct kbufmap_counter_set *set,
 static void kbufmap_fill_counters(const struct kbufmap_counter_set *set,
 				  struct kbufmap_counters *out)
 {
-	out->faults = kbufmap_read(set, KBUFMAP_CNT_FAULTS);
-	out->fault_around_calls = kbufmap_read(set,
-					       KBUFMAP_CNT_FAULT_AROUND_CALLS);
-	out->fault_around_pages = kbufmap_read(set,
-					       KBUFMAP_CNT_FAULT_AROUND_PAGES);
-	out->huge_faults = kbufmap_read(set, KBUFMAP_CNT_HUGE_FAULTS);
-	out->pages_inserted = kbufmap_read(set, KBUFMAP_CNT_PAGES_INSERTED);
-	out->remap_calls = kbufmap_read(set, KBUFMAP_CNT_REMAP_CALLS);
-	out->mmaps = kbufmap_read(set, KBUFMAP_CNT_MMAPS);
-	out->unmaps = kbufmap_read(set, KBUFMAP_CNT_UNMAPS);
+	unsigned int c;
+
+	for (c = 0; c < KBUFMAP_CNT_NR; c++)
+		*(u64 *)((char *)out + kbufmap_counter_offsets[c]) =
+			kbufmap_counter_read(set, c);
 }
 
 /* @out is zeroed by the caller; only the counters are filled in. */
@@ -108,7 +101,7 @@ static int kbufmap_counters_show(struct seq_file *m, void *unused)
 
 	for (i = 0; i < KBUFMAP_CNT_NR; i++)
 		seq_printf(m, "%s %llu\n", kbufmap_counter_names[i],
-			   kbufmap_read(&kbufmap_module_counters, i));
+			   kbufmap_counter_read(&kbufmap_module_counters, i));
 	for (i = 0; i < KBUFMAP_BACKEND_COUNT; i++)
 		seq_printf(m, "bytes_allocated_%s %llu\n",
 			   kbufmap_backend_names[i],

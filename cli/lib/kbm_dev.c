@@ -32,7 +32,7 @@ const char *kbm_dev_strerror(int err)
 	case EINVAL:
 		return "is not a kbufmap device (the VERSION ioctl is unknown to it)";
 	case EPROTO:
-		return "speaks another major version of the kbufmap ABI: build the module and kbufmapctl from the same tree";
+		return "speaks another or an older version of the kbufmap ABI: build the module and kbufmapctl from the same tree";
 	default:
 		return strerror(err < 0 ? -err : err);
 	}
@@ -47,7 +47,9 @@ int kbm_dev_open(const char *path, int oflags, struct kbufmap_version *verp)
 	if (fd < 0)
 		return fd;
 	err = kbm_get_version(fd, &ver);
-	if (!err && ver.major != KBUFMAP_ABI_MAJOR)
+	/* Another major is incompatible; an older minor lacks what we use. */
+	if (!err && (ver.major != KBUFMAP_ABI_MAJOR ||
+		     ver.minor < KBUFMAP_ABI_MINOR))
 		err = -EPROTO;
 	if (verp)
 		*verp = ver;

@@ -13,9 +13,9 @@
 
 /*
  * Open @path with @oflags (O_RDWR or O_RDONLY; O_CLOEXEC is added) and
- * check the module's ABI major. Returns the fd, or -errno: -ENOENT, -ENXIO,
+ * check the module's ABI version. Returns the fd, or -errno: -ENOENT, -ENXIO,
  * -ENODEV (module not loaded), -EACCES/-EPERM, -ENOTTY/-EINVAL (not a
- * kbufmap device), -EPROTO (another ABI major: *@ver says which).
+ * kbufmap device), -EPROTO (another ABI major, or an older minor: *@ver says which).
  * @ver may be NULL.
  */
 int kbm_dev_open(const char *path, int oflags, struct kbufmap_version *ver);

@@ -7,32 +7,30 @@
 #include <string.h>
 
 #include "kbufmap_matrix.h"
+#include "kbufmap_names.h"
 #include "names.h"
 
+/* The module's debugfs uses the same lists (kbufmap_names.h). */
 static const char *const backends[KBUFMAP_BACKEND_COUNT] = {
-	[KBUFMAP_BACKEND_VMALLOC] = "vmalloc",
-	[KBUFMAP_BACKEND_PAGES] = "pages",
-	[KBUFMAP_BACKEND_CONTIG] = "contig",
-	[KBUFMAP_BACKEND_KMALLOC] = "kmalloc",
+	KBUFMAP_BACKENDS(KBUFMAP_X_BACKEND_NAME)
 };
 
 static const char *const strategies[KBUFMAP_STRATEGY_COUNT] = {
-	[KBUFMAP_STRATEGY_FAULT] = "fault",
-	[KBUFMAP_STRATEGY_FAULT_AROUND] = "fault-around",
-	[KBUFMAP_STRATEGY_PFN] = "pfn",
-	[KBUFMAP_STRATEGY_REMAP] = "remap",
-	[KBUFMAP_STRATEGY_INSERT] = "insert",
-	[KBUFMAP_STRATEGY_INSERT_BATCH] = "insert-batch",
-	[KBUFMAP_STRATEGY_MAP_PAGES] = "map-pages",
-	[KBUFMAP_STRATEGY_VMALLOC_RANGE] = "vmalloc-range",
-	[KBUFMAP_STRATEGY_HUGE] = "huge",
-	[KBUFMAP_STRATEGY_REMAP_UNCHECKED] = "remap-unchecked",
+	KBUFMAP_STRATEGIES(KBUFMAP_X_STRATEGY_NAME)
 };
 
 static const char *const map_kinds[KBUFMAP_MAP_KIND_COUNT] = {
-	[KBUFMAP_MAP_SHARED] = "shared",
-	[KBUFMAP_MAP_PRIVATE_RO] = "private-ro",
-	[KBUFMAP_MAP_PRIVATE_RW] = "private-rw",
+	KBUFMAP_MAP_KINDS(KBUFMAP_X_MAP_KIND_NAME)
+};
+
+static const char *const counter_keys[] = {
+	KBUFMAP_COUNTERS(KBUFMAP_X_COUNTER_KEY)
+};
+
+#define X_COUNTER_OFFSET(id, field, key) \
+	offsetof(struct kbufmap_counters, field),
+static const size_t counter_offsets[] = {
+	KBUFMAP_COUNTERS(X_COUNTER_OFFSET)
 };
 
 const char *backend_name(unsigned int b)
@@ -48,6 +46,25 @@ const char *strategy_name(unsigned int s)
 const char *map_kind_name(unsigned int k)
 {
 	return k < KBUFMAP_MAP_KIND_COUNT ? map_kinds[k] : "?";
+}
+
+size_t counter_count(void)
+{
+	return sizeof(counter_keys) / sizeof(counter_keys[0]);
+}
+
+const char *counter_key(size_t i)
+{
+	return i < counter_count() ? counter_keys[i] : "?";
+}
+
+uint64_t counter_value(const struct kbufmap_counters *c, size_t i)
+{
+	uint64_t v = 0;
+
+	if (i < counter_count())
+		memcpy(&v, (const char *)c + counter_offsets[i], sizeof(v));
+	return v;
 }
 
 static int lookup(const char *const *names, int n, const char *name)

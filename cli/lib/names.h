@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Names <-> enums for backends, strategies, map kinds; errno names. */
+/*
+ * Names <-> enums for backends, strategies, map kinds; the event counters by
+ * key; errno names. The names come from include/kbufmap_names.h, which the
+ * module's debugfs uses too.
+ */
 #ifndef KBM_NAMES_H
 #define KBM_NAMES_H
 
@@ -17,6 +21,15 @@ int strategy_from_name(const char *name);
 /* "vmalloc, pages, contig, kmalloc" (static storage). */
 const char *backend_names_list(void);
 const char *strategy_names_list(void);
+
+/*
+ * The event counters of struct kbufmap_counters, in struct order: how many,
+ * the i-th one's key ("faults", ...; "?" past the end) and value.
+ */
+struct kbufmap_counters;
+size_t counter_count(void);
+const char *counter_key(size_t i);
+uint64_t counter_value(const struct kbufmap_counters *c, size_t i);
 
 /* Largest buffer (in pages) a backend can give, per the ABI header. */
 uint64_t backend_max_pages(unsigned int backend);

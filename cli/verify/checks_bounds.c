@@ -74,6 +74,30 @@ enum kbm_status check_mremap_grow(struct vctx *c)
 }
 
 /*
+ * With every mapping of the buffer gone, each VMA that mmap() or a copy
+ * (vm_ops->open) made must have been closed; a split made at least one copy.
+ */
+static enum kbm_status check_vma_counters(struct vctx *c)
+{
+	struct kbufmap_stats s;
+	unsigned long long made, closed;
+	int err;
+
+	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s);
+	if (err)
+		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
+	made = (unsigned long long)(s.counters.mmaps + s.counters.vma_opens);
+	closed = (unsigned long long)s.counters.vma_closes;
+	if (!s.counters.vma_opens)
+		return vfail(c, "the vma_opens counter is 0 after a split: vm_ops->open was not "
+			     "called, or not counted");
+	if (made != closed)
+		return vfail(c, "mmaps + vma_opens = %llu VMAs made, vma_closes = %llu, with none "
+			     "left mapped", made, closed);
+	return KBM_PASS;
+}
+
+/*
  * Unmap a page out of the mapping (the middle one when there are 3 or more,
  * so one VMA becomes two) and prove the rest still shows the right pages,
  * and that the buffer counts its VMAs right (vm_ops->open on the split).
@@ -147,8 +171,11 @@ enum kbm_status check_partial_munmap(struct vctx *c)
 		return vfail(c, "GET_INFO says %u live VMAs after everything was unmapped, "
 			     "expected 0: vm_ops->close does not drop what vm_ops->open took",
 			     info.live_vmas);
+	st = check_vma_counters(c);
+	if (st != KBM_PASS)
+		return st;
 	return vpass(c, "unmapping page %zu of %zu left %u VMA%s showing the right pages; "
-		     "live VMAs %u, then 0 after the last munmap",
+		     "live VMAs %u, then 0 after the last munmap, as the VMA counters say",
 		     hole, n, want_vmas, want_vmas > 1 ? "s" : "", want_vmas);
 }
 

@@ -209,11 +209,14 @@ enum kbm_status check_fault_accounting(struct vctx *c)
 	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s1);
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
-	if (D(unmaps) != 1)
-		return vfail(c, "the unmaps counter moved by %llu for one munmap(): vm_ops->close "
-			     "is not called once per VMA", D(unmaps));
+	if (D(vma_closes) != 1)
+		return vfail(c, "the vma_closes counter moved by %llu for one munmap(): "
+			     "vm_ops->close is not called once per VMA", D(vma_closes));
+	if (D(vma_opens) != 0)
+		return vfail(c, "the vma_opens counter moved by %llu for one mmap() and munmap(), "
+			     "which copy no VMA: is mmap() counted as vm_ops->open?", D(vma_opens));
 	return vpass(c, "first read of %llu pages: %llu .fault, %llu .map_pages (%llu pages), "
-		     "%llu inserted, %llu remap calls; 1 mmap, 1 unmap",
+		     "%llu inserted, %llu remap calls; 1 mmap, 1 VMA closed",
 		     n, faults, fa_calls, fa_pages, inserted, remaps);
 }
 

@@ -21,7 +21,11 @@
 #define KBUFMAP_DEVICE_PATH	"/dev/kbufmap"
 
 #define KBUFMAP_ABI_MAJOR	1
-#define KBUFMAP_ABI_MINOR	0
+/*
+ * 1.1: struct kbufmap_stats has room for KBUFMAP_STATS_MAX_BACKENDS backends,
+ * so KBUFMAP_IOC_GET_COUNTERS got a new number (1.0 callers get -ENOTTY).
+ */
+#define KBUFMAP_ABI_MINOR	1
 
 /* Largest buffer one file may own: 1 GiB of 4 KiB pages. */
 #define KBUFMAP_MAX_PAGES	(1ULL << 18)
@@ -113,9 +117,26 @@ struct kbufmap_counters {
 	__u64 pages_inserted;		/* vm_insert_page(s)/vm_map_pages pages */
 	__u64 remap_calls;		/* remap_pfn_range/remap_vmalloc_range calls */
 	__u64 mmaps;			/* successful mmap() */
-	__u64 unmaps;			/* vm_ops->close of a mapping */
-	__u64 reserved[8];
+	/*
+	 * vm_ops->close: a VMA went away. Not one per mmap(): a split
+	 * (partial munmap, mprotect), a fork or an mremap() move adds VMAs,
+	 * each closed in turn.
+	 */
+	__u64 vma_closes;
+	/*
+	 * vm_ops->open: core mm made a VMA by copying one (split, fork,
+	 * mremap() move); not called for mmap(). So the buffer's live VMAs
+	 * are mmaps + vma_opens - vma_closes.
+	 */
+	__u64 vma_opens;
+	__u64 reserved[7];
 };
+
+/*
+ * Backends struct kbufmap_stats has room for: a fixed number, so that a new
+ * backend changes neither the struct's size nor the ioctl number.
+ */
+#define KBUFMAP_STATS_MAX_BACKENDS	8
 
 enum kbufmap_scope {
 	KBUFMAP_SCOPE_BUFFER = 0,	/* this file's buffer */
@@ -127,8 +148,11 @@ struct kbufmap_stats {
 	__u32 scope;			/* in: enum kbufmap_scope */
 	__u32 pad;			/* in: must be zero */
 	struct kbufmap_counters counters;	/* out */
-	/* out, module scope only: bytes allocated now, per backend */
-	__u64 bytes_allocated[KBUFMAP_BACKEND_COUNT];
+	/*
+	 * out, module scope only: bytes allocated now, per enum
+	 * kbufmap_backend; zero past KBUFMAP_BACKEND_COUNT.
+	 */
+	__u64 bytes_allocated[KBUFMAP_STATS_MAX_BACKENDS];
 	__u64 live_buffers;		/* out, module scope only */
 	__u64 reserved[3];
 };

@@ -19,11 +19,25 @@ out=$(perl "$cp_pl" --no-tree --terse --show-types --ignore SPDX_LICENSE_TAG,FIL
 rc=$?
 # checkpatch exits 1 on findings; anything else means it did not run.
 tap_ok "checkpatch.pl ran (exit $rc)" test "$rc" -le 1
+# An X-macro list, `#define LIST(X) X(a, "a") X(b, "b")`, is a sequence of
+# calls, not an expression to parenthesize: COMPLEX_MACRO on the line of such
+# a definition is dropped, and only there.
+xlist_def() {	# xlist_def FILE LINE: is that line `#define NAME(X)` + calls?
+	sed -n "${2}p" "$1" | grep -qE '^#define [A-Z0-9_]+\(X\)[[:space:]]*\\$'
+}
+bad=""
+while IFS= read -r l; do
+	if [[ $l =~ ^([^:]+):([0-9]+):\ ERROR:COMPLEX_MACRO: ]] &&
+	   xlist_def "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"; then
+		continue
+	fi
+	bad+="$l"$'\n'
+done < <(grep -E ': (ERROR|WARNING):' <<<"$out")
 for f in "${files[@]}"; do
 	[ -e "$f" ] || continue	# a glob that matched nothing
 	tap_is "${f#"$repo"/} has no checkpatch error or warning" \
-		"$(grep -F -- "$f:" <<<"$out" | grep -E ': (ERROR|WARNING):')" ""
+		"$(grep -F -- "$f:" <<<"$bad")" ""
 done
 tap_is "no finding outside the files checked" \
-	"$(grep -E ': (ERROR|WARNING):' <<<"$out" | grep -vF -- "$repo/")" ""
+	"$(grep -vF -- "$repo/" <<<"$bad" | grep .)" ""
 tap_done
