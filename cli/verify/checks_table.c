@@ -118,10 +118,10 @@ const struct vcheck verify_checks[] = {
 	  "an offset past the end." },
 	{ "partial-munmap", "bounds", SH | PR, 0, NULL, check_partial_munmap,
 	  "unmapping one page leaves the rest right, and the buffer counts its VMAs",
-	  "Unmapping part of a mapping splits the VMA. vm_ops->open must "
-	  "take a buffer reference for the new VMA and the rest must keep "
-	  "the right pages (vm_pgoff of the split-off part is adjusted by "
-	  "core mm, so the lookup must use it)." },
+	  "Unmapping part of a mapping splits the VMA: vm_ops->open must "
+	  "take a buffer reference for the VMA a split creates and "
+	  "vm_ops->close drop it, and the pages left must keep their "
+	  "offsets (the lookup must use the split VMA's vm_pgoff)." },
 	{ "rdonly-no-shared-write", "permissions", SH, NT, NULL,
 	  check_rdonly_no_shared_write,
 	  "an O_RDONLY file gives no writable MAP_SHARED mapping (EACCES)",
