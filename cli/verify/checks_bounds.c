@@ -62,10 +62,7 @@ enum kbm_status check_mremap_grow(struct vctx *c)
 	g = vremap(c, a, c->size, c->size + c->ps, MREMAP_MAYMOVE);
 	err = errno;
 	if (g != MAP_FAILED)
-		return vfail(c, "mremap() grew the mapping to %llu pages, past the %llu-page buffer: "
-			     ".mmap must set VM_DONTEXPAND (remap_pfn_range() sets it, fault-driven "
-			     "and vm_insert_page() drivers must set it themselves); a touch of the "
-			     "new page would reach the driver with an offset past the end",
+		return vfail(c, "mremap() grew the mapping to %llu pages, past the %llu-page buffer",
 			     (unsigned long long)c->pages + 1, (unsigned long long)c->pages);
 	if (err != EFAULT)
 		return vfail(c, "mremap() growth failed with %s, expected EFAULT (what the kernel "
@@ -212,8 +209,7 @@ enum kbm_status check_rdonly_no_mprotect_write(struct vctx *c)
 		return vfail(c, "the read-only mapping of a fresh buffer reads 0x%02x at offset 0x%zx",
 			     p[bad], (size_t)bad);
 	if (mprotect(p, c->size, PROT_READ | PROT_WRITE) == 0)
-		return vfail(c, "mprotect() made a shared mapping of an O_RDONLY file writable: "
-			     "the driver sets VM_MAYWRITE (or VM_WRITE) itself; leave them to core mm");
+		return vfail(c, "mprotect() made a shared mapping of an O_RDONLY file writable");
 	err = errno;
 	if (err != EACCES)
 		return vfail(c, "mprotect(PROT_WRITE) failed with %s, expected EACCES",
@@ -236,7 +232,7 @@ enum kbm_status check_prot_exec_refused(struct vctx *c)
 	err = errno;
 	if (p != MAP_FAILED)
 		return vfail(c, "mmap(PROT_READ|PROT_EXEC) succeeded: buffer contents could run as "
-			     "code; refuse VM_EXEC in .mmap and clear VM_MAYEXEC");
+			     "code");
 	if (err != EPERM && err != EACCES)
 		return vfail(c, "mmap(PROT_READ|PROT_EXEC) failed with %s, expected EPERM",
 			     errno_name(err));
@@ -244,8 +240,8 @@ enum kbm_status check_prot_exec_refused(struct vctx *c)
 	if (p == MAP_FAILED)
 		return vfail_mmap(c, "the buffer", c->size, PROT_READ, flags, errno);
 	if (mprotect(p, c->size, PROT_READ | PROT_EXEC) == 0)
-		return vfail(c, "mprotect(PROT_EXEC) made the mapping executable: .mmap must clear "
-			     "VM_MAYEXEC, refusing VM_EXEC at mmap() time is not enough");
+		return vfail(c, "mprotect(PROT_EXEC) made the mapping executable, though mmap() "
+			     "refused PROT_EXEC");
 	if (errno != EACCES)
 		return vfail(c, "mprotect(PROT_EXEC) failed with %s, expected EACCES",
 			     errno_name(errno));
