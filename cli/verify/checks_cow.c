@@ -40,9 +40,7 @@ enum kbm_status check_private_rw_refused(struct vctx *c)
 	if (p != MAP_FAILED) {
 		vunmap(c, p, c->size);
 		return vfail(c, "mmap(PROT_READ|PROT_WRITE, MAP_PRIVATE) succeeded, but %s/%s cannot "
-			     "copy-on-write (%s): a write fault would copy-on-write a raw PFN "
-			     "(vmf_insert_pfn() BUG_ON, remap_pfn_range() -EINVAL); .mmap must "
-			     "refuse it", backend_name(c->backend),
+			     "copy-on-write (%s)", backend_name(c->backend),
 			     strategy_name(c->strategy), c->rw_why);
 	}
 	if (err != c->rw_errno)
@@ -63,8 +61,7 @@ enum kbm_status check_private_ro_stays_ro(struct vctx *c)
 	if (mprotect(p, c->size, PROT_READ | PROT_WRITE) == 0) {
 		mprotect(p, c->size, PROT_READ);	/* and never touch it */
 		return vfail(c, "mprotect(PROT_WRITE) made a read-only MAP_PRIVATE mapping of %s/%s "
-			     "writable: a write fault would copy-on-write a raw PFN; .mmap must "
-			     "clear VM_MAYWRITE on read-only private mappings it cannot CoW",
+			     "writable: a write fault would copy-on-write a raw PFN",
 			     backend_name(c->backend), strategy_name(c->strategy));
 	}
 	err = errno;
@@ -104,8 +101,8 @@ enum kbm_status check_private_reads_kernel_data(struct vctx *c)
 	bad = pat_find_mismatch(a, c->size, 0, 0x72);
 	if (bad >= 0)
 		return vfail(c, "after a kernel write the private mapping still reads 0x%02x at %s, "
-			     "expected 0x%02x: a page never written privately must keep showing "
-			     "the buffer (it was copied at mmap or at the read fault?)",
+			     "expected 0x%02x: a page never written privately stopped showing "
+			     "the buffer",
 			     a[bad], vwhere(c, (uint64_t)bad, where, sizeof(where)),
 			     pat_byte((uint64_t)bad, 0x72));
 	return vpass(c, "a read-only MAP_PRIVATE mapping shows the buffer, and later kernel writes");
@@ -217,9 +214,8 @@ enum kbm_status check_cow_invisible_to_kernel(struct vctx *c)
 	bad = pat_find_mismatch(buf, c->size, 0, 0x91);
 	if (bad >= 0)
 		return vfail(c, "the kernel's read() returns 0x%02x at %s after writes to a MAP_PRIVATE "
-			     "mapping, the buffer held 0x%02x: private writes reach the buffer; the "
-			     "driver maps the buffer writable in a private VMA (a shared pgprot "
-			     "given to remap_pfn_range()/vm_insert_page())", buf[bad],
+			     "mapping, the buffer held 0x%02x: private writes reach the buffer",
+			     buf[bad],
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)),
 			     pat_byte((uint64_t)bad, 0x91));
 	bad = pat_find_mismatch(a, c->size, 0, 0x92);
