@@ -2,7 +2,7 @@
 # tool itself, so it cannot go stale: commands from --list-cmds, a level's
 # options from `kbufmapctl [CMD] --list-opts`, backends, strategies and
 # mapping kinds from the hidden --list-backends/--list-strategies/
-# --list-kinds, verify's checks from the first column of --list-checks and
+# --list-kinds, verify's checks from --list-check-names and
 # fault-trace's functions from --list-functions (when the tool has it).
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
@@ -18,14 +18,14 @@ _kbufmapctl_value()
 	local tool=$1 cmd=$2 opt=$3
 
 	case $cmd:$opt in
-	verify:-b|verify:--backend)
+	*:-b|*:--backend)
 		_kbufmapctl_words "$tool" --list-backends ;;
-	verify:-s|verify:--strategy)
+	*:-s|*:--strategy)
 		_kbufmapctl_words "$tool" --list-strategies ;;
 	verify:-m|verify:--mode)
 		echo shared private all ;;
 	verify:-c|verify:--check)
-		_kbufmapctl_words "$tool" verify --list-checks | awk '{ print $1 }' ;;
+		_kbufmapctl_words "$tool" verify --list-check-names ;;
 	fault-trace:--mode)
 		echo auto fentry kprobe ;;
 	fault-trace:--function|fault-trace:--functions)

@@ -48,7 +48,19 @@ int report_add(struct kbm_report *r, const char *name, const char *mode,
 	res->status = status;
 	res->reason = xstrdup_or_null(reason ? reason : "", &oom);
 	res->detail = xstrdup_or_null(detail, &oom);
+	res->explain = NULL;
 	r->n++;	/* even on OOM, so report_free() frees what was copied */
+	return oom ? -ENOMEM : 0;
+}
+
+int report_explain_last(struct kbm_report *r, const char *explain)
+{
+	bool oom = false;
+
+	if (!r->n || !explain)
+		return 0;
+	free(r->v[r->n - 1].explain);
+	r->v[r->n - 1].explain = xstrdup_or_null(explain, &oom);
 	return oom ? -ENOMEM : 0;
 }
 
@@ -61,6 +73,7 @@ void report_free(struct kbm_report *r)
 		free(r->v[i].strategy);
 		free(r->v[i].reason);
 		free(r->v[i].detail);
+		free(r->v[i].explain);
 	}
 	free(r->v);
 	r->v = NULL;
@@ -112,28 +125,102 @@ static size_t name_width(const struct kbm_report *r)
 	return w;
 }
 
-/* Text: each line of @detail indented under its row. */
-static void print_detail_text(const char *detail)
+/* Each line of @text on its own line after @prefix (text output or TAP). */
+static void print_lines(bool tap, const char *prefix, const char *text)
 {
-	const char *p = detail;
+	const char *p = text;
 
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 
-		print_text("    %.*s\n", (int)n, p);
+		if (tap)
+			printf("%s%.*s\n", prefix, (int)n, p);
+		else
+			print_text("%s%.*s\n", prefix, (int)n, p);
 		p += n;
 		if (*p == '\n')
 			p++;
 	}
 }
 
+/* @text in lines of at most about 76 columns after @prefix, split at spaces. */
+static void print_wrapped(bool tap, const char *prefix, const char *text)
+{
+	const size_t width = 76 - strlen(prefix);
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strlen(p), cut = n;
+
+		if (n > width) {
+			cut = width;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (!cut)	/* one long word: cut at the next space */
+				cut = strcspn(p, " ");
+		}
+		if (tap)
+			printf("%s%.*s\n", prefix, (int)cut, p);
+		else
+			print_text("%s%.*s\n", prefix, (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+void report_print_wrapped(const char *indent, const char *text)
+{
+	print_wrapped(false, indent, text);
+}
+
+/* The section header of the text table: a backend/strategy change. */
+static void print_section(const struct kbm_report *r,
+			  const struct kbm_result *c, bool first,
+			  const char *name_fmt)
+{
+	if (r->all)
+		print_text("\n%s / %s\n", c->backend, c->strategy);
+	if (first || r->all) {
+		print_string(PRINT_FP, NULL, name_fmt, "CHECK");
+		print_text("%-8s %-6s %s\n", "MODE", "RESULT", "REASON");
+	}
+}
+
+/* One row: a JSON object, and in text (unless @show is false) a table row. */
+static void print_row(const struct kbm_result *c, bool show,
+		      const char *name_fmt)
+{
+	enum print_type t = show ? PRINT_ANY : PRINT_JSON;
+
+	open_json_object(NULL);
+	print_string(t, "name", name_fmt, c->name);
+	print_string(t, "mode", "%-8s ", c->mode);
+	print_string(PRINT_JSON, "backend", NULL, c->backend);
+	print_string(PRINT_JSON, "strategy", NULL, c->strategy);
+	print_string(PRINT_JSON, "status", NULL, status_json(c->status));
+	if (show)
+		print_string(PRINT_FP, NULL, "%-6s ", status_text(c->status));
+	print_string(t, "reason", "%s\n", c->reason);
+	if (c->detail) {
+		print_string(PRINT_JSON, "detail", NULL, c->detail);
+		if (show)
+			print_lines(false, "    ", c->detail);
+	}
+	if (c->explain && c->status == KBM_FAIL) {
+		print_string(PRINT_JSON, "explain", NULL, c->explain);
+		if (show)
+			print_wrapped(false, "    ", c->explain);
+	}
+	close_json_object();
+}
+
 static void render_table(const struct kbm_report *r, bool quiet)
 {
-	size_t w = name_width(r);
 	const char *cur_b = NULL, *cur_s = NULL;
 	char fmt[32];
 
-	snprintf(fmt, sizeof(fmt), "%%-%zus ", w);
+	snprintf(fmt, sizeof(fmt), "%%-%zus ", name_width(r));
 
 	open_json_array("checks");
 	for (size_t i = 0; i < r->n; i++) {
@@ -142,37 +229,11 @@ static void render_table(const struct kbm_report *r, bool quiet)
 
 		if (show && (!cur_b || strcmp(cur_b, c->backend) ||
 			     strcmp(cur_s, c->strategy))) {
-			if (r->all)
-				print_text("\n%s / %s\n", c->backend, c->strategy);
-			if (!cur_b || r->all) {
-				print_string(PRINT_FP, NULL, fmt, "CHECK");
-				print_text("%-8s %-6s %s\n", "MODE", "RESULT",
-					   "REASON");
-			}
+			print_section(r, c, !cur_b, fmt);
 			cur_b = c->backend;
 			cur_s = c->strategy;
 		}
-		open_json_object(NULL);
-		if (show) {
-			print_string(PRINT_ANY, "name", fmt, c->name);
-			print_string(PRINT_ANY, "mode", "%-8s ", c->mode);
-		} else {
-			print_string(PRINT_JSON, "name", NULL, c->name);
-			print_string(PRINT_JSON, "mode", NULL, c->mode);
-		}
-		print_string(PRINT_JSON, "backend", NULL, c->backend);
-		print_string(PRINT_JSON, "strategy", NULL, c->strategy);
-		print_string(PRINT_JSON, "status", NULL, status_json(c->status));
-		if (show)
-			print_string(PRINT_FP, NULL, "%-6s ", status_text(c->status));
-		print_string(show ? PRINT_ANY : PRINT_JSON, "reason", "%s\n",
-			     c->reason);
-		if (c->detail) {
-			print_string(PRINT_JSON, "detail", NULL, c->detail);
-			if (show)
-				print_detail_text(c->detail);
-		}
-		close_json_object();
+		print_row(c, show, fmt);
 	}
 	close_json_array();
 }
@@ -194,18 +255,10 @@ static void render_tap(const struct kbm_report *r)
 			printf(" # SKIP %s\n", c->reason);
 		else
 			printf("\n# %s\n", c->reason);
-		if (c->detail) {
-			const char *d = c->detail;
-
-			while (*d) {
-				size_t n = strcspn(d, "\n");
-
-				printf("#   %.*s\n", (int)n, d);
-				d += n;
-				if (*d == '\n')
-					d++;
-			}
-		}
+		if (c->detail)
+			print_lines(true, "#   ", c->detail);
+		if (c->explain && c->status == KBM_FAIL)
+			print_wrapped(true, "#   ", c->explain);
 	}
 	printf("# %zu passed, %zu failed, %zu skipped\n", p, f, s);
 }

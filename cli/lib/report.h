@@ -4,8 +4,8 @@
  *
  * Text (default): a header line, a table "check mode result reason" (one
  * section per backend/strategy with --all) and a summary line
- * "N passed, N failed, N skipped". --quiet prints only failures and the
- * summary.
+ * "N passed, N failed, N skipped"; a FAIL row is followed by its
+ * explanation, indented. --quiet prints only failures and the summary.
  *
  * JSON (--json; --pretty indents), one document on stdout:
  *   {
@@ -27,6 +27,7 @@
  *         "status": "pass",                    (pass | fail | skip)
  *         "reason": "one line: what was seen (and expected)",
  *         "detail": "several lines"            (optional: explanations)
+ *         "explain": "what a FAIL means"       (on FAIL, when the check has one)
  *       }
  *     ],
  *     "summary": { "passed": 7, "failed": 0, "skipped": 0 }
@@ -42,6 +43,7 @@
  *   # <reason>
  *   not ok 2 - pagemap-alias [vmalloc/fault shared]
  *   # <reason>
+ *   #   <explanation, wrapped>
  *   ok 3 - zeroed [vmalloc/fault shared] # SKIP <reason>
  *   # 5 passed, 1 failed, 1 skipped
  */
@@ -65,6 +67,7 @@ struct kbm_result {
 	enum kbm_status status;
 	char *reason;		/* one line */
 	char *detail;		/* NULL or several lines */
+	char *explain;		/* NULL, or what a FAIL means (shown on FAIL) */
 };
 
 struct kbm_report {
@@ -89,6 +92,11 @@ enum report_format {
 int report_add(struct kbm_report *r, const char *name, const char *mode,
 	       const char *backend, const char *strategy,
 	       enum kbm_status status, const char *reason, const char *detail);
+/*
+ * Give the last row added its explanation: what a FAIL means and where the
+ * usual driver mistake is. Rendered only when that row FAILed. 0 or -ENOMEM.
+ */
+int report_explain_last(struct kbm_report *r, const char *explain);
 void report_free(struct kbm_report *r);
 
 void report_count(const struct kbm_report *r, size_t *passed, size_t *failed,
@@ -98,6 +106,9 @@ int report_exit_code(const struct kbm_report *r);
 
 const char *status_text(enum kbm_status s);	/* "PASS" */
 const char *status_json(enum kbm_status s);	/* "pass" */
+
+/* Text output: @text wrapped to about 76 columns, each line after @indent. */
+void report_print_wrapped(const char *indent, const char *text);
 
 void report_render(const struct kbm_report *r, enum report_format fmt,
 		   bool quiet);

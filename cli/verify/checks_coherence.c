@@ -44,8 +44,7 @@ enum kbm_status check_dup_fd_alias(struct vctx *c)
 	bad = pat_find_mismatch(b, c->size, 0, seed);
 	if (bad >= 0)
 		return vfail(c, "at %s the mapping of the dup()ed descriptor reads 0x%02x, the "
-			     "original's 0x%02x: one open file must mean one buffer, whatever "
-			     "the descriptor (keep the buffer in file->private_data)",
+			     "original's 0x%02x: one open file shows two buffers",
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)), b[bad],
 			     a[bad]);
 	if (!pagemap_read(a, 1, &ea) && !pagemap_read(b, 1, &eb) &&
@@ -84,8 +83,7 @@ enum kbm_status check_separate_opens(struct vctx *c)
 	bad = find_nonzero(b, c->size);
 	if (bad >= 0)
 		return vfail(c, "writes through the first file's mapping show in the second file's "
-			     "mapping (0x%02x at %s): the open files share one buffer, so the "
-			     "driver keeps it in a global instead of file->private_data",
+			     "mapping (0x%02x at %s): the open files share one buffer",
 			     b[bad], vwhere(c, (uint64_t)bad, where, sizeof(where)));
 	err = kbm_pread_all(fd2, buf, c->size, 0);
 	if (err)
@@ -189,8 +187,7 @@ enum kbm_status vrefault_after_dontneed(struct vctx *c, void *p, size_t len)
 	if (kbufmap_strategy_prefaults(c->strategy))
 		return vfail(c, "after MADV_DONTNEED the first read of page %zu got %s (%s): %s maps "
 			     "every page inside mmap() and has no .fault handler, so pages that "
-			     "MADV_DONTNEED (or any other zap) removed can never come back; a "
-			     "prefaulting driver still needs a .fault that maps the page again",
+			     "MADV_DONTNEED removed can never come back",
 			     (size_t)((uint8_t *)addr - (uint8_t *)p) / c->ps,
 			     strsignal(sig), sigcode_name(sig, code),
 			     strategy_name(c->strategy));
@@ -254,8 +251,7 @@ enum kbm_status check_survives_close(struct vctx *c)
 	bad = pat_find_mismatch(a, c->size, 0, seed);
 	if (bad >= 0)
 		return vfail(c, "after close() the mapping reads 0x%02x at %s, the buffer held 0x%02x: "
-			     "the mapping must keep the buffer alive (a reference per VMA, "
-			     "vm_ops->open/close), not the file", a[bad],
+			     "the buffer did not outlive its file", a[bad],
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)),
 			     pat_byte((uint64_t)bad, seed));
 	if (c->mode == VMODE_SHARED) {

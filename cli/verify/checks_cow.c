@@ -40,9 +40,7 @@ enum kbm_status check_private_rw_refused(struct vctx *c)
 	if (p != MAP_FAILED) {
 		vunmap(c, p, c->size);
 		return vfail(c, "mmap(PROT_READ|PROT_WRITE, MAP_PRIVATE) succeeded, but %s/%s cannot "
-			     "copy-on-write (%s): a write fault would copy-on-write a raw PFN "
-			     "(vmf_insert_pfn() BUG_ON, remap_pfn_range() -EINVAL); .mmap must "
-			     "refuse it", backend_name(c->backend),
+			     "copy-on-write (%s)", backend_name(c->backend),
 			     strategy_name(c->strategy), c->rw_why);
 	}
 	if (err != c->rw_errno)
@@ -63,8 +61,7 @@ enum kbm_status check_private_ro_stays_ro(struct vctx *c)
 	if (mprotect(p, c->size, PROT_READ | PROT_WRITE) == 0) {
 		mprotect(p, c->size, PROT_READ);	/* and never touch it */
 		return vfail(c, "mprotect(PROT_WRITE) made a read-only MAP_PRIVATE mapping of %s/%s "
-			     "writable: a write fault would copy-on-write a raw PFN; .mmap must "
-			     "clear VM_MAYWRITE on read-only private mappings it cannot CoW",
+			     "writable: a write fault would copy-on-write a raw PFN",
 			     backend_name(c->backend), strategy_name(c->strategy));
 	}
 	err = errno;
@@ -104,11 +101,62 @@ enum kbm_status check_private_reads_kernel_data(struct vctx *c)
 	bad = pat_find_mismatch(a, c->size, 0, 0x72);
 	if (bad >= 0)
 		return vfail(c, "after a kernel write the private mapping still reads 0x%02x at %s, "
-			     "expected 0x%02x: a page never written privately must keep showing "
-			     "the buffer (it was copied at mmap or at the read fault?)",
+			     "expected 0x%02x: a page never written privately stopped showing "
+			     "the buffer",
 			     a[bad], vwhere(c, (uint64_t)bad, where, sizeof(where)),
 			     pat_byte((uint64_t)bad, 0x72));
 	return vpass(c, "a read-only MAP_PRIVATE mapping shows the buffer, and later kernel writes");
+}
+
+/* A VM_PFNMAP private mapping after its first write: pagemap cannot see it. */
+static enum kbm_status cow_pfnmap_verdict(struct vctx *c)
+{
+	uint8_t v;
+	int err;
+
+	err = kbm_pread_all(c->fd, &v, 1, 1);
+	if (err)
+		return vfail(c, "pread(): %s", strerror(-err));
+	if (v != pat_byte(1, 0x81))
+		return vfail(c, "the first private write reached the buffer (the kernel reads "
+			     "0x%02x at offset 1, it held 0x%02x): the page was mapped "
+			     "writable", v, pat_byte(1, 0x81));
+	return vpass(c, "the first write copied page 0 (the buffer kept its data, the copy "
+		     "holds the rest of it); pagemap cannot see this VM_PFNMAP mapping, "
+		     "so PFNs are not compared");
+}
+
+/*
+ * Page 0's pagemap entry before (@e0) and after (@e1) the first write, and
+ * the buffer's own PFN (@kpfn, when @kerr is 0): was it copied?
+ */
+static enum kbm_status cow_copy_verdict(struct vctx *c, uint64_t e0,
+					uint64_t e1, int kerr, uint64_t kpfn)
+{
+	if (!pm_present(e1))
+		return vfail(c, "page 0 is not present right after a write to it");
+	if (pm_pfn(e0) && pm_pfn(e0) == pm_pfn(e1))
+		return vfail(c, "the first write did not copy: page 0 still maps pfn 0x%llx%s; a "
+			     "MAP_PRIVATE write went to the kernel's buffer",
+			     (unsigned long long)pm_pfn(e1),
+			     !kerr && kpfn == pm_pfn(e1) ? ", the buffer's own page" : "");
+	if (pm_pfn(e0) && !kerr && pm_pfn(e0) != kpfn)
+		return vfail(c, "before the write page 0 mapped pfn 0x%llx, not the buffer's page "
+			     "0x%llx", (unsigned long long)pm_pfn(e0),
+			     (unsigned long long)kpfn);
+	if (!pm_exclusive(e1))
+		return vfail(c, "after the write pagemap does not show page 0 as exclusively mapped "
+			     "(0x%016llx): not the process's own copy", (unsigned long long)e1);
+	if (pm_file_shared(e1))
+		return vfail(c, "after the write pagemap shows page 0 as a file/shared page "
+			     "(0x%016llx): still the buffer's page, not an anonymous copy",
+			     (unsigned long long)e1);
+	if (!pm_pfn(e0))
+		return vpass(c, "the first write made page 0 exclusive and anonymous, holding the "
+			     "buffer's data (PFNs hidden without CAP_SYS_ADMIN: not compared)");
+	return vpass(c, "the first write moved page 0 from pfn 0x%llx (the buffer's) to 0x%llx, "
+		     "exclusive and anonymous, holding the buffer's data",
+		     (unsigned long long)pm_pfn(e0), (unsigned long long)pm_pfn(e1));
 }
 
 enum kbm_status check_cow_first_write(struct vctx *c)
@@ -142,44 +190,9 @@ enum kbm_status check_cow_first_write(struct vctx *c)
 				     "buffer holds 0x%02x: the private copy is not a copy of the "
 				     "buffer's page", a[i], i, pat_byte(i, 0x81));
 	}
-	if (vmap_is_pfnmap(a)) {
-		err = kbm_pread_all(c->fd, &v, 1, 1);
-		if (err)
-			return vfail(c, "pread(): %s", strerror(-err));
-		if (v != pat_byte(1, 0x81))
-			return vfail(c, "the first private write reached the buffer (the kernel reads "
-				     "0x%02x at offset 1, it held 0x%02x): the page was mapped "
-				     "writable, a shared pgprot in a private VMA", v,
-				     pat_byte(1, 0x81));
-		return vpass(c, "the first write copied page 0 (the buffer kept its data, the copy "
-			     "holds the rest of it); pagemap cannot see this VM_PFNMAP mapping, "
-			     "so PFNs are not compared");
-	}
-	if (!pm_present(e1))
-		return vfail(c, "page 0 is not present right after a write to it");
-	if (pm_pfn(e0) && pm_pfn(e0) == pm_pfn(e1))
-		return vfail(c, "the first write did not copy: page 0 still maps pfn 0x%llx%s; a "
-			     "MAP_PRIVATE write went to the kernel's buffer (the page was mapped "
-			     "writable: a shared pgprot in a private VMA)",
-			     (unsigned long long)pm_pfn(e1),
-			     !kerr && kpfn == pm_pfn(e1) ? ", the buffer's own page" : "");
-	if (pm_pfn(e0) && !kerr && pm_pfn(e0) != kpfn)
-		return vfail(c, "before the write page 0 mapped pfn 0x%llx, not the buffer's page "
-			     "0x%llx", (unsigned long long)pm_pfn(e0),
-			     (unsigned long long)kpfn);
-	if (!pm_exclusive(e1))
-		return vfail(c, "after the write pagemap does not show page 0 as exclusively mapped "
-			     "(0x%016llx): not the process's own copy", (unsigned long long)e1);
-	if (pm_file_shared(e1))
-		return vfail(c, "after the write pagemap shows page 0 as a file/shared page "
-			     "(0x%016llx): still the buffer's page, not an anonymous copy",
-			     (unsigned long long)e1);
-	if (!pm_pfn(e0))
-		return vpass(c, "the first write made page 0 exclusive and anonymous, holding the "
-			     "buffer's data (PFNs hidden without CAP_SYS_ADMIN: not compared)");
-	return vpass(c, "the first write moved page 0 from pfn 0x%llx (the buffer's) to 0x%llx, "
-		     "exclusive and anonymous, holding the buffer's data",
-		     (unsigned long long)pm_pfn(e0), (unsigned long long)pm_pfn(e1));
+	if (vmap_is_pfnmap(a))
+		return cow_pfnmap_verdict(c);
+	return cow_copy_verdict(c, e0, e1, kerr, kpfn);
 }
 
 enum kbm_status check_cow_invisible_to_kernel(struct vctx *c)
@@ -201,9 +214,8 @@ enum kbm_status check_cow_invisible_to_kernel(struct vctx *c)
 	bad = pat_find_mismatch(buf, c->size, 0, 0x91);
 	if (bad >= 0)
 		return vfail(c, "the kernel's read() returns 0x%02x at %s after writes to a MAP_PRIVATE "
-			     "mapping, the buffer held 0x%02x: private writes reach the buffer; the "
-			     "driver maps the buffer writable in a private VMA (a shared pgprot "
-			     "given to remap_pfn_range()/vm_insert_page())", buf[bad],
+			     "mapping, the buffer held 0x%02x: private writes reach the buffer",
+			     buf[bad],
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)),
 			     pat_byte((uint64_t)bad, 0x91));
 	bad = pat_find_mismatch(a, c->size, 0, 0x92);
@@ -320,15 +332,65 @@ enum kbm_status check_private_dontneed(struct vctx *c)
 	return vpass(c, "MADV_DONTNEED dropped the private copy of page 0; it re-reads the buffer");
 }
 
+/* The child of fork-private-cow: checks what it inherited, writes its own. */
+static void __attribute__((noreturn))
+fork_private_child(const struct vctx *c, uint8_t *a, uint8_t mine, uint8_t k1)
+{
+	size_t ps = c->ps;
+
+	if (a[0] != mine)
+		_exit(10);
+	if (c->pages > 1 && a[ps] != k1)
+		_exit(11);
+	a[0] = (uint8_t)(mine ^ 0x55);
+	if (c->pages > 1)
+		a[ps] = (uint8_t)~k1;
+	_exit(a[0] == (uint8_t)(mine ^ 0x55) ? 0 : 12);
+}
+
+/* After the child (exit status @rc): did each side keep its own copies? */
+static enum kbm_status fork_private_verdict(struct vctx *c, const uint8_t *a,
+					    uint8_t *buf, int rc, uint8_t mine,
+					    uint8_t k1)
+{
+	char where[64];
+	ssize_t bad;
+	int err;
+
+	if (rc == 10)
+		return vfail(c, "the child does not see the parent's private copy of page 0");
+	if (rc == 11)
+		return vfail(c, "the child does not see the buffer in page 1, which nobody wrote");
+	if (rc != 0)
+		return vfail(c, "the child %s %d", rc > 128 ? "died of signal" : "exited with",
+			     rc > 128 ? rc - 128 : rc);
+	if (a[0] != mine)
+		return vfail(c, "the child's write to its copy of page 0 shows in the parent "
+			     "(0x%02x, expected 0x%02x): parent and child share a private page",
+			     a[0], mine);
+	if (c->pages > 1 && a[c->ps] != k1)
+		return vfail(c, "the child's first write to page 1 shows in the parent (0x%02x, "
+			     "expected 0x%02x): the child wrote into a shared page", a[c->ps], k1);
+	err = kbm_pread_all(c->fd, buf, c->size, 0);
+	if (err)
+		return vfail(c, "pread(): %s", strerror(-err));
+	bad = pat_find_mismatch(buf, c->size, 0, 0xd1);
+	if (bad >= 0)
+		return vfail(c, "after private writes by parent and child the kernel reads 0x%02x at "
+			     "%s, expected the untouched 0x%02x", buf[bad],
+			     vwhere(c, (uint64_t)bad, where, sizeof(where)),
+			     pat_byte((uint64_t)bad, 0xd1));
+	return vpass(c, "parent and child each keep their own copies after fork(); the buffer "
+		     "never sees them");
+}
+
 enum kbm_status check_fork_private(struct vctx *c)
 {
 	const int prot = PROT_READ | PROT_WRITE;
 	size_t ps = c->ps;
 	uint8_t *a, *buf, k0, k1, mine;
-	char where[64];
-	ssize_t bad;
 	pid_t pid;
-	int rc, err;
+	int err;
 
 	buf = vzalloc(c, c->size);
 	if (!buf)
@@ -356,42 +418,9 @@ enum kbm_status check_fork_private(struct vctx *c)
 			     "writable private PFN mappings: prefer MAP_SHARED or vm_insert_page()");
 	if (pid < 0)
 		return vfail(c, "fork(): %s", strerror(errno));
-	if (pid == 0) {
-		if (a[0] != mine)
-			_exit(10);
-		if (c->pages > 1 && a[ps] != k1)
-			_exit(11);
-		a[0] = (uint8_t)(mine ^ 0x55);
-		if (c->pages > 1)
-			a[ps] = (uint8_t)~k1;
-		_exit(a[0] == (uint8_t)(mine ^ 0x55) ? 0 : 12);
-	}
-	rc = vwait(pid);
-	if (rc == 10)
-		return vfail(c, "the child does not see the parent's private copy of page 0");
-	if (rc == 11)
-		return vfail(c, "the child does not see the buffer in page 1, which nobody wrote");
-	if (rc != 0)
-		return vfail(c, "the child %s %d", rc > 128 ? "died of signal" : "exited with",
-			     rc > 128 ? rc - 128 : rc);
-	if (a[0] != mine)
-		return vfail(c, "the child's write to its copy of page 0 shows in the parent "
-			     "(0x%02x, expected 0x%02x): parent and child share a private page",
-			     a[0], mine);
-	if (c->pages > 1 && a[ps] != k1)
-		return vfail(c, "the child's first write to page 1 shows in the parent (0x%02x, "
-			     "expected 0x%02x): the child wrote into a shared page", a[ps], k1);
-	err = kbm_pread_all(c->fd, buf, c->size, 0);
-	if (err)
-		return vfail(c, "pread(): %s", strerror(-err));
-	bad = pat_find_mismatch(buf, c->size, 0, 0xd1);
-	if (bad >= 0)
-		return vfail(c, "after private writes by parent and child the kernel reads 0x%02x at "
-			     "%s, expected the untouched 0x%02x", buf[bad],
-			     vwhere(c, (uint64_t)bad, where, sizeof(where)),
-			     pat_byte((uint64_t)bad, 0xd1));
-	return vpass(c, "parent and child each keep their own copies after fork(); the buffer "
-		     "never sees them");
+	if (pid == 0)
+		fork_private_child(c, a, mine, k1);
+	return fork_private_verdict(c, a, buf, vwait(pid), mine, k1);
 }
 
 static const char sigbus_explanation[] =
@@ -406,14 +435,43 @@ static const char sigbus_explanation[] =
 	"VM_MAYWRITE in .mmap so the VMA is not copy-on-write. And always check what\n"
 	"remap_pfn_range() returns.";
 
+/* The seed question opened the device O_RDONLY: does that SIGBUS too? */
+static bool rdonly_open_sigbuses(struct vctx *c)
+{
+	int fdro = vopen(c, O_RDONLY), code = 0;
+	void *r, *addr = NULL;
+
+	if (fdro < 0 || kbm_configure(fdro, c->pages, c->backend, c->strategy,
+				      c->node))
+		return false;
+	r = vmap(c, fdro, c->size, PROT_READ, MAP_PRIVATE, 0);
+	return r != MAP_FAILED &&
+	       vtry_touch(c, r, c->ps, false, &addr, &code) == SIGBUS;
+}
+
+/* Way out (1): the same buffer, MAP_SHARED, reads fine. PASS or the FAIL. */
+static enum kbm_status shared_reads(struct vctx *c)
+{
+	void *s = vmap(c, c->fd, c->size, PROT_READ, MAP_SHARED, 0), *addr = NULL;
+	int code = 0;
+
+	if (s == MAP_FAILED)
+		return vfail_mmap(c, "the buffer", c->size, PROT_READ, MAP_SHARED, errno);
+	if (vtry_touch(c, s, c->size, false, &addr, &code))
+		return vfail(c, "the MAP_SHARED mapping of the same buffer faults too (at %p): "
+			     "the per-page remap should work on a shared mapping", addr);
+	return KBM_PASS;
+}
+
 enum kbm_status check_remap_unchecked_sigbus(struct vctx *c)
 {
 	struct kbufmap_stats s0, s1;
 	unsigned long long remaps;
 	void *addr = NULL;
-	int sig, code = 0, err, fdro;
-	uint8_t *a, *s;
-	bool ro_sigbus = false;
+	int sig, code = 0, err;
+	enum kbm_status st;
+	bool ro_sigbus;
+	uint8_t *a;
 
 	if (c->pages < 2)
 		return vskip(c, "needs at least 2 pages: with one page the per-page call covers the "
@@ -433,35 +491,14 @@ enum kbm_status check_remap_unchecked_sigbus(struct vctx *c)
 	sig = vtry_touch(c, a, c->size, false, &addr, &code);
 	if (sig == 0)
 		return vfail(c, "no SIGBUS: every page of the MAP_PRIVATE mapping reads, though "
-			     "per-page remap_pfn_range() on a CoW mapping must fail (is the "
-			     "strategy really the unchecked one?)");
+			     "per-page remap_pfn_range() on a CoW mapping must fail");
 	if (sig != SIGBUS)
 		return vfail(c, "%s at %p instead of SIGBUS", strsignal(sig), addr);
 
-	/* The seed question opened the device O_RDONLY: that does not help. */
-	fdro = vopen(c, O_RDONLY);
-	if (fdro >= 0 && !kbm_configure(fdro, c->pages, c->backend, c->strategy,
-					 c->node)) {
-		void *r = vmap(c, fdro, c->size, PROT_READ, MAP_PRIVATE, 0);
-		void *ra = NULL;
-		int rcode = 0;
-
-		if (r != MAP_FAILED)
-			ro_sigbus = vtry_touch(c, r, c->ps, false, &ra, &rcode) == SIGBUS;
-	}
-
-	/* Way out (1): the same buffer, MAP_SHARED. */
-	s = vmap(c, c->fd, c->size, PROT_READ, MAP_SHARED, 0);
-	if (s == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", c->size, PROT_READ, MAP_SHARED, errno);
-	{
-		void *sa = NULL;
-		int scode = 0;
-
-		if (vtry_touch(c, s, c->size, false, &sa, &scode))
-			return vfail(c, "the MAP_SHARED mapping of the same buffer faults too (at %p): "
-				     "the per-page remap should work on a shared mapping", sa);
-	}
+	ro_sigbus = rdonly_open_sigbuses(c);
+	st = shared_reads(c);
+	if (st != KBM_PASS)
+		return st;
 	c->detail = sigbus_explanation;
 	return vpass(c, "reproduced the \"Bus error\": mmap(MAP_PRIVATE) succeeded after %llu "
 		     "ignored remap_pfn_range() calls, the first read of page %zu got SIGBUS "

@@ -59,8 +59,7 @@ enum kbm_status check_buffer_released(struct vctx *c)
 	if (s2.live_buffers != s1.live_buffers ||
 	    s2.bytes_allocated[b] != s1.bytes_allocated[b])
 		return vfail(c, "close() of the last descriptor freed the buffer while it is still "
-			     "mapped (live_buffers %llu -> %llu): a use after free; each VMA "
-			     "must hold a buffer reference (vm_ops->open/close)",
+			     "mapped (live_buffers %llu -> %llu): a use after free",
 			     (unsigned long long)s1.live_buffers,
 			     (unsigned long long)s2.live_buffers);
 	vunmap(c, a, c->size);
@@ -70,8 +69,7 @@ enum kbm_status check_buffer_released(struct vctx *c)
 	if (s3.live_buffers != s0.live_buffers ||
 	    s3.bytes_allocated[b] != s0.bytes_allocated[b])
 		return vfail(c, "after the last munmap live_buffers is %llu (was %llu) and "
-			     "bytes_allocated[%s] %llu (was %llu): the buffer leaked; "
-			     "vm_ops->close must drop the VMA's reference and the last put free it",
+			     "bytes_allocated[%s] %llu (was %llu): the buffer leaked",
 			     (unsigned long long)s3.live_buffers,
 			     (unsigned long long)s0.live_buffers, backend_name(b),
 			     (unsigned long long)s3.bytes_allocated[b],
@@ -119,8 +117,8 @@ enum kbm_status check_fork_shared(struct vctx *c)
 
 		if (a[i * ps + 1] != want)
 			return vfail(c, "page %zu: the child wrote 0x%02x through the inherited shared "
-				     "mapping, the parent reads 0x%02x: the child got a private copy "
-				     "(VM_DONTCOPY or MADV_DONTFORK semantics?)", i, want,
+				     "mapping, the parent reads 0x%02x: the child got a private copy",
+				     i, want,
 				     a[i * ps + 1]);
 		err = kbm_pread_all(c->fd, &got, 1, i * ps + 1);
 		if (err)
@@ -154,11 +152,48 @@ static unsigned long long delta(const struct kbufmap_counters *a,
 #define D(field) delta(&s0.counters, &s1.counters, \
 		       offsetof(struct kbufmap_counters, field))
 
+/* What one mmap() and a first read of every page moved. */
+struct touch_counts {
+	unsigned long long faults, fa_calls, fa_pages, inserted, remaps, mmaps;
+};
+
+/* Did the strategy fault its own way? FAIL with the why, or PASS (no reason). */
+static enum kbm_status judge_first_touch(struct vctx *c,
+					 const struct touch_counts *t)
+{
+	const unsigned long long n = c->pages;
+
+	if (t->mmaps != 1)
+		return vfail(c, "the mmaps counter moved by %llu for one mmap()", t->mmaps);
+	if (kbufmap_strategy_prefaults(c->strategy)) {
+		if (t->faults)
+			return vfail(c, "%llu .fault calls on first touch, though %s maps everything "
+				     "inside mmap(): the populate step left holes", t->faults,
+				     strategy_name(c->strategy));
+		if (!t->inserted && !t->remaps)
+			return vfail(c, "neither pages_inserted nor remap_calls moved in mmap(), "
+				     "yet the pages are mapped");
+	} else if (c->strategy == KBUFMAP_STRATEGY_FAULT_AROUND) {
+		if (n > 1 && (!t->fa_calls || t->faults >= n))
+			return vfail(c, "%llu .fault calls for %llu pages and %llu .map_pages calls: "
+				     "fault-around did not map ahead (is fault_around_bytes one page?)",
+				     t->faults, n, t->fa_calls);
+		if (t->faults + t->fa_pages < n)
+			return vfail(c, "%llu .fault calls + %llu pages by .map_pages < %llu pages "
+				     "touched", t->faults, t->fa_pages, n);
+	} else if (t->faults != n) {
+		return vfail(c, "%llu .fault calls for a first read of %llu pages, expected one per "
+			     "page: %s", t->faults, n, t->faults > n ? "faults repeat" :
+			     "pages were mapped without a fault");
+	}
+	return KBM_PASS;
+}
+
 enum kbm_status check_fault_accounting(struct vctx *c)
 {
 	struct kbufmap_stats s0, s1;
-	unsigned long long faults, fa_calls, fa_pages, inserted, remaps, mmaps;
-	const unsigned long long n = c->pages;
+	struct touch_counts t;
+	enum kbm_status st;
 	uint8_t *a;
 	int err;
 
@@ -173,51 +208,29 @@ enum kbm_status check_fault_accounting(struct vctx *c)
 	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s1);
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
-	faults = D(faults);
-	fa_calls = D(fault_around_calls);
-	fa_pages = D(fault_around_pages);
-	inserted = D(pages_inserted);
-	remaps = D(remap_calls);
-	mmaps = D(mmaps);
-
-	if (mmaps != 1)
-		return vfail(c, "the mmaps counter moved by %llu for one mmap()", mmaps);
-	if (kbufmap_strategy_prefaults(c->strategy)) {
-		if (faults)
-			return vfail(c, "%llu .fault calls on first touch, though %s maps everything "
-				     "inside mmap(): the populate step left holes", faults,
-				     strategy_name(c->strategy));
-		if (!inserted && !remaps)
-			return vfail(c, "neither pages_inserted nor remap_calls moved in mmap(), "
-				     "yet the pages are mapped");
-	} else if (c->strategy == KBUFMAP_STRATEGY_FAULT_AROUND) {
-		if (n > 1 && (!fa_calls || faults >= n))
-			return vfail(c, "%llu .fault calls for %llu pages and %llu .map_pages calls: "
-				     "fault-around did not map ahead (is fault_around_bytes one page?)",
-				     faults, n, fa_calls);
-		if (faults + fa_pages < n)
-			return vfail(c, "%llu .fault calls + %llu pages by .map_pages < %llu pages "
-				     "touched", faults, fa_pages, n);
-	} else if (faults != n) {
-		return vfail(c, "%llu .fault calls for a first read of %llu pages, expected one per "
-			     "page: %s", faults, n, faults > n ?
-			     "faults repeat (a handler that returns without mapping the page?)" :
-			     "pages were mapped without a fault");
-	}
+	t = (struct touch_counts){
+		.faults = D(faults), .fa_calls = D(fault_around_calls),
+		.fa_pages = D(fault_around_pages), .inserted = D(pages_inserted),
+		.remaps = D(remap_calls), .mmaps = D(mmaps),
+	};
+	st = judge_first_touch(c, &t);
+	if (st != KBM_PASS)
+		return st;
 
 	vunmap(c, a, c->size);
 	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s1);
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
 	if (D(vma_closes) != 1)
-		return vfail(c, "the vma_closes counter moved by %llu for one munmap(): "
-			     "vm_ops->close is not called once per VMA", D(vma_closes));
+		return vfail(c, "the vma_closes counter moved by %llu for one munmap()",
+			     D(vma_closes));
 	if (D(vma_opens) != 0)
-		return vfail(c, "the vma_opens counter moved by %llu for one mmap() and munmap(), "
-			     "which copy no VMA: is mmap() counted as vm_ops->open?", D(vma_opens));
+		return vfail(c, "the vma_opens counter moved by %llu for one mmap() and munmap(), which copy no VMA",
+			     D(vma_opens));
 	return vpass(c, "first read of %llu pages: %llu .fault, %llu .map_pages (%llu pages), "
 		     "%llu inserted, %llu remap calls; 1 mmap, 1 VMA closed",
-		     n, faults, fa_calls, fa_pages, inserted, remaps);
+		     (unsigned long long)c->pages, t.faults, t.fa_calls, t.fa_pages,
+		     t.inserted, t.remaps);
 }
 
 bool applies_huge(const struct vctx *c, const char **why)
@@ -228,20 +241,85 @@ bool applies_huge(const struct vctx *c, const char **why)
 	return false;
 }
 
+/*
+ * A @pages buffer holding the pattern of @seed, mapped shared: the mapping
+ * (and its descriptor in *fd), or NULL with *st set to the check's result.
+ */
+static uint8_t *huge_map_patterned(struct vctx *c, uint64_t pages,
+				   uint32_t seed, int *fd, enum kbm_status *st)
+{
+	const int prot = PROT_READ | PROT_WRITE;
+	size_t size = (size_t)pages * c->ps;
+	uint8_t *a, *buf;
+	int err;
+
+	*fd = vopen_buffer(c, O_RDWR, pages);
+	if (*fd == -ENOMEM) {
+		*st = vskip(c, "no %zu MiB of 2 MiB aligned contiguous memory to test with (ENOMEM)",
+			    size >> 20);
+		return NULL;
+	}
+	if (*fd < 0) {
+		*st = vfail(c, "a %llu-page buffer: %s", (unsigned long long)pages,
+			    strerror(-*fd));
+		return NULL;
+	}
+	buf = vzalloc(c, size);
+	if (!buf) {
+		*st = vfail(c, "out of memory");
+		return NULL;
+	}
+	pat_fill(buf, size, 0, seed);
+	err = kbm_pwrite_all(*fd, buf, size, 0);
+	if (err) {
+		*st = vfail(c, "pwrite(): %s", strerror(-err));
+		return NULL;
+	}
+	a = vmap(c, *fd, size, prot, MAP_SHARED, 0);
+	if (a == MAP_FAILED) {
+		*st = vfail_mmap(c, "the buffer", size, prot, MAP_SHARED, errno);
+		return NULL;
+	}
+	return a;
+}
+
+/* No .huge_fault at all for the aligned mapping @a: SKIP where expected. */
+static enum kbm_status huge_none(struct vctx *c, const uint8_t *a,
+				 unsigned long long faults)
+{
+	int maj = 0, min = 0;
+	char thp_buf[32];
+	const char *thp;
+
+	if ((uintptr_t)a & (PMD_BYTES - 1))
+		return vfail(c, "the mapping at %p is not 2 MiB aligned, so no PMD can map it",
+			     (const void *)a);
+	thp = thp_enabled(thp_buf, sizeof(thp_buf));
+	if (thp && !strcmp(thp, "never"))
+		return vskip(c, "THP is disabled (transparent_hugepage/enabled = never), so the "
+			     "kernel never calls .huge_fault: %llu 4 KiB faults instead", faults);
+	if (!kernel_version(&maj, &min) && (maj < 6 || (maj == 6 && min < 6)))
+		return vskip(c, "kernel %s never calls .huge_fault for a non-DAX file mapping "
+			     "(before 6.6 hugepage_vma_check() accepts only DAX among file VMAs): "
+			     "fell back to %llu 4 KiB faults, as expected", kernel_release(),
+			     faults);
+	return vfail(c, "no .huge_fault call on kernel %s (THP %s, MADV_HUGEPAGE given) for a "
+		     "2 MiB aligned mapping: fell back to %llu 4 KiB faults", kernel_release(),
+		     thp ? thp : "unknown", faults);
+}
+
 enum kbm_status check_huge_pmd(struct vctx *c)
 {
 	const uint64_t pmd_pages = PMD_BYTES / c->ps;
 	uint64_t pages = (c->pages + pmd_pages - 1) / pmd_pages * pmd_pages;
-	const int prot = PROT_READ | PROT_WRITE;
 	struct kbufmap_stats s0, s1;
 	unsigned long long huge, faults, regions;
 	const uint32_t seed = 0x2b;
-	int fd, err, maj = 0, min = 0;
-	char thp_buf[32], where[64];
-	const char *thp;
-	uint8_t *a, *buf;
+	enum kbm_status st = KBM_FAIL;
+	char where[64];
+	int fd, err;
+	uint8_t *a;
 	size_t size;
-	bool aligned;
 	ssize_t bad;
 
 	if (pages > backend_max_pages(c->backend))
@@ -249,24 +327,9 @@ enum kbm_status check_huge_pmd(struct vctx *c)
 			     (unsigned long long)pages);
 	size = (size_t)pages * c->ps;
 	regions = size / PMD_BYTES;
-	fd = vopen_buffer(c, O_RDWR, pages);
-	if (fd == -ENOMEM)
-		return vskip(c, "no %zu MiB of 2 MiB aligned contiguous memory to test with (ENOMEM)",
-			     size >> 20);
-	if (fd < 0)
-		return vfail(c, "a %llu-page buffer: %s", (unsigned long long)pages,
-			     strerror(-fd));
-	buf = vzalloc(c, size);
-	if (!buf)
-		return vfail(c, "out of memory");
-	pat_fill(buf, size, 0, seed);
-	err = kbm_pwrite_all(fd, buf, size, 0);
-	if (err)
-		return vfail(c, "pwrite(): %s", strerror(-err));
-	a = vmap(c, fd, size, prot, MAP_SHARED, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the buffer", size, prot, MAP_SHARED, errno);
-	aligned = !((uintptr_t)a & (PMD_BYTES - 1));
+	a = huge_map_patterned(c, pages, seed, &fd, &st);
+	if (!a)
+		return st;
 	/* 6.12 calls .huge_fault with THP "always", or "madvise" and this. */
 	(void)madvise(a, size, MADV_HUGEPAGE);
 
@@ -283,29 +346,12 @@ enum kbm_status check_huge_pmd(struct vctx *c)
 			     pat_byte((uint64_t)bad, seed));
 	huge = D(huge_faults);
 	faults = D(faults);
-
 	if (huge == regions)
 		return vpass(c, "%llu PMD fault%s mapped %zu MiB at %p (%llu 4 KiB faults); the data "
 			     "reads right", huge, huge == 1 ? "" : "s", size >> 20,
 			     (void *)a, faults);
 	if (huge)
 		return vfail(c, "%llu PMD faults for %llu 2 MiB regions (%llu 4 KiB faults): some "
-			     "regions fell back (physical runs not 2 MiB aligned?)", huge,
-			     regions, faults);
-	if (!aligned)
-		return vfail(c, "the mapping at %p is not 2 MiB aligned, so no PMD can map it: the "
-			     "driver needs a get_unmapped_area hook (thp_get_unmapped_area())",
-			     (void *)a);
-	thp = thp_enabled(thp_buf, sizeof(thp_buf));
-	if (thp && !strcmp(thp, "never"))
-		return vskip(c, "THP is disabled (transparent_hugepage/enabled = never), so the "
-			     "kernel never calls .huge_fault: %llu 4 KiB faults instead", faults);
-	if (!kernel_version(&maj, &min) && (maj < 6 || (maj == 6 && min < 6)))
-		return vskip(c, "kernel %s never calls .huge_fault for a non-DAX file mapping "
-			     "(before 6.6 hugepage_vma_check() accepts only DAX among file VMAs): "
-			     "fell back to %llu 4 KiB faults, as expected", kernel_release(),
-			     faults);
-	return vfail(c, "no .huge_fault call on kernel %s (THP %s, MADV_HUGEPAGE given) for a "
-		     "2 MiB aligned mapping: fell back to %llu 4 KiB faults", kernel_release(),
-		     thp ? thp : "unknown", faults);
+			     "regions fell back", huge, regions, faults);
+	return huge_none(c, a, faults);
 }

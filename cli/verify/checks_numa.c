@@ -77,8 +77,7 @@ static enum kbm_status kernel_view(struct vctx *c, const char **view)
 	for (i = 0; i < c->pages; i++)
 		if (!pfn_on_node(pfns[i], c->ps, block, c->node))
 			return vfail(c, "page %llu (pfn 0x%llx) is not in node %d's memory: the "
-				     "allocation ignored the node (alloc_pages_node()/kmalloc_node() "
-				     "not used, or the node had no free memory and fell back)",
+				     "allocation ignored the node",
 				     (unsigned long long)i, (unsigned long long)pfns[i], c->node);
 	*view = "the kernel's PFNs all lie in the node's memory blocks";
 	return KBM_PASS;

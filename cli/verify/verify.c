@@ -34,11 +34,13 @@ struct vopts {
 	int node;			/* KBUFMAP_NODE_ANY or --node */
 	bool *selected;			/* [verify_nr_checks] */
 	bool any_selected;
-	bool all, tap, list;
+	bool all, tap;
+	int list;			/* 0 or OPT_LIST_CHECKS/_CHECK_NAMES */
 };
 
 enum {
 	OPT_LIST_CHECKS = 0x200,
+	OPT_LIST_CHECK_NAMES,
 	OPT_NODE,
 };
 
@@ -66,7 +68,10 @@ static const struct argp_option verify_options[] = {
 	  "where valid; --backend/--strategy narrow it", 0 },
 	{ "tap", 't', NULL, 0, "Print TAP version 13 (KTAP style) output", 0 },
 	{ "list-checks", OPT_LIST_CHECKS, NULL, 0,
-	  "List the checks (name, modes, group, what it proves) and exit", 0 },
+	  "List the checks (name, modes, group, what a PASS proves, what a "
+	  "FAIL means) and exit", 0 },
+	{ "list-check-names", OPT_LIST_CHECK_NAMES, NULL, OPTION_HIDDEN,
+	  "List the check names, one a line (for completion)", 0 },
 	{ 0 }
 };
 
@@ -94,108 +99,149 @@ static const char *check_names(void)
 }
 
 static void list_checks(void);
+static void list_check_names(void);
+
+/* Each returns 0, or EINVAL after argp_error() (should that ever return). */
+static error_t parse_mode(struct vopts *o, const char *arg,
+			  struct argp_state *state)
+{
+	if (!strcmp(arg, "shared"))
+		o->modes = VMODE_SHARED;
+	else if (!strcmp(arg, "private"))
+		o->modes = VMODE_PRIVATE;
+	else if (!strcmp(arg, "all"))
+		o->modes = VMODE_SHARED | VMODE_PRIVATE;
+	else {
+		argp_error(state, "--mode: unknown mode '%s': allowed shared, private, all",
+			   arg);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static error_t parse_check(struct vopts *o, const char *arg,
+			   struct argp_state *state)
+{
+	for (size_t i = 0; i < verify_nr_checks; i++) {
+		if (!strcmp(verify_checks[i].name, arg)) {
+			o->selected[i] = true;
+			o->any_selected = true;
+			return 0;
+		}
+	}
+	argp_error(state, "--check: unknown check '%s': valid checks are %s",
+		   arg, check_names());
+	return EINVAL;
+}
+
+/* A u64 option in [min, max]: 0, or EINVAL after argp_error(). */
+static error_t parse_range(const char *opt, const char *arg, uint64_t min,
+			   uint64_t max, uint64_t *v, struct argp_state *state)
+{
+	char msg[256];
+
+	if (parse_u64(opt, arg, min, max, v, msg, sizeof(msg))) {
+		argp_error(state, "%s", msg);
+		return EINVAL;
+	}
+	return 0;
+}
+
+/* The choices that depend on each other, once all options are in. */
+static error_t parse_end(struct vopts *o, struct argp_state *state)
+{
+	unsigned int b, s;
+	const char *why;
+	int e;
+
+	if (o->tap && g_opt.json) {
+		argp_error(state, "--tap and --json are mutually exclusive");
+		return EINVAL;
+	}
+	if (!o->modes)
+		o->modes = o->all ? VMODE_SHARED | VMODE_PRIVATE : VMODE_SHARED;
+	if (o->all)
+		return 0;
+	if (o->backend < 0)
+		o->backend = KBUFMAP_BACKEND_VMALLOC;
+	if (o->strategy < 0)
+		o->strategy = KBUFMAP_STRATEGY_FAULT;
+	b = (unsigned int)o->backend;
+	s = (unsigned int)o->strategy;
+	if (o->pages > backend_max_pages(b)) {
+		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
+			   o->pages_arg, backend_name(b),
+			   (unsigned long long)backend_max_pages(b));
+		return EINVAL;
+	}
+	e = -kbufmap_combo_errno(b, s, o->node, &why);
+	if (e) {
+		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
+			   "see '" KBM_PROG " matrix'", backend_name(b),
+			   strategy_name(s), errno_name(e), why);
+		return EINVAL;
+	}
+	return 0;
+}
 
 static error_t verify_parse(int key, char *arg, struct argp_state *state)
 {
 	struct vopts *o = state->input;
-	char msg[256];
-	const char *why;
-	size_t i;
-	int e;
+	uint64_t node;
 
 	switch (key) {
 	case 'm':
-		if (!strcmp(arg, "shared"))
-			o->modes = VMODE_SHARED;
-		else if (!strcmp(arg, "private"))
-			o->modes = VMODE_PRIVATE;
-		else if (!strcmp(arg, "all"))
-			o->modes = VMODE_SHARED | VMODE_PRIVATE;
-		else
-			argp_error(state, "--mode: unknown mode '%s': allowed shared, private, all",
-				   arg);
-		break;
+		return parse_mode(o, arg, state);
 	case 'n':
-		if (parse_u64("--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->pages,
-			      msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
 		o->pages_arg = arg;
-		break;
+		return parse_range("--pages", arg, 1, KBUFMAP_MAX_PAGES,
+				   &o->pages, state);
 	case 'b':
 		o->backend = backend_from_name(arg);
-		if (o->backend < 0)
-			argp_error(state, "--backend: unknown backend '%s': allowed %s",
-				   arg, backend_names_list());
-		break;
+		if (o->backend >= 0)
+			return 0;
+		argp_error(state, "--backend: unknown backend '%s': allowed %s",
+			   arg, backend_names_list());
+		return EINVAL;
 	case 's':
 		o->strategy = strategy_from_name(arg);
-		if (o->strategy < 0)
-			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
-				   arg, strategy_names_list());
-		break;
+		if (o->strategy >= 0)
+			return 0;
+		argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
+			   arg, strategy_names_list());
+		return EINVAL;
 	case 'c':
-		for (i = 0; i < verify_nr_checks; i++)
-			if (!strcmp(verify_checks[i].name, arg))
-				break;
-		if (i == verify_nr_checks)
-			argp_error(state, "--check: unknown check '%s': valid checks are %s",
-				   arg, check_names());
-		o->selected[i] = true;
-		o->any_selected = true;
-		break;
-	case OPT_NODE: {
-		uint64_t node;
-
-		if (parse_u64("--node", arg, 0, KBM_MAX_NODE, &node, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
+		return parse_check(o, arg, state);
+	case OPT_NODE:
+		if (parse_range("--node", arg, 0, KBM_MAX_NODE, &node, state))
+			return EINVAL;
 		o->node = (int)node;
-		break;
-	}
+		return 0;
 	case 'a':
 		o->all = true;
-		break;
+		return 0;
 	case 't':
 		o->tap = true;
-		break;
+		return 0;
 	case OPT_LIST_CHECKS:
-		o->list = true;
-		break;
+	case OPT_LIST_CHECK_NAMES:
+		o->list = key;
+		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
-		break;
+		return EINVAL;
 	case ARGP_KEY_END:
-		if (o->list) {	/* before main.c checks for the device */
-			list_checks();
+		if (o->list) {	/* before the device is looked for */
+			if (o->list == OPT_LIST_CHECKS)
+				list_checks();
+			else
+				list_check_names();
 			exit(kbm_finish(KBM_EXIT_OK));
 		}
-		if (o->tap && g_opt.json)
-			argp_error(state, "--tap and --json are mutually exclusive");
-		if (!o->modes)
-			o->modes = o->all ? VMODE_SHARED | VMODE_PRIVATE :
-					    VMODE_SHARED;
-		if (o->all)
-			break;
-		if (o->backend < 0)
-			o->backend = KBUFMAP_BACKEND_VMALLOC;
-		if (o->strategy < 0)
-			o->strategy = KBUFMAP_STRATEGY_FAULT;
-		if (o->pages > backend_max_pages((unsigned int)o->backend))
-			argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
-				   o->pages_arg, backend_name((unsigned int)o->backend),
-				   (unsigned long long)backend_max_pages((unsigned int)o->backend));
-		e = -kbufmap_combo_errno((unsigned int)o->backend,
-					 (unsigned int)o->strategy, o->node, &why);
-		if (e)
-			argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
-				   "see '" KBM_PROG " matrix'",
-				   backend_name((unsigned int)o->backend),
-				   strategy_name((unsigned int)o->strategy),
-				   errno_name(e), why);
-		break;
+		return parse_end(o, state);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
-	return 0;
 }
 
 static const struct argp verify_argp = {
@@ -213,9 +259,7 @@ static const struct argp verify_argp = {
 	       "  kbufmapctl verify --strategy remap-unchecked --mode private\n"
 	       "  kbufmapctl verify --all --tap\n"
 	       "  kbufmapctl verify --check pagemap-alias --json\n\n"
-	       "Exit status: 0 all passed, 1 a check failed, 2 usage error, "
-	       "3 module not loaded, 4 every check skipped, 5 access denied, "
-	       "6 other runtime error.",
+	       "Exit status: as '" KBM_PROG " --help' lists them.",
 	.children = verify_children,
 };
 
@@ -233,9 +277,18 @@ static void list_checks(void)
 		print_string(PRINT_ANY, "modes", " %-15s", modes);
 		print_string(PRINT_ANY, "group", " %-12s", k->group);
 		print_string(PRINT_ANY, "doc", " %s\n", k->doc);
+		print_string(PRINT_JSON, "explain", NULL, k->explain);
+		print_text("    on FAIL:\n");
+		report_print_wrapped("      ", k->explain);
 		close_json_object();
 	}
 	close_json_array();
+}
+
+static void list_check_names(void)
+{
+	for (size_t i = 0; i < verify_nr_checks; i++)
+		printf("%s\n", verify_checks[i].name);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -250,19 +303,20 @@ struct vrun {
 
 static void add(struct vrun *r, const char *name, const char *mode,
 		const struct vctx *c, enum kbm_status st, const char *reason,
-		const char *detail)
+		const char *detail, const char *explain)
 {
 	if (report_add(&r->rep, name, mode, backend_name(c->backend),
-		       strategy_name(c->strategy), st, reason, detail))
+		       strategy_name(c->strategy), st, reason, detail) ||
+	    report_explain_last(&r->rep, explain))
 		r->oom = true;
 }
 
 static void addf(struct vrun *r, const char *name, const struct vctx *c,
-		 enum kbm_status st, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+		 enum kbm_status st, const char *explain, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 static void addf(struct vrun *r, const char *name, const struct vctx *c,
-		 enum kbm_status st, const char *fmt, ...)
+		 enum kbm_status st, const char *explain, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -270,8 +324,18 @@ static void addf(struct vrun *r, const char *name, const struct vctx *c,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	add(r, name, "any", c, st, buf, NULL);
+	add(r, name, "any", c, st, buf, NULL, explain);
 }
+
+/* Explanations of the rows the runner makes itself (not in the table). */
+static const char explain_refused[] =
+	"The module's CONFIGURE must refuse exactly the combinations "
+	"kbufmap_matrix.h refuses, with the same errno: both sides use "
+	"kbufmap_combo_errno(), so a mismatch means the module stopped "
+	"calling it or the header changed under a stale module.";
+static const char explain_configure[] =
+	"A combination kbufmap_matrix.h calls valid must configure: the "
+	"module and the header disagree, or the allocation itself failed.";
 
 /* Is check @k applicable to @c? If not, *why says why. */
 static bool applicable(const struct vcheck *k, const struct vctx *c,
@@ -300,135 +364,159 @@ static bool applicable(const struct vcheck *k, const struct vctx *c,
 	return true;
 }
 
+/*
+ * Whether private-rw is allowed depends on this buffer being one physical
+ * run, which varies from buffer to buffer (the pages backend).
+ */
+static void learn_buffer(struct vctx *c)
+{
+	struct kbufmap_info info;
+
+	if (kbm_get_info(c->fd, &info))
+		return;
+	c->contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
+	c->rw_errno = -kbufmap_map_kind_errno(c->backend, c->strategy,
+					     KBUFMAP_MAP_PRIVATE_RW,
+					     c->contiguous, &c->rw_why);
+}
+
+/* Run check @k on a fresh buffer and add its row (or none, if it does not apply). */
+static void run_check(struct vrun *r, struct vctx *c, const struct vcheck *k)
+{
+	const char *why = NULL;
+	char buf[256];
+	enum kbm_status st;
+	int fd;
+
+	c->reason[0] = '\0';
+	c->detail = NULL;
+	c->fd = -1;
+	fd = vopen_buffer(c, O_RDWR, c->pages);
+	if (fd < 0) {
+		snprintf(c->reason, sizeof(c->reason),
+			 "setup: a fresh %llu-page buffer: %s",
+			 (unsigned long long)c->pages, strerror(-fd));
+		vctx_release(c);
+		add(r, k->name, c->mode_name, c, KBM_FAIL, c->reason, NULL,
+		    NULL);
+		return;
+	}
+	c->fd = fd;
+	learn_buffer(c);
+	if (!applicable(k, c, &why, buf, sizeof(buf))) {
+		vctx_release(c);
+		if (r->o->any_selected)
+			add(r, k->name, c->mode_name, c, KBM_SKIP, why, NULL,
+			    NULL);
+		return;
+	}
+	st = vguard_run(c, k->fn);
+	add(r, k->name, c->mode_name, c, st, c->reason, c->detail, k->explain);
+}
+
 static void run_mode(struct vrun *r, struct vctx *c)
 {
 	const struct vopts *o = r->o;
 
 	for (size_t i = 0; i < verify_nr_checks; i++) {
 		const struct vcheck *k = &verify_checks[i];
-		struct kbufmap_info info;
-		const char *why = NULL;
-		char buf[256];
-		enum kbm_status st;
-		int fd;
 
 		if (!(k->modes & c->mode))
 			continue;
 		if (o->any_selected && !o->selected[i])
 			continue;
-
-		c->reason[0] = '\0';
-		c->detail = NULL;
-		c->fd = -1;
-		fd = vopen_buffer(c, O_RDWR, c->pages);
-		if (fd < 0) {
-			snprintf(c->reason, sizeof(c->reason),
-				 "setup: a fresh %llu-page buffer: %s",
-				 (unsigned long long)c->pages, strerror(-fd));
-			vctx_release(c);
-			add(r, k->name, c->mode_name, c, KBM_FAIL, c->reason,
-			    NULL);
-			continue;
-		}
-		c->fd = fd;
-		/*
-		 * Whether private-rw is allowed depends on this buffer being
-		 * one physical run, which varies from buffer to buffer (pages).
-		 */
-		if (!kbm_get_info(fd, &info)) {
-			c->contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
-			c->rw_errno = -kbufmap_map_kind_errno(c->backend, c->strategy,
-							     KBUFMAP_MAP_PRIVATE_RW,
-							     c->contiguous, &c->rw_why);
-		}
-		if (!applicable(k, c, &why, buf, sizeof(buf))) {
-			vctx_release(c);
-			if (o->any_selected)
-				add(r, k->name, c->mode_name, c, KBM_SKIP,
-				    why, NULL);
-			continue;
-		}
-		st = vguard_run(c, k->fn);
-		add(r, k->name, c->mode_name, c, st, c->reason, c->detail);
+		run_check(r, c, k);
 	}
 }
 
-/* One backend x strategy. Returns an exit code to stop with, or 0. */
-static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
+/*
+ * A combination the matrix refuses (only with --all): confirm the module
+ * refuses it the same way, with a size the backend allows (or E2BIG would
+ * come first).
+ */
+static void check_refused(struct vrun *r, const struct vctx *c, int e,
+			  const char *why)
+{
+	uint64_t n = r->o->pages < backend_max_pages(c->backend) ?
+		r->o->pages : backend_max_pages(c->backend);
+	int err = kbm_configure(r->mon, n, c->backend, c->strategy, r->o->node);
+
+	if (err == -e)
+		addf(r, "configure-refused", c, KBM_PASS, NULL,
+		     "CONFIGURE refused with %s, as the matrix says: %s",
+		     errno_name(e), why);
+	else if (!err)
+		addf(r, "configure-refused", c, KBM_FAIL, explain_refused,
+		     "CONFIGURE accepted a combination the matrix refuses (%s: %s)",
+		     errno_name(e), why);
+	else
+		addf(r, "configure-refused", c, KBM_FAIL, explain_refused,
+		     "CONFIGURE refused with %s, but the matrix says %s (%s)",
+		     errno_name(-err), errno_name(e), why);
+}
+
+/*
+ * The probe: does the combination configure, and is its memory one
+ * physical run? Returns an exit status to stop with, 0 to go on, or -1 when
+ * its row is added and the combination is done.
+ */
+static int probe_combo(struct vrun *r, struct vctx *c)
 {
 	const struct vopts *o = r->o;
 	struct kbufmap_info info;
-	struct vctx c;
-	const char *why;
-	int e, err;
+	int err;
 
-	memset(&c, 0, sizeof(c));
-	c.dev = g_opt.device;
-	c.ps = r->ps;
-	c.pages = o->pages;
-	c.size = (size_t)o->pages * r->ps;
-	c.backend = b;
-	c.strategy = s;
-	c.node = o->node;
-	c.fd = -1;
+	err = kbm_configure(r->mon, o->pages, c->backend, c->strategy, o->node);
+	if (!err)
+		err = kbm_get_info(r->mon, &info);
+	if (!err) {
+		c->contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
+		c->rw_errno = -kbufmap_map_kind_errno(c->backend, c->strategy,
+						     KBUFMAP_MAP_PRIVATE_RW,
+						     c->contiguous, &c->rw_why);
+		c->sigbus = kbufmap_combo_sigbus(c->strategy,
+						 KBUFMAP_MAP_PRIVATE_RO, o->pages);
+		return 0;
+	}
+	if (!o->all)
+		return kbm_fail(err, "CONFIGURE %s/%s with %llu pages failed: %s "
+				"(kbufmap_matrix.h says the combination is valid)",
+				backend_name(c->backend), strategy_name(c->strategy),
+				(unsigned long long)o->pages, strerror(-err));
+	addf(r, "configure", c, KBM_FAIL, explain_configure,
+	     "CONFIGURE with %llu pages failed: %s, though the matrix "
+	     "says the combination is valid",
+	     (unsigned long long)o->pages, strerror(-err));
+	return -1;
+}
+
+/* One backend x strategy. Returns an exit status to stop with, or 0. */
+static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
+{
+	const struct vopts *o = r->o;
+	struct vctx c = {
+		.dev = g_opt.device, .ps = r->ps, .pages = o->pages,
+		.size = (size_t)o->pages * r->ps, .backend = b, .strategy = s,
+		.node = o->node, .fd = -1,
+	};
+	const char *why;
+	int e, ret;
 
 	e = -kbufmap_combo_errno(b, s, o->node, &why);
 	if (e) {
-		/*
-		 * Only with --all: confirm the module refuses it the same way,
-		 * with a size the backend allows (or E2BIG would come first).
-		 */
-		uint64_t n = o->pages < backend_max_pages(b) ?
-			o->pages : backend_max_pages(b);
-
-		err = kbm_configure(r->mon, n, b, s, o->node);
-		if (err == -e)
-			addf(r, "configure-refused", &c, KBM_PASS,
-			     "CONFIGURE refused with %s, as the matrix says: %s",
-			     errno_name(e), why);
-		else if (!err)
-			addf(r, "configure-refused", &c, KBM_FAIL,
-			     "CONFIGURE accepted a combination the matrix refuses "
-			     "(%s: %s): the module does not enforce kbufmap_combo_errno()",
-			     errno_name(e), why);
-		else
-			addf(r, "configure-refused", &c, KBM_FAIL,
-			     "CONFIGURE refused with %s, but the matrix says %s (%s): "
-			     "the module and kbufmap_matrix.h disagree",
-			     errno_name(-err), errno_name(e), why);
+		check_refused(r, &c, e, why);
 		return 0;
 	}
 	if (o->pages > backend_max_pages(b)) {
-		addf(r, "configure", &c, KBM_SKIP,
+		addf(r, "configure", &c, KBM_SKIP, NULL,
 		     "--pages %llu is more than the %s backend allows (%llu)",
 		     (unsigned long long)o->pages, backend_name(b),
 		     (unsigned long long)backend_max_pages(b));
 		return 0;
 	}
-
-	/* The probe: does it configure, and is the memory one physical run? */
-	err = kbm_configure(r->mon, o->pages, b, s, o->node);
-	if (!err)
-		err = kbm_get_info(r->mon, &info);
-	if (err) {
-		if (!o->all) {
-			kbm_err("CONFIGURE %s/%s with %llu pages failed: %s "
-				"(kbufmap_matrix.h says the combination is valid)",
-				backend_name(b), strategy_name(s),
-				(unsigned long long)o->pages, strerror(-err));
-			return KBM_EXIT_RUNTIME;
-		}
-		addf(r, "configure", &c, KBM_FAIL,
-		     "CONFIGURE with %llu pages failed: %s, though the matrix "
-		     "says the combination is valid",
-		     (unsigned long long)o->pages, strerror(-err));
-		return 0;
-	}
-	c.contiguous = info.flags & KBUFMAP_INFO_CONTIGUOUS;
-	c.rw_errno = -kbufmap_map_kind_errno(b, s, KBUFMAP_MAP_PRIVATE_RW,
-					    c.contiguous, &c.rw_why);
-	c.sigbus = kbufmap_combo_sigbus(s, KBUFMAP_MAP_PRIVATE_RO, o->pages);
-
+	ret = probe_combo(r, &c);
+	if (ret)
+		return ret < 0 ? 0 : ret;
 	if (o->modes & VMODE_SHARED) {
 		c.mode = VMODE_SHARED;
 		c.mode_name = "shared";
@@ -442,6 +530,54 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	return 0;
 }
 
+/* Every selected backend x strategy. An exit status to stop with, or 0. */
+static int run_all(struct vrun *r)
+{
+	const struct vopts *o = r->o;
+	int ret = 0;
+
+	for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT && !ret; b++) {
+		if (o->backend >= 0 && b != (unsigned int)o->backend)
+			continue;
+		for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT && !ret; s++) {
+			if (o->strategy >= 0 && s != (unsigned int)o->strategy)
+				continue;
+			ret = run_combo(r, b, s);
+		}
+	}
+	return ret;
+}
+
+/* The report's header: the run's configuration. */
+static void report_config(struct kbm_report *rep, const struct vopts *o)
+{
+	rep->backend = o->all && o->backend < 0 ? "all" :
+		backend_name((unsigned int)o->backend);
+	rep->strategy = o->all && o->strategy < 0 ? "all" :
+		strategy_name((unsigned int)o->strategy);
+	rep->mode = o->modes == VMODE_SHARED ? "shared" :
+		o->modes == VMODE_PRIVATE ? "private" : "all";
+	rep->pages = o->pages;
+	rep->all = o->all;
+}
+
+/* Render the results: the exit status of the run. */
+static int finish_run(struct vrun *r)
+{
+	const struct vopts *o = r->o;
+
+	if (r->oom)
+		return kbm_fail(ENOMEM, "recording the results: %s",
+				strerror(ENOMEM));
+	if (r->rep.n == 0) {
+		kbm_err("no check applies to this selection");
+		return KBM_EXIT_SKIPPED;
+	}
+	report_render(&r->rep, o->tap ? REPORT_TAP :
+		      g_opt.json ? REPORT_JSON : REPORT_TEXT, g_opt.quiet);
+	return report_exit_code(&r->rep);
+}
+
 static int verify_run(int argc, char **argv)
 {
 	struct vopts o = {
@@ -451,60 +587,26 @@ static int verify_run(int argc, char **argv)
 		.strategy = -1,
 		.node = KBUFMAP_NODE_ANY,
 	};
-	struct vrun r;
-	int ret = 0;
+	struct vrun r = { .o = &o };
+	int ret;
 
 	o.selected = calloc(verify_nr_checks, sizeof(*o.selected));
-	if (!o.selected) {
-		kbm_err("out of memory");
-		return KBM_EXIT_RUNTIME;
-	}
+	if (!o.selected)
+		return kbm_fail(ENOMEM, "the check selection: %s",
+				strerror(ENOMEM));
 	kbm_cmd_parse(argc, argv, 0, NULL, &o);
 
-	memset(&r, 0, sizeof(r));
-	r.o = &o;
 	r.ps = (size_t)sysconf(_SC_PAGESIZE);
 	r.mon = kbm_dev_open(g_opt.device, O_RDWR, NULL);
 	if (r.mon < 0) {
 		free(o.selected);
 		return kbm_dev_fail(g_opt.device, r.mon);
 	}
-
-	r.rep.backend = o.all && o.backend < 0 ? "all" :
-		backend_name((unsigned int)o.backend);
-	r.rep.strategy = o.all && o.strategy < 0 ? "all" :
-		strategy_name((unsigned int)o.strategy);
-	r.rep.mode = o.modes == VMODE_SHARED ? "shared" :
-		o.modes == VMODE_PRIVATE ? "private" : "all";
-	r.rep.pages = o.pages;
-	r.rep.all = o.all;
-
-	for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT && !ret; b++) {
-		if (o.backend >= 0 && b != (unsigned int)o.backend)
-			continue;
-		for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT && !ret; s++) {
-			if (o.strategy >= 0 && s != (unsigned int)o.strategy)
-				continue;
-			ret = run_combo(&r, b, s);
-		}
-	}
+	report_config(&r.rep, &o);
+	ret = run_all(&r);
 	close(r.mon);
-
-	if (!ret && r.oom) {
-		kbm_err("out of memory");
-		ret = KBM_EXIT_RUNTIME;
-	}
-	if (!ret) {
-		if (r.rep.n == 0) {
-			kbm_err("no check applies to this selection");
-			ret = KBM_EXIT_SKIPPED;
-		} else {
-			report_render(&r.rep, o.tap ? REPORT_TAP :
-				      g_opt.json ? REPORT_JSON : REPORT_TEXT,
-				      g_opt.quiet);
-			ret = report_exit_code(&r.rep);
-		}
-	}
+	if (!ret)
+		ret = finish_run(&r);
 	report_free(&r.rep);
 	free(o.selected);
 	return ret;

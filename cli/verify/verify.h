@@ -83,7 +83,12 @@ struct vcheck {
 	 */
 	bool (*applies)(const struct vctx *c, const char **why);
 	enum kbm_status (*fn)(struct vctx *c);
-	const char *doc;
+	const char *doc;		/* what a PASS proves */
+	/*
+	 * What a FAIL means and where the usual driver mistake is: the
+	 * report appends it to a FAIL, so a check's reason says only what it saw.
+	 */
+	const char *explain;
 };
 
 extern const struct vcheck verify_checks[];

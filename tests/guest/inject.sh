@@ -2,31 +2,54 @@
 # Every verify check must be able to fail. Against a test-only build of the
 # module (KBUFMAP_FAULT_INJECT=1), each deliberate driver bug is switched on in
 # turn through the `inject` parameter, and the check that guards that property
-# must report FAIL (and verify exit 1). With inject=none the same build passes.
+# must report FAIL (and verify exit 1), with the check's explanation of what
+# the FAIL means (the "explain" column of the check table). With inject=none
+# the same build passes.
 # Runs in a guest with two NUMA nodes; usage: inject.sh KBUFMAPCTL
 cli=$1
 param=/sys/module/kbufmap/parameters/inject
-passed=0 failed=0
+. "$(dirname "$0")/../lib/tap.sh"
 
-pass() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# row_of CHECK < verify --json: "STATUS<TAB>EXPLAIN" of the check's row
+# ("missing" when the report has no row for it, "none" for no explanation).
+row_of() {
+	python3 -c '
+import json, sys
+rows = [r for r in json.load(sys.stdin)["checks"] if r["name"] == sys.argv[1]]
+if not rows:
+    print("missing\tnone")
+else:
+    print(rows[0]["status"] + "\t" + (rows[0].get("explain") or "none"))
+' "$1"
+}
+
+# explain_of CHECK: the check's explanation, as verify --list-checks gives it.
+explain_of() {
+	"$cli" --json verify --list-checks | python3 -c '
+import json, sys
+print(next(c["explain"] for c in json.load(sys.stdin) if c["name"] == sys.argv[1]))
+' "$1"
+}
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 
 # expect_caught BUG CHECK [verify options]
 expect_caught() {
 	bug=$1 check=$2
 	shift 2
+	what="inject=$bug, $check${*:+ $*}"
 	if ! echo "$bug" >"$param"; then
-		fail "cannot set inject=$bug"
+		tap_result 1 "$what: set the inject parameter" "cannot write $param"
 		return
 	fi
-	out=$("$cli" verify --check "$check" "$@" 2>&1)
+	"$cli" --json verify --check "$check" "$@" >"$out" 2>/dev/null
 	rc=$?
-	line=$(echo "$out" | grep "^$check ")
-	case "$line" in
-	*FAIL*) [ "$rc" -eq 1 ] && pass "inject=$bug caught by $check $*" ||
-		fail "inject=$bug: $check FAILed but verify exited $rc, not 1" ;;
-	*) fail "inject=$bug NOT caught by $check $* (exit $rc): $line" ;;
-	esac
+	row=$(row_of "$check" <"$out")
+	tap_is "$what: FAIL" "$(printf '%s' "$row" | cut -f1)" fail
+	tap_is "$what: verify exits 1" "$rc" 1
+	tap_is "$what: the FAIL carries the check's explanation" \
+		"$(printf '%s' "$row" | cut -f2-)" "$(explain_of "$check")"
 }
 
 # (Two mappings shifted alike still agree with each other: only checks that
@@ -76,10 +99,21 @@ expect_caught wrong_node numa-placement --backend kmalloc --strategy pfn --node 
 # The same build without a bug passes: the checks fail for the bug, not for
 # the build.
 echo none >"$param"
-if "$cli" verify --quiet >/dev/null 2>&1; then
-	pass "inject=none: verify passes"
-else
-	fail "inject=none: verify does not pass"
-fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_ok "inject=none: verify passes" "$cli" verify --quiet
+
+# The text and TAP reports show the explanation under a FAIL too: the line
+# after the FAIL row (text), after the reason diagnostic (TAP).
+echo unzeroed >"$param"
+want=$(explain_of zeroed | cut -c1-30)
+text=$("$cli" verify --check zeroed 2>&1)
+tap_like "text report: zeroed FAILs" "$text" '^zeroed +shared +FAIL '
+tap_is "text report: the explanation follows the FAIL row" \
+	"$(printf '%s\n' "$text" | grep -A1 '^zeroed ' | tail -n 1 | cut -c1-34)" \
+	"    $want"
+tap=$("$cli" verify --tap --check zeroed 2>&1)
+tap_like "TAP report: zeroed is not ok" "$tap" '^not ok 1 - zeroed '
+tap_is "TAP report: the explanation is a diagnostic after the reason" \
+	"$(printf '%s\n' "$tap" | grep -A2 '^not ok 1 - zeroed' | tail -n 1 | cut -c1-34)" \
+	"#   $want"
+echo none >"$param"
+tap_done

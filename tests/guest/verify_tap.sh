@@ -6,23 +6,22 @@
 set -u
 cli=$1
 shift
-tap=$("$cli" verify --tap "$@")
+. "$(dirname "$0")/../lib/tap.sh"
+out=$("$cli" verify --tap "$@")
 rc=$?
-printf '%s\n' "$tap" | head -n 5
-python3 - "$rc" <(printf '%s\n' "$tap") <<'PY'
-import re, sys
-rc = int(sys.argv[1])
-lines = open(sys.argv[2]).read().splitlines()
-assert lines[0] == "TAP version 13", f"first line is {lines[0]!r}"
-plan = re.fullmatch(r"1\.\.(\d+)", lines[1])
-assert plan, f"no plan on line 2: {lines[1]!r}"
-tests = [l for l in lines if re.match(r"(not )?ok \d+ ", l)]
-assert len(tests) == int(plan.group(1)) > 0, f"plan says {plan.group(1)}, {len(tests)} test lines"
-for i, l in enumerate(tests, 1):
-    assert re.match(rf"(not )?ok {i} - ", l), f"test {i} is numbered wrong: {l!r}"
-    assert not l.startswith("not ok"), f"failed: {l}"
-    if "# SKIP" in l:
-        assert l.split("# SKIP", 1)[1].strip(), f"SKIP without a reason: {l}"
-assert rc == 0, f"exit status {rc} with every test ok"
-print(f"{len(tests)} passed, 0 failed")
-PY
+printf '%s\n' "$out" | head -n 5 | sed 's/^/# /'
+
+tests=$(printf '%s\n' "$out" | grep -E '^(not )?ok [0-9]+ ')
+ntests=$(printf '%s' "$tests" | grep -c '')
+tap_is "first line is the TAP version" "$(printf '%s\n' "$out" | sed -n 1p)" "TAP version 13"
+tap_like "line 2 is the plan" "$(printf '%s\n' "$out" | sed -n 2p)" '^1\.\.[0-9]+$'
+tap_is "the plan matches the number of test lines" \
+	"$(printf '%s\n' "$out" | sed -n '2s/^1\.\.//p')" "$ntests"
+tap_ok "there are test lines" test "$ntests" -gt 0
+tap_is "tests are numbered 1..N in order" \
+	"$(printf '%s\n' "$tests" | awk '{ n = $1 == "not" ? $3 : $2; if (n != NR) print NR ": " $0 }')" ""
+tap_is "no test is not ok" "$(printf '%s\n' "$tests" | grep '^not ok')" ""
+tap_is "every SKIP has a reason" \
+	"$(printf '%s\n' "$tests" | grep -E '# SKIP[[:space:]]*$')" ""
+tap_is "exit status with every test ok" "$rc" 0
+tap_done
