@@ -77,6 +77,7 @@ int kbm_dev_fail(const char *path, int err);
 extern const struct kbm_cmd kbm_cmd_version;
 extern const struct kbm_cmd kbm_cmd_matrix;
 extern const struct kbm_cmd kbm_cmd_verify;
+extern const struct kbm_cmd kbm_cmd_map;
 extern const struct kbm_cmd kbm_cmd_fault_trace;	/* KBUFMAP_HAVE_FAULT_TRACE */
 
 #endif /* KBUFMAPCTL_H */
