@@ -104,11 +104,12 @@ static void report_touch(const struct map_opts *o, const struct kbm_mapping *m,
 	print_uint(PRINT_ANY, "pages", ": %llu pages", r->touched);
 	print_uint(PRINT_ANY, "ns", " in %llu ns\n", r->touch_ns);
 	if (r->fault.sig) {
-		char addr[32];
+		char addr[32], name[24];
 
 		snprintf(addr, sizeof(addr), "%p", r->fault.addr);
 		open_json_object("signal");
-		print_string(PRINT_ANY, "name", "signal     %s", sigabbrev_np(r->fault.sig));
+		snprintf(name, sizeof(name), "SIG%s", sigabbrev_np(r->fault.sig));
+		print_string(PRINT_ANY, "name", "signal     %s", name);
 		print_string(PRINT_ANY, "code", " (%s)", kbm_sigcode_name(r->fault.sig, r->fault.code));
 		print_uint(PRINT_ANY, "page", " at page %llu",
 			   (unsigned long long)(((uint8_t *)r->fault.addr - m->addr) / (long)m->ps));
