@@ -44,6 +44,7 @@ static const struct kbm_cmd kbm_cmd_help = {
 /* The command table: a new command is its descriptor and one line here. */
 static const struct kbm_cmd *const commands[] = {
 	&kbm_cmd_verify,
+	&kbm_cmd_map,
 	&kbm_cmd_phys,
 	&kbm_cmd_matrix,
 	&kbm_cmd_version,

@@ -25,6 +25,10 @@ demo_script() {
 	cat <<SH
 set -e
 step() { printf '\n### %s\n' "\$*"; }
+step "The second seed question, as its asker saw it: a pattern written by the kernel, read through MAP_PRIVATE of a per-page remap_pfn_range() driver"
+$cli map --strategy remap-unchecked --private --fill aabbccdd --dump 4 || echo "(exit \$?: the touch got SIGBUS, caught and explained above)"
+step "The same through one remap_pfn_range() over contiguous memory: the pattern reads back"
+$cli map --strategy remap --backend contig --private --fill aabbccdd --dump 4
 step "kbufmapctl version"
 $cli version
 step "kbufmapctl matrix: which allocator x strategy x mapping kind is valid"

@@ -90,7 +90,7 @@ static const char doc[] =
 	"Examples:\n"
 	"  kbufmapctl fault-trace --duration 10\n"
 	"  kbufmapctl fault-trace --interval 1 --pid 1234\n"
-	"  kbufmapctl --json fault-trace -- ./touch_pages --strategy fault 512\n\n"
+	"  kbufmapctl --json fault-trace -- kbufmapctl -j map --strategy fault --pages 512 -o map.json\n\n"
 	"Exit status: 0 tracing worked, 2 usage error, 3 module not loaded, "
 	"5 not permitted (needs root), 6 other runtime error (e.g. a function "
 	"that cannot be attached), 127 COMMAND cannot be run (not found, not "

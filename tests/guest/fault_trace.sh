@@ -2,11 +2,11 @@
 # fault_trace.sh: test `kbufmapctl fault-trace` inside a guest where the
 # kbufmap module is loaded (scripts/guest-run --module KO -- ...).
 #
-#   fault_trace.sh [-n PAGES] [-m PAGES] KBUFMAPCTL TOUCH_PAGES KO
+#   fault_trace.sh [-n PAGES] [-m PAGES] KBUFMAPCTL KO
 #
 # KO is the module file that is loaded: the test unloads and reloads it
 # (and a copy without BTF). For every strategy, in fentry mode (when the
-# module has BTF) and in kprobe mode, one run of touch_pages under
+# module has BTF) and in kprobe mode, one run of `kbufmapctl map` under
 # `fault-trace -- COMMAND` must count exactly what the module's own counters
 # for that buffer say, every histogram must sum to its call count, and no
 # event may be missed. Then: --pid, --interval with a forked child, auto mode
@@ -22,7 +22,7 @@
 set -uo pipefail
 
 pages=256 opages=2048
-usage() { echo "usage: $0 [-n PAGES] [-m PAGES] KBUFMAPCTL TOUCH_PAGES KO" >&2; exit 2; }
+usage() { echo "usage: $0 [-n PAGES] [-m PAGES] KBUFMAPCTL KO" >&2; exit 2; }
 while getopts n:m: o; do
 	case $o in
 	n) pages=$OPTARG ;;
@@ -31,14 +31,14 @@ while getopts n:m: o; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 3 ] || usage
-ctl=$(readlink -f "$1") touch=$(readlink -f "$2") ko=$(readlink -f "$3")
+[ $# -eq 2 ] || usage
+ctl=$(readlink -f "$1") ko=$(readlink -f "$2")
 for v in "$pages" "$opages"; do
 	[[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 16 ] && [ "$v" -le 262144 ] ||
 		{ echo "$0: -n/-m: 16..262144 pages" >&2; exit 2; }
 done
 
-[ -x "$ctl" ] && [ -x "$touch" ] && [ -f "$ko" ] || { echo "$0: missing file" >&2; exit 2; }
+[ -x "$ctl" ] && [ -f "$ko" ] || { echo "$0: missing file" >&2; exit 2; }
 . "$(dirname "$0")/../lib/tap.sh"
 skip() { tap_skip "fault-trace" "$*"; tap_done; }
 [ "$(id -u)" = 0 ] || skip "needs root"
@@ -120,7 +120,7 @@ run_strategy() {	# run_strategy MODE STRATEGY
 	local mode=$1 s=$2 np=$pages out=$tmp/ft.json tp=$tmp/tp.json rc desc got want results
 	[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
 	rm -f "$tp"
-	"$ctl" -q -j fault-trace --mode "$mode" -- "$touch" -o "$tp" "$s" "$np" >"$out" 2>"$tmp/err"
+	"$ctl" -q -j fault-trace --mode "$mode" -- "$ctl" -j map --no-pin -o "$tp" --strategy "$s" --pages "$np" >"$out" 2>"$tmp/err"
 	rc=$?
 	if [ $rc != 0 ] || [ ! -s "$tp" ]; then
 		nok "$mode/$s: fault-trace exited $rc: $(head -c 400 "$out" "$tmp/err" | tr '\n' ' ')"
@@ -156,9 +156,9 @@ tap_is "--list-functions in JSON = the text list" \
 
 # --- --pid: a process that starts touching once the tracer is attached -----
 for mode in "${modes[@]}"; do
-	"$touch" -w -o "$tmp/tp.json" fault "$pages" 2>"$tmp/touch.err" &
+	"$ctl" -j map --no-pin --hold-before-touch -o "$tmp/tp.json" --pages "$pages" 2>"$tmp/touch.err" &
 	tpid=$!
-	for _ in $(seq 200); do grep -q ready "$tmp/touch.err" && break; sleep 0.1; done
+	for _ in $(seq 200); do grep -q '^pid ' "$tmp/touch.err" && break; sleep 0.1; done
 	"$ctl" -j fault-trace --mode "$mode" --pid "$tpid" >"$tmp/pid.json" 2>"$tmp/pid.err" &
 	cpid=$!
 	for _ in $(seq 600); do grep -q 'mode' "$tmp/pid.err" && break; sleep 0.1; done
@@ -173,7 +173,7 @@ for mode in "${modes[@]}"; do
 done
 
 # --- --interval and a command that forks: children are followed -----------
-"$ctl" -j fault-trace --interval 1 -- sh -c "'$touch' -o '$tmp/a.json' fault $pages && sleep 2 && '$touch' -o '$tmp/b.json' fault $pages" \
+"$ctl" -j fault-trace --interval 1 -- sh -c "'$ctl' -j map --no-pin -o '$tmp/a.json' --pages $pages && sleep 2 && '$ctl' -j map --no-pin -o '$tmp/b.json' --pages $pages" \
 	>"$tmp/int.json" 2>"$tmp/err"
 check "--interval: exit status" "$?" 0
 check "--interval: interval reports printed" \
@@ -268,9 +268,9 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 for mode in "${modes[@]}"; do
 	: >"$tmp/plain" ; : >"$tmp/traced"
 	for _ in 1 2 3 4 5; do
-		"$touch" -o "$tmp/t.json" fault "$opages" && jq .touch_ns "$tmp/t.json" >>"$tmp/plain"
-		"$ctl" -q -j fault-trace --mode "$mode" -- "$touch" -o "$tmp/t.json" fault "$opages" >/dev/null &&
-			jq .touch_ns "$tmp/t.json" >>"$tmp/traced"
+		"$ctl" -j map --no-pin -o "$tmp/t.json" --pages "$opages" && jq .touch.ns "$tmp/t.json" >>"$tmp/plain"
+		"$ctl" -q -j fault-trace --mode "$mode" -- "$ctl" -j map --no-pin -o "$tmp/t.json" --pages "$opages" >/dev/null &&
+			jq .touch.ns "$tmp/t.json" >>"$tmp/traced"
 	done
 	p=$(median <"$tmp/plain") t=$(median <"$tmp/traced")
 	if [ -n "$p" ] && [ -n "$t" ] && [ "$p" -gt 0 ]; then

@@ -42,7 +42,7 @@ got=$(complete_words "")
 tap_is "a command: every command, from --list-cmds" "$got" "$(sorted "$cli" --list-cmds)"
 tap_is "a command: 'veri' completes to verify" "$(complete_words veri)" verify
 tap_is "a command after a root option with a value" \
-	"$(complete_words --device /dev/kbufmap ma)" matrix
+	"$(complete_words --device /dev/kbufmap matr)" matrix
 
 got=$(complete_words verify --)
 tap_is "an option of verify: verify --list-opts" "$got" "$(sorted "$cli" verify --list-opts)"

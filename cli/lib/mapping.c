@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* vmsplice, process_vm_readv, O_DIRECT */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kbm_dev.h"
+#include "kbufmap_matrix.h"
+#include "mapping.h"
+#include "pagemap.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- set-up and mmap ---------------------------------------------------- */
+
+/* Write the pattern over the whole buffer, 64 KiB at a time. */
+static int fill_buffer(int fd, uint64_t size, const uint8_t *pat, size_t plen)
+{
+	size_t chunk = 65536 / plen * plen;
+	uint8_t *buf = malloc(chunk);
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < chunk; i++)
+		buf[i] = pat[i % plen];
+	for (uint64_t off = 0; off < size && !err; off += chunk) {
+		size_t n = size - off < chunk ? (size_t)(size - off) : chunk;
+
+		err = kbm_pwrite_all(fd, buf, n, off);
+	}
+	free(buf);
+	return err;
+}
+
+int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
+		  enum kbm_map_stage *stage)
+{
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->ps = (size_t)sysconf(_SC_PAGESIZE);
+	*stage = KBM_STAGE_OPEN;
+	m->fd = kbm_dev_open(req->device, req->rdonly ? O_RDONLY : O_RDWR, NULL);
+	if (m->fd < 0)
+		return m->fd;
+	*stage = KBM_STAGE_CONFIGURE;
+	err = kbm_configure(m->fd, req->pages, req->backend, req->strategy,
+			    req->node);
+	if (!err)
+		err = kbm_get_info(m->fd, &m->info);
+	if (!err && req->fill) {
+		*stage = KBM_STAGE_FILL;
+		err = fill_buffer(m->fd, req->pages * m->ps, req->fill,
+				  req->fill_len);
+	}
+	if (err) {
+		close(m->fd);
+		m->fd = -1;
+	}
+	return err;
+}
+
+int kbm_map_mmap(const struct kbm_map_req *req, struct kbm_mapping *m)
+{
+	int prot = PROT_READ | (req->writable ? PROT_WRITE : 0);
+	int flags = (req->private_map ? MAP_PRIVATE : MAP_SHARED) |
+		    (req->populate ? MAP_POPULATE : 0);
+	uint64_t t0 = now_ns();
+	void *p;
+
+	m->len = (size_t)req->length * m->ps;
+	p = mmap(NULL, m->len, prot, flags, m->fd, (off_t)(req->offset * m->ps));
+	m->mmap_ns = now_ns() - t0;
+	if (p == MAP_FAILED)
+		return -errno;
+	m->addr = p;
+	return 0;
+}
+
+void kbm_map_release(struct kbm_mapping *m)
+{
+	if (m->addr)
+		munmap(m->addr, m->len);
+	m->addr = NULL;
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = -1;
+}
+
+unsigned int kbm_map_kind(const struct kbm_map_req *req)
+{
+	if (!req->private_map)
+		return KBUFMAP_MAP_SHARED;
+	return req->writable ? KBUFMAP_MAP_PRIVATE_RW : KBUFMAP_MAP_PRIVATE_RO;
+}
+
+/* ---- touching, with SIGBUS/SIGSEGV caught -------------------------------- */
+
+static sigjmp_buf guard_env;
+static volatile sig_atomic_t guard_on;
+static struct kbm_fault guard_fault;
+
+static void guard_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (!guard_on) {
+		/* Not ours: die of it as we would have without the guard. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	guard_on = 0;
+	guard_fault.sig = sig;
+	guard_fault.code = si->si_code;
+	guard_fault.addr = si->si_addr;
+	siglongjmp(guard_env, 1);
+}
+
+const char *kbm_sigcode_name(int sig, int code)
+{
+	if (sig == SIGBUS) {
+		switch (code) {
+		case BUS_ADRALN: return "BUS_ADRALN";
+		case BUS_ADRERR: return "BUS_ADRERR";
+		case BUS_OBJERR: return "BUS_OBJERR";
+		}
+	} else if (sig == SIGSEGV) {
+		switch (code) {
+		case SEGV_MAPERR: return "SEGV_MAPERR";
+		case SEGV_ACCERR: return "SEGV_ACCERR";
+		}
+	}
+	return "si_code ?";
+}
+
+struct guarded_job {
+	uint8_t *addr;
+	const void *src;
+	size_t len, ps, stride;
+	bool write;
+	volatile size_t done;		/* pages touched so far */
+};
+
+static void touch_job(struct guarded_job *j)
+{
+	volatile uint8_t *v = j->addr;
+
+	for (size_t off = 0; off < j->len; off += j->stride * j->ps) {
+		if (j->write)
+			v[off] = (uint8_t)(v[off] + 1);
+		else
+			(void)v[off];
+		j->done++;
+	}
+}
+
+static void copy_job(struct guarded_job *j)
+{
+	memcpy(j->addr, j->src, j->len);
+}
+
+static int run_guarded(void (*fn)(struct guarded_job *), struct guarded_job *j,
+		       struct kbm_fault *f)
+{
+	struct sigaction sa, old_bus, old_segv;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = guard_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	memset(&guard_fault, 0, sizeof(guard_fault));
+	if (sigsetjmp(guard_env, 1) == 0) {
+		guard_on = 1;
+		fn(j);
+		guard_on = 0;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	*f = guard_fault;
+	return f->sig;
+}
+
+int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
+	      bool write, size_t *touched, struct kbm_fault *f)
+{
+	struct guarded_job j = {
+		.addr = addr, .len = len, .ps = ps, .stride = stride ? stride : 1,
+		.write = write,
+	};
+	int sig = run_guarded(touch_job, &j, f);
+
+	*touched = j.done;
+	return sig;
+}
+
+int kbm_guarded_copy(void *dst, const void *src, size_t len,
+		     struct kbm_fault *f)
+{
+	struct guarded_job j = { .addr = dst, .src = src, .len = len };
+
+	return run_guarded(copy_job, &j, f);
+}
+
+/* ---- smaps ------------------------------------------------------------- */
+
+static bool smaps_header(const char *line, unsigned long *s, unsigned long *e)
+{
+	return line[strspn(line, "0123456789abcdef")] == '-' &&
+	       sscanf(line, "%lx-%lx ", s, e) == 2;
+}
+
+static void smaps_line(struct kbm_smaps *s, const char *line)
+{
+	static const struct { const char *name; size_t off; } fields[] = {
+		{ "Rss:", offsetof(struct kbm_smaps, rss) },
+		{ "Pss:", offsetof(struct kbm_smaps, pss) },
+		{ "Referenced:", offsetof(struct kbm_smaps, referenced) },
+		{ "Locked:", offsetof(struct kbm_smaps, locked) },
+		{ "Anonymous:", offsetof(struct kbm_smaps, anon) },
+		{ "AnonHugePages:", offsetof(struct kbm_smaps, anon_huge) },
+		{ "FilePmdMapped:", offsetof(struct kbm_smaps, file_pmd) },
+		{ "ShmemPmdMapped:", offsetof(struct kbm_smaps, shmem_pmd) },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		size_t n = strlen(fields[i].name);
+
+		if (!strncmp(line, fields[i].name, n)) {
+			*(unsigned long *)((char *)s + fields[i].off) =
+				strtoul(line + n, NULL, 10);
+			return;
+		}
+	}
+	if (!strncmp(line, "VmFlags:", 8)) {
+		size_t n;
+
+		snprintf(s->vmflags, sizeof(s->vmflags), "%s",
+			 line + 8 + strspn(line + 8, " "));
+		n = strcspn(s->vmflags, "\n");
+		while (n && s->vmflags[n - 1] == ' ')
+			n--;
+		s->vmflags[n] = '\0';
+	}
+}
+
+int kbm_smaps_read(const void *addr, struct kbm_smaps *s)
+{
+	uintptr_t a = (uintptr_t)addr;
+	bool in = false, found = false;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -errno;
+	memset(s, 0, sizeof(*s));
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long start, end;
+
+		if (smaps_header(line, &start, &end)) {
+			if (found)
+				break;
+			in = found = a >= start && a < end;
+			if (in) {
+				snprintf(s->maps_line, sizeof(s->maps_line), "%s", line);
+				s->maps_line[strcspn(s->maps_line, "\n")] = '\0';
+			}
+		} else if (in) {
+			smaps_line(s, line);
+		}
+	}
+	free(line);
+	fclose(f);
+	return found ? 0 : -ENOENT;
+}
+
+/* ---- residency: pagemap and move_pages --------------------------------- */
+
+static void count_nodes(const uint8_t *addr, size_t npages, size_t ps,
+			const uint64_t *pm, struct kbm_residency *r)
+{
+	void **pages = calloc(npages, sizeof(*pages));
+	int *status = calloc(npages, sizeof(*status));
+	size_t n = 0;
+
+	if (pages && status) {
+		for (size_t i = 0; i < npages; i++)
+			if (pm_present(pm[i]))
+				pages[n++] = (void *)(addr + i * ps);
+		/* nodes == NULL: only report where each page is. */
+		if (n && syscall(SYS_move_pages, 0, n, pages, NULL, status, 0) == 0) {
+			for (size_t i = 0; i < n; i++) {
+				if (status[i] >= 0 && status[i] < 8)
+					r->nodes[status[i]]++;
+				else
+					r->other_node++;
+			}
+		} else {
+			r->other_node = n;
+		}
+	}
+	free(pages);
+	free(status);
+}
+
+int kbm_residency(const uint8_t *addr, size_t npages, size_t ps,
+		  struct kbm_residency *r)
+{
+	uint64_t *pm = calloc(npages ? npages : 1, sizeof(*pm));
+	uint64_t prev = 0;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->pages = npages;
+	if (!pm)
+		return -ENOMEM;
+	err = pagemap_read(addr, npages, pm);
+	for (size_t i = 0; !err && i < npages; i++) {
+		if (!pm_present(pm[i])) {
+			prev = 0;
+			continue;
+		}
+		r->present++;
+		if (pm_pfn(pm[i]))
+			r->pfns_visible = true;
+		if (!prev || pm_pfn(pm[i]) != prev + 1)
+			r->pfn_runs++;
+		prev = pm_pfn(pm[i]);
+	}
+	if (!err)
+		count_nodes(addr, npages, ps, pm, r);
+	free(pm);
+	return err;
+}
+
+int kbm_kernel_pfn_runs(int fd, uint64_t first, uint64_t count, size_t *runs)
+{
+	uint64_t *pfns = calloc(count ? count : 1, sizeof(*pfns));
+	int err;
+
+	*runs = 0;
+	if (!pfns)
+		return -ENOMEM;
+	err = kbm_get_pfns(fd, first, count, pfns);
+	for (uint64_t i = 0; !err && i < count; i++)
+		if (i == 0 || pfns[i] != pfns[i - 1] + 1)
+			(*runs)++;
+	free(pfns);
+	return err;
+}
+
+/* ---- pinnability: the GUP users ---------------------------------------- */
+
+static void pin_vmsplice(uint8_t *addr, size_t ps, struct kbm_pin_result *r)
+{
+	struct iovec iov = { .iov_base = addr, .iov_len = ps };
+	int p[2];
+
+	r->method = "vmsplice";
+	if (pipe2(p, O_NONBLOCK | O_CLOEXEC)) {
+		r->err = errno;
+		snprintf(r->note, sizeof(r->note), "not tried: pipe2: %s", strerror(errno));
+		return;
+	}
+	r->tried = true;
+	/* Without SPLICE_F_GIFT the pages are taken by GUP into the pipe. */
+	r->err = vmsplice(p[1], &iov, 1, SPLICE_F_NONBLOCK) < 0 ? errno : 0;
+	snprintf(r->note, sizeof(r->note), "one page into a pipe");
+	close(p[0]);
+	close(p[1]);
+}
+
+static void pin_process_vm_readv(uint8_t *addr, size_t ps,
+				 struct kbm_pin_result *r)
+{
+	void *buf = malloc(ps);
+	struct iovec local = { .iov_base = buf, .iov_len = ps };
+	struct iovec remote = { .iov_base = addr, .iov_len = ps };
+
+	r->method = "process_vm_readv";
+	if (!buf) {
+		r->err = ENOMEM;
+		snprintf(r->note, sizeof(r->note), "not tried: out of memory");
+		return;
+	}
+	r->tried = true;
+	/* Pins the "remote" pages (our own) with pin_user_pages_remote(). */
+	r->err = process_vm_readv(getpid(), &local, 1, &remote, 1, 0) < 0 ? errno : 0;
+	snprintf(r->note, sizeof(r->note), "one page from this process's own mapping");
+	free(buf);
+}
+
+/*
+ * File systems whose O_DIRECT pins the user pages (iomap or blockdev DIO).
+ * tmpfs accepts O_DIRECT since 6.6 but copies through the page cache, and
+ * overlayfs passes it to its upper layer, often tmpfs: neither proves a pin.
+ */
+static const char *pinning_fs_name(long type)
+{
+	switch ((unsigned long)type) {
+	case 0xEF53: return "ext4";
+	case 0x58465342: return "xfs";
+	case 0x9123683E: return "btrfs";
+	case 0xF2F52010: return "f2fs";
+	}
+	return NULL;
+}
+
+/*
+ * A scratch file in @dir on a file system whose O_DIRECT really pins.
+ * Returns an O_DIRECT fd (already unlinked) holding one page: a copy of
+ * the mapping's first page, so reading it back changes nothing.
+ */
+static int direct_file(const char *dir, const uint8_t *addr, size_t ps,
+		       char *why, size_t whylen)
+{
+	char path[4096];
+	struct statfs sfs = { 0 };
+	int fd, dfd;
+
+	snprintf(path, sizeof(path), "%s/kbufmap-odirect-XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fstatfs(fd, &sfs) != 0 || !pinning_fs_name((long)sfs.f_type)) {
+		snprintf(why, whylen, "%s: file system 0x%lx, whose O_DIRECT may copy "
+			 "instead of pinning (ext4, xfs, btrfs or f2fs wanted)",
+			 dir, (unsigned long)sfs.f_type);
+		dfd = -1;
+	} else {
+		/* copy_from_user(), no pin; on -EFAULT a hole does as well. */
+		if (write(fd, addr, ps) != (ssize_t)ps && ftruncate(fd, (off_t)ps)) {
+			snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+			dfd = -1;
+		} else {
+			fsync(fd);
+			dfd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+			snprintf(why, whylen, "%s, %s", dir, pinning_fs_name((long)sfs.f_type));
+			if (dfd < 0)
+				snprintf(why, whylen, "%s: O_DIRECT refused: %s",
+					 dir, strerror(errno));
+		}
+	}
+	unlink(path);
+	close(fd);
+	return dfd;
+}
+
+static void pin_o_direct(uint8_t *addr, size_t ps, bool writable,
+			 const char *const *dirs, struct kbm_pin_result *r)
+{
+	char why[512] = "no directory given";
+	int dfd = -1;
+
+	r->method = "o_direct";
+	for (; dirs && *dirs && dfd < 0; dirs++)
+		dfd = direct_file(*dirs, addr, ps, why, sizeof(why));
+	if (dfd < 0) {
+		snprintf(r->note, sizeof(r->note), "not tried: no file system that does O_DIRECT (%.180s)",
+			 why);
+		return;
+	}
+	r->tried = true;
+	if (writable) {
+		r->err = pread(dfd, addr, ps, 0) < 0 ? errno : 0;
+		snprintf(r->note, sizeof(r->note), "O_DIRECT read of one page into the mapping, file in %.150s",
+			 why);
+	} else {
+		r->err = pwrite(dfd, addr, ps, 0) < 0 ? errno : 0;
+		snprintf(r->note, sizeof(r->note),
+			 "O_DIRECT write of one page from the read-only mapping, file in %.150s", why);
+	}
+	close(dfd);
+}
+
+void kbm_pin_probe(uint8_t *addr, size_t ps, bool writable,
+		   const char *const *dirs, struct kbm_pin_result out[KBM_PIN_COUNT])
+{
+	memset(out, 0, sizeof(out[0]) * KBM_PIN_COUNT);
+	pin_vmsplice(addr, ps, &out[KBM_PIN_VMSPLICE]);
+	pin_process_vm_readv(addr, ps, &out[KBM_PIN_PROCESS_VM_READV]);
+	pin_o_direct(addr, ps, writable, dirs, &out[KBM_PIN_O_DIRECT]);
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Map a kbufmap buffer the way a driver's user would, touch it with every
+ * fault caught, and look at what the kernel made of it: smaps, pagemap,
+ * pinnability. Shared by `map` and `bench`. Every function returns 0 or a
+ * negative errno and prints nothing.
+ */
+#ifndef KBM_MAPPING_H
+#define KBM_MAPPING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uapi/kbufmap.h"
+
+/* What to configure and how to map it. */
+struct kbm_map_req {
+	const char *device;
+	uint64_t pages;			/* buffer size */
+	unsigned int backend, strategy;
+	int node;			/* KBUFMAP_NODE_ANY or a node */
+	bool rdonly;			/* open O_RDONLY */
+	bool private_map;		/* MAP_PRIVATE (else MAP_SHARED) */
+	bool writable;			/* PROT_READ|PROT_WRITE (else PROT_READ) */
+	bool populate;			/* MAP_POPULATE */
+	uint64_t offset, length;	/* in pages, within the buffer */
+	const uint8_t *fill;		/* pattern written with write(), or NULL */
+	size_t fill_len;
+};
+
+/* A configured buffer and, once mmap() succeeded, its mapping. */
+struct kbm_mapping {
+	int fd;
+	size_t ps;			/* page size */
+	uint8_t *addr;			/* NULL until mapped */
+	size_t len;			/* bytes mapped */
+	uint64_t mmap_ns;
+	struct kbufmap_info info;	/* GET_INFO after CONFIGURE */
+};
+
+/* Where kbm_map_setup() failed, for the message. */
+enum kbm_map_stage { KBM_STAGE_OPEN, KBM_STAGE_CONFIGURE, KBM_STAGE_FILL };
+
+/*
+ * Open the device, configure the buffer and write the fill pattern over
+ * all of it. On failure *@stage says which step; m->fd is closed.
+ */
+int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
+		  enum kbm_map_stage *stage);
+/* mmap() as @req says; -errno when the kernel refuses. */
+int kbm_map_mmap(const struct kbm_map_req *req, struct kbm_mapping *m);
+/* munmap() and close; safe to call twice. */
+void kbm_map_release(struct kbm_mapping *m);
+
+/* The kernel's MAP_* kind of @req (enum kbufmap_map_kind). */
+unsigned int kbm_map_kind(const struct kbm_map_req *req);
+
+/* A SIGBUS/SIGSEGV caught while running guarded code. */
+struct kbm_fault {
+	int sig;			/* 0: none */
+	int code;			/* si_code */
+	void *addr;			/* si_addr */
+};
+
+/* "BUS_ADRERR", "SEGV_ACCERR", ... */
+const char *kbm_sigcode_name(int sig, int code);
+
+/*
+ * Touch every @stride-th page of [@addr, @addr + @len), reading or writing
+ * one byte per page, with SIGBUS/SIGSEGV caught. *@touched: the pages
+ * touched before a fault. Returns the signal (0: none), @f filled.
+ */
+int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
+	      bool write, size_t *touched, struct kbm_fault *f);
+/* memcpy() from a mapping, faults caught the same way. */
+int kbm_guarded_copy(void *dst, const void *src, size_t len,
+		     struct kbm_fault *f);
+
+/* One VMA of /proc/self/smaps, with the fields `map` reports (KiB). */
+struct kbm_smaps {
+	char maps_line[256];		/* the /proc/self/maps line */
+	unsigned long rss, pss, referenced, locked, anon, anon_huge;
+	unsigned long file_pmd, shmem_pmd;
+	char vmflags[160];
+};
+int kbm_smaps_read(const void *addr, struct kbm_smaps *s);
+
+/* What pagemap (and move_pages) see of a mapping. */
+struct kbm_residency {
+	size_t pages, present;
+	size_t pfn_runs;		/* physically contiguous runs of present pages */
+	bool pfns_visible;		/* PFNs not zeroed (CAP_SYS_ADMIN) */
+	int nodes[8];			/* present pages per node 0..7 */
+	size_t other_node;		/* on nodes >= 8, or unknown */
+};
+int kbm_residency(const uint8_t *addr, size_t npages, size_t ps,
+		  struct kbm_residency *r);
+/* Runs in the kernel's PFN list of pages [first, first + count). */
+int kbm_kernel_pfn_runs(int fd, uint64_t first, uint64_t count, size_t *runs);
+
+/* One pinnability probe: a GUP user tried on the mapping. */
+struct kbm_pin_result {
+	const char *method;		/* "vmsplice", "process_vm_readv", "o_direct" */
+	bool tried;
+	int err;			/* 0 = pinned fine, else positive errno */
+	char note[256];			/* why not tried, or what was done */
+};
+enum { KBM_PIN_VMSPLICE, KBM_PIN_PROCESS_VM_READV, KBM_PIN_O_DIRECT, KBM_PIN_COUNT };
+
+/*
+ * Try each GUP user on the first page of the mapping. @writable: the
+ * O_DIRECT probe reads into the mapping (else writes from it). @dirs: a
+ * NULL-terminated list of directories to put its scratch file in.
+ */
+void kbm_pin_probe(uint8_t *addr, size_t ps, bool writable,
+		   const char *const *dirs, struct kbm_pin_result out[KBM_PIN_COUNT]);
+
+#endif /* KBM_MAPPING_H */

@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
+#endif
+/*
+ * kbufmapctl map: configure a buffer, map it the way a driver's user would,
+ * touch it, and show what the kernel made of it (map_report.c); or hold it
+ * for other tools. Every option is checked before the device is opened.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kbm_dev.h"
+#include "kbufmap_matrix.h"
+#include "kbufmapctl.h"
+#include "map.h"
+#include "names.h"
+#include "out.h"
+#include "parse.h"
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD		20
+#define MADV_PAGEOUT		21
+#endif
+
+/* The advice --madvise accepts. */
+static const struct { const char *name; int advice; } advices[] = {
+	{ "normal", MADV_NORMAL }, { "random", MADV_RANDOM },
+	{ "sequential", MADV_SEQUENTIAL }, { "willneed", MADV_WILLNEED },
+	{ "dontneed", MADV_DONTNEED }, { "cold", MADV_COLD },
+	{ "pageout", MADV_PAGEOUT }, { "populate-read", MADV_POPULATE_READ },
+	{ "populate-write", MADV_POPULATE_WRITE }, { "hugepage", MADV_HUGEPAGE },
+	{ "nohugepage", MADV_NOHUGEPAGE }, { "dontfork", MADV_DONTFORK },
+	{ "dontdump", MADV_DONTDUMP },
+};
+#define NR_ADVICES (sizeof(advices) / sizeof(advices[0]))
+#define ADVICE_NAMES "normal, random, sequential, willneed, dontneed, cold, " \
+	"pageout, populate-read, populate-write, hugepage, nohugepage, dontfork, dontdump"
+
+#define KBM_MAX_NODE	1023
+#define HOLD_MAX_S	86400
+
+enum {
+	OPT_NODE = 0x300, OPT_RDONLY, OPT_PRIVATE, OPT_SHARED, OPT_PROT,
+	OPT_OFFSET, OPT_LENGTH, OPT_POPULATE, OPT_MADVISE, OPT_TOUCH,
+	OPT_STRIDE, OPT_FILL, OPT_DUMP, OPT_HOLD, OPT_HOLD_SECONDS,
+	OPT_HOLD_BEFORE, OPT_OUTPUT, OPT_NO_PIN, OPT_DIRECT_DIR,
+};
+
+static const struct argp_option map_options[] = {
+	{ NULL, 0, NULL, 0, "The buffer:", 1 },
+	{ "backend", 'b', "NAME", 0,
+	  "vmalloc (default; contig for huge), pages, contig, kmalloc", 1 },
+	{ "strategy", 's', "NAME", 0,
+	  "fault (default), fault-around, pfn, remap, insert, insert-batch, "
+	  "map-pages, vmalloc-range, huge, remap-unchecked", 1 },
+	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..262144 (kmalloc 1..1024); default 4, huge 512", 1 },
+	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0..1023)", 1 },
+	{ "fill", OPT_FILL, "HEX", 0,
+	  "Write this byte pattern (1..64 hex bytes, e.g. aabbccdd) over the "
+	  "buffer with write() before mapping", 1 },
+	{ NULL, 0, NULL, 0, "The mapping:", 2 },
+	{ "rdonly", OPT_RDONLY, NULL, 0, "Open the device O_RDONLY (default O_RDWR)", 2 },
+	{ "shared", OPT_SHARED, NULL, 0, "MAP_SHARED (default)", 2 },
+	{ "private", OPT_PRIVATE, NULL, 0, "MAP_PRIVATE", 2 },
+	{ "prot", OPT_PROT, "r|rw", 0, "PROT_READ or PROT_READ|PROT_WRITE (default rw; r with --rdonly)", 2 },
+	{ "offset", OPT_OFFSET, "PAGES", 0, "Map from this page of the buffer (default 0)", 2 },
+	{ "length", OPT_LENGTH, "PAGES", 0, "Map this many pages (default: to the end)", 2 },
+	{ "populate", OPT_POPULATE, NULL, 0, "MAP_POPULATE", 2 },
+	{ "madvise", OPT_MADVISE, "ADVICE", 0,
+	  "madvise() the mapping before the touch: " ADVICE_NAMES, 2 },
+	{ NULL, 0, NULL, 0, "The touch and the report:", 3 },
+	{ "touch", OPT_TOUCH, "HOW", 0, "read (default), write or none: one byte of every page", 3 },
+	{ "stride", OPT_STRIDE, "PAGES", 0, "Touch every PAGES-th page (default 1)", 3 },
+	{ "dump", OPT_DUMP, "N", 0, "Show the first N bytes (0..4096) of the first and the last page", 3 },
+	{ "no-pin", OPT_NO_PIN, NULL, 0, "Skip the pinnability probes (vmsplice, process_vm_readv, O_DIRECT)", 3 },
+	{ "direct-dir", OPT_DIRECT_DIR, "DIR", 0,
+	  "Directory for the O_DIRECT probe's scratch file (default: $TMPDIR, /var/tmp, /tmp)", 3 },
+	{ "output", 'o', "FILE", 0, "Write the report to FILE instead of stdout", 3 },
+	{ NULL, 0, NULL, 0, "Holding the mapping:", 4 },
+	{ "hold", OPT_HOLD, NULL, 0,
+	  "After the report, print \"pid PID addr 0xADDR pages N\" on stderr and "
+	  "keep the mapping until SIGINT/SIGTERM (or --hold-seconds)", 4 },
+	{ "hold-seconds", OPT_HOLD_SECONDS, "N", 0, "Hold for at most N seconds (1..86400); implies --hold", 4 },
+	{ "hold-before-touch", OPT_HOLD_BEFORE, NULL, 0,
+	  "Hold after mmap() and before the touch instead, until SIGUSR1, "
+	  "SIGINT or SIGTERM (or --hold-seconds), then go on (for tracers)", 4 },
+	{ 0 }
+};
+
+static const struct argp_child map_children[] = {
+	{ &kbm_common_argp, 0, "Common options:", 5 },
+	{ 0 }
+};
+
+static int parse_hex_pattern(const char *arg, uint8_t *out, size_t max)
+{
+	size_t n = strlen(arg);
+
+	if (!strncmp(arg, "0x", 2))
+		arg += 2, n -= 2;
+	if (n == 0 || n % 2 || n / 2 > max || strspn(arg, "0123456789abcdefABCDEF") != n)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned int b;
+
+		sscanf(arg + 2 * i, "%2x", &b);
+		out[i] = (uint8_t)b;
+	}
+	return (int)(n / 2);
+}
+
+static void parse_num(struct argp_state *state, const char *what, const char *arg,
+		      uint64_t min, uint64_t max, uint64_t *v)
+{
+	char msg[256];
+
+	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
+}
+
+/* --backend, --strategy, --pages, --node, --fill. */
+static bool parse_buffer_opt(int key, char *arg, struct argp_state *state,
+			     struct map_opts *o)
+{
+	uint64_t v;
+	int n;
+
+	switch (key) {
+	case 'b':
+		n = backend_from_name(arg);
+		if (n < 0)
+			argp_error(state, "--backend: unknown backend '%s': allowed %s",
+				   arg, backend_names_list());
+		o->req.backend = (unsigned int)n;
+		o->backend_set = true;
+		return true;
+	case 's':
+		n = strategy_from_name(arg);
+		if (n < 0)
+			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
+				   arg, strategy_names_list());
+		o->req.strategy = (unsigned int)n;
+		return true;
+	case 'n':
+		parse_num(state, "--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->req.pages);
+		o->pages_set = true;
+		o->pages_arg = arg;
+		return true;
+	case OPT_NODE:
+		parse_num(state, "--node", arg, 0, KBM_MAX_NODE, &v);
+		o->req.node = (int)v;
+		return true;
+	case OPT_FILL:
+		n = parse_hex_pattern(arg, o->fill, sizeof(o->fill));
+		if (n < 0)
+			argp_error(state, "--fill: '%s' is not a byte pattern: allowed 1..64 "
+				   "bytes as hex digits, two per byte (e.g. aabbccdd)", arg);
+		o->req.fill = o->fill;
+		o->req.fill_len = (size_t)n;
+		return true;
+	}
+	return false;
+}
+
+static int advice_from_name(const char *name)
+{
+	for (size_t i = 0; i < NR_ADVICES; i++)
+		if (!strcmp(advices[i].name, name))
+			return advices[i].advice;
+	return -1;
+}
+
+/* --rdonly, --shared/--private, --prot, --offset, --length, --populate, --madvise. */
+static bool parse_mapping_opt(int key, char *arg, struct argp_state *state,
+			      struct map_opts *o)
+{
+	switch (key) {
+	case OPT_RDONLY:
+		o->req.rdonly = true;
+		return true;
+	case OPT_SHARED:
+	case OPT_PRIVATE:
+		o->req.private_map = key == OPT_PRIVATE;
+		return true;
+	case OPT_PROT:
+		if (strcmp(arg, "r") && strcmp(arg, "rw"))
+			argp_error(state, "--prot: '%s': allowed r, rw (PROT_EXEC is never allowed)", arg);
+		o->req.writable = !strcmp(arg, "rw");
+		o->prot_set = true;
+		return true;
+	case OPT_OFFSET:
+		parse_num(state, "--offset", arg, 0, KBUFMAP_MAX_PAGES - 1, &o->req.offset);
+		return true;
+	case OPT_LENGTH:
+		parse_num(state, "--length", arg, 1, KBUFMAP_MAX_PAGES, &o->req.length);
+		o->length_set = true;
+		return true;
+	case OPT_POPULATE:
+		o->req.populate = true;
+		return true;
+	case OPT_MADVISE:
+		o->madvise = advice_from_name(arg);
+		if (o->madvise < 0)
+			argp_error(state, "--madvise: unknown advice '%s': allowed %s",
+				   arg, ADVICE_NAMES);
+		o->madvise_name = arg;
+		return true;
+	}
+	return false;
+}
+
+/* --touch, --stride, --dump, --hold*, --output, --no-pin, --direct-dir. */
+static bool parse_report_opt(int key, char *arg, struct argp_state *state,
+			     struct map_opts *o)
+{
+	switch (key) {
+	case OPT_TOUCH:
+		if (!strcmp(arg, "read"))
+			o->touch = TOUCH_READ;
+		else if (!strcmp(arg, "write"))
+			o->touch = TOUCH_WRITE;
+		else if (!strcmp(arg, "none"))
+			o->touch = TOUCH_NONE;
+		else
+			argp_error(state, "--touch: '%s': allowed read, write, none", arg);
+		return true;
+	case OPT_STRIDE:
+		parse_num(state, "--stride", arg, 1, KBUFMAP_MAX_PAGES, &o->stride);
+		return true;
+	case OPT_DUMP:
+		parse_num(state, "--dump", arg, 0, 4096, &o->dump);
+		return true;
+	case OPT_HOLD:
+		o->hold = true;
+		return true;
+	case OPT_HOLD_SECONDS:
+		parse_num(state, "--hold-seconds", arg, 1, HOLD_MAX_S, &o->hold_seconds);
+		return true;
+	case OPT_HOLD_BEFORE:
+		o->hold_before_touch = true;
+		return true;
+	case 'o':
+		if (!*arg)
+			argp_error(state, "--output: empty file name");
+		o->output = arg;
+		return true;
+	case OPT_NO_PIN:
+		o->no_pin = true;
+		return true;
+	case OPT_DIRECT_DIR:
+		if (!*arg)
+			argp_error(state, "--direct-dir: empty directory name");
+		o->direct_dir = arg;
+		return true;
+	}
+	return false;
+}
+
+/* Defaults that depend on other options, then the checks across options. */
+static void finish_opts(struct argp_state *state, struct map_opts *o)
+{
+	struct kbm_map_req *q = &o->req;
+	const char *why;
+	int e;
+
+	if (!o->backend_set && q->strategy == KBUFMAP_STRATEGY_HUGE)
+		q->backend = KBUFMAP_BACKEND_CONTIG;
+	if (!o->pages_set)
+		q->pages = q->strategy == KBUFMAP_STRATEGY_HUGE ? 512 : 4;
+	if (!o->prot_set)
+		q->writable = !q->rdonly;
+	if (o->hold_seconds && !o->hold_before_touch)
+		o->hold = true;
+	if (o->hold && o->hold_before_touch)
+		argp_error(state, "--hold and --hold-before-touch exclude each other");
+	if (o->command && !o->hold)
+		argp_error(state, "a COMMAND runs while the mapping is held: add --hold");
+	if (q->pages > backend_max_pages(q->backend))
+		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
+			   o->pages_arg, backend_name(q->backend),
+			   (unsigned long long)backend_max_pages(q->backend));
+	e = -kbufmap_combo_errno(q->backend, q->strategy, q->node, &why);
+	if (e)
+		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
+			   "see '" KBM_PROG " matrix'", backend_name(q->backend),
+			   strategy_name(q->strategy), errno_name(e), why);
+	if (q->offset >= q->pages)
+		argp_error(state, "--offset: page %llu is past the buffer: allowed 0..%llu",
+			   (unsigned long long)q->offset, (unsigned long long)(q->pages - 1));
+	if (!o->length_set)
+		q->length = q->pages - q->offset;
+	if (q->length > q->pages - q->offset)
+		argp_error(state, "--length: %llu pages from page %llu run past the %llu-page buffer: allowed 1..%llu",
+			   (unsigned long long)q->length, (unsigned long long)q->offset,
+			   (unsigned long long)q->pages,
+			   (unsigned long long)(q->pages - q->offset));
+	if (o->stride > q->length)
+		argp_error(state, "--stride: %llu pages is longer than the mapping: allowed 1..%llu",
+			   (unsigned long long)o->stride, (unsigned long long)q->length);
+	if (o->touch == TOUCH_WRITE && !q->writable)
+		argp_error(state, "--touch write needs a writable mapping (--prot rw)");
+	if (q->fill && q->rdonly)
+		argp_error(state, "--fill writes with write(), which needs a read-write open: drop --rdonly");
+}
+
+static error_t map_parse(int key, char *arg, struct argp_state *state)
+{
+	struct map_opts *o = state->input;
+
+	if (parse_buffer_opt(key, arg, state, o) ||
+	    parse_mapping_opt(key, arg, state, o) ||
+	    parse_report_opt(key, arg, state, o))
+		return 0;
+	switch (key) {
+	case ARGP_KEY_ARG:
+		/* The command: this and everything after it. */
+		o->command = &state->argv[state->next - 1];
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		finish_opts(state, o);
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp map_argp = {
+	.options = map_options,
+	.parser = map_parse,
+	.args_doc = "[-- COMMAND [ARG...]]",
+	.doc = "Configure a buffer, map it the way a driver's user would, touch it, "
+	       "and show what the kernel made of it: the mmap() result (or errno "
+	       "and why), a SIGBUS/SIGSEGV caught and explained, the maps line, "
+	       "VmFlags decoded, Rss/Pss, the faults (getrusage and the module's "
+	       "counters), residency, and whether the mapping can be pinned (GUP)."
+	       "\vExit status: 0 mapped and touched; 1 mmap() refused or the touch "
+	       "faulted; 2 bad options; 3 no device. With --hold and a COMMAND: the "
+	       "command's status (it gets KBUFMAP_PID, KBUFMAP_ADDR, KBUFMAP_PAGES).\n\n"
+	       "  kbufmapctl map --strategy remap-unchecked --private --fill aabbccdd --dump 4\n"
+	       "  kbufmapctl map --strategy remap --backend contig --private --fill aabbccdd --dump 4\n"
+	       "  kbufmapctl map --strategy pfn --hold -- sh -c 'pmap -X $KBUFMAP_PID'",
+	.children = map_children,
+};
+
+/* ---- explanations ------------------------------------------------------- */
+
+static const char sigbus_seed_why[] =
+	"remap_pfn_range() on a copy-on-write mapping (MAP_PRIVATE keeps VM_MAYWRITE, "
+	"even on an O_RDONLY file) must cover the whole VMA in one call, because it "
+	"records the first PFN in vm_pgoff for vm_normal_page(). Called once per page it "
+	"returns -EINVAL every time; this driver ignores the error, so mmap() succeeds "
+	"with nothing mapped and the first access finds no PTE and no .fault: SIGBUS "
+	"(the second seed question's \"Bus error\"). Ways out: MAP_SHARED; one "
+	"remap_pfn_range() over physically contiguous memory (--strategy remap "
+	"--backend contig); clearing VM_MAYWRITE for read-only private maps; and "
+	"always checking what remap_pfn_range() returns";
+
+static const char *fault_explanation(const struct map_opts *o, int sig)
+{
+	if (sig == SIGBUS && kbufmap_combo_sigbus(o->req.strategy,
+						   kbm_map_kind(&o->req),
+						   o->req.length))
+		return sigbus_seed_why;
+	if (sig == SIGBUS)
+		return "the kernel could not resolve the fault: a fault handler returned "
+		       "VM_FAULT_SIGBUS (e.g. past the buffer), or a prefaulting mmap() "
+		       "mapped nothing and the VMA has no .fault";
+	return "the access was not allowed or nothing is mapped there (SEGV_ACCERR: "
+	       "protection; SEGV_MAPERR: no VMA)";
+}
+
+static const char *mmap_explanation(const struct map_opts *o,
+				    const struct kbm_mapping *m, int err)
+{
+	const char *why;
+
+	if (err == EACCES && o->req.rdonly && !o->req.private_map && o->req.writable)
+		return "the device is open read-only: MAP_SHARED with PROT_WRITE needs "
+		       "O_RDWR (core mm refuses it before the driver sees it)";
+	if (kbufmap_map_kind_errno(o->req.backend, o->req.strategy,
+				   kbm_map_kind(&o->req),
+				   !!(m->info.flags & KBUFMAP_INFO_CONTIGUOUS), &why))
+		return why;
+	if (err == EINVAL && o->req.strategy == KBUFMAP_STRATEGY_REMAP_UNCHECKED)
+		return "remap_pfn_range() refused the mapping";
+	return strerror(err);
+}
+
+/* ---- the steps ------------------------------------------------------------ */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void read_counters(const struct kbm_mapping *m, struct map_result *r,
+			  struct kbufmap_counters *c)
+{
+	struct kbufmap_stats st;
+
+	if (kbm_get_counters(m->fd, KBUFMAP_SCOPE_BUFFER, &st) == 0)
+		*c = st.counters;
+	else
+		r->have_counters = false;
+}
+
+static void do_touch(const struct map_opts *o, struct kbm_mapping *m,
+		     struct map_result *r)
+{
+	uint64_t t0;
+
+	getrusage(RUSAGE_SELF, &r->ru_before);
+	t0 = now_ns();
+	if (o->touch != TOUCH_NONE)
+		kbm_touch(m->addr, m->len, m->ps, o->stride, o->touch == TOUCH_WRITE,
+			  &r->touched, &r->fault);
+	r->touch_ns = now_ns() - t0;
+	getrusage(RUSAGE_SELF, &r->ru_after);
+	read_counters(m, r, &r->c_touch);
+	if (r->fault.sig)
+		r->fault_why = fault_explanation(o, r->fault.sig);
+}
+
+static void do_inspect(const struct map_opts *o, struct kbm_mapping *m,
+		       struct map_result *r)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	const char *dirs[] = { o->direct_dir, NULL, NULL, NULL, NULL };
+	size_t nd = o->direct_dir ? 1 : 0, npages = m->len / m->ps;
+
+	if (o->dump && !r->fault.sig) {
+		kbm_guarded_copy(r->dump_first, m->addr, o->dump, &r->dump_fault);
+		if (!r->dump_fault.sig)
+			kbm_guarded_copy(r->dump_last, m->addr + m->len - m->ps,
+					 o->dump, &r->dump_fault);
+	}
+	r->have_smaps = kbm_smaps_read(m->addr, &r->smaps) == 0;
+	r->have_residency = kbm_residency(m->addr, npages, m->ps, &r->res) == 0;
+	r->kernel_runs_err = kbm_kernel_pfn_runs(m->fd, o->req.offset, npages,
+						 &r->kernel_runs);
+	if (o->no_pin)
+		return;
+	if (!o->direct_dir) {
+		if (tmpdir && *tmpdir)
+			dirs[nd++] = tmpdir;
+		dirs[nd++] = "/var/tmp";
+		dirs[nd++] = "/tmp";
+	}
+	kbm_pin_probe(m->addr, m->ps, o->req.writable, dirs, r->pin);
+	r->pin_tried = true;
+}
+
+/* Wait for one of the signals blocked in @set, or @seconds (0: forever). */
+static int wait_signal(const sigset_t *set, uint64_t seconds)
+{
+	struct timespec ts = { .tv_sec = (time_t)seconds };
+	int sig;
+
+	do
+		sig = seconds ? sigtimedwait(set, NULL, &ts) : sigwaitinfo(set, NULL);
+	while (sig < 0 && errno == EINTR);
+	return sig < 0 ? 0 : sig;
+}
+
+static void hold_line(const struct kbm_mapping *m)
+{
+	fprintf(stderr, "pid %d addr %p pages %zu\n", (int)getpid(),
+		(void *)m->addr, m->len / m->ps);
+	fflush(stderr);
+}
+
+/* Run the COMMAND with the mapping's whereabouts; returns its exit status. */
+static int run_command(const struct map_opts *o, const struct kbm_mapping *m,
+		       const sigset_t *oldmask)
+{
+	char buf[64];
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return kbm_fail(errno, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		snprintf(buf, sizeof(buf), "%d", (int)getppid());
+		setenv("KBUFMAP_PID", buf, 1);
+		snprintf(buf, sizeof(buf), "%p", (void *)m->addr);
+		setenv("KBUFMAP_ADDR", buf, 1);
+		snprintf(buf, sizeof(buf), "%zu", m->len / m->ps);
+		setenv("KBUFMAP_PAGES", buf, 1);
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		execvp(o->command[0], o->command);
+		fprintf(stderr, KBM_PROG " map: %s: %s\n", o->command[0], strerror(errno));
+		_exit(KBM_EXIT_NOEXEC);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return kbm_fail(errno, "waitpid: %s", strerror(errno));
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Configure and map; on a set-up failure the exit status, else 0. */
+static int setup_and_map(const struct map_opts *o, struct kbm_mapping *m,
+			 struct map_result *r)
+{
+	enum kbm_map_stage stage;
+	int err;
+
+	err = kbm_map_setup(&o->req, m, &stage);
+	if (err && stage == KBM_STAGE_OPEN)
+		return kbm_dev_fail(o->req.device, -err);
+	if (err)
+		return kbm_fail(err, "%s: %s",
+				stage == KBM_STAGE_FILL ? "--fill: write()" : "CONFIGURE",
+				strerror(-err));
+	r->have_counters = true;
+	read_counters(m, r, &r->c_start);
+	err = kbm_map_mmap(&o->req, m);
+	read_counters(m, r, &r->c_mmap);
+	if (err) {
+		r->mmap_err = -err;
+		r->mmap_reason = mmap_explanation(o, m, -err);
+		return 0;
+	}
+	if (o->madvise >= 0 && madvise(m->addr, m->len, o->madvise))
+		r->madvise_err = errno;
+	read_counters(m, r, &r->c_madvise);
+	return 0;
+}
+
+static int map_run(int argc, char **argv)
+{
+	struct map_opts o = {
+		.req = { .node = KBUFMAP_NODE_ANY, .device = g_opt.device },
+		.madvise = -1, .stride = 1,
+	};
+	struct kbm_mapping m = { .fd = -1 };
+	struct map_result *r;
+	sigset_t hold_set, oldmask;
+	int ret;
+
+	kbm_cmd_parse(argc, argv, ARGP_IN_ORDER, NULL, &o);
+	o.req.device = g_opt.device;
+	if (o.output && !freopen(o.output, "w", stdout))
+		return kbm_fail(errno, "--output %s: %s", o.output, strerror(errno));
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return kbm_fail(ENOMEM, "out of memory");
+	/* Blocked from the start: a signal right after the hold line waits for us. */
+	sigemptyset(&hold_set);
+	sigaddset(&hold_set, SIGINT);
+	sigaddset(&hold_set, SIGTERM);
+	if (o.hold_before_touch)
+		sigaddset(&hold_set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, o.hold || o.hold_before_touch ? &hold_set : NULL,
+		    &oldmask);
+
+	ret = setup_and_map(&o, &m, r);
+	if (ret || r->mmap_err) {
+		if (!ret) {
+			map_report(&o, &m, r);
+			ret = KBM_EXIT_FAIL;
+		}
+		goto out;
+	}
+	if (o.hold_before_touch) {
+		hold_line(&m);
+		wait_signal(&hold_set, o.hold_seconds);
+	}
+	do_touch(&o, &m, r);
+	do_inspect(&o, &m, r);
+	read_counters(&m, r, &r->c_end);
+	map_report(&o, &m, r);
+	ret = r->fault.sig ? KBM_EXIT_FAIL : KBM_EXIT_OK;
+	if (o.hold) {
+		fflush(stdout);	/* the report is out before the hold */
+		hold_line(&m);
+		if (o.command)
+			ret = run_command(&o, &m, &oldmask);
+		else
+			wait_signal(&hold_set, o.hold_seconds);
+	}
+out:
+	kbm_map_release(&m);
+	free(r);
+	return ret;
+}
+
+const struct kbm_cmd kbm_cmd_map = {
+	.name = "map",
+	.summary = "map a buffer and show what the kernel made of it",
+	.argp = &map_argp,
+	.run = map_run,
+	.needs = KBM_NEEDS_DEVICE,
+};

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kbufmapctl map: the options, the results, and the report (map_report.c). */
+#ifndef KBM_MAP_H
+#define KBM_MAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "mapping.h"
+
+enum map_touch { TOUCH_READ, TOUCH_WRITE, TOUCH_NONE };
+
+struct map_opts {
+	struct kbm_map_req req;
+	bool pages_set, length_set, prot_set, backend_set;
+	const char *pages_arg;
+	int madvise;			/* -1: none */
+	const char *madvise_name;
+	enum map_touch touch;
+	uint64_t stride;
+	uint64_t dump;			/* bytes of the first and last page */
+	uint8_t fill[64];
+	bool hold, hold_before_touch, no_pin;
+	uint64_t hold_seconds;		/* 0: until a signal */
+	const char *output;
+	const char *direct_dir;
+	char **command;			/* -- COMMAND ARGS..., or NULL */
+};
+
+/* The module's counters at each step, and what the run saw. */
+struct map_result {
+	int mmap_err;			/* 0 or positive errno */
+	const char *mmap_reason;
+	int madvise_err;		/* 0 or positive errno */
+	struct kbufmap_counters c_start, c_mmap, c_madvise, c_touch, c_end;
+	bool have_counters;
+	struct rusage ru_before, ru_after;
+	uint64_t touch_ns;
+	size_t touched;
+	struct kbm_fault fault;
+	const char *fault_why;
+	uint8_t dump_first[4096], dump_last[4096];
+	struct kbm_fault dump_fault;
+	bool have_smaps;
+	struct kbm_smaps smaps;
+	bool have_residency;
+	struct kbm_residency res;
+	int kernel_runs_err;
+	size_t kernel_runs;
+	bool pin_tried;
+	struct kbm_pin_result pin[KBM_PIN_COUNT];
+};
+
+void map_report(const struct map_opts *o, const struct kbm_mapping *m,
+		const struct map_result *r);
+
+#endif /* KBM_MAP_H */
