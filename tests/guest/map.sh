@@ -10,8 +10,8 @@
 # (N .fault for fault, nothing at touch for the prefaulting ones, N/512
 # huge faults for huge on 6.12), and pinnable "no" exactly for VM_PFNMAP/
 # VM_IO. Then the second seed question both ways, --hold with a COMMAND and
-# with signals, --hold-before-touch under `fault-trace --pid` (`phys --pid`
-# does not exist on this branch), refused mappings (exit 1) and bad values
+# with signals, `phys --pid` against held mappings, --hold-before-touch under
+# `fault-trace --pid`, refused mappings (exit 1) and bad values
 # (exit 2). TAP output (tests/lib/tap.sh).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -123,9 +123,21 @@ for _ in $(seq 100); do grep -q '^pid ' "$tmp/hold.err" && break; sleep 0.1; don
 read -r _ pid _ addr _ np <"$tmp/hold.err"
 tap_is "--hold: the line names this process and the pages" "$pid $np" "$hpid 8"
 tap_like "--hold: the mapping is in /proc/PID/maps" "$(cat "/proc/$hpid/maps" 2>&1)" "^${addr#0x}-.*/dev/kbufmap"
+tap_like "--hold: phys --pid says pagemap cannot see the held raw-PFN mapping" \
+	"$("$ctl" phys --pid "$hpid" --mapping /dev/kbufmap 2>&1)" "pagemap cannot see it"
 kill -TERM "$hpid"
 wait "$hpid"
 tap_is "--hold: SIGTERM ends it, exit 0" "$?" 0
+# A held mapping of inserted pages: phys --pid finds every page present.
+"$ctl" map --backend contig --strategy insert --pages 16 --hold --hold-seconds 60 \
+	>/dev/null 2>"$tmp/hold2.err" &
+hpid=$!
+for _ in $(seq 100); do grep -q '^pid ' "$tmp/hold2.err" && break; sleep 0.1; done
+present=$("$ctl" -j phys --pid "$hpid" --mapping /dev/kbufmap 2>"$tmp/phys.err" |
+	jq '[.. | objects | .present? | numbers] | first')
+tap_is "--hold: phys --pid sees the 16 inserted pages present" "$present" 16
+kill -TERM "$hpid"
+wait "$hpid"
 # shellcheck disable=SC2016
 "$ctl" map --strategy insert --pages 4 --hold -- sh -c \
 	'grep -q "^${KBUFMAP_ADDR#0x}-" /proc/$KBUFMAP_PID/maps && [ "$KBUFMAP_PAGES" = 4 ] && exit 7' \
