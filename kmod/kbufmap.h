@@ -22,8 +22,12 @@ enum kbufmap_counter {
 	KBUFMAP_CNT_NR
 };
 
+/*
+ * Per CPU, summed when read: the fault paths of many threads each add to
+ * their own cache line, not to one shared by every CPU.
+ */
 struct kbufmap_counter_set {
-	atomic64_t v[KBUFMAP_CNT_NR];
+	u64 v[KBUFMAP_CNT_NR];
 };
 
 #ifdef KBUFMAP_FAULT_INJECT
@@ -76,7 +80,9 @@ struct kbufmap_buffer {
 	struct page **pages;
 
 	const struct kbufmap_strategy_ops *ops;
-	struct kbufmap_counter_set counters;
+	struct kbufmap_counter_set __percpu *counters;
+	/* One .huge_fault at a time looks at an empty PMD and fills it. */
+	struct mutex huge_lock;
 };
 
 /* Per open file of /dev/kbufmap. */
@@ -93,10 +99,14 @@ struct kbufmap_strategy_ops {
 	const struct vm_operations_struct *vm_ops;
 	/* maps all vma_pages(vma) pages inside mmap(); NULL: mapped by faults */
 	int (*populate)(struct kbufmap_buffer *buf, struct vm_area_struct *vma);
+	/* .fault also maps the buffer pages [start, end] around a read fault */
+	vm_fault_t (*map_window)(struct vm_fault *vmf, pgoff_t start,
+				 pgoff_t end);
 	unsigned long vm_flags;		/* VM_PFNMAP / VM_MIXEDMAP to set */
 };
 
 /* kbufmap_buffer.c */
+u64 kbufmap_bytes_in_use(void);
 struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg);
 void kbufmap_buffer_get(struct kbufmap_buffer *buf);
 void kbufmap_buffer_put(struct kbufmap_buffer *buf);
@@ -138,6 +148,8 @@ int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
 				   struct vm_area_struct *vma);
 
 /* kbufmap_stats.c */
+struct kbufmap_counter_set __percpu *kbufmap_counters_alloc(gfp_t gfp);
+void kbufmap_counters_free(struct kbufmap_counter_set __percpu *set);
 void kbufmap_count(struct kbufmap_buffer *buf, enum kbufmap_counter c,
 		   u64 n);
 void kbufmap_stats_buffer_alloc(unsigned int backend, u64 bytes);
@@ -148,6 +160,9 @@ void kbufmap_stats_fill_module(struct kbufmap_stats *out);
 u64 kbufmap_stats_live_buffers(void);
 void kbufmap_stats_init(void);
 void kbufmap_stats_exit(void);
+
+/* kbufmap_main.c */
+u64 kbufmap_max_bytes(void);
 
 /* kbufmap_main.c: the test-only fault injection. */
 #ifdef KBUFMAP_FAULT_INJECT

@@ -30,10 +30,28 @@
  */
 #define KBUFMAP_ALLOC_BATCH	512
 
+/*
+ * The bytes all buffers may hold together (module parameter max_bytes, set in
+ * kbufmap_main.c), and the bytes they hold: reserved before allocating, so
+ * that concurrent CONFIGUREs cannot overshoot the cap together.
+ */
+static atomic64_t kbufmap_bytes_reserved = ATOMIC64_INIT(0);
+
 struct kbufmap_backend_ops {
 	int (*alloc)(struct kbufmap_buffer *buf, size_t bytes);
 	void (*free)(struct kbufmap_buffer *buf);
 };
+
+/*
+ * Every allocation a request from user space makes is charged to the
+ * caller's memory cgroup, and may fail: with -ENOMEM, quietly (no
+ * allocation-failure report), and never by sending the OOM killer after
+ * other processes. __GFP_NORETRY gives up after one round of reclaim, before
+ * the OOM killer, both in the page allocator and in the memcg charge.
+ */
+#define KBUFMAP_GFP_MAYFAIL	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | \
+				 __GFP_NORETRY)
+#define KBUFMAP_GFP_DATA	(KBUFMAP_GFP_MAYFAIL | __GFP_ZERO)
 
 static int kbufmap_nid(const struct kbufmap_buffer *buf)
 {
@@ -48,10 +66,34 @@ static int kbufmap_nid(const struct kbufmap_buffer *buf)
 	return nid < MAX_NUMNODES ? nid : first_online_node;
 }
 
+/* A requested node is a promise: its pages, or -ENOMEM. */
+static gfp_t kbufmap_gfp_data(const struct kbufmap_buffer *buf)
+{
+	if (buf->node == KBUFMAP_NODE_ANY)
+		return KBUFMAP_GFP_DATA;
+	return KBUFMAP_GFP_DATA | __GFP_THISNODE;
+}
+
 static int kbufmap_alloc_page_array(struct kbufmap_buffer *buf)
 {
-	buf->pages = kvcalloc(buf->nr_pages, sizeof(*buf->pages), GFP_KERNEL);
+	buf->pages = kvcalloc(buf->nr_pages, sizeof(*buf->pages),
+			      KBUFMAP_GFP_MAYFAIL);
 	return buf->pages ? 0 : -ENOMEM;
+}
+
+/*
+ * Between two batches of a long allocation loop: yield, and stop if the
+ * caller is being killed (by the OOM killer too: then it should exit, not
+ * drain the reserves it was given for exiting).
+ */
+static int kbufmap_alloc_pause(unsigned long done)
+{
+	if (done % KBUFMAP_ALLOC_BATCH)
+		return 0;
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return 0;
 }
 
 /* Free pages [0, count) one by one: also right for split high-order chunks. */
@@ -68,56 +110,23 @@ static void kbufmap_free_pages(struct kbufmap_buffer *buf, unsigned long count)
 	buf->pages = NULL;
 }
 
-/* --- vmalloc: vmalloc_user() memory, zeroed and marked VM_USERMAP ------- */
-
-static int kbufmap_vmalloc_alloc(struct kbufmap_buffer *buf, size_t bytes)
-{
-	unsigned long i;
-
-	buf->vaddr = vmalloc_user(bytes);
-	if (!buf->vaddr)
-		return -ENOMEM;
-	if (kbufmap_alloc_page_array(buf)) {
-		vfree(buf->vaddr);
-		buf->vaddr = NULL;
-		return -ENOMEM;
-	}
-	for (i = 0; i < buf->nr_pages; i++) {
-		buf->pages[i] = vmalloc_to_page(buf->vaddr + (i << PAGE_SHIFT));
-		if (!((i + 1) % KBUFMAP_ALLOC_BATCH))
-			cond_resched();
-	}
-	return 0;
-}
-
-static void kbufmap_vmalloc_free(struct kbufmap_buffer *buf)
-{
-	kvfree(buf->pages);
-	vfree(buf->vaddr);
-}
-
 /* --- pages: one order-0 page at a time ----------------------------------- */
 
 static int kbufmap_pages_alloc(struct kbufmap_buffer *buf, size_t bytes)
 {
-	/*
-	 * A request user space made fails with -ENOMEM, quietly, and never
-	 * sends the OOM killer after other processes.
-	 */
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
-			  __GFP_RETRY_MAYFAIL;
+	gfp_t gfp = kbufmap_gfp_data(buf);
 	unsigned long i;
+	int err;
 
 	if (kbufmap_alloc_page_array(buf))
 		return -ENOMEM;
 	for (i = 0; i < buf->nr_pages; i++) {
 		buf->pages[i] = alloc_pages_node(kbufmap_nid(buf), gfp, 0);
-		if (!buf->pages[i]) {
-			kbufmap_free_pages(buf, i);
-			return -ENOMEM;
+		err = buf->pages[i] ? kbufmap_alloc_pause(i + 1) : -ENOMEM;
+		if (err) {
+			kbufmap_free_pages(buf, buf->pages[i] ? i + 1 : i);
+			return err;
 		}
-		if (!((i + 1) % KBUFMAP_ALLOC_BATCH))
-			cond_resched();
 	}
 	return 0;
 }
@@ -127,21 +136,41 @@ static void kbufmap_pages_free(struct kbufmap_buffer *buf)
 	kbufmap_free_pages(buf, buf->nr_pages);
 }
 
+/*
+ * --- vmalloc: order-0 pages in one virtually contiguous VM_USERMAP area ---
+ *
+ * What vmalloc_user() gives, built from exported parts: vmalloc_user() is
+ * hard-wired to GFP_KERNEL (OOM killer, allocation-failure splat, no memcg
+ * charge) and __vmalloc_node_range(), which takes flags, is not exported.
+ * VM_USERMAP lets remap_vmalloc_range() map the area.
+ */
+static int kbufmap_vmalloc_alloc(struct kbufmap_buffer *buf, size_t bytes)
+{
+	int err = kbufmap_pages_alloc(buf, bytes);
+
+	if (err)
+		return err;
+	buf->vaddr = vmap(buf->pages, buf->nr_pages, VM_USERMAP, PAGE_KERNEL);
+	if (!buf->vaddr) {
+		kbufmap_free_pages(buf, buf->nr_pages);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void kbufmap_vmalloc_free(struct kbufmap_buffer *buf)
+{
+	vunmap(buf->vaddr);
+	kbufmap_free_pages(buf, buf->nr_pages);
+}
+
 /* --- contig: high-order chunks, largest first, split into 4 KiB pages ---- */
 
-static struct page *kbufmap_contig_chunk(int nid, unsigned int order)
+/* A failed high order is no emergency: the caller tries a smaller one. */
+static struct page *kbufmap_contig_chunk(const struct kbufmap_buffer *buf,
+					 unsigned int order)
 {
-	gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
-
-	/*
-	 * A failed high order is no emergency: try a smaller one instead.
-	 * Order 0 tries hard, but like the pages backend never OOM-kills.
-	 */
-	if (order)
-		gfp |= __GFP_NORETRY;
-	else
-		gfp |= __GFP_RETRY_MAYFAIL;
-	return alloc_pages_node(nid, gfp, order);
+	return alloc_pages_node(kbufmap_nid(buf), kbufmap_gfp_data(buf), order);
 }
 
 /*
@@ -160,7 +189,13 @@ static int kbufmap_contig_alloc(struct kbufmap_buffer *buf, size_t bytes)
 	while (done < buf->nr_pages) {
 		unsigned int order = min_t(unsigned int,
 					   ilog2(buf->nr_pages - done), max_order);
-		struct page *page = kbufmap_contig_chunk(kbufmap_nid(buf), order);
+		struct page *page;
+
+		if (fatal_signal_pending(current)) {
+			kbufmap_free_pages(buf, done);
+			return -EINTR;
+		}
+		page = kbufmap_contig_chunk(buf, order);
 
 		if (!page) {
 			if (!order) {
@@ -191,9 +226,8 @@ static int kbufmap_contig_alloc(struct kbufmap_buffer *buf, size_t bytes)
 
 static int kbufmap_kmalloc_alloc(struct kbufmap_buffer *buf, size_t bytes)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
-
-	buf->vaddr = kmalloc_node(bytes, gfp, kbufmap_nid(buf));
+	buf->vaddr = kmalloc_node(bytes, kbufmap_gfp_data(buf),
+				  kbufmap_nid(buf));
 	if (!buf->vaddr)
 		return -ENOMEM;
 	/*
@@ -307,20 +341,45 @@ static void kbufmap_buffer_poison(struct kbufmap_buffer *buf)
 
 /* --- life cycle ----------------------------------------------------------- */
 
-/*
- * @cfg passed the CONFIGURE checks: backend and strategy index the tables,
- * and 1 <= nr_pages <= KBUFMAP_MAX_PAGES (1 GiB, so bytes fits in size_t).
- * Returns a buffer holding one reference (the caller's), or an ERR_PTR.
- */
-struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
+/* Room for @bytes more under the cap, or -ENOMEM. */
+static int kbufmap_reserve(u64 bytes)
 {
-	size_t bytes = (size_t)cfg->nr_pages << PAGE_SHIFT;
-	struct kbufmap_buffer *buf;
-	int err;
+	if (atomic64_add_return(bytes, &kbufmap_bytes_reserved) >
+	    kbufmap_max_bytes()) {
+		atomic64_sub(bytes, &kbufmap_bytes_reserved);
+		return -ENOMEM;
+	}
+	return 0;
+}
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+static void kbufmap_unreserve(u64 bytes)
+{
+	atomic64_sub(bytes, &kbufmap_bytes_reserved);
+}
+
+u64 kbufmap_bytes_in_use(void)
+{
+	return atomic64_read(&kbufmap_bytes_reserved);
+}
+
+/*
+ * Everything but the memory itself: the struct and its per-CPU counters.
+ * Returns a buffer holding one reference (the caller's), or NULL.
+ */
+static struct kbufmap_buffer *
+kbufmap_buffer_new(const struct kbufmap_config *cfg)
+{
+	struct kbufmap_buffer *buf;
+
+	buf = kzalloc(sizeof(*buf), KBUFMAP_GFP_MAYFAIL);
 	if (!buf)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
+	buf->counters = kbufmap_counters_alloc(KBUFMAP_GFP_MAYFAIL);
+	if (!buf->counters) {
+		kfree(buf);
+		return NULL;
+	}
+	mutex_init(&buf->huge_lock);
 	kref_init(&buf->ref);
 	atomic_set(&buf->live_vmas, 0);
 	buf->nr_pages = cfg->nr_pages;
@@ -331,10 +390,41 @@ struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
 	buf->inject = kbufmap_inject_mode();
 #endif
 	buf->ops = kbufmap_strategies[cfg->strategy];
+	return buf;
+}
 
+static void kbufmap_buffer_delete(struct kbufmap_buffer *buf)
+{
+	kbufmap_counters_free(buf->counters);
+	mutex_destroy(&buf->huge_lock);
+	kfree(buf);
+}
+
+/*
+ * @cfg passed the CONFIGURE checks: backend and strategy index the tables,
+ * and 1 <= nr_pages <= KBUFMAP_MAX_PAGES (1 GiB, so bytes fits in size_t).
+ * Returns a buffer holding one reference (the caller's), or an ERR_PTR:
+ * -ENOMEM past the module's cap or when memory runs short, -EINTR when the
+ * caller was killed meanwhile.
+ */
+struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
+{
+	size_t bytes = (size_t)cfg->nr_pages << PAGE_SHIFT;
+	struct kbufmap_buffer *buf;
+	int err;
+
+	err = kbufmap_reserve(bytes);
+	if (err)
+		return ERR_PTR(err);
+	buf = kbufmap_buffer_new(cfg);
+	if (!buf) {
+		kbufmap_unreserve(bytes);
+		return ERR_PTR(-ENOMEM);
+	}
 	err = kbufmap_backends[buf->backend].alloc(buf, bytes);
 	if (err) {
-		kfree(buf);
+		kbufmap_buffer_delete(buf);
+		kbufmap_unreserve(bytes);
 		return ERR_PTR(err);
 	}
 	if (kbufmap_injected(buf, KBUFMAP_INJECT_UNZEROED))
@@ -349,10 +439,12 @@ static void kbufmap_buffer_release(struct kref *ref)
 	struct kbufmap_buffer *buf = container_of(ref, struct kbufmap_buffer,
 						  ref);
 
+	u64 bytes = (u64)buf->nr_pages << PAGE_SHIFT;
+
 	kbufmap_backends[buf->backend].free(buf);
-	kbufmap_stats_buffer_free(buf->backend,
-				  (u64)buf->nr_pages << PAGE_SHIFT);
-	kfree(buf);
+	kbufmap_stats_buffer_free(buf->backend, bytes);
+	kbufmap_buffer_delete(buf);
+	kbufmap_unreserve(bytes);
 }
 
 void kbufmap_buffer_get(struct kbufmap_buffer *buf)

@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/nodemask.h>
@@ -31,6 +32,53 @@
 
 /* PFNs copied to user space per copy_to_user() in KBUFMAP_IOC_GET_PFNS. */
 #define KBUFMAP_PFN_CHUNK	(PAGE_SIZE / sizeof(u64))
+
+/* --- the memory cap --------------------------------------------------------- */
+
+/*
+ * The bytes all buffers may hold together. 0 until set: then a quarter of
+ * the RAM the kernel manages, decided at load. Root may change it at any
+ * time (it applies to the next CONFIGURE); memparse() suffixes (K, M, G)
+ * are accepted.
+ */
+static unsigned long long kbufmap_max_bytes_param;
+
+static int kbufmap_max_bytes_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long long bytes;
+	char *end;
+
+	bytes = memparse(val, &end);
+	if (end == val || (*end && *end != '\n') || !bytes)
+		return -EINVAL;
+	WRITE_ONCE(kbufmap_max_bytes_param, bytes);
+	return 0;
+}
+
+static int kbufmap_max_bytes_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%llu\n", kbufmap_max_bytes());
+}
+
+static const struct kernel_param_ops kbufmap_max_bytes_ops = {
+	.set = kbufmap_max_bytes_set,
+	.get = kbufmap_max_bytes_get,
+};
+
+module_param_cb(max_bytes, &kbufmap_max_bytes_ops, NULL, 0644);
+MODULE_PARM_DESC(max_bytes,
+		 "Bytes all buffers may hold together; CONFIGURE fails with ENOMEM past it (default: a quarter of RAM; K/M/G suffixes)");
+
+u64 kbufmap_max_bytes(void)
+{
+	return READ_ONCE(kbufmap_max_bytes_param);
+}
+
+static void __init kbufmap_max_bytes_init(void)
+{
+	if (!kbufmap_max_bytes_param)
+		kbufmap_max_bytes_param = (u64)totalram_pages() << PAGE_SHIFT >> 2;
+}
 
 /* --- test-only fault injection ------------------------------------------- */
 
@@ -71,8 +119,8 @@ static int kbufmap_inject_set(const char *val, const struct kernel_param *kp)
 
 static int kbufmap_inject_get(char *buffer, const struct kernel_param *kp)
 {
-	return scnprintf(buffer, PAGE_SIZE, "%s\n",
-			 kbufmap_inject_names[READ_ONCE(kbufmap_inject)]);
+	return sysfs_emit(buffer, "%s\n",
+			  kbufmap_inject_names[READ_ONCE(kbufmap_inject)]);
 }
 
 static const struct kernel_param_ops kbufmap_inject_ops = {
@@ -216,16 +264,19 @@ static long kbufmap_ioc_version(void __user *uarg)
 		.major = KBUFMAP_ABI_MAJOR,
 		.minor = KBUFMAP_ABI_MINOR,
 		.max_pages = KBUFMAP_MAX_PAGES,
+		.max_bytes = kbufmap_max_bytes(),
+		.bytes_in_use = kbufmap_bytes_in_use(),
 	};
 
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/* Online nodes without memory (CPU-only ones) have no pages to give. */
 static bool kbufmap_node_valid(s32 node)
 {
 	if (node == KBUFMAP_NODE_ANY)
 		return true;
-	return node >= 0 && node < MAX_NUMNODES && node_online(node);
+	return node >= 0 && node < MAX_NUMNODES && node_state(node, N_MEMORY);
 }
 
 /* The matrix header decides which combinations are valid, not this file. */
@@ -470,6 +521,7 @@ static int __init kbufmap_init(void)
 	int err;
 
 	kbufmap_abi_checks();
+	kbufmap_max_bytes_init();
 	kbufmap_stats_init();
 	err = misc_register(&kbufmap_misc);
 	if (err) {

@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/minmax.h>
@@ -132,6 +133,8 @@ static void kbufmap_vm_close(struct vm_area_struct *vma)
 
 /* --- fault-driven strategies: fault, fault-around, pfn, huge -------------- */
 
+static void kbufmap_fault_around(struct vm_fault *vmf);
+
 /*
  * One page per trap. Refcounted pages (fault, fault-around, and the
  * vm_insert_page() family after a zap) go back to core mm in vmf->page with a
@@ -162,6 +165,8 @@ noinline vm_fault_t kbufmap_vm_fault(struct vm_fault *vmf)
 		vmf->page = page;
 		return 0;
 	}
+	if (buf->ops->map_window)
+		kbufmap_fault_around(vmf);
 	page = kbufmap_src_page(buf, idx);
 	get_page(page);
 	vmf->page = page;
@@ -169,59 +174,72 @@ noinline vm_fault_t kbufmap_vm_fault(struct vm_fault *vmf)
 }
 
 /*
- * Fault-around: core mm offers the window [start_pgoff, end_pgoff] around a
- * read fault, all inside the faulting address's page table.
+ * Fault-around, done by .fault itself: on a read fault, the pages of the
+ * aligned KBUFMAP_FAULT_AROUND_PAGES window around the faulting one (within
+ * the VMA and the buffer) go in with vm_insert_page(), and .fault returns
+ * the faulting page as usual.
  *
- * Core mm's own helpers are out of reach: filemap_map_pages() needs a page
- * cache, and do_set_pte() (6.1), set_pte_range() (6.12), pmd_install() and
- * the 6.12 PTE-map helpers are not exported. So the pages go in with
- * vm_insert_page(), which is allowed outside mmap() because the VMA is
- * VM_MIXEDMAP from the start, takes the PTE lock itself, and skips (-EBUSY)
- * PTEs that are already present. The pages are refcounted and rmapped just
- * as .fault's are.
+ * Why not core mm's ->map_pages() hook: it runs under rcu_read_lock() (6.12)
+ * and must not block, and the only exported way to map a page,
+ * vm_insert_page(), allocates a page table when the PMD has none. Core mm
+ * guarantees nothing that keeps a page table there between a check and the
+ * insert (kernels with CONFIG_PT_RECLAIM free empty ones on MADV_DONTNEED),
+ * and its own helpers (set_pte_range(), filemap_map_pages()) are not
+ * exported. .fault may sleep, and core mm calls a .fault without
+ * ->map_pages() only under mmap_lock (6.12 retries a per-VMA-lock fault
+ * under mmap_lock: vmf_can_call_fault()); vm_insert_page() documents the
+ * page-fault handler of a VM_MIXEDMAP VMA as a place it may be called from.
+ * Pages already mapped are skipped (-EBUSY); the pages are refcounted and
+ * rmapped just as .fault's are.
  *
- * ->map_pages() must not sleep: 6.12 calls it under rcu_read_lock(), and
- * possibly holding only the VMA's own lock, not mmap_lock (6.1 holds
- * mmap_lock for read and no RCU lock; this code is right for both). And
- * vm_insert_page() would allocate a page table if the PMD had none. So when
- * there is none yet this maps nothing and leaves the page to .fault, whose
- * finish_fault() installs the page table core mm preallocated; the next
- * fault in that 2 MiB region maps a whole window.
- *
- * Returns VM_FAULT_NOPAGE when the faulting page itself was mapped, so core
- * mm does not call .fault for it.
+ * Keeps the name and arguments of the ->map_pages() hook it replaced, so
+ * that the tracing tools (probes/) count its windows as before.
  */
+#define KBUFMAP_FAULT_AROUND_PAGES	16UL
+
 noinline vm_fault_t kbufmap_vm_map_pages(struct vm_fault *vmf,
 					 pgoff_t start_pgoff,
 					 pgoff_t end_pgoff)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct kbufmap_buffer *buf = vma->vm_private_data;
-	unsigned long fault_addr = vmf->address & PAGE_MASK;
 	unsigned long mapped = 0;
-	vm_fault_t ret = 0;
 	pgoff_t pgoff;
 
 	kbufmap_count(buf, KBUFMAP_CNT_FAULT_AROUND_CALLS, 1);
-	if (pmd_none(*vmf->pmd))
-		return 0;
-
-	end_pgoff = min_t(pgoff_t, end_pgoff, buf->nr_pages - 1);
 	for (pgoff = start_pgoff; pgoff <= end_pgoff; pgoff++) {
 		unsigned long addr = vma->vm_start +
 				     ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-		int err = vm_insert_page(vma, addr, kbufmap_src_page(buf, pgoff));
+		int err;
 
+		if (pgoff == vmf->pgoff)	/* .fault returns that one */
+			continue;
+		err = vm_insert_page(vma, addr, kbufmap_src_page(buf, pgoff));
 		if (err == -EBUSY)	/* already mapped */
 			continue;
 		if (err)
 			break;
 		mapped++;
-		if (addr == fault_addr)
-			ret = VM_FAULT_NOPAGE;
 	}
 	kbufmap_count(buf, KBUFMAP_CNT_FAULT_AROUND_PAGES, mapped);
-	return ret;
+	return 0;
+}
+
+/* The window around a read fault, clamped to the VMA and the buffer. */
+static void kbufmap_fault_around(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kbufmap_buffer *buf = vma->vm_private_data;
+	pgoff_t first = vma->vm_pgoff;
+	pgoff_t last = min(first + vma_pages(vma), buf->nr_pages) - 1;
+	pgoff_t start, end;
+
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		return;
+	start = max(round_down(vmf->pgoff, KBUFMAP_FAULT_AROUND_PAGES), first);
+	end = min(start + KBUFMAP_FAULT_AROUND_PAGES - 1, last);
+	if (end > start)
+		buf->ops->map_window(vmf, start, end);
 }
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
@@ -249,6 +267,7 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 	unsigned long haddr = vmf->address & PMD_MASK;
 	unsigned long idx, pfn;
 	vm_fault_t ret;
+	bool was_none;
 
 	if (kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_PAGE) ||
 	    kbufmap_injected(buf, KBUFMAP_INJECT_NO_HUGE))
@@ -263,10 +282,19 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 	    !kbufmap_buffer_range_contiguous(buf, idx, KBUFMAP_PMD_PAGES))
 		return VM_FAULT_FALLBACK;
 
+	/*
+	 * vmf_insert_pfn_pmd() also answers NOPAGE for a PMD that is already
+	 * there: a write upgrade (wp_huge_pmd()) or a racing fault of another
+	 * thread. Only the fault that found the PMD empty counts, and the lock
+	 * makes sure just one does.
+	 */
+	mutex_lock(&buf->huge_lock);
+	was_none = pmd_none(READ_ONCE(*vmf->pmd));
 	ret = vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn),
 				 vmf->flags & FAULT_FLAG_WRITE);
-	if (ret == VM_FAULT_NOPAGE)
+	if (ret == VM_FAULT_NOPAGE && was_none)
 		kbufmap_count(buf, KBUFMAP_CNT_HUGE_FAULTS, 1);
+	mutex_unlock(&buf->huge_lock);
 	return ret;
 }
 #else
@@ -341,6 +369,8 @@ noinline int kbufmap_populate_remap(struct kbufmap_buffer *buf,
 			return err;
 		done += n;
 		/* Scattered memory: one page per call, up to 2^18 calls. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
 	return 0;
@@ -366,8 +396,11 @@ noinline int kbufmap_populate_remap_unchecked(struct kbufmap_buffer *buf,
 				kbufmap_src_pfn(buf, first + i), PAGE_SIZE,
 				vma->vm_page_prot);
 		kbufmap_count(buf, KBUFMAP_CNT_REMAP_CALLS, 1);
-		if (!((i + 1) % KBUFMAP_POPULATE_BATCH))
+		if (!((i + 1) % KBUFMAP_POPULATE_BATCH)) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
 			cond_resched();
+		}
 	}
 	return 0;
 }
@@ -385,8 +418,12 @@ static int kbufmap_insert_each(struct kbufmap_buffer *buf,
 				     kbufmap_src_page(buf, first + i));
 		if (err)
 			break;
-		if (!((i + 1) % KBUFMAP_POPULATE_BATCH))
+		if (!((i + 1) % KBUFMAP_POPULATE_BATCH)) {
+			err = fatal_signal_pending(current) ? -EINTR : 0;
+			if (err)
+				break;
 			cond_resched();
+		}
 	}
 	kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, i);
 	return err;
@@ -448,6 +485,8 @@ noinline int kbufmap_populate_insert_batch(struct kbufmap_buffer *buf,
 		done += want - left;
 		if (!err && left)	/* no error, no progress: never loop */
 			err = -EFAULT;
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
 		if (err)
 			break;
 		cond_resched();
@@ -505,13 +544,6 @@ static const struct vm_operations_struct kbufmap_vm_ops_fault = {
 	.fault = kbufmap_vm_fault,
 };
 
-static const struct vm_operations_struct kbufmap_vm_ops_fault_around = {
-	.open = kbufmap_vm_open,
-	.close = kbufmap_vm_close,
-	.fault = kbufmap_vm_fault,
-	.map_pages = kbufmap_vm_map_pages,
-};
-
 static const struct vm_operations_struct kbufmap_vm_ops_huge = {
 	.open = kbufmap_vm_open,
 	.close = kbufmap_vm_close,
@@ -545,9 +577,10 @@ static const struct kbufmap_strategy_ops kbufmap_strategy_fault = {
 	.vm_ops = &kbufmap_vm_ops_fault,
 };
 
-/* VM_MIXEDMAP lets ->map_pages() use vm_insert_page() outside mmap(). */
+/* VM_MIXEDMAP lets .fault use vm_insert_page() outside mmap(). */
 static const struct kbufmap_strategy_ops kbufmap_strategy_fault_around = {
-	.vm_ops = &kbufmap_vm_ops_fault_around,
+	.vm_ops = &kbufmap_vm_ops_fault,
+	.map_window = kbufmap_vm_map_pages,
 	.vm_flags = VM_MIXEDMAP,
 };
 
@@ -625,7 +658,9 @@ static unsigned int kbufmap_map_kind(const struct vm_area_struct *vma)
  * that the matrix would not have accepted writable (raw PFNs, or remap of
  * scattered memory) loses VM_MAYWRITE: it is then no CoW mapping, so
  * vmf_insert_pfn() and per-run remap_pfn_range() are legal, and a later
- * mprotect(PROT_WRITE) fails with EACCES instead of reaching a BUG_ON.
+ * mprotect(PROT_WRITE) fails with EACCES instead of reaching a BUG_ON. Every
+ * read-only private remap loses it too: on a CoW mapping remap_pfn_range()
+ * stores the PFN in vm_pgoff, which /proc/PID/maps shows as the offset.
  */
 static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma, unsigned int kind,
@@ -635,12 +670,20 @@ static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
 	unsigned long clear = VM_MAYEXEC;
 
 	if (kind == KBUFMAP_MAP_PRIVATE_RO &&
-	    kbufmap_map_kind_errno(buf->backend, buf->strategy,
-				   KBUFMAP_MAP_PRIVATE_RW, contiguous, NULL) &&
+	    (kbufmap_map_kind_errno(buf->backend, buf->strategy,
+				    KBUFMAP_MAP_PRIVATE_RW, contiguous, NULL) ||
+	     buf->strategy == KBUFMAP_STRATEGY_REMAP) &&
 	    !kbufmap_remap_error_injected(buf))
 		clear |= VM_MAYWRITE;
-	if (kbufmap_injected(buf, KBUFMAP_INJECT_NO_DONTEXPAND))
+	/*
+	 * The bug: mremap() may grow the mapping. Another VM_SPECIAL bit
+	 * stays, see kbufmap_mmap_buffer().
+	 */
+	if (kbufmap_injected(buf, KBUFMAP_INJECT_NO_DONTEXPAND)) {
 		set &= ~VM_DONTEXPAND;
+		if (!(set & VM_SPECIAL))
+			set |= VM_MIXEDMAP;
+	}
 	if (kbufmap_injected(buf, KBUFMAP_INJECT_ALLOW_EXEC))
 		clear &= ~VM_MAYEXEC;
 	/*
@@ -675,6 +718,14 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 		return -EPERM;
 
 	kind = kbufmap_map_kind(vma);
+	/*
+	 * A writable private remap is CoW: remap_pfn_range() puts the PFN in
+	 * vm_pgoff, for /proc/PID/maps to show. Physical addresses are for
+	 * CAP_SYS_ADMIN only, as in KBUFMAP_IOC_GET_PFNS.
+	 */
+	if (kind == KBUFMAP_MAP_PRIVATE_RW &&
+	    buf->strategy == KBUFMAP_STRATEGY_REMAP && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	kbufmap_vma_range(buf, vma, &first, &count);
 	contiguous = kbufmap_buffer_range_contiguous(buf, first, count);
 	err = kbufmap_map_kind_errno(buf->backend, buf->strategy, kind,
@@ -697,6 +748,12 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	    vma->vm_ops == &kbufmap_vm_ops_prefaulted_pages)
 		vma->vm_ops = &kbufmap_vm_ops_remapped;	/* no .fault */
 	vma->vm_private_data = buf;
+	/*
+	 * The VMA's reference is taken here, so this VMA must never be merged
+	 * into a neighbour after ->mmap(): 6.12 frees a merged-away new VMA
+	 * without ->close(). Only VM_SPECIAL rules that merge out.
+	 */
+	WARN_ON_ONCE(!(vma->vm_flags & VM_SPECIAL));
 	kbufmap_vma_get(vma);
 	kbufmap_count(buf, KBUFMAP_CNT_MMAPS, 1);
 	return 0;

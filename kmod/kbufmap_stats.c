@@ -12,11 +12,12 @@
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/percpu.h>
 #include <linux/seq_file.h>
 
 #include "kbufmap.h"
 
-static struct kbufmap_counter_set kbufmap_module_counters;
+static DEFINE_PER_CPU(struct kbufmap_counter_set, kbufmap_module_counters);
 static atomic64_t kbufmap_bytes_allocated[KBUFMAP_BACKEND_COUNT];
 static atomic64_t kbufmap_live_buffers;
 static struct dentry *kbufmap_debugfs_dir;
@@ -37,10 +38,21 @@ static const size_t kbufmap_counter_offsets[KBUFMAP_CNT_NR] = {
 	KBUFMAP_COUNTERS(KBUFMAP_X_CNT_OFFSET)
 };
 
+struct kbufmap_counter_set __percpu *kbufmap_counters_alloc(gfp_t gfp)
+{
+	return alloc_percpu_gfp(struct kbufmap_counter_set, gfp);
+}
+
+void kbufmap_counters_free(struct kbufmap_counter_set __percpu *set)
+{
+	free_percpu(set);
+}
+
+/* this_cpu_add() is preemption and interrupt safe: no lock, no atomic. */
 void kbufmap_count(struct kbufmap_buffer *buf, enum kbufmap_counter c, u64 n)
 {
-	atomic64_add(n, &buf->counters.v[c]);
-	atomic64_add(n, &kbufmap_module_counters.v[c]);
+	this_cpu_add(buf->counters->v[c], n);
+	this_cpu_add(kbufmap_module_counters.v[c], n);
 }
 
 void kbufmap_stats_buffer_alloc(unsigned int backend, u64 bytes)
@@ -60,13 +72,20 @@ u64 kbufmap_stats_live_buffers(void)
 	return atomic64_read(&kbufmap_live_buffers);
 }
 
-static u64 kbufmap_counter_read(const struct kbufmap_counter_set *set,
+/* A sum of per-CPU values: exact once the counting has stopped. */
+static u64 kbufmap_counter_read(const struct kbufmap_counter_set __percpu *set,
 				enum kbufmap_counter c)
 {
-	return atomic64_read(&set->v[c]);
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(set, cpu)->v[c];
+	return sum;
 }
 
-static void kbufmap_fill_counters(const struct kbufmap_counter_set *set,
+static void
+kbufmap_fill_counters(const struct kbufmap_counter_set __percpu *set,
 				  struct kbufmap_counters *out)
 {
 	unsigned int c;
@@ -80,7 +99,7 @@ static void kbufmap_fill_counters(const struct kbufmap_counter_set *set,
 void kbufmap_stats_fill_buffer(const struct kbufmap_buffer *buf,
 			       struct kbufmap_stats *out)
 {
-	kbufmap_fill_counters(&buf->counters, &out->counters);
+	kbufmap_fill_counters(buf->counters, &out->counters);
 }
 
 /* @out is zeroed by the caller. */

@@ -111,6 +111,10 @@ static int version_run(int argc, char **argv)
 			close_json_object();
 			print_uint(PRINT_ANY, "max_pages", ", max_pages %llu",
 				   ver.max_pages);
+			print_uint(PRINT_ANY, "max_bytes",
+				   ", memory cap %llu bytes", ver.max_bytes);
+			print_uint(PRINT_ANY, "bytes_in_use", " (%llu in use)",
+				   ver.bytes_in_use);
 			print_bool(PRINT_JSON, "compatible", NULL,
 				   ver.major == KBUFMAP_ABI_MAJOR);
 			print_text("%s\n", ver.major == KBUFMAP_ABI_MAJOR ? "" :

@@ -38,6 +38,9 @@ const char *kbm_dev_strerror(int err)
 	}
 }
 
+/* A variable, not the macro: "minor < 0" would warn while the minor is 0. */
+static const unsigned int kbm_abi_minor = KBUFMAP_ABI_MINOR;
+
 int kbm_dev_open(const char *path, int oflags, struct kbufmap_version *verp)
 {
 	struct kbufmap_version ver;
@@ -49,7 +52,7 @@ int kbm_dev_open(const char *path, int oflags, struct kbufmap_version *verp)
 	err = kbm_get_version(fd, &ver);
 	/* Another major is incompatible; an older minor lacks what we use. */
 	if (!err && (ver.major != KBUFMAP_ABI_MAJOR ||
-		     ver.minor < KBUFMAP_ABI_MINOR))
+		     ver.minor < kbm_abi_minor))
 		err = -EPROTO;
 	if (verp)
 		*verp = ver;

@@ -20,12 +20,14 @@
 #define KBUFMAP_DEVICE_NAME	"kbufmap"
 #define KBUFMAP_DEVICE_PATH	"/dev/kbufmap"
 
-#define KBUFMAP_ABI_MAJOR	1
 /*
+ * 2.0: a new ioctl magic (so every ioctl number changed: 1.x callers get
+ * -ENOTTY); struct kbufmap_version reports the module-wide memory cap.
  * 1.1: struct kbufmap_stats has room for KBUFMAP_STATS_MAX_BACKENDS backends,
  * so KBUFMAP_IOC_GET_COUNTERS got a new number (1.0 callers get -ENOTTY).
  */
-#define KBUFMAP_ABI_MINOR	1
+#define KBUFMAP_ABI_MAJOR	2
+#define KBUFMAP_ABI_MINOR	0
 
 /* Largest buffer one file may own: 1 GiB of 4 KiB pages. */
 #define KBUFMAP_MAX_PAGES	(1ULL << 18)
@@ -36,7 +38,7 @@
 
 /* Where a buffer's memory comes from. */
 enum kbufmap_backend {
-	KBUFMAP_BACKEND_VMALLOC = 0,	/* vmalloc_user(): scattered, VM_USERMAP */
+	KBUFMAP_BACKEND_VMALLOC = 0,	/* vmap(VM_USERMAP) of order-0 pages */
 	KBUFMAP_BACKEND_PAGES = 1,	/* one alloc_pages_node() per page */
 	KBUFMAP_BACKEND_CONTIG = 2,	/* high-order chunks, split to 4 KiB pages */
 	KBUFMAP_BACKEND_KMALLOC = 3,	/* kmalloc_node(): slab or large kmalloc */
@@ -46,7 +48,7 @@ enum kbufmap_backend {
 /* How a buffer's pages reach the page tables of a process. */
 enum kbufmap_strategy {
 	KBUFMAP_STRATEGY_FAULT = 0,		/* .fault returns the page */
-	KBUFMAP_STRATEGY_FAULT_AROUND = 1,	/* .fault + .map_pages */
+	KBUFMAP_STRATEGY_FAULT_AROUND = 1,	/* .fault maps a window */
 	KBUFMAP_STRATEGY_PFN = 2,		/* vmf_insert_pfn() in .fault */
 	KBUFMAP_STRATEGY_REMAP = 3,		/* remap_pfn_range() at mmap */
 	KBUFMAP_STRATEGY_INSERT = 4,		/* vm_insert_page() loop at mmap */
@@ -68,7 +70,13 @@ struct kbufmap_version {
 	__u32 major;		/* out: KBUFMAP_ABI_MAJOR */
 	__u32 minor;		/* out: KBUFMAP_ABI_MINOR */
 	__u64 max_pages;	/* out: KBUFMAP_MAX_PAGES */
-	__u64 reserved[2];	/* out: zero */
+	/*
+	 * out: the bytes all buffers together may hold (module parameter
+	 * max_bytes; CONFIGURE fails with -ENOMEM past it), and the bytes
+	 * they hold now.
+	 */
+	__u64 max_bytes;
+	__u64 bytes_in_use;
 };
 
 /* KBUFMAP_IOC_CONFIGURE: give the file a buffer (replacing an unmapped one). */
@@ -76,7 +84,11 @@ struct kbufmap_config {
 	__u64 nr_pages;		/* in: 1..KBUFMAP_MAX_PAGES */
 	__u32 backend;		/* in: enum kbufmap_backend */
 	__u32 strategy;		/* in: enum kbufmap_strategy */
-	__s32 node;		/* in: NUMA node or KBUFMAP_NODE_ANY */
+	/*
+	 * in: a NUMA node with memory (the pages come from it or CONFIGURE
+	 * fails with -ENOMEM), or KBUFMAP_NODE_ANY
+	 */
+	__s32 node;
 	__u32 flags;		/* in: must be zero */
 	__u64 reserved[4];	/* in: must be zero */
 };
@@ -111,9 +123,9 @@ struct kbufmap_pfns {
 /* Event counters, per buffer and summed for the module. */
 struct kbufmap_counters {
 	__u64 faults;			/* .fault calls */
-	__u64 fault_around_calls;	/* .map_pages calls */
-	__u64 fault_around_pages;	/* pages mapped by .map_pages */
-	__u64 huge_faults;		/* PMDs mapped by .huge_fault */
+	__u64 fault_around_calls;	/* fault-around windows mapped by .fault */
+	__u64 fault_around_pages;	/* pages they mapped besides the faulting one */
+	__u64 huge_faults;		/* PMDs .huge_fault found empty and mapped */
 	__u64 pages_inserted;		/* vm_insert_page(s)/vm_map_pages pages */
 	__u64 remap_calls;		/* remap_pfn_range/remap_vmalloc_range calls */
 	__u64 mmaps;			/* successful mmap() */
@@ -157,7 +169,12 @@ struct kbufmap_stats {
 	__u64 reserved[3];
 };
 
-#define KBUFMAP_IOC_MAGIC	0xB7
+/*
+ * Free in the kernel's registry (Documentation/userspace-api/ioctl/
+ * ioctl-number.rst) from 6.1 to at least 6.15: 0xB7 is nsfs and remoteproc,
+ * 0xB8 Marvell's DPI driver.
+ */
+#define KBUFMAP_IOC_MAGIC	0xB9
 
 #define KBUFMAP_IOC_VERSION	_IOR(KBUFMAP_IOC_MAGIC, 0x00, struct kbufmap_version)
 #define KBUFMAP_IOC_CONFIGURE	_IOW(KBUFMAP_IOC_MAGIC, 0x01, struct kbufmap_config)

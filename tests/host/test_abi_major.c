@@ -57,10 +57,10 @@ int main(void)
 {
 	expect(KBUFMAP_ABI_MAJOR, KBUFMAP_ABI_MINOR, true);
 	expect(KBUFMAP_ABI_MAJOR, KBUFMAP_ABI_MINOR + 1, true);
-	/* An older minor lacks what this CLI was built to use (1.0's
-	 * GET_COUNTERS had another size, so another ioctl number).
-	 */
+	/* An older minor lacks what this CLI was built to use. */
+#if KBUFMAP_ABI_MINOR > 0
 	expect(KBUFMAP_ABI_MAJOR, KBUFMAP_ABI_MINOR - 1, false);
+#endif
 	expect(KBUFMAP_ABI_MAJOR + 1, 0, false);
 	expect(KBUFMAP_ABI_MAJOR - 1, KBUFMAP_ABI_MINOR, false);
 	return tap_done();

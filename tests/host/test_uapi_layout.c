@@ -21,14 +21,15 @@
 #define CHECK_VAL(expr, val) \
 	_Static_assert((expr) == (val), #expr " changed")
 
-CHECK_VAL(KBUFMAP_ABI_MAJOR, 1);
-CHECK_VAL(KBUFMAP_ABI_MINOR, 1);
+CHECK_VAL(KBUFMAP_ABI_MAJOR, 2);
+CHECK_VAL(KBUFMAP_ABI_MINOR, 0);
 
 CHECK_SIZE(struct kbufmap_version, 32);
 CHECK_OFF(struct kbufmap_version, major, 0);
 CHECK_OFF(struct kbufmap_version, minor, 4);
 CHECK_OFF(struct kbufmap_version, max_pages, 8);
-CHECK_OFF(struct kbufmap_version, reserved, 16);
+CHECK_OFF(struct kbufmap_version, max_bytes, 16);
+CHECK_OFF(struct kbufmap_version, bytes_in_use, 24);
 
 CHECK_SIZE(struct kbufmap_config, 56);
 CHECK_OFF(struct kbufmap_config, nr_pages, 0);
@@ -78,12 +79,15 @@ CHECK_OFF(struct kbufmap_stats, bytes_allocated, 136);
 CHECK_OFF(struct kbufmap_stats, live_buffers, 200);
 CHECK_OFF(struct kbufmap_stats, reserved, 208);
 
-/* The request numbers themselves: magic, number, direction and size. */
-CHECK_VAL(KBUFMAP_IOC_VERSION, 0x8020b700u);
-CHECK_VAL(KBUFMAP_IOC_CONFIGURE, 0x4038b701u);
-CHECK_VAL(KBUFMAP_IOC_GET_INFO, 0x8040b702u);
-CHECK_VAL(KBUFMAP_IOC_GET_PFNS, 0x4028b703u);
-CHECK_VAL(KBUFMAP_IOC_GET_COUNTERS, 0xc0e8b704u);
+/*
+ * The request numbers themselves: magic, number, direction and size. The
+ * magic 0xB9 is free in the kernel's registry (ABI 2.0; 1.x had 0xB7).
+ */
+CHECK_VAL(KBUFMAP_IOC_VERSION, 0x8020b900u);
+CHECK_VAL(KBUFMAP_IOC_CONFIGURE, 0x4038b901u);
+CHECK_VAL(KBUFMAP_IOC_GET_INFO, 0x8040b902u);
+CHECK_VAL(KBUFMAP_IOC_GET_PFNS, 0x4028b903u);
+CHECK_VAL(KBUFMAP_IOC_GET_COUNTERS, 0xc0e8b904u);
 
 int main(void)
 {

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hints for errors whose cause the errno alone does not tell.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "kbm_hints.h"
+
+#define KBM_MAX_BYTES_PARAM "/sys/module/kbufmap/parameters/max_bytes"
+
+/* The cap in bytes, or 0 when the parameter cannot be read. */
+static unsigned long long read_max_bytes(void)
+{
+	unsigned long long bytes = 0;
+	FILE *f = fopen(KBM_MAX_BYTES_PARAM, "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &bytes) != 1)
+		bytes = 0;
+	fclose(f);
+	return bytes;
+}
+
+const char *kbm_configure_hint(int err)
+{
+	static char hint[512];
+	unsigned long long cap;
+
+	if (err < 0)
+		err = -err;
+	if (err != ENOMEM)
+		return NULL;
+	cap = read_max_bytes();
+	if (!cap)
+		return "out of memory: the buffer does not fit in free memory, or in the "
+		       "module's cap on all buffers together (" KBM_MAX_BYTES_PARAM ")";
+	snprintf(hint, sizeof(hint),
+		 "out of memory: all buffers together may hold %llu bytes (%llu MiB), "
+		 "counting the ones open now, or less if free memory runs short; "
+		 "root can raise the cap with 'echo 2G > %s' "
+		 "(or load the module with max_bytes=2G)",
+		 cap, cap >> 20, KBM_MAX_BYTES_PARAM);
+	return hint;
+}

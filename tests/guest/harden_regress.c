@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regression tests for the findings of the kernel review (issue 12), each
+ * written to fail when its fix is reverted. Runs in the guest as root with
+ * the module loaded; TAP (tests/lib/tap.h).
+ *
+ *   harden_regress all     fault-around, private remap offset, huge_faults,
+ *                          memoryless node
+ *   harden_regress merge   (fault-injection build) no_dontexpand on 6.12
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "uapi/kbufmap.h"
+#include "../lib/tap.h"
+
+#define PS	4096UL
+#define PMD	(2UL << 20)
+
+static int open_buffer(uint64_t pages, uint32_t backend, uint32_t strategy)
+{
+	struct kbufmap_config c;
+	int fd = open(KBUFMAP_DEVICE_PATH, O_RDWR);
+
+	if (fd < 0)
+		return -errno;
+	memset(&c, 0, sizeof(c));
+	c.nr_pages = pages;
+	c.backend = backend;
+	c.strategy = strategy;
+	c.node = KBUFMAP_NODE_ANY;
+	if (ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c)) {
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+static struct kbufmap_counters counters(int fd)
+{
+	struct kbufmap_stats st;
+
+	memset(&st, 0, sizeof(st));
+	st.scope = KBUFMAP_SCOPE_BUFFER;
+	if (ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st))
+		memset(&st, 0xff, sizeof(st));
+	return st.counters;
+}
+
+static uint32_t live_vmas(int fd)
+{
+	struct kbufmap_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, KBUFMAP_IOC_GET_INFO, &info))
+		return UINT32_MAX;
+	return info.live_vmas;
+}
+
+/* An address range of @len at @align no other mapping shares a PMD with. */
+static uint8_t *reserve(size_t len, size_t align)
+{
+	uint8_t *p = mmap(NULL, len + 2 * align, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	return (uint8_t *)(((uintptr_t)p + align + align - 1) & ~(align - 1));
+}
+
+/* --- R2: fault-around maps its window from .fault ------------------------- */
+
+struct race {
+	volatile uint8_t *p;
+	size_t len;
+	atomic_int stop;
+};
+
+static void *dontneed_loop(void *arg)
+{
+	struct race *r = arg;
+
+	while (!atomic_load(&r->stop))
+		madvise((void *)r->p, r->len, MADV_DONTNEED);
+	return NULL;
+}
+
+/*
+ * The first read fault in a fresh 2 MiB region maps a whole window: the old
+ * ->map_pages() found no page table there and mapped nothing. Then one
+ * thread reads pages while another zaps them with MADV_DONTNEED.
+ */
+static void test_fault_around(void)
+{
+	int fd = open_buffer(64, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_FAULT_AROUND);
+	uint8_t *at = reserve(64 * PS, PMD);
+	struct kbufmap_counters c;
+	struct race r = { 0 };
+	pthread_t t;
+	volatile uint8_t *p;
+	unsigned long sum = 0, i;
+	time_t end;
+
+	if (!tap_ok(fd >= 0 && at, "fault-around: a 64-page buffer and a fresh PMD"))
+		return;
+	p = mmap(at, 64 * PS, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (!tap_ok(p != MAP_FAILED, "fault-around: mmap"))
+		return;
+	sum += p[0];
+	c = counters(fd);
+	tap_is_u64(c.faults, 1, "fault-around: one .fault for the first read");
+	tap_is_u64(c.fault_around_pages, 15,
+		   "fault-around: the first read in a fresh 2 MiB region maps the other 15 pages "
+		   "of its window");
+	for (i = 1; i < 16; i++)
+		sum += p[i * PS];
+	tap_is_u64(counters(fd).faults, 1, "fault-around: reading the window takes no more faults");
+
+	r.p = p;
+	r.len = 64 * PS;
+	if (pthread_create(&t, NULL, dontneed_loop, &r) == 0) {
+		end = time(NULL) + 3;
+		while (time(NULL) < end)
+			for (i = 0; i < 64; i++)
+				sum += p[i * PS];
+		atomic_store(&r.stop, 1);
+		pthread_join(t, NULL);
+	}
+	tap_is_u64(sum, 0, "fault-around: reads racing MADV_DONTNEED see zeroes only");
+	munmap((void *)p, 64 * PS);
+	close(fd);
+}
+
+/* --- R4: private remap does not show the PFN ------------------------------- */
+
+/* The offset /proc/self/maps shows for the mapping at @p, or -1. */
+static long long maps_offset(const void *p)
+{
+	unsigned long start, end;
+	unsigned long long off = 0;
+	char line[512];
+	long long found = -1;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %*s %llx", &start, &end, &off) == 3 &&
+		    start == (uintptr_t)p) {
+			found = (long long)off;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+/* In a child that dropped root: what the holder of the fd sees. */
+static int remap_child(int fd)
+{
+	void *ro, *rw;
+
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return 10;
+	ro = mmap(NULL, PS, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (ro == MAP_FAILED)
+		return 11;
+	if (maps_offset(ro) != 0) {
+		printf("# offset shown: %#llx\n", maps_offset(ro));
+		return 12;
+	}
+	if (mprotect(ro, PS, PROT_READ | PROT_WRITE) == 0)
+		return 13;	/* it would become CoW */
+	rw = mmap(NULL, PS, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (rw != MAP_FAILED)
+		return 14;
+	return errno == EPERM ? 0 : 15;
+}
+
+static void test_private_remap(void)
+{
+	static const uint32_t backends[] = { KBUFMAP_BACKEND_KMALLOC, KBUFMAP_BACKEND_CONTIG };
+	unsigned int b;
+
+	for (b = 0; b < 2; b++) {
+		int fd = open_buffer(1, backends[b], KBUFMAP_STRATEGY_REMAP);
+		int st = -1;
+		pid_t pid;
+
+		if (!tap_ok(fd >= 0, "private remap: configure backend %u", backends[b]))
+			continue;
+		pid = fork();
+		if (pid == 0)
+			_exit(remap_child(fd));
+		if (pid > 0)
+			waitpid(pid, &st, 0);
+		if (!tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			    "private remap (backend %u), unprivileged: a read-only MAP_PRIVATE "
+			    "mapping shows offset 0 in /proc/self/maps and cannot become "
+			    "writable; a writable one is EPERM", backends[b]))
+			tap_diag("child status %#x (10 setresuid, 11 mmap, 12 offset, "
+				 "13 mprotect, 14 rw mapped, 15 rw errno)", st);
+		close(fd);
+	}
+}
+
+/* --- R8: huge_faults counts PMDs, not write upgrades ------------------------ */
+
+static void test_huge_faults(void)
+{
+	int fd = open_buffer(1024, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE);
+	volatile uint8_t *p;
+	unsigned long i, sum = 0;
+	uint64_t hf;
+
+	if (!tap_ok(fd >= 0, "huge: a 4 MiB contig buffer"))
+		return;
+	p = mmap(NULL, 4 * PMD / 2, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!tap_ok(p != MAP_FAILED, "huge: mmap")) {
+		close(fd);
+		return;
+	}
+	for (i = 0; i < 2; i++)
+		sum += p[i * PMD];	/* read faults map read-only PMDs */
+	for (i = 0; i < 2; i++)
+		p[i * PMD + 8] = 1;	/* write upgrades go to .huge_fault */
+	hf = counters(fd).huge_faults;
+	if (hf == 0)
+		tap_skip("huge: huge_faults counts PMDs mapped",
+			 "this kernel never calls .huge_fault here (6.1 refuses VM_PFNMAP)");
+	else
+		tap_is_u64(hf, 2, "huge: two PMDs read then written count two huge faults");
+	munmap((void *)p, 2 * PMD);
+	close(fd);
+	(void)sum;
+}
+
+/* --- R7: a node without memory is refused ----------------------------------- */
+
+static void test_memoryless_node(void)
+{
+	char path[128], line[256];
+	int node;
+
+	for (node = 0; node < 64; node++) {
+		unsigned long long kb = 1;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", node);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (strstr(line, "MemTotal:"))
+				sscanf(strstr(line, "MemTotal:") + 9, "%llu", &kb);
+		fclose(f);
+		if (!kb) {
+			struct kbufmap_config c = { .nr_pages = 1, .node = node,
+				.backend = KBUFMAP_BACKEND_PAGES };
+			int fd = open(KBUFMAP_DEVICE_PATH, O_RDWR);
+			int ret = ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c);
+
+			tap_ok(ret && errno == EINVAL, "node %d has no memory: CONFIGURE is EINVAL",
+			       node);
+			close(fd);
+			return;
+		}
+	}
+	tap_skip("a memoryless node is refused", "this guest has no online node without memory");
+}
+
+/* --- R3: no_dontexpand must not let 6.12 merge a VMA away without ->close --- */
+
+static int count_device_vmas(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, KBUFMAP_DEVICE_PATH) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void test_merge(void)
+{
+	const char *param = "/sys/module/kbufmap/parameters/inject";
+	FILE *f = fopen(param, "w");
+	uint8_t *r;
+	int fd;
+
+	if (!f) {
+		tap_skip("no_dontexpand merge", "%s: not the fault-injection build", param);
+		return;
+	}
+	fputs("no_dontexpand\n", f);
+	if (!tap_ok(!fclose(f), "inject=no_dontexpand"))
+		return;
+	fd = open_buffer(2, KBUFMAP_BACKEND_VMALLOC, KBUFMAP_STRATEGY_FAULT);
+	r = mmap(NULL, 2 * PS, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok(fd >= 0 && r != MAP_FAILED, "merge: a 2-page buffer and a 2-page hole"))
+		return;
+	mmap(r, PS, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	mmap(r + PS, PS, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, PS);
+	tap_is_u64(live_vmas(fd), count_device_vmas(),
+		   "merge: live_vmas equals the kbufmap VMAs in /proc/self/maps");
+	munmap(r, 2 * PS);
+	tap_is_u64(live_vmas(fd), 0, "merge: after munmap no VMA holds the buffer");
+	close(fd);
+	f = fopen(param, "w");
+	if (f) {
+		fputs("none\n", f);
+		fclose(f);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "all";
+
+	if (!strcmp(what, "merge")) {
+		test_merge();
+		return tap_done();
+	}
+	if (strcmp(what, "all")) {
+		fprintf(stderr, "usage: %s [all|merge]\n", argv[0]);
+		return 2;
+	}
+	test_fault_around();
+	test_private_remap();
+	test_huge_faults();
+	test_memoryless_node();
+	return tap_done();
+}
