@@ -16,7 +16,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/kbufmap-setup.done
-want_rev=5	# bump when the package list below changes
+want_rev=6	# bump when the package list below changes
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_rev" ] &&
    ls /lib/modules/*/build >/dev/null 2>&1; then
@@ -68,6 +68,7 @@ pkgs=(
 	clang llvm bpftool dwarves
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils
 	python3 jq
+	stress-ng	# tests/guest/stress_ng.sh: stress-ng --dev on the device
 	bash-completion	# tests/host/completion.sh drives the completion in real bash
 	linux-source-6.1	# for scripts/checkpatch.pl (kernel style of kmod/)
 	linux-image-amd64 linux-headers-amd64
