@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kbm_dev.h"
+#include "kbm_hints.h"
 #include "kbufmap_matrix.h"
 #include "kbufmapctl.h"
 #include "map.h"
@@ -528,9 +529,11 @@ static int setup_and_map(const struct map_opts *o, struct kbm_mapping *m,
 	if (err && stage == KBM_STAGE_OPEN)
 		return kbm_dev_fail(o->req.device, -err);
 	if (err)
-		return kbm_fail(err, "%s: %s",
+		return kbm_fail(err, "%s: %s%s%s",
 				stage == KBM_STAGE_FILL ? "--fill: write()" : "CONFIGURE",
-				strerror(-err));
+				strerror(-err),
+				stage == KBM_STAGE_CONFIGURE && kbm_configure_hint(err) ? ". " : "",
+				stage == KBM_STAGE_CONFIGURE ? kbm_configure_hint(err) ?: "" : "");
 	r->have_counters = true;
 	read_counters(m, r, &r->c_start);
 	err = kbm_map_mmap(&o->req, m);

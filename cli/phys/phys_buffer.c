@@ -19,6 +19,7 @@
 
 #include "kbufmapctl.h"
 #include "kbm_dev.h"
+#include "kbm_hints.h"
 #include "names.h"
 #include "out.h"
 #include "pagemap.h"
@@ -207,10 +208,12 @@ int phys_run_buffer(const struct phys_opts *o)
 	if (!err)
 		err = kbm_get_pfns(fd, 0, info.nr_pages, kpfns);
 	if (err) {
-		ret = kbm_fail(err, "%s: configure %s/%s, %llu pages: %s", g_opt.device,
+		ret = kbm_fail(err, "%s: configure %s/%s, %llu pages: %s%s%s", g_opt.device,
 			       backend_name((unsigned int)o->backend),
 			       strategy_name((unsigned int)o->strategy),
-			       (unsigned long long)o->pages, strerror(-err));
+			       (unsigned long long)o->pages, strerror(-err),
+			       kbm_configure_hint(err) ? ". " : "",
+			       kbm_configure_hint(err) ?: "");
 		if (err == -EPERM || err == -EACCES)
 			kbm_err("the driver's PFN list (GET_PFNS) needs CAP_SYS_ADMIN");
 	} else {

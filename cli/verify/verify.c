@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kbm_dev.h"
+#include "kbm_hints.h"
 #include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
@@ -480,9 +481,11 @@ static int probe_combo(struct vrun *r, struct vctx *c)
 	}
 	if (!o->all)
 		return kbm_fail(err, "CONFIGURE %s/%s with %llu pages failed: %s "
-				"(kbufmap_matrix.h says the combination is valid)",
+				"(kbufmap_matrix.h says the combination is valid)%s%s",
 				backend_name(c->backend), strategy_name(c->strategy),
-				(unsigned long long)o->pages, strerror(-err));
+				(unsigned long long)o->pages, strerror(-err),
+				kbm_configure_hint(err) ? ". " : "",
+				kbm_configure_hint(err) ?: "");
 	addf(r, "configure", c, KBM_FAIL, explain_configure,
 	     "CONFIGURE with %llu pages failed: %s, though the matrix "
 	     "says the combination is valid",
