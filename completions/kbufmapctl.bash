@@ -26,11 +26,13 @@ _kbufmapctl_value()
 		echo shared private all ;;
 	verify:-c|verify:--check)
 		_kbufmapctl_words "$tool" verify --list-check-names ;;
+	phys:--touch)
+		echo write read none ;;
 	fault-trace:--mode)
 		echo auto fentry kprobe ;;
 	fault-trace:--function|fault-trace:--functions)
 		_kbufmapctl_words "$tool" fault-trace --list-functions ;;
-	fault-trace:--pid)
+	fault-trace:--pid|phys:--pid)
 		(cd /proc 2>/dev/null && compgen -G '[0-9]*') ;;
 	verify:-n|verify:--pages|verify:--node|\
 	fault-trace:--duration|fault-trace:--interval)

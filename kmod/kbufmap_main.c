@@ -29,6 +29,7 @@
 
 #include "kbufmap_matrix.h"
 #include "kbufmap.h"
+#include "kbufmap_version.h"
 
 /* PFNs copied to user space per copy_to_user() in KBUFMAP_IOC_GET_PFNS. */
 #define KBUFMAP_PFN_CHUNK	(PAGE_SIZE / sizeof(u64))
@@ -550,3 +551,4 @@ module_exit(kbufmap_exit);
 
 MODULE_DESCRIPTION("Expose a kernel buffer to user space with mmap, and prove it right");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KBUFMAP_VERSION_STRING);

@@ -70,6 +70,9 @@ pkgs=(
 	python3 jq
 	stress-ng	# tests/guest/stress_ng.sh: stress-ng --dev on the device
 	bash-completion	# tests/host/completion.sh drives the completion in real bash
+	zsh fish	# tests/host/completion_shells.sh: the zsh and fish completions, in those shells
+	mandoc groff man-db	# tests/host/man_lint.sh: mandoc -T lint, groff -ww, man --warnings, lexgrog
+	dkms	# tests/host/dkms_build.sh: dkms add/build of the installed module source
 	linux-source-6.1	# for scripts/checkpatch.pl (kernel style of kmod/)
 	linux-image-amd64 linux-headers-amd64
 )

@@ -1,0 +1,86 @@
+# fish completion for kbufmapctl, per command. As in the bash and zsh
+# completions, every name comes from the tool itself (--list-cmds, a
+# level's --list-opts, --list-backends, --list-strategies, verify's
+# --list-check-names, fault-trace's --list-functions); only the fixed
+# words of --mode and --touch are written here (the sync test holds them
+# to --help).
+
+# __kbufmapctl_values TOOL CMD OPTION: the values OPTION of CMD takes;
+# status 1 when OPTION takes no value this completion knows of.
+function __kbufmapctl_values
+    set -l tool $argv[1]
+    switch "$argv[2]:$argv[3]"
+        case '*:-b' '*:--backend'
+            $tool --list-backends 2>/dev/null
+        case '*:-s' '*:--strategy'
+            $tool --list-strategies 2>/dev/null
+        case verify:-m verify:--mode
+            printf '%s\n' shared private all
+        case verify:-c verify:--check
+            $tool verify --list-check-names 2>/dev/null
+        case phys:--touch
+            printf '%s\n' write read none
+        case fault-trace:--mode
+            printf '%s\n' auto fentry kprobe
+        case fault-trace:--pid phys:--pid
+            __fish_complete_pids
+        case '*'
+            return 1
+    end
+end
+
+# Everything the current word may become, from the words before it.
+function __kbufmapctl_complete
+    set -l words (commandline -opc)
+    set -l cur (commandline -ct)
+    set -l tool $words[1]
+    set -l cmd
+    set -l i 2
+    # The command: the first word that is not a root option (only
+    # --device takes a value there).
+    while test $i -le (count $words)
+        switch $words[$i]
+            case -d --device
+                set i (math $i + 1)
+            case '-*'
+            case '*'
+                set cmd $words[$i]
+                break
+        end
+        set i (math $i + 1)
+    end
+    # fault-trace -- COMMAND...: the rest is another program's.
+    if test "$cmd" = fault-trace; and contains -- -- $words[$i..-1]
+        set -l rest $words[(math (contains -i -- -- $words) + 1)..-1]
+        complete -C "$rest $cur"
+        return
+    end
+
+    switch $words[-1]
+        case -d --device
+            __fish_complete_path $cur
+            return
+    end
+    if string match -q -- '--*=*' $cur
+        set -l opt (string split -m1 = -- $cur)[1]
+        for v in (__kbufmapctl_values $tool "$cmd" $opt)
+            echo "$opt=$v"
+        end
+        return
+    end
+    __kbufmapctl_values $tool "$cmd" $words[-1]; and return
+
+    if test -z "$cmd"
+        if string match -q -- '-*' $cur
+            $tool --list-opts 2>/dev/null
+        else
+            $tool --list-cmds 2>/dev/null
+        end
+    else if test "$cmd" = help
+        $tool --list-cmds 2>/dev/null
+    else
+        $tool $cmd --list-opts 2>/dev/null
+    end
+end
+
+complete -c kbufmapctl -f -a '(__kbufmapctl_complete)'

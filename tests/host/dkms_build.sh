@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `dkms add` and `dkms build` of the module source as `cmake --install`
+# lays it out, against one kernel's headers, in private DKMS trees (and a
+# private signing key) so nothing of the machine's DKMS state changes. The
+# module it builds is left in OUT_DIR/kbufmap.ko for the guest test that
+# loads it. TAP output (tests/lib/tap.sh).
+# usage: dkms_build.sh BUILD_DIR KERNEL_RELEASE OUT_DIR
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+usage="usage: dkms_build.sh BUILD_DIR KERNEL_RELEASE OUT_DIR"
+build=${1:?$usage} kver=${2:?$usage} outdir=${3:?$usage}
+if ! command -v dkms >/dev/null; then
+	tap_skip "dkms build for $kver" "no dkms on this machine: run scripts/setup-host.sh"
+	tap_done
+	exit $?
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rm -f "$outdir/kbufmap.ko"
+mkdir -p "$outdir"
+
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+version=$("$tmp/prefix/bin/kbufmapctl" --version | awk '{ print $2 }')
+trees=(--sourcetree "$tmp/prefix/src" --dkmstree "$tmp/dkms" --installtree "$tmp/modules")
+mkdir -p "$tmp/dkms" "$tmp/modules"
+export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub
+
+tap_ok "dkms add kbufmap/$version" dkms add -m kbufmap -v "$version" "${trees[@]}"
+tap_ok "dkms build against $kver's headers" \
+	dkms build -m kbufmap -v "$version" -k "$kver" "${trees[@]}"
+ko=$(find "$tmp/dkms/kbufmap/$version/$kver" -name 'kbufmap.ko*' | head -1)
+tap_ok "dkms left a module" test -n "$ko"
+case $ko in
+*.xz) xz -dc "$ko" >"$outdir/kbufmap.ko" ;;
+*.zst) zstd -qdc "$ko" >"$outdir/kbufmap.ko" ;;
+*) cp "$ko" "$outdir/kbufmap.ko" ;;
+esac
+tap_is "its MODULE_VERSION is the tool's version" \
+	"$(modinfo -F version "$outdir/kbufmap.ko" 2>&1)" "$version"
+tap_is "it was built for $kver" \
+	"$(modinfo -F vermagic "$outdir/kbufmap.ko" 2>&1 | awk '{ print $1 }')" "$kver"
+tap_done

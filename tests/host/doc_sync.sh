@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The tool, its manual and its completions must agree, like bpftool's
+# test_bpftool_synctypes.py: every command, option and value the tool
+# lists (--list-cmds, a level's --list-opts, --help, --list-*) is in the
+# manual and offered by each completion, and the manual documents nothing
+# the tool does not have. TAP output (tests/lib/tap.sh).
+# usage: doc_sync.sh PATH/TO/kbufmapctl BUILD_MAN_DIR COMPLETIONS_DIR INCLUDE_DIR
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+usage="usage: doc_sync.sh KBUFMAPCTL BUILD_MAN_DIR COMPLETIONS_DIR INCLUDE_DIR"
+cli=${1:?$usage} mandir=${2:?$usage} compdir=${3:?$usage} incdir=${4:?$usage}
+
+# Commands that exist (or are about to land) without a page yet. A listed
+# command that has a page fails (take it off the list); one that is a
+# command without a page is skipped, and says so.
+pending_pages="map bench"
+
+lines() { "$@" 2>/dev/null | sort -u; }
+# set_is DESC GOT WANT: two sets of lines, with what is missing each way.
+set_is() {
+	local extra missing
+	extra=$(comm -23 <(sort -u <<<"$2") <(sort -u <<<"$3") | grep . | tr '\n' ' ')
+	missing=$(comm -13 <(sort -u <<<"$2") <(sort -u <<<"$3") | grep . | tr '\n' ' ')
+	if [ -z "$extra$missing" ]; then
+		tap_result 0 "$1"
+	else
+		tap_result 1 "$1" "only in the first: ${extra:-none}" "only in the second: ${missing:-none}"
+	fi
+}
+# page_opts PAGE: the options its option lists document (.It Fl lines),
+# long ones as --name, short ones as -x.
+page_opts() {
+	awk '/^\.It Fl / {
+		fl = 0
+		for (i = 2; i <= NF; i++) {
+			if ($i == "Fl") { fl = 1; continue }
+			if ($i == ",") continue
+			if ($i ~ /^[A-Z][a-z]$/) { fl = 0; continue }
+			if (fl) print "-" $i
+		}
+	}' "$1" | sort -u
+}
+# page_items PAGE MACRO: the words of its ".It MACRO word" items.
+page_items() { awk -v m="$2" '$1 == ".It" && $2 == m { print $3 }' "$1" | sort -u; }
+# help_pairs HELP: "-x --long" for each option with a short name.
+help_pairs() { sed -nE 's/^ +-(.), --([a-z0-9-]+).*/-\1 --\2/p' <<<"$1" | sort -u; }
+# page_pairs PAGE: the same, from ".It Fl x , -long" lines.
+page_pairs() { sed -nE 's/^\.It Fl (.) , -([a-z0-9-]+).*/-\1 --\2/p' "$1" | sort -u; }
+# page_item_cm PAGE OPTION: the .Cm words of the item that documents OPTION.
+page_item_cm() {
+	awk -v o="${2#--}" '
+		/^\.It / { inside = ($0 ~ ("Fl (. , )?-" o "( |$)")) ; next }
+		/^\.El/ { inside = 0 }
+		inside && $1 == ".Cm" { print $2 }' "$1" | sort -u
+}
+
+main=$mandir/man8/kbufmapctl.8
+tap_ok "kbufmapctl(8) is built" test -r "$main"
+
+# --- commands ---------------------------------------------------------------
+cmds=$(lines "$cli" --list-cmds)
+tap_ok "the tool lists its commands" test -n "$cmds"
+set_is "kbufmapctl(8) COMMANDS: every command, and only those" \
+	"$(page_items "$main" Cm)" "$cmds"
+pages=$(cd "$mandir/man8" && ls kbufmapctl-*.8 2>/dev/null | sed 's/^kbufmapctl-//; s/\.8$//')
+documented=""
+for c in $cmds; do
+	[ "$c" = help ] && continue	# kbufmapctl(8) documents it
+	has_page=no
+	grep -qx -- "$c" <<<"$pages" && has_page=yes
+	if [[ " $pending_pages " == *" $c "* ]]; then
+		if [ $has_page = yes ]; then
+			tap_result 1 "$c: listed as pending but has a page: take it off pending_pages"
+		else
+			tap_skip "$c has its page kbufmapctl-$c(8)" "pending: no page yet (pending_pages)"
+		fi
+		continue
+	fi
+	tap_is "$c has its page kbufmapctl-$c(8)" "$has_page" yes
+	documented="$documented $c"
+done
+for p in $pages; do
+	tap_ok "kbufmapctl-$p(8) documents a command the tool has" grep -qx -- "$p" <<<"$cmds"
+done
+for c in $pending_pages; do
+	grep -qx -- "$c" <<<"$cmds" ||
+		tap_diag "pending $c is not a command of this build (yet)"
+done
+
+# --- options ----------------------------------------------------------------
+root_opts=$(lines "$cli" --list-opts)
+set_is "kbufmapctl(8): the root options, and only those" \
+	"$(page_opts "$main" | grep -- '^--')" "$root_opts"
+set_is "kbufmapctl(8): short and long names paired as --help pairs them" \
+	"$(page_pairs "$main")" "$(help_pairs "$("$cli" --help)")"
+for c in $documented; do
+	page=$mandir/man8/kbufmapctl-$c.8
+	own=$(comm -23 <(lines "$cli" "$c" --list-opts) <(echo "$root_opts"))
+	set_is "kbufmapctl-$c(8): the options of $c, and only those (common ones in kbufmapctl(8))" \
+		"$(page_opts "$page" | grep -- '^--')" "$own"
+	set_is "kbufmapctl-$c(8): short names as '$c --help' has them" \
+		"$(page_pairs "$page")" \
+		"$(help_pairs "$("$cli" "$c" --help)" | grep -vF -f <(help_pairs "$("$cli" --help)"))"
+done
+
+# --- values -----------------------------------------------------------------
+backends=$(lines "$cli" --list-backends)
+strategies=$(lines "$cli" --list-strategies)
+k4=$mandir/man4/kbufmap.4
+set_is "kbufmap(4) BACKENDS: every backend, and only those" \
+	"$(awk '/^\.Sh BACKENDS/,/^\.Sh STRATEGIES/' "$k4" | awk '$1==".It" && $2=="Cm" {print $3}')" "$backends"
+set_is "kbufmap(4) STRATEGIES: every strategy, and only those" \
+	"$(awk '/^\.Sh STRATEGIES/,/^\.Sh COUNTERS/' "$k4" | awk '$1==".It" && $2=="Cm" {print $3}')" "$strategies"
+counters=$(sed -nE 's/.*X\([A-Z_]+, *[a-z_]+, *"([a-z_]+)"\).*/\1/p' "$incdir/kbufmap_names.h")
+set_is "kbufmap(4) COUNTERS: every counter of kbufmap_names.h, and only those" \
+	"$(awk '/^\.Sh COUNTERS/,/^\.Sh MODULE/' "$k4" | awk '$1==".It" && $2=="Sy" {print $3}')" "$counters"
+for c in verify phys; do
+	grep -qx "$c" <<<"$documented" || continue
+	page=$mandir/man8/kbufmapctl-$c.8
+	set_is "kbufmapctl-$c(8) --backend: every backend" "$(page_item_cm "$page" --backend)" "$backends"
+	set_is "kbufmapctl-$c(8) --strategy: every strategy" "$(page_item_cm "$page" --strategy)" "$strategies"
+done
+if grep -qx verify <<<"$documented"; then
+	set_is "kbufmapctl-verify(8) CHECKS: every check, and only those" \
+		"$(page_items "$mandir/man8/kbufmapctl-verify.8" Sy)" "$(lines "$cli" verify --list-check-names)"
+fi
+if grep -qx fault-trace <<<"$documented"; then
+	set_is "kbufmapctl-fault-trace(8): every traced function, and only those" \
+		"$(page_items "$mandir/man8/kbufmapctl-fault-trace.8" Sy)" "$(lines "$cli" fault-trace --list-functions)"
+fi
+
+# The few value words the completions write down themselves (the rest they
+# ask the tool for): each must be in the option's --help text, and the
+# manual's item for the option must name exactly them; zsh and fish must
+# agree with bash.
+# shellcheck disable=SC1091
+. "$compdir/kbufmapctl.bash"
+for co in verify:--mode phys:--touch fault-trace:--mode; do
+	c=${co%%:*} o=${co#*:}
+	grep -qx "$c" <<<"$cmds" || continue
+	want=$(_kbufmapctl_value "$cli" "$c" "$o" | tr ' ' '\n' | sort -u)
+	help=$("$cli" "$c" --help | awk -v o="$o" '
+		index($0, o "=") { on = 1; print; next }
+		on && /^ +-/ { on = 0 }
+		on { print }')
+	for v in $want; do
+		tap_like "$c $o: '$v' (from the completion) is in '$c --help'" "$help" "(^|[^a-z-])$v([^a-z-]|$)"
+	done
+	if grep -qx "$c" <<<"$documented"; then
+		set_is "kbufmapctl-$c(8) $o: the values the completions offer" \
+			"$(page_item_cm "$mandir/man8/kbufmapctl-$c.8" "$o")" "$want"
+	fi
+	if command -v zsh >/dev/null; then
+		set_is "zsh completion, $c $o: the values bash offers" "$(zsh -fc \
+			"source '$compdir/_kbufmapctl' 2>/dev/null; _kbufmapctl_values '$cli' $c $o" | sort -u)" "$want"
+	fi
+	if command -v fish >/dev/null; then
+		set_is "fish completion, $c $o: the values bash offers" "$(fish --no-config -c \
+			"source '$compdir/kbufmapctl.fish'; __kbufmapctl_values '$cli' $c $o" | sort -u)" "$want"
+	fi
+done
+tap_done
