@@ -19,7 +19,7 @@ q() {
 	python3 -c '
 import json, sys
 doc = json.load(open(sys.argv[1]))
-checks = doc["checks"] if isinstance(doc, dict) else doc
+checks = doc.get("checks") if isinstance(doc, dict) else doc
 print(eval(sys.argv[2]))
 ' "$1" "$2" 2>&1 | tail -n 1
 }
@@ -44,4 +44,13 @@ tap_is "--list-checks: every check explains what its FAIL means" \
 tap_is "--list-check-names lists the same checks, one a line" \
 	"$("$cli" verify --list-check-names | tr '\n' ' ')" \
 	"$(q "$list" '" ".join(c["name"] for c in checks) + " "')"
+
+# version, with the module loaded: its version, ABI and parameters.
+"$cli" --json version >"$list"
+tap_is "version: the loaded module's version is the tool's" \
+	"$(q "$list" 'doc["module"]["loaded"] and doc["module"]["version"] == doc["version"]')" True
+tap_is "version: the module's ABI major is the tool's" \
+	"$(q "$list" 'doc["module"]["abi"]["major"] == doc["abi"]["major"]')" True
+tap_is "version: the module's parameters include its memory cap" \
+	"$(q "$list" 'int(doc["module"]["parameters"]["max_bytes"]) == doc["module"]["max_bytes"]')" True
 tap_done
