@@ -118,7 +118,8 @@ int phys_src_open(struct phys_src *s, pid_t pid)
 		s->kpf_fd = -1;
 	}
 	s->nr_nodes = numa_available() < 0 ? 1 : numa_max_node() + 1;
-	load_block_nodes(s);
+	if (s->nr_nodes > 1)	/* one node: every frame is on node 0 */
+		load_block_nodes(s);
 	return 0;
 }
 
