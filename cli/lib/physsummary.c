@@ -64,6 +64,7 @@ static int count_flags(struct phys_summary *s, uint64_t flags)
 		free(s->flags);
 		s->flags = t;
 		s->cap = cap;
+		s->last = NULL;
 	}
 	e = slot(s->flags, s->cap, flags);
 	if (!e->flags) {
@@ -71,6 +72,7 @@ static int count_flags(struct phys_summary *s, uint64_t flags)
 		s->nflags++;
 	}
 	e->pages++;
+	s->last = e;
 	return 0;
 }
 
@@ -148,8 +150,12 @@ int phys_summary_add(struct phys_summary *s, const struct phys_page *p,
 		uint64_t flags;
 
 		count_page(s, &p[i]);
-		if (phys_page_flags(&p[i], s->raw, &flags) &&
-		    count_flags(s, flags))
+		if (!phys_page_flags(&p[i], s->raw, &flags))
+			continue;
+		/* Neighbours mostly share flags: skip the hash for them. */
+		if (s->last && s->last->flags == flags + 1)
+			s->last->pages++;
+		else if (count_flags(s, flags))
 			return -ENOMEM;
 	}
 	return 0;
@@ -167,6 +173,7 @@ void phys_summary_finish(struct phys_summary *s)
 	size_t n = 0;
 
 	end_run(s);
+	s->last = NULL;
 	/* Compact the table into a sorted list of real flag values. */
 	for (size_t i = 0; i < s->cap; i++)
 		if (s->flags[i].flags) {
@@ -192,6 +199,7 @@ int phys_summary_of_range(pid_t pid, uint64_t start, uint64_t npages,
 	phys_summary_init(out, false);
 	if (err)
 		return err;
+	src.want_mapcount = false;
 	err = phys_walk_vrange(&src, start, npages, add_cb, out);
 	phys_src_close(&src);
 	phys_summary_finish(out);

@@ -26,7 +26,7 @@ struct phys_page {
 	uint64_t vaddr;		/* virtual address; PFN walks: 0 */
 	uint64_t pme;		/* pagemap entry; PFN walks: PM_PRESENT | pfn */
 	uint64_t kpf;		/* raw /proc/kpageflags word, if have_kpf */
-	uint64_t mapcount;	/* /proc/kpagecount, if have_kpf */
+	uint64_t mapcount;	/* /proc/kpagecount, if have_kpf and wanted */
 	int node;		/* PHYS_NO_NODE when unknown */
 	bool have_kpf;
 	bool beyond_ram;	/* PFN past kpageflags' end: no struct page */
@@ -37,6 +37,9 @@ struct phys_src {
 	int pagemap_fd, kpf_fd, kpc_fd;
 	int kpf_errno;		/* why kpageflags could not be opened */
 	bool pfns_hidden;	/* no CAP_SYS_ADMIN: pagemap's PFNs read 0 */
+	bool want_mapcount;	/* read /proc/kpagecount (default true): a
+				 * summary has no use for it, and it costs the
+				 * kernel as much as kpageflags does */
 	int nr_nodes;		/* nodes with memory (numa_max_node() + 1) */
 	uint64_t block_pages;	/* memory block size, pages (PFN -> node) */
 	signed char *block_node;	/* node of each memory block */
@@ -80,6 +83,7 @@ struct phys_summary {
 	uint64_t node_pages[PHYS_MAX_NODES], node_unknown;
 	struct phys_flagcount *flags;	/* after finish: by flags value */
 	size_t nflags, cap;
+	struct phys_flagcount *last;	/* the entry counted last */
 	/* the run being built */
 	uint64_t run_len, last_pfn, last_vaddr;
 };

@@ -309,6 +309,7 @@ static int run_walk(const struct phys_opts *o)
 		return kbm_fail(src.kpf_errno, "--pfn: /proc/kpageflags: %s (it needs root)",
 				strerror(src.kpf_errno));
 	}
+	src.want_mapcount = o->shape != SHAPE_SUMMARY;
 	open_json_object(NULL);
 	if (o->pid)
 		print_int(PRINT_ANY, "pid", "pid          %lld\n", o->pid);

@@ -164,6 +164,7 @@ static int walk_buffer(const struct phys_opts *o, int fd,
 		munmap(map, len);
 		return kbm_fail(err, "/proc/self: %s", strerror(-err));
 	}
+	src.want_mapcount = o->shape != SHAPE_SUMMARY;
 	invisible = vma_has_flag(&vi, "pf");
 	print_buffer(o, info, map, &vi);
 	phys_note_privileges(&src);

@@ -126,6 +126,8 @@ int phys_out_batch(const struct phys_page *p, size_t n, void *arg)
 	struct phys_out *po = arg;
 	const struct phys_opts *o = po->o;
 
+	if (o->shape == SHAPE_SUMMARY && !o->nfilter)	/* the common, big case */
+		return phys_summary_add(&po->sum, p, n);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t flags = 0;
 		bool counted = phys_page_flags(&p[i], o->raw, &flags);

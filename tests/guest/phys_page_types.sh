@@ -1,0 +1,92 @@
+#!/bin/bash
+# phys agrees with the kernel's own page-types: for the same process range
+# (phys --pid P --range R against page-types -p P -a R), the whole process,
+# and physical frame ranges (phys --pfn R against page-types -a R), the
+# per-flag-combination page counts are equal, in the default view and in
+# the raw one (--raw / -r), and with a --bits / -b filter.
+# Usage: phys_page_types.sh KBUFMAPCTL PAGE_TYPES HOLD_ANON
+. "$(dirname "$0")/../lib/tap.sh"
+cli=$1 pt=$2 hold=$3
+tmp=$(mktemp -d)
+holders=()
+trap 'kill "${holders[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# "FLAGS COUNT" lines, sorted: phys's CSV flag table, page-types' summary.
+phys_table() { "$cli" phys --summary --csv "$@" | awk -F, '/^0x/ { print $1, $2 }' | sort; }
+pt_table() { "$pt" "$@" | awk '/^0x/ { print $1, $2 }' | sort; }
+
+# The pages of a live system can change between two walks (LRU moves,
+# page cache): a mismatch is retried twice before it counts.
+# agree DESC "PHYS ARGS" "PAGE-TYPES ARGS"
+agree() {
+	local desc=$1 pargs=$2 targs=$3 try
+	for try in 1 2 3; do
+		phys_table $pargs >"$tmp/phys"
+		pt_table $targs >"$tmp/pt"
+		[ -s "$tmp/phys" ] && cmp -s "$tmp/phys" "$tmp/pt" && break
+	done
+	if [ -s "$tmp/phys" ] && cmp -s "$tmp/phys" "$tmp/pt"; then
+		tap_result 0 "$desc ($(wc -l <"$tmp/phys") flag combinations)"
+		return 0
+	fi
+	tap_result 1 "$desc" "phys $pargs:" "$(cat "$tmp/phys")" \
+		"page-types $targs:" "$(cat "$tmp/pt")"
+	return 1
+}
+
+# start_holder PAGES MODE: sets pid, start, pages.
+start_holder() {
+	"$hold" "$1" "$2" >"$tmp/hold.$2" &
+	holders+=($!)
+	for _ in $(seq 100); do
+		[ -s "$tmp/hold.$2" ] && break
+		sleep 0.1
+	done
+	read -r pid start pages <"$tmp/hold.$2"
+}
+
+start_holder 2048 nohuge
+a_pid=$pid a_range=$start+$pages
+start_holder 2048 huge
+b_pid=$pid b_range=$start+$pages
+sleep 1	# let the LRU settle
+
+agree "process range, 4 KiB pages" "--pid $a_pid --range $a_range" "-p $a_pid -a $a_range"
+agree "process range, 4 KiB pages, raw" "--raw --pid $a_pid --range $a_range" "-r -p $a_pid -a $a_range"
+agree "process range, THP advised" "--pid $b_pid --range $b_range" "-p $b_pid -a $b_range"
+agree "process range, THP advised, raw" "--raw --pid $b_pid --range $b_range" "-r -p $b_pid -a $b_range"
+agree "process range, --bits anonymous,~thp" "--bits anonymous,~thp --pid $a_pid --range $a_range" \
+	"-b anonymous,~thp -p $a_pid -a $a_range"
+agree "process range, --bits thp" "--bits thp --pid $b_pid --range $b_range" \
+	"-b thp -p $b_pid -a $b_range"
+# All its mappings; shared pages (the vDSO, libc's page cache) change flags
+# as other processes run, so only its own anonymous pages are compared.
+agree "whole process, anonymous pages" "--bits anonymous --pid $a_pid" "-b anonymous -p $a_pid"
+
+# Frames that hold still while the two tools run (each run allocates and
+# frees memory): the first 2 MiB of the THP-advised holder, the kernel's code,
+# and the top of RAM (early boot allocations) up to past its end, where
+# kpageflags stops (page-types stops; phys counts no flags).
+b_pfn=$("$cli" -j phys --list-each --pid "$b_pid" --range "${b_range%+*}+1" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"][0]["pfn"])')
+thp_frames=0x$b_pfn+512
+agree "PFN range of a held THP ($thp_frames)" "--pfn $thp_frames" "-a $thp_frames"
+agree "PFN range of a held THP, raw" "--raw --pfn $thp_frames" "-r -a $thp_frames"
+code=$(awk '/Kernel code/ { print $1 }' /proc/iomem)
+k_start=$((0x${code%-*} / 4096)) k_end=$((0x${code#*-} / 4096 + 1))
+agree "PFN range of the kernel's code ($k_start-$k_end)" "--pfn $k_start-$k_end" "-a $k_start,$k_end"
+agree "PFN range of the kernel's code, raw" "--raw --pfn $k_start-$k_end" "-r -a $k_start,$k_end"
+end=$(awk '$1 == "spanned" { s = $2 }
+	$1 == "start_pfn:" && $2 + s > e { e = $2 + s } END { print e }' /proc/zoneinfo)
+across=$(printf '0x%x+0x8040' $((end - 0x40)))
+agree "PFN range across the end of RAM ($across)" "--pfn $across" "-a $across"
+beyond=$("$cli" -j phys --pfn "$across" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["beyond_ram"])')
+tap_ok "phys says frames of $across are beyond RAM ($beyond)" test "$beyond" -gt 0
+
+# The comparison can fail: half a range is not the whole one.
+phys_table --pid "$a_pid" --range "$a_range" >"$tmp/phys"
+pt_table -p "$a_pid" -a "${a_range%+*}+$((pages / 2))" >"$tmp/pt"
+cmp -s "$tmp/phys" "$tmp/pt" && same=yes || same=no
+tap_is "self-check: half the range does not compare equal" "$same" no
+tap_done
