@@ -89,16 +89,19 @@ tap_ok "pread is measured for the module" \
 
 # --- 3. an independent timing in the same boot --------------------------------
 # vmalloc (0) x fault (0): the per-page fault path, the one bench exists for.
-indep=$("$touch_prog" /dev/kbufmap 0 0 $N 15)
-tap_is "bench_touch ran" "$?" 0
-"$ctl" bench -q -j -s fault -b vmalloc --baseline none --pages $N --warmup 1 --repeat 15 --cpu 0 >"$tmp/one.json" 2>/dev/null
-ours=$(jq '.results[0].phases[] | select(.phase == "first-read") | .median' "$tmp/one.json")
-tap_diag "first read touch, vmalloc/fault: bench median $ours ns/page, independent $indep ns/page"
-# Measured on the shared 2-core host: the two agree within 1.3x on a quiet
-# boot, but one boot of 6.1 showed 2.6x (bench's own CI then spanned 2.3x),
-# so the check is for a gross error (a wrong divisor, the wrong phase timed).
-tap_ok "bench agrees with the independent timing within 3x" \
-	awk -v a="$ours" -v b="$indep" 'BEGIN { exit !(a > 0 && b > 0 && a / b < 3 && b / a < 3) }'
+# The two run one after the other, so a burst of host load (load average
+# 7 on 2 cores while this was written) can land on one only: up to three
+# attempts, each printed; the check is for a gross error.
+agree=1
+for attempt in 1 2 3; do
+	indep=$("$touch_prog" /dev/kbufmap 0 0 $N 15) || break
+	"$ctl" bench -q -j -s fault -b vmalloc --baseline none --pages $N --warmup 1 --repeat 15 --cpu 0 >"$tmp/one.json" 2>/dev/null
+	ours=$(jq '.results[0].phases[] | select(.phase == "first-read") | .median' "$tmp/one.json")
+	tap_diag "attempt $attempt, first read touch, vmalloc/fault: bench median $ours ns/page, independent $indep ns/page"
+	awk -v a="$ours" -v b="$indep" 'BEGIN { exit !(a > 0 && b > 0 && a / b < 3 && b / a < 3) }' && { agree=0; break; }
+done
+tap_ok "bench_touch ran" test -n "$indep"
+tap_is "bench agrees with the independent timing within 3x (in one of three attempts)" "$agree" 0
 
 # --- 4. reruns and --compare --------------------------------------------------
 "$ctl" bench -q -j -s fault -b vmalloc --baseline none --pages $N --warmup 1 --repeat 15 --cpu 0 \
