@@ -79,6 +79,7 @@ extern const struct kbm_cmd kbm_cmd_matrix;
 extern const struct kbm_cmd kbm_cmd_verify;
 extern const struct kbm_cmd kbm_cmd_phys;
 extern const struct kbm_cmd kbm_cmd_map;
+extern const struct kbm_cmd kbm_cmd_bench;
 extern const struct kbm_cmd kbm_cmd_fault_trace;	/* KBUFMAP_HAVE_FAULT_TRACE */
 
 #endif /* KBUFMAPCTL_H */

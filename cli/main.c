@@ -45,6 +45,7 @@ static const struct kbm_cmd kbm_cmd_help = {
 static const struct kbm_cmd *const commands[] = {
 	&kbm_cmd_verify,
 	&kbm_cmd_map,
+	&kbm_cmd_bench,
 	&kbm_cmd_phys,
 	&kbm_cmd_matrix,
 	&kbm_cmd_version,

@@ -45,6 +45,8 @@ step "phys of a raw-PFN buffer: pagemap cannot see it, so the driver's own PFNs 
 $cli phys --backend contig --strategy remap --pages 512
 step "fault-trace of a verify run: what each strategy's fault and populate paths did, and how long they took"
 $cli fault-trace -- $cli verify --all --mode shared --check fault-accounting --quiet
+step "bench: what each way of mapping costs per page (a few strategies, small N; the full run and its figures: bench/README.md)"
+$cli bench -s fault,fault-around,insert-batch,remap,huge -b contig --baseline anon,madv-populate-write --pages 1024 --warmup 1 --repeat 3 --cpu 0
 SH
 }
 

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbufmapctl bench: what each way of mapping a driver's buffer costs per
+ * page, phase by phase (bench_run.c), beside the user-space baselines
+ * (bench_targets.c), with robust statistics (bench_stats.c), the context
+ * (bench_context.c), and output for people and programs (bench_output.c,
+ * bench_compare.c). Every option is checked before anything runs.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "kbufmap_matrix.h"
+#include "kbufmapctl.h"
+#include "names.h"
+#include "out.h"
+#include "parse.h"
+
+#define DEFAULT_PAGES	4096
+#define DEFAULT_WARMUP	1
+#define DEFAULT_REPEAT	7
+#define MAX_RUNS	10000
+
+enum {
+	OPT_SHARED = 0x400, OPT_PRIVATE, OPT_NODE, OPT_WARMUP, OPT_REPEAT,
+	OPT_CPU, OPT_CSV, OPT_MARKDOWN, OPT_COMPARE, OPT_BASELINE,
+	OPT_LIST_BASELINES,
+};
+
+static const struct argp_option bench_options[] = {
+	{ NULL, 0, NULL, 0, "What to measure:", 1 },
+	{ "pages", 'n', "LIST", 0, "Buffer sizes in pages: N, a list (1,16,256) or a "
+	  "geometric range A-B[xF] (1-65536x16; F defaults to 2); 1..262144, default 4096", 1 },
+	{ "strategy", 's', "LIST", 0, "Strategies (comma list, or all: the default); "
+	  "only the combinations the matrix allows are run", 1 },
+	{ "backend", 'b', "LIST", 0, "Backends (comma list, or all: the default)", 1 },
+	{ "baseline", OPT_BASELINE, "LIST", 0, "Baselines: anon, anon-populate, "
+	  "madv-populate-write, madv-populate-read, memfd, thp; all (default) or none", 1 },
+	{ "shared", OPT_SHARED, NULL, 0, "MAP_SHARED (default)", 1 },
+	{ "private", OPT_PRIVATE, NULL, 0, "MAP_PRIVATE", 1 },
+	{ "node", OPT_NODE, "N", 0, "Allocate the module's buffers on NUMA node N", 1 },
+	{ NULL, 0, NULL, 0, "How:", 2 },
+	{ "warmup", OPT_WARMUP, "N", 0, "Unmeasured runs first (0..10000, default 1)", 2 },
+	{ "repeat", OPT_REPEAT, "N", 0, "Measured runs (1..10000, default 7)", 2 },
+	{ "cpu", OPT_CPU, "N", 0, "Pin to CPU N (an online CPU); what was applied is recorded", 2 },
+	{ NULL, 0, NULL, 0, "Output (-j for JSON):", 3 },
+	{ "csv", OPT_CSV, NULL, 0, "CSV, one line per case and phase", 3 },
+	{ "markdown", OPT_MARKDOWN, NULL, 0, "A Markdown table", 3 },
+	{ "compare", OPT_COMPARE, "OLD.json", 0, "Print each median beside the one "
+	  "saved in OLD.json (from bench -j), with the ratio and whether the "
+	  "difference exceeds the noise (95 % CIs apart)", 3 },
+	{ "list-baselines", OPT_LIST_BASELINES, NULL, OPTION_HIDDEN, "List the baselines", 3 },
+	{ 0 }
+};
+
+static const struct argp_child bench_children[] = {
+	{ &kbm_common_argp, 0, "Common options:", 4 },
+	{ 0 }
+};
+
+static void parse_num(struct argp_state *state, const char *what, const char *arg,
+		      uint64_t min, uint64_t max, uint64_t *v)
+{
+	char msg[256];
+
+	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
+}
+
+/* One item of --pages: N, or A-B[xF] (A, A*F, ... up to B). */
+static void parse_size_item(struct argp_state *state, char *item, struct bench_opts *o)
+{
+	char *dash = strchr(item, '-'), *x = strchr(item, 'x');
+	uint64_t a, b, f = 2;
+
+	if (x && (!dash || x < dash))
+		x = NULL;	/* "0x10": a hex number */
+	if (x && dash)
+		*x++ = 0;
+	if (dash)
+		*dash++ = 0;
+	parse_num(state, "--pages", item, 1, KBUFMAP_MAX_PAGES, &a);
+	b = a;
+	if (dash)
+		parse_num(state, "--pages (range end)", dash, a, KBUFMAP_MAX_PAGES, &b);
+	if (x)
+		parse_num(state, "--pages (range factor)", x, 2, 1024, &f);
+	for (uint64_t v = a; v <= b; v *= f) {
+		if (o->nsizes == BENCH_MAX_SIZES)
+			argp_error(state, "--pages: more than %d sizes", BENCH_MAX_SIZES);
+		o->sizes[o->nsizes++] = v;
+	}
+}
+
+/* A comma list of names: all, or each one known to @lookup. */
+static void parse_names(struct argp_state *state, const char *opt, char *arg,
+			bool *set, size_t count, int (*lookup)(const char *),
+			const char *allowed)
+{
+	char *save = NULL;
+
+	memset(set, 0, count * sizeof(*set));
+	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int v = strcmp(t, "all") ? lookup(t) : -2;
+
+		if (v == -2) {
+			for (size_t i = 0; i < count; i++)
+				set[i] = true;
+		} else if (v < 0 || (size_t)v >= count) {
+			argp_error(state, "%s: unknown name '%s': allowed all, %s", opt, t, allowed);
+		} else {
+			set[v] = true;
+		}
+	}
+}
+
+/* bench_targets[] rows past the first (the module) are the baselines. */
+static int baseline_from_name(const char *name)
+{
+	const struct bench_target *t = bench_target_by_name(name);
+
+	if (!strcmp(name, "none"))
+		return -3;
+	return t && t != &bench_targets[0] ? (int)(t - bench_targets) : -1;
+}
+
+static void parse_baselines(struct argp_state *state, char *arg, struct bench_opts *o)
+{
+	if (!strcmp(arg, "none")) {
+		memset(o->baselines, 0, bench_nr_targets * sizeof(bool));
+		return;
+	}
+	parse_names(state, "--baseline", arg, o->baselines, bench_nr_targets,
+		    baseline_from_name, "none, anon, anon-populate, madv-populate-write, "
+		    "madv-populate-read, memfd, thp");
+	o->baselines[0] = false;
+}
+
+static void finish_opts(struct argp_state *state, struct bench_opts *o)
+{
+	char msg[512];
+
+	if (!o->nsizes)
+		o->sizes[o->nsizes++] = DEFAULT_PAGES;
+	if (o->compare && bench_compare_check(o->compare, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
+}
+
+static error_t bench_parse(int key, char *arg, struct argp_state *state)
+{
+	struct bench_opts *o = state->input;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t v;
+
+	switch (key) {
+	case 'n': {
+		char *save = NULL;
+
+		for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			parse_size_item(state, t, o);
+		return 0;
+	}
+	case 's':
+		parse_names(state, "--strategy", arg, o->strategies, KBUFMAP_STRATEGY_COUNT,
+			    strategy_from_name, strategy_names_list());
+		return 0;
+	case 'b':
+		parse_names(state, "--backend", arg, o->backends, KBUFMAP_BACKEND_COUNT,
+			    backend_from_name, backend_names_list());
+		return 0;
+	case OPT_BASELINE: parse_baselines(state, arg, o); return 0;
+	case OPT_SHARED: o->private_map = false; return 0;
+	case OPT_PRIVATE: o->private_map = true; return 0;
+	case OPT_NODE:
+		parse_num(state, "--node", arg, 0, 1023, &v);
+		o->node = (int)v;
+		return 0;
+	case OPT_WARMUP: parse_num(state, "--warmup", arg, 0, MAX_RUNS, &o->warmup); return 0;
+	case OPT_REPEAT: parse_num(state, "--repeat", arg, 1, MAX_RUNS, &o->repeat); return 0;
+	case OPT_CPU:
+		parse_num(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
+		o->cpu = (int)v;
+		return 0;
+	case OPT_CSV: o->format = OUT_CSV; return 0;
+	case OPT_MARKDOWN: o->format = OUT_MARKDOWN; return 0;
+	case OPT_COMPARE: o->compare = arg; return 0;
+	case OPT_LIST_BASELINES:
+		for (size_t i = 1; i < bench_nr_targets; i++)
+			printf("%s\n", bench_targets[i].name);
+		exit(kbm_finish(KBM_EXIT_OK));
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		finish_opts(state, o);
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp bench_argp = {
+	.options = bench_options,
+	.parser = bench_parse,
+	.doc = "Measure what each valid backend x strategy costs per page, phase by "
+	       "phase (mmap, first touch read and write, second touch, a bandwidth "
+	       "pass, munmap, pread of the buffer), beside user-space baselines, with "
+	       "the minor faults and the module's counters of each phase, robust "
+	       "statistics (min, median, p90, max, mean ± σ, a 95 % CI of the median "
+	       "by order statistics) and the context of the run."
+	       "\vExit status: 0 measured; 1 a case failed; 2 bad options; 3 no device.\n\n"
+	       "  kbufmapctl bench --pages 4096\n"
+	       "  kbufmapctl bench -s fault,insert-batch,remap,huge -b contig --cpu 0\n"
+	       "  kbufmapctl bench -s fault --baseline none --pages 1-65536x16 -j > sweep.json\n"
+	       "  kbufmapctl bench -s fault --compare sweep.json",
+	.children = bench_children,
+};
+
+/* Append one case per size of the module's valid combinations, then the
+ * baselines; returns the number of cases. */
+static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
+{
+	size_t n = 0, ps = (size_t)sysconf(_SC_PAGESIZE);
+
+	for (size_t z = 0; z < o->nsizes; z++) {
+		for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT; b++)
+			for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT; s++) {
+				if (!o->backends[b] || !o->strategies[s] ||
+				    kbufmap_combo_errno(b, s, o->node, NULL))
+					continue;
+				cases[n++] = (struct bench_case){ .t = &bench_targets[0],
+					.backend = b, .strategy = s };
+			}
+		for (size_t t = 1; t < bench_nr_targets; t++)
+			if (o->baselines[t])
+				cases[n++] = (struct bench_case){ .t = &bench_targets[t] };
+		for (size_t i = n; i-- > 0 && !cases[i].pages;) {
+			cases[i].pages = o->sizes[z];
+			cases[i].ps = ps;
+			cases[i].len = (size_t)o->sizes[z] * ps;
+			cases[i].private_map = o->private_map;
+			cases[i].node = o->node;
+			cases[i].fd = -1;
+		}
+	}
+	return n;
+}
+
+static void progress(size_t i, size_t n, const struct bench_case *c)
+{
+	char id[160];
+
+	if (g_opt.quiet || !isatty(STDERR_FILENO))
+		return;
+	if (i == n) {
+		fprintf(stderr, "\r%-79s\r", "");
+		return;
+	}
+	bench_case_id(c, id, sizeof(id));
+	fprintf(stderr, "\r[%zu/%zu] %-66.66s", i + 1, n, id);
+}
+
+/* Set up, run and tear down one case; a failure skips it with the reason. */
+static bool run_one(struct bench_case *c, const struct bench_opts *o)
+{
+	int err;
+
+	if (c->t->module && c->pages > backend_max_pages(c->backend)) {
+		c->skip_err = -EINVAL;
+		c->skip_why = "larger than this backend can allocate";
+		return true;
+	}
+	err = c->t->setup(c, &c->skip_why);
+	if (err) {
+		c->skip_err = err;
+		return err == -EOPNOTSUPP || err == -EINVAL;
+	}
+	err = bench_run_case(c, o);
+	c->t->teardown(c);
+	if (err) {
+		c->skip_err = err;
+		c->skip_why = "mapping, touching or pread failed";
+	}
+	return !err;
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	for (int i = 0; s && i < argc; i++)
+		strcat(strcat(s, i ? " " : ""), argv[i]);
+	return s;
+}
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+static int bench_run(int argc, char **argv)
+{
+	static bool baselines[16];
+	struct bench_opts o = { .node = KBUFMAP_NODE_ANY, .warmup = DEFAULT_WARMUP,
+				.repeat = DEFAULT_REPEAT, .cpu = -1, .baselines = baselines };
+	struct bench_case *cases;
+	struct bench_env env;
+	size_t n;
+	int err, ret = KBM_EXIT_OK;
+
+	_Static_assert(sizeof(baselines) / sizeof(baselines[0]) >= 7, "baselines[]");
+	memset(o.strategies, 1, sizeof(o.strategies));
+	memset(o.backends, 1, sizeof(o.backends));
+	memset(baselines, 1, sizeof(baselines));
+	baselines[0] = false;
+	o.cmdline = join_args(argc, argv);
+	kbm_cmd_parse(argc, argv, 0, NULL, &o);
+	err = pin(o.cpu);
+	if (err)
+		return kbm_fail(err, "--cpu %d: sched_setaffinity: %s", o.cpu, strerror(-err));
+	bench_env_read(&env, o.cpu);
+	cases = calloc(o.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT +
+				   bench_nr_targets), sizeof(*cases));
+	if (!cases)
+		return kbm_fail(ENOMEM, "out of memory");
+	n = build_cases(&o, cases);
+	for (size_t i = 0; i < n; i++) {
+		progress(i, n, &cases[i]);
+		if (!run_one(&cases[i], &o))
+			ret = KBM_EXIT_FAIL;
+	}
+	progress(n, n, NULL);
+	bench_output(&o, &env, cases, n);
+	for (size_t i = 0; i < n; i++)
+		free(cases[i].s);
+	free(cases);
+	return ret;
+}
+
+const struct kbm_cmd kbm_cmd_bench = {
+	.name = "bench",
+	.summary = "what each mapping strategy costs per page, beside the baselines",
+	.argp = &bench_argp,
+	.run = bench_run,
+	.needs = KBM_NEEDS_DEVICE,
+};

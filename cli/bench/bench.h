@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kbufmapctl bench: shared types. A "case" is one target (the kbufmap
+ * module with a backend and a strategy, or a user-space baseline) at one
+ * size; each repeat of a case times every phase once.
+ */
+#ifndef KBM_BENCH_H
+#define KBM_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uapi/kbufmap.h"
+
+/* The phases, each timed on its own with CLOCK_MONOTONIC. */
+#define BENCH_PHASES(X)							\
+	X(MMAP, "mmap", "mmap() (and populate, for the populating baselines)") \
+	X(FIRST_READ, "first-read", "first touch, one byte read per page")	\
+	X(FIRST_WRITE, "first-write", "first touch, one byte written per page (its own mapping)") \
+	X(SECOND, "second-touch", "a second read pass over the read mapping") \
+	X(BANDWIDTH, "bandwidth", "read every 8-byte word of the buffer")	\
+	X(MUNMAP, "munmap", "munmap() of the read mapping")		\
+	X(PREAD, "pread", "pread() of the whole buffer instead of mapping it")
+
+#define BENCH_X_ENUM(id, name, desc) PH_##id,
+enum bench_phase { BENCH_PHASES(BENCH_X_ENUM) PH_COUNT };
+#undef BENCH_X_ENUM
+
+const char *bench_phase_name(unsigned int ph);
+
+/* The module's buffer-scope counters a phase changed. */
+struct bench_kcounts {
+	uint64_t faults, around_pages, huge_faults, inserted, remap_calls;
+};
+
+/* One phase of one repeat. */
+struct bench_sample {
+	bool valid;			/* the phase exists for this target */
+	uint64_t ns;
+	uint64_t minflt;		/* getrusage(RUSAGE_THREAD) delta */
+	bool have_k;			/* module counters (kbufmap targets) */
+	struct bench_kcounts k;
+};
+
+struct bench_case;
+
+/* A benchmark or baseline, perf style: one row of bench_targets[]. */
+struct bench_target {
+	const char *name;
+	const char *summary;
+	/* Prepare the case (open, configure); 0, or -errno with *why set. */
+	int (*setup)(struct bench_case *c, const char **why);
+	/* map the buffer (timed by the caller); NULL with errno on failure */
+	void *(*map)(struct bench_case *c, bool for_write);
+	int (*pread)(struct bench_case *c, void *dst);	/* NULL: no pread phase */
+	void (*teardown)(struct bench_case *c);
+	bool module;			/* the kbufmap device; counters available */
+};
+
+extern const struct bench_target bench_targets[];
+extern const size_t bench_nr_targets;
+const struct bench_target *bench_target_by_name(const char *name);
+
+/* Robust statistics of one phase (ns per page). */
+struct bench_stats {
+	size_t n;
+	double min, median, p90, max, mean, sd;
+	double ci_lo, ci_hi;		/* 95 % CI of the median (order statistics) */
+	size_t outliers;		/* modified z-score > 3.5 */
+};
+void bench_stats_compute(const double *v, size_t n, struct bench_stats *st);
+uint64_t bench_median_u64(const uint64_t *v, size_t n);
+
+struct bench_case {
+	const struct bench_target *t;
+	unsigned int backend, strategy;	/* module targets */
+	uint64_t pages;
+	size_t ps, len;
+	bool private_map;
+	int node;
+	/* state while running */
+	int fd;
+	void *addr;
+	int skip_err;			/* setup failed: -errno, why in skip_why */
+	const char *skip_why;
+	/* results */
+	size_t nsamples;
+	struct bench_sample (*s)[PH_COUNT];	/* [repeat][phase] */
+	struct bench_stats st[PH_COUNT];
+	uint64_t minflt[PH_COUNT];	/* medians over the repeats */
+	struct bench_kcounts k[PH_COUNT];
+	bool have_k;
+};
+
+/* Options, as parsed. */
+#define BENCH_MAX_SIZES 32
+struct bench_opts {
+	uint64_t sizes[BENCH_MAX_SIZES];
+	size_t nsizes;
+	bool strategies[KBUFMAP_STRATEGY_COUNT];
+	bool backends[KBUFMAP_BACKEND_COUNT];
+	bool *baselines;		/* per bench_targets[] row */
+	bool private_map;
+	int node;
+	uint64_t warmup, repeat;
+	int cpu;			/* -1: not pinned */
+	enum { OUT_TABLE, OUT_CSV, OUT_MARKDOWN } format;
+	const char *compare;
+	const char *cmdline;
+};
+
+/* Run one case: warmup + repeat; fills samples and statistics. */
+int bench_run_case(struct bench_case *c, const struct bench_opts *o);
+
+/* Context block (JSON) and the warnings, hyperfine style. */
+struct bench_env {
+	char kernel[160], cpu_model[128], hypervisor[64], thp[32], governor[32];
+	char module_version[32];
+	long fault_around_bytes;	/* -1: unknown */
+	int aslr;			/* randomize_va_space, -1 unknown */
+	bool emulated;			/* TCG: no hardware virtualisation */
+	int cpu_asked;			/* --cpu, -1 none */
+	char cpus_applied[64];		/* sched_getaffinity after pinning */
+	bool pinned;
+	int nodes;
+};
+void bench_env_read(struct bench_env *e, int cpu_asked);
+void bench_env_print(const struct bench_env *e, const struct bench_opts *o);
+/* Collect warnings about @e and the results; prints them (stderr, JSON). */
+void bench_warnings(const struct bench_env *e, struct bench_case *cases, size_t n);
+
+void bench_output(const struct bench_opts *o, const struct bench_env *e,
+		  struct bench_case *cases, size_t n);
+/* --compare: 0, or an exit status after an error message. */
+int bench_compare(const char *path, struct bench_case *cases, size_t n);
+/* Does @path look like a bench JSON? 0 or -1 with a message. */
+int bench_compare_check(const char *path, char *msg, size_t len);
+
+/* The identifier of a case and of one of its phases, as in the JSON. */
+void bench_case_id(const struct bench_case *c, char *buf, size_t len);
+
+#define BENCH_JSON_SHAPE "kbufmapctl-bench/1"
+
+#endif /* KBM_BENCH_H */

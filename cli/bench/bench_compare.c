@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --compare OLD.json: each phase's median beside the saved one, the ratio
+ * new/old, and whether the difference exceeds the noise: it does when the
+ * two 95 % confidence intervals of the median do not overlap.
+ *
+ * The saved file is read as bench writes it (shape kbufmapctl-bench/1,
+ * compact or --pretty): a phase is found by its quoted "id" value, and its
+ * "median", "ci_low" and "ci_high" are the first such keys after it. This
+ * is a reader of our own shape, not a general JSON parser; a file without
+ * the shape marker is refused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "kbufmapctl.h"
+#include "out.h"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+		errno = EINVAL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static bool has_shape(const char *text)
+{
+	const char *p = strstr(text, "\"shape\"");
+
+	if (!p)
+		return false;
+	p += strlen("\"shape\"");
+	p += strspn(p, " \t\n:");
+	return !strncmp(p, "\"" BENCH_JSON_SHAPE "\"", strlen(BENCH_JSON_SHAPE) + 2);
+}
+
+int bench_compare_check(const char *path, char *msg, size_t len)
+{
+	char *text = slurp(path);
+	bool ok = text && has_shape(text);
+
+	if (!text)
+		snprintf(msg, len, "--compare: cannot read '%s': %s", path, strerror(errno));
+	else if (!ok)
+		snprintf(msg, len, "--compare: '%s' is not a bench result of shape %s "
+			 "(save one with kbufmapctl bench -j)", path, BENCH_JSON_SHAPE);
+	free(text);
+	return ok ? 0 : -1;
+}
+
+/* The number after "@key": at or after @from, before @end. */
+static bool number_after(const char *from, const char *end, const char *key, double *v)
+{
+	char k[32];
+	const char *p;
+	char *e;
+
+	snprintf(k, sizeof(k), "\"%s\"", key);
+	p = strstr(from, k);
+	if (!p || (end && p > end))
+		return false;
+	p += strlen(k);
+	p += strspn(p, " \t\n:");
+	*v = strtod(p, &e);
+	return e != p;
+}
+
+struct saved { double median, lo, hi; };
+
+static bool find_saved(const char *text, const char *id, struct saved *s)
+{
+	char q[220];
+	const char *p, *next;
+
+	snprintf(q, sizeof(q), "\"%s\"", id);
+	p = strstr(text, q);
+	if (!p)
+		return false;
+	next = strstr(p + strlen(q), "\"id\"");
+	return number_after(p, next, "median", &s->median) &&
+	       number_after(p, next, "ci_low", &s->lo) &&
+	       number_after(p, next, "ci_high", &s->hi);
+}
+
+static void compare_phase(const char *text, const struct bench_case *c, unsigned int ph)
+{
+	const struct bench_stats *st = &c->st[ph];
+	char cid[160], id[200];
+	struct saved s;
+	bool found, noise;
+	double ratio;
+
+	bench_case_id(c, cid, sizeof(cid));
+	snprintf(id, sizeof(id), "%s/%s", cid, bench_phase_name(ph));
+	found = find_saved(text, id, &s);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "id", "%-58s", id);
+	if (!found) {
+		print_null(PRINT_ANY, "old_median", " %10s", "-");
+		print_float(PRINT_ANY, "new_median", " %10.1f", st->median);
+		print_string(PRINT_ANY, "verdict", "        -  %s\n", "not in the saved run");
+		close_json_object();
+		return;
+	}
+	ratio = s.median > 0 ? st->median / s.median : 0;
+	noise = !(st->ci_hi < s.lo || st->ci_lo > s.hi);
+	print_float(PRINT_ANY, "old_median", " %10.1f", s.median);
+	print_float(PRINT_ANY, "new_median", " %10.1f", st->median);
+	print_float(PRINT_ANY, "ratio", " %7.2fx", ratio);
+	print_bool(PRINT_JSON, "exceeds_noise", NULL, !noise);
+	print_string(PRINT_ANY, "verdict", "  %s\n", noise ? "within noise (CIs overlap)" :
+		     ratio > 1 ? "SLOWER (CIs apart)" : "FASTER (CIs apart)");
+	close_json_object();
+}
+
+int bench_compare(const char *path, struct bench_case *cases, size_t n)
+{
+	char *text = slurp(path);
+
+	if (!text)
+		return kbm_fail(errno, "--compare: cannot read '%s': %s", path, strerror(errno));
+	print_text("\ncompared with %s (ns per page, medians; new/old)\n", path);
+	open_json_array("compare");
+	for (size_t i = 0; i < n; i++)
+		for (unsigned int ph = 0; ph < PH_COUNT && !cases[i].skip_err; ph++)
+			if (cases[i].st[ph].n)
+				compare_phase(text, &cases[i], ph);
+	close_json_array();
+	free(text);
+	return 0;
+}

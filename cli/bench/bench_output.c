@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The results: a table for people (-q: without the context lines), CSV,
+ * Markdown, or JSON (-j). Times are ns per page of the buffer; GiB/s is the
+ * buffer's size over the median time of the phase.
+ *
+ * The JSON shape ("shape": "kbufmapctl-bench/1"), tested by
+ * tests/guest/bench.sh and read back by --compare:
+ *
+ *   { "shape": "kbufmapctl-bench/1",
+ *     "context": { "tool", "module", "kernel", "cpu_model", "hypervisor",
+ *                  "emulated", "thp", "fault_around_bytes" (null: unknown),
+ *                  "aslr", "governor", "cpu_asked" (null), "cpus_applied",
+ *                  "pinned", "numa_nodes", "buffer_node" (null: any),
+ *                  "command_line" },
+ *     "config": { "warmup", "repeat", "map": "shared"|"private",
+ *                 "ci": "order-statistics-95", "outliers": "modified-z>3.5" },
+ *     "results": [ { "id": "TARGET[/BACKEND/STRATEGY]/MAP/PAGES",
+ *                    "target", "backend" (null), "strategy" (null),
+ *                    "map", "pages", "page_size",
+ *                    "skipped": null | { "errno": "ENAME", "why": "..." },
+ *                    "phases": [ { "id": "<result id>/<phase>", "phase",
+ *                                  "samples_ns": [ per repeat, whole phase ],
+ *                                  "min", "median", "p90", "max", "mean",
+ *                                  "sd", "ci_low", "ci_high" (ns/page),
+ *                                  "outliers", "gib_per_s",
+ *                                  "minflt" (median per repeat),
+ *                                  "module": null | { "faults",
+ *                                    "fault_around_pages", "huge_faults",
+ *                                    "pages_inserted", "remap_calls" } } ] } ],
+ *     "warnings": [ "..." ] }
+ *
+ * A phase a target does not have (pread of anonymous memory) is left out.
+ */
+#include <stdio.h>
+
+#include "bench.h"
+#include "kbufmapctl.h"
+#include "names.h"
+#include "out.h"
+
+#define BENCH_X_NAME(id, name, desc) [PH_##id] = name,
+static const char *const phase_names[PH_COUNT] = { BENCH_PHASES(BENCH_X_NAME) };
+#undef BENCH_X_NAME
+
+const char *bench_phase_name(unsigned int ph)
+{
+	return ph < PH_COUNT ? phase_names[ph] : "?";
+}
+
+void bench_case_id(const struct bench_case *c, char *buf, size_t len)
+{
+	const char *map = c->private_map ? "private" : "shared";
+
+	if (c->t->module)
+		snprintf(buf, len, "%s/%s/%s/%s/%llu", c->t->name,
+			 backend_name(c->backend), strategy_name(c->strategy), map,
+			 (unsigned long long)c->pages);
+	else
+		snprintf(buf, len, "%s/%s/%llu", c->t->name, map,
+			 (unsigned long long)c->pages);
+}
+
+static double gib_per_s(const struct bench_case *c, unsigned int ph)
+{
+	double ns = c->st[ph].median * (double)c->pages;
+
+	return ns > 0 ? (double)c->len / ns * 1e9 / (double)(1ULL << 30) : 0;
+}
+
+static void json_phase(const struct bench_case *c, unsigned int ph, const char *cid)
+{
+	const struct bench_stats *st = &c->st[ph];
+	char id[200];
+
+	snprintf(id, sizeof(id), "%s/%s", cid, phase_names[ph]);
+	open_json_object(NULL);
+	print_string(PRINT_JSON, "id", NULL, id);
+	print_string(PRINT_JSON, "phase", NULL, phase_names[ph]);
+	open_json_array("samples_ns");
+	for (size_t i = 0; i < c->nsamples; i++)
+		print_u64(PRINT_JSON, NULL, NULL, c->s[i][ph].ns);
+	close_json_array();
+	print_float(PRINT_JSON, "min", NULL, st->min);
+	print_float(PRINT_JSON, "median", NULL, st->median);
+	print_float(PRINT_JSON, "p90", NULL, st->p90);
+	print_float(PRINT_JSON, "max", NULL, st->max);
+	print_float(PRINT_JSON, "mean", NULL, st->mean);
+	print_float(PRINT_JSON, "sd", NULL, st->sd);
+	print_float(PRINT_JSON, "ci_low", NULL, st->ci_lo);
+	print_float(PRINT_JSON, "ci_high", NULL, st->ci_hi);
+	print_u64(PRINT_JSON, "outliers", NULL, st->outliers);
+	print_float(PRINT_JSON, "gib_per_s", NULL, gib_per_s(c, ph));
+	print_u64(PRINT_JSON, "minflt", NULL, c->minflt[ph]);
+	if (c->have_k) {
+		open_json_object("module");
+		print_u64(PRINT_JSON, "faults", NULL, c->k[ph].faults);
+		print_u64(PRINT_JSON, "fault_around_pages", NULL, c->k[ph].around_pages);
+		print_u64(PRINT_JSON, "huge_faults", NULL, c->k[ph].huge_faults);
+		print_u64(PRINT_JSON, "pages_inserted", NULL, c->k[ph].inserted);
+		print_u64(PRINT_JSON, "remap_calls", NULL, c->k[ph].remap_calls);
+		close_json_object();
+	} else {
+		print_null(PRINT_JSON, "module", NULL, NULL);
+	}
+	close_json_object();
+}
+
+static void json_case(const struct bench_case *c)
+{
+	char id[160];
+
+	bench_case_id(c, id, sizeof(id));
+	open_json_object(NULL);
+	print_string(PRINT_JSON, "id", NULL, id);
+	print_string(PRINT_JSON, "target", NULL, c->t->name);
+	print_string(PRINT_JSON, "backend", NULL, c->t->module ? backend_name(c->backend) : NULL);
+	print_string(PRINT_JSON, "strategy", NULL, c->t->module ? strategy_name(c->strategy) : NULL);
+	print_string(PRINT_JSON, "map", NULL, c->private_map ? "private" : "shared");
+	print_u64(PRINT_JSON, "pages", NULL, c->pages);
+	print_u64(PRINT_JSON, "page_size", NULL, c->ps);
+	if (c->skip_err) {
+		open_json_object("skipped");
+		print_string(PRINT_JSON, "errno", NULL, errno_name(-c->skip_err));
+		print_string(PRINT_JSON, "why", NULL, c->skip_why);
+		close_json_object();
+	} else {
+		print_null(PRINT_JSON, "skipped", NULL, NULL);
+	}
+	open_json_array("phases");
+	for (unsigned int ph = 0; ph < PH_COUNT && !c->skip_err; ph++)
+		if (c->st[ph].n)
+			json_phase(c, ph, id);
+	close_json_array();
+	close_json_object();
+}
+
+/* Text, Markdown and CSV rows: one per case and phase. */
+static void row_stats(const struct bench_opts *o, const struct bench_case *c,
+		      unsigned int ph, const char *id)
+{
+	const struct bench_stats *s = &c->st[ph];
+	double gib = gib_per_s(c, ph);
+	unsigned long long minflt = c->minflt[ph];
+
+	if (o->format == OUT_CSV)
+		printf("%s,%s,%zu,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%zu,%.3f,%llu",
+		       id, phase_names[ph], s->n, s->median, s->min, s->p90, s->max,
+		       s->mean, s->sd, s->ci_lo, s->ci_hi, s->outliers, gib, minflt);
+	else if (o->format == OUT_MARKDOWN)
+		printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | "
+		       "[%.1f, %.1f] | %zu | %.3f | %llu", id, phase_names[ph], s->n,
+		       s->median, s->min, s->p90, s->max, s->mean, s->sd, s->ci_lo,
+		       s->ci_hi, s->outliers, gib, minflt);
+	else
+		printf("  %-13s %3zu %9.1f %9.1f %9.1f %9.1f %9.1f ±%7.1f [%8.1f %8.1f] "
+		       "%2zu %8.3f %7llu", phase_names[ph], s->n, s->median, s->min,
+		       s->p90, s->max, s->mean, s->sd, s->ci_lo, s->ci_hi, s->outliers,
+		       gib, minflt);
+}
+
+static void row(const struct bench_opts *o, const struct bench_case *c,
+		unsigned int ph, const char *id)
+{
+	const struct bench_kcounts *k = &c->k[ph];
+
+	row_stats(o, c, ph, id);
+	if (!c->have_k)
+		printf("%s\n", o->format == OUT_CSV ? ",,,,," : o->format == OUT_MARKDOWN ?
+		       " | - | - | - | - | - |" : "       -      -     -      -     -");
+	else if (o->format == OUT_CSV)
+		printf(",%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)k->faults,
+		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+	else if (o->format == OUT_MARKDOWN)
+		printf(" | %llu | %llu | %llu | %llu | %llu |\n", (unsigned long long)k->faults,
+		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+	else
+		printf(" %7llu %6llu %5llu %6llu %5llu\n", (unsigned long long)k->faults,
+		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+}
+
+static void header(const struct bench_opts *o)
+{
+	if (o->format == OUT_CSV)
+		printf("id,phase,n,median,min,p90,max,mean,sd,ci_low,ci_high,outliers,"
+		       "gib_per_s,minflt,faults,fault_around_pages,huge_faults,"
+		       "pages_inserted,remap_calls\n");
+	else if (o->format == OUT_MARKDOWN)
+		printf("| case | phase | n | median ns/page | min | p90 | max | mean | σ | "
+		       "95 %% CI of median | outliers | GiB/s | minflt | .fault | around | "
+		       "huge | inserted | remaps |\n"
+		       "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+	else
+		printf("  ns per page:  n    median       min       p90       max      "
+		       "mean ±      σ   [95%% CI median]  out  GiB/s  minflt  .fault around "
+		       " huge insert remap\n");
+}
+
+static void text_results(const struct bench_opts *o, struct bench_case *cases, size_t n)
+{
+	header(o);
+	for (size_t i = 0; i < n; i++) {
+		const struct bench_case *c = &cases[i];
+		char id[160];
+
+		bench_case_id(c, id, sizeof(id));
+		if (o->format == OUT_TABLE)
+			printf("%s%s%s\n", id, c->skip_err ? ": skipped, " : "",
+			       c->skip_err ? c->skip_why : "");
+		for (unsigned int ph = 0; ph < PH_COUNT && !c->skip_err; ph++)
+			if (c->st[ph].n)
+				row(o, c, ph, id);
+	}
+}
+
+void bench_output(const struct bench_opts *o, const struct bench_env *e,
+		  struct bench_case *cases, size_t n)
+{
+	if (out_is_json()) {
+		open_json_object(NULL);
+		print_string(PRINT_JSON, "shape", NULL, BENCH_JSON_SHAPE);
+		bench_env_print(e, o);
+		open_json_object("config");
+		print_u64(PRINT_JSON, "warmup", NULL, o->warmup);
+		print_u64(PRINT_JSON, "repeat", NULL, o->repeat);
+		print_string(PRINT_JSON, "map", NULL, o->private_map ? "private" : "shared");
+		print_string(PRINT_JSON, "ci", NULL, "order-statistics-95");
+		print_string(PRINT_JSON, "outliers", NULL, "modified-z>3.5");
+		close_json_object();
+		open_json_array("results");
+		for (size_t i = 0; i < n; i++)
+			json_case(&cases[i]);
+		close_json_array();
+		if (o->compare)
+			bench_compare(o->compare, cases, n);
+		bench_warnings(e, cases, n);
+		close_json_object();
+		return;
+	}
+	if (o->format == OUT_TABLE && !g_opt.quiet)
+		bench_env_print(e, o);
+	text_results(o, cases, n);
+	if (o->compare)
+		bench_compare(o->compare, cases, n);
+	bench_warnings(e, cases, n);
+}

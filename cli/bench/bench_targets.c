@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The targets of `bench`, one row each (perf's {name, summary, fn}): the
+ * kbufmap module (one case per valid backend x strategy), then the
+ * baselines people compare a driver's mapping with. The module target maps
+ * through cli/lib/mapping.c, as `map` does.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "kbm_dev.h"
+#include "kbufmapctl.h"
+#include "mapping.h"
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#endif
+#define THP_SIZE	(2UL << 20)
+
+/* ---- the kbufmap device ------------------------------------------------- */
+
+static int kbufmap_setup(struct bench_case *c, const char **why)
+{
+	struct kbm_map_req req = {
+		.device = g_opt.device, .pages = c->pages, .backend = c->backend,
+		.strategy = c->strategy, .node = c->node,
+	};
+	struct kbm_mapping m;
+	enum kbm_map_stage stage;
+	int err = kbm_map_setup(&req, &m, &stage);
+
+	if (err) {
+		*why = stage == KBM_STAGE_OPEN ? "cannot open the device" :
+		       "CONFIGURE refused this size";
+		return err;
+	}
+	c->fd = m.fd;
+	return 0;
+}
+
+static void *kbufmap_map(struct bench_case *c, bool for_write)
+{
+	struct kbm_map_req req = {
+		.pages = c->pages, .private_map = c->private_map,
+		.writable = true, .length = c->pages,
+	};
+	struct kbm_mapping m = { .fd = c->fd, .ps = c->ps };
+	int err = kbm_map_mmap(&req, &m);
+
+	(void)for_write;
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	return m.addr;
+}
+
+static int fd_pread(struct bench_case *c, void *dst)
+{
+	return kbm_pread_all(c->fd, dst, c->len, 0);
+}
+
+static void fd_teardown(struct bench_case *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* ---- anonymous memory --------------------------------------------------- */
+
+static int no_setup(struct bench_case *c, const char **why)
+{
+	(void)c, (void)why;
+	return 0;
+}
+
+static void no_teardown(struct bench_case *c)
+{
+	(void)c;
+}
+
+static int anon_flags(const struct bench_case *c)
+{
+	return (c->private_map ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS;
+}
+
+/* Anonymous 4 KiB pages: THP is refused for the mapping, so that it stays
+ * the 4 KiB baseline whatever the system's THP mode. */
+static void *anon_map(struct bench_case *c, bool for_write)
+{
+	void *p = mmap(NULL, c->len, PROT_READ | PROT_WRITE, anon_flags(c), -1, 0);
+
+	(void)for_write;
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, c->len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+static void *anon_populate_map(struct bench_case *c, bool for_write)
+{
+	void *p = mmap(NULL, c->len, PROT_READ | PROT_WRITE,
+		       anon_flags(c) | MAP_POPULATE, -1, 0);
+
+	(void)for_write;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *madv_map(struct bench_case *c, int advice)
+{
+	void *p = anon_map(c, false);
+
+	if (p && madvise(p, c->len, advice)) {
+		int err = errno;
+
+		munmap(p, c->len);
+		errno = err;
+		return NULL;
+	}
+	return p;
+}
+
+static void *madv_write_map(struct bench_case *c, bool for_write)
+{
+	(void)for_write;
+	return madv_map(c, MADV_POPULATE_WRITE);
+}
+
+static void *madv_read_map(struct bench_case *c, bool for_write)
+{
+	(void)for_write;
+	return madv_map(c, MADV_POPULATE_READ);
+}
+
+/* THP: a 2 MiB aligned anonymous range with MADV_HUGEPAGE. The extra
+ * alignment slack is unmapped again inside the timed mmap phase. */
+static int thp_setup(struct bench_case *c, const char **why)
+{
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			mode[0] = 0;
+		fclose(f);
+	}
+	if (!strstr(mode, "[always]") && !strstr(mode, "[madvise]")) {
+		*why = "transparent huge pages are not enabled (always or madvise)";
+		return -EOPNOTSUPP;
+	}
+	(void)c;
+	return 0;
+}
+
+static void *thp_map(struct bench_case *c, bool for_write)
+{
+	size_t span = c->len + THP_SIZE;
+	uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, anon_flags(c), -1, 0);
+	uint8_t *a;
+
+	(void)for_write;
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + THP_SIZE - 1) & ~(uintptr_t)(THP_SIZE - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + c->len < p + span)
+		munmap(a + c->len, (size_t)(p + span - (a + c->len)));
+	madvise(a, c->len, MADV_HUGEPAGE);
+	return a;
+}
+
+/* ---- a shared memfd ----------------------------------------------------- */
+
+static int memfd_setup(struct bench_case *c, const char **why)
+{
+	c->fd = memfd_create("kbufmap-bench", MFD_CLOEXEC);
+	if (c->fd < 0 || ftruncate(c->fd, (off_t)c->len)) {
+		int err = -errno;
+
+		*why = "memfd_create/ftruncate failed";
+		fd_teardown(c);
+		return err;
+	}
+	return 0;
+}
+
+static void *memfd_map(struct bench_case *c, bool for_write)
+{
+	void *p = mmap(NULL, c->len, PROT_READ | PROT_WRITE,
+		       c->private_map ? MAP_PRIVATE : MAP_SHARED, c->fd, 0);
+
+	(void)for_write;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+const struct bench_target bench_targets[] = {
+	{ "kbufmap", "the module: one case per valid backend x strategy",
+	  kbufmap_setup, kbufmap_map, fd_pread, fd_teardown, true },
+	{ "anon", "anonymous mmap + touch (4 KiB pages, THP refused)",
+	  no_setup, anon_map, NULL, no_teardown, false },
+	{ "anon-populate", "anonymous mmap with MAP_POPULATE",
+	  no_setup, anon_populate_map, NULL, no_teardown, false },
+	{ "madv-populate-write", "anonymous mmap + MADV_POPULATE_WRITE",
+	  no_setup, madv_write_map, NULL, no_teardown, false },
+	{ "madv-populate-read", "anonymous mmap + MADV_POPULATE_READ",
+	  no_setup, madv_read_map, NULL, no_teardown, false },
+	{ "memfd", "a memfd (shmem) mapped and touched; pread of it",
+	  memfd_setup, memfd_map, fd_pread, fd_teardown, false },
+	{ "thp", "anonymous, 2 MiB aligned, MADV_HUGEPAGE (where THP is enabled)",
+	  thp_setup, thp_map, NULL, no_teardown, false },
+};
+const size_t bench_nr_targets = sizeof(bench_targets) / sizeof(bench_targets[0]);
+
+const struct bench_target *bench_target_by_name(const char *name)
+{
+	for (size_t i = 0; i < bench_nr_targets; i++)
+		if (!strcmp(bench_targets[i].name, name))
+			return &bench_targets[i];
+	return NULL;
+}
