@@ -15,6 +15,7 @@
 
 #include "checks.h"
 #include "kbm_dev.h"
+#include "mapping.h"
 #include "names.h"
 #include "pagemap.h"
 #include "procfs.h"
@@ -189,12 +190,12 @@ enum kbm_status vrefault_after_dontneed(struct vctx *c, void *p, size_t len)
 			     "every page inside mmap() and has no .fault handler, so pages that "
 			     "MADV_DONTNEED removed can never come back",
 			     (size_t)((uint8_t *)addr - (uint8_t *)p) / c->ps,
-			     strsignal(sig), sigcode_name(sig, code),
+			     strsignal(sig), kbm_sigcode_name(sig, code),
 			     strategy_name(c->strategy));
 	return vfail(c, "after MADV_DONTNEED the first read of page %zu got %s (%s): the .fault "
 		     "handler refused to map the page again",
 		     (size_t)((uint8_t *)addr - (uint8_t *)p) / c->ps, strsignal(sig),
-		     sigcode_name(sig, code));
+		     kbm_sigcode_name(sig, code));
 }
 
 enum kbm_status check_dontneed_persists(struct vctx *c)

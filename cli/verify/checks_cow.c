@@ -19,6 +19,7 @@
 
 #include "checks.h"
 #include "kbm_dev.h"
+#include "mapping.h"
 #include "names.h"
 #include "pagemap.h"
 #include "procfs.h"
@@ -503,6 +504,6 @@ enum kbm_status check_remap_unchecked_sigbus(struct vctx *c)
 	return vpass(c, "reproduced the \"Bus error\": mmap(MAP_PRIVATE) succeeded after %llu "
 		     "ignored remap_pfn_range() calls, the first read of page %zu got SIGBUS "
 		     "(%s)%s; MAP_SHARED of the same buffer reads fine", remaps,
-		     (size_t)((uint8_t *)addr - a) / c->ps, sigcode_name(SIGBUS, code),
+		     (size_t)((uint8_t *)addr - a) / c->ps, kbm_sigcode_name(SIGBUS, code),
 		     ro_sigbus ? "; an O_RDONLY open does the same" : "");
 }

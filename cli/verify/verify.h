@@ -155,9 +155,6 @@ void vtouch(const void *p, size_t len, size_t ps);
 int vtry_touch(struct vctx *c, void *p, size_t len, bool write,
 	       void **fault_addr, int *code);
 
-/* "BUS_ADRERR", "SEGV_MAPERR"... */
-const char *sigcode_name(int sig, int code);
-
 /* ---- fork ------------------------------------------------------------- */
 /* fork() whose child has default SIGBUS/SIGSEGV and no core dump. */
 pid_t vfork_child(void);

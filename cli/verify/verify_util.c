@@ -19,6 +19,7 @@
 #include "kbm_dev.h"
 #include "names.h"
 #include "procfs.h"
+#include "mapping.h"
 #include "verify.h"
 
 /* ---- results ------------------------------------------------------------ */
@@ -280,23 +281,6 @@ static void guard_handler(int sig, siginfo_t *si, void *uc)
 	siglongjmp(*guard_env, 1);
 }
 
-const char *sigcode_name(int sig, int code)
-{
-	if (sig == SIGBUS) {
-		switch (code) {
-		case BUS_ADRALN: return "BUS_ADRALN";
-		case BUS_ADRERR: return "BUS_ADRERR";
-		case BUS_OBJERR: return "BUS_OBJERR";
-		}
-	} else if (sig == SIGSEGV) {
-		switch (code) {
-		case SEGV_MAPERR: return "SEGV_MAPERR";
-		case SEGV_ACCERR: return "SEGV_ACCERR";
-		}
-	}
-	return "si_code ?";
-}
-
 /* Which tracked mapping holds @a: "mapping #1 (4 pages at 0x...) page 2". */
 static void describe_addr(const struct vctx *c, const void *a, char *buf,
 			  size_t len)
@@ -342,7 +326,7 @@ enum kbm_status vguard_run(struct vctx *c, enum kbm_status (*fn)(struct vctx *))
 			   "(a fault handler returning VM_FAULT_SIGBUS, or a "
 			   "prefaulting mmap that mapped nothing and has no .fault)",
 			   guard_sig == SIGBUS ? "SIGBUS" : "SIGSEGV",
-			   sigcode_name(guard_sig, guard_code),
+			   kbm_sigcode_name(guard_sig, guard_code),
 			   guard_addr, where);
 	}
 	guard_env = NULL;
