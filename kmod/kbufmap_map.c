@@ -23,7 +23,6 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/pfn_t.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -263,8 +262,8 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 	    !kbufmap_buffer_range_contiguous(buf, idx, KBUFMAP_PMD_PAGES))
 		return VM_FAULT_FALLBACK;
 
-	ret = vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn),
-				 vmf->flags & FAULT_FLAG_WRITE);
+	ret = kbufmap_vmf_insert_pfn_pmd(vmf, pfn,
+					 vmf->flags & FAULT_FLAG_WRITE);
 	if (ret == VM_FAULT_NOPAGE)
 		kbufmap_count(buf, KBUFMAP_CNT_HUGE_FAULTS, 1);
 	return ret;
@@ -509,7 +508,7 @@ static const struct vm_operations_struct kbufmap_vm_ops_fault_around = {
 	.open = kbufmap_vm_open,
 	.close = kbufmap_vm_close,
 	.fault = kbufmap_vm_fault,
-	.map_pages = kbufmap_vm_map_pages,
+	.map_pages = KBUFMAP_MAP_PAGES,
 };
 
 static const struct vm_operations_struct kbufmap_vm_ops_huge = {
