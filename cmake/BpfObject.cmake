@@ -47,14 +47,21 @@ function(kbufmap_vmlinux_elf kver out)
 	if(TARGET btf-vmlinux-${kver})
 		return()
 	endif()
-	if(NOT EXISTS "/boot/vmlinuz-${kver}")
-		message(FATAL_ERROR "no /boot/vmlinuz-${kver} to take the BTF of kernel ${kver} from")
+	# A kernel of a build root (scripts/kernels.list) has its image there.
+	set(image "/boot/vmlinuz-${kver}")
+	if(COMMAND kbufmap_kernel_prefix)
+		kbufmap_kernel_prefix("${kver}" prefix)
+		set(image "${prefix}/boot/vmlinuz-${kver}")
+		string(REGEX REPLACE "^//" "/" image "${image}")
+	endif()
+	if(NOT EXISTS "${image}")
+		message(FATAL_ERROR "no ${image} to take the BTF of kernel ${kver} from")
 	endif()
 	add_custom_command(
 		OUTPUT "${elf}"
 		COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
-		COMMAND "${KBUFMAP_PROBES_SCRIPTS}/extract-vmlinux.sh" "/boot/vmlinuz-${kver}" "${elf}"
-		DEPENDS "/boot/vmlinuz-${kver}" "${KBUFMAP_PROBES_SCRIPTS}/extract-vmlinux.sh"
+		COMMAND "${KBUFMAP_PROBES_SCRIPTS}/extract-vmlinux.sh" "${image}" "${elf}"
+		DEPENDS "${image}" "${KBUFMAP_PROBES_SCRIPTS}/extract-vmlinux.sh"
 		COMMENT "Extracting the vmlinux (with .BTF) of ${kver}"
 		VERBATIM)
 	# A target, so that other directories can depend on the file.
@@ -92,7 +99,11 @@ function(bpf_object name src)
 
 	add_custom_command(
 		OUTPUT "${obj}"
+		# -fms-extensions: kernels since 6.19 build with it and embed
+		# tagged structs anonymously ("struct foo;" as a member), which
+		# bpftool's vmlinux.h reproduces; older vmlinux.h never has it.
 		COMMAND "${BPF_CLANG}" -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH}
+			-fms-extensions -Wno-microsoft-anon-tag
 			-Wall -Werror ${incs} -c "${src}" -o "${obj}"
 		# Keep BTF (.BTF, .BTF.ext) for CO-RE, drop the DWARF.
 		COMMAND "${BPF_LLVM_STRIP}" -g "${obj}"

@@ -4,18 +4,51 @@
 # copy of kmod/ and include/ under the build tree; the source tree stays clean
 # and two kernels never share an object file.
 
-# Guest kernels: every /boot/vmlinuz-V that has headers in /lib/modules/V/build.
+# Guest kernels: those scripts/kernels.list names that are ready here, as
+# scripts/kernel-root lists them (a host kernel: /boot/vmlinuz-V with
+# /lib/modules/V/build; a root kernel: the same inside its build root). The
+# first call prints which listed kernels were found and which were not, and
+# records each kernel's prefix ("/" or its root) for
+# kbufmap_kernel_prefix().
 function(kbufmap_find_guest_kernels out)
-	file(GLOB dirs LIST_DIRECTORIES true /lib/modules/*)
-	set(found "")
-	foreach(d IN LISTS dirs)
-		get_filename_component(v "${d}" NAME)
-		if(EXISTS "/boot/vmlinuz-${v}" AND EXISTS "${d}/build/Makefile")
-			list(APPEND found "${v}")
+	get_property(done GLOBAL PROPERTY KBUFMAP_GUEST_KERNELS SET)
+	if(NOT done)
+		execute_process(COMMAND "${PROJECT_SOURCE_DIR}/scripts/kernel-root" list
+			OUTPUT_VARIABLE lines ERROR_VARIABLE missing RESULT_VARIABLE rc)
+		if(NOT rc EQUAL 0)
+			message(FATAL_ERROR "scripts/kernel-root list failed: ${missing}")
 		endif()
-	endforeach()
-	list(SORT found COMPARE NATURAL)
+		string(REPLACE "\n" ";" lines "${lines}")
+		set(found "")
+		foreach(line IN LISTS lines)
+			if(line STREQUAL "")
+				continue()
+			endif()
+			string(REPLACE " " ";" f "${line}")
+			list(GET f 2 kver)
+			list(GET f 3 prefix)
+			list(APPEND found "${kver}")
+			set_property(GLOBAL PROPERTY KBUFMAP_KERNEL_PREFIX_${kver} "${prefix}")
+		endforeach()
+		list(SORT found COMPARE NATURAL)
+		string(STRIP "${missing}" missing)
+		if(missing)
+			message(STATUS "kbufmap: NOT tested (not prepared here):\n${missing}")
+		endif()
+		set_property(GLOBAL PROPERTY KBUFMAP_GUEST_KERNELS "${found}")
+	endif()
+	get_property(found GLOBAL PROPERTY KBUFMAP_GUEST_KERNELS)
 	set(${out} "${found}" PARENT_SCOPE)
+endfunction()
+
+# Where a guest kernel lives: "/" for the host's own /boot and /lib/modules,
+# else the build root whose boot/ and lib/modules/ hold it.
+function(kbufmap_kernel_prefix kver out)
+	get_property(prefix GLOBAL PROPERTY KBUFMAP_KERNEL_PREFIX_${kver})
+	if(NOT prefix)
+		set(prefix "/")
+	endif()
+	set(${out} "${prefix}" PARENT_SCOPE)
 endfunction()
 
 # "6.12.95+deb12-amd64" -> "6.12": the series name used in test names.
@@ -29,10 +62,17 @@ file(GLOB KBUFMAP_KMOD_SOURCES CONFIGURE_DEPENDS
 file(GLOB KBUFMAP_SHARED_HEADERS CONFIGURE_DEPENDS
 	"${PROJECT_SOURCE_DIR}/include/*.h" "${PROJECT_SOURCE_DIR}/include/uapi/*.h")
 
-# kbufmap_add_module(NAME <target> KDIR <dir> OUT <dir> [MAKE_ARGS ...])
-# Builds <OUT>/kmod/kbufmap.ko against <KDIR>, warnings are errors.
+# kbufmap_add_module(NAME <target> KDIR <dir> OUT <dir> [ROOT <dir>] [MAKE_ARGS ...])
+# Builds <OUT>/kmod/kbufmap.ko against <KDIR>, warnings are errors. With a
+# ROOT other than "/", Kbuild runs chrooted in that build root (its own
+# compiler, glibc and kbuild tools, which this host cannot run), KDIR is a
+# path inside it, and OUT is bind-mounted at the same path (scripts/kernel-root run).
 function(kbufmap_add_module)
-	cmake_parse_arguments(M "" "NAME;KDIR;OUT" "MAKE_ARGS" ${ARGN})
+	cmake_parse_arguments(M "" "NAME;KDIR;OUT;ROOT" "MAKE_ARGS" ${ARGN})
+	set(in_root "")
+	if(M_ROOT AND NOT M_ROOT STREQUAL "/")
+		set(in_root "${PROJECT_SOURCE_DIR}/scripts/kernel-root" run "${M_ROOT}" "${M_OUT}" --)
+	endif()
 	set(ko "${M_OUT}/kmod/kbufmap.ko")
 	set(copy_cmds "")
 	foreach(f IN LISTS KBUFMAP_KMOD_SOURCES ITEMS
@@ -48,7 +88,7 @@ function(kbufmap_add_module)
 		OUTPUT "${ko}"
 		COMMAND ${CMAKE_COMMAND} -E make_directory "${M_OUT}/kmod" "${M_OUT}/include/uapi"
 		${copy_cmds}
-		COMMAND ${CMAKE_COMMAND} -E env MAKEFLAGS= make -s -C "${M_KDIR}" "M=${M_OUT}/kmod" W=1 "KCFLAGS=-Werror" ${M_MAKE_ARGS} modules
+		COMMAND ${in_root} env MAKEFLAGS= make -s -C "${M_KDIR}" "M=${M_OUT}/kmod" W=1 "KCFLAGS=-Werror" ${M_MAKE_ARGS} modules
 		DEPENDS ${KBUFMAP_KMOD_SOURCES} ${KBUFMAP_SHARED_HEADERS}
 			"${PROJECT_SOURCE_DIR}/kmod/Kbuild" "${PROJECT_SOURCE_DIR}/kmod/Makefile"
 		COMMENT "Building kbufmap.ko against ${M_KDIR}"

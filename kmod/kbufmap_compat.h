@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kbufmap: kernel API drift between the kernels the module supports (Debian's
- * 6.1 and 6.12), kept in one place.
+ * 5.10, 6.1, 6.12 and 7.2, scripts/kernels.list), kept in one place.
  *
  * Kbuild probes the headers it builds against and defines KBUFMAP_HAVE_* for
  * what it finds: feature tests, not version numbers, since distributions
@@ -15,6 +15,9 @@
 #include <linux/mmzone.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#ifdef KBUFMAP_HAVE_PFN_T
+#include <linux/pfn_t.h>
+#endif
 
 /*
  * vm_flags_set()/vm_flags_clear() became mandatory in 6.3 (vm_flags turned
@@ -64,13 +67,22 @@ static inline void kbufmap_vm_flags_clear(struct vm_area_struct *vma,
  * want a special alignment: a method of mm_struct until 6.9,
  * mm_get_unmapped_area() since 6.10.
  */
-#ifdef KBUFMAP_HAVE_MM_GET_UNMAPPED_AREA
+#if defined(KBUFMAP_HAVE_MM_GET_UNMAPPED_AREA_MM)
 static inline unsigned long
 kbufmap_default_get_unmapped_area(struct file *file, unsigned long addr,
 				  unsigned long len, unsigned long pgoff,
 				  unsigned long flags)
 {
 	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+}
+#elif defined(KBUFMAP_HAVE_MM_GET_UNMAPPED_AREA)
+/* Later kernels dropped the mm argument: it was always current->mm. */
+static inline unsigned long
+kbufmap_default_get_unmapped_area(struct file *file, unsigned long addr,
+				  unsigned long len, unsigned long pgoff,
+				  unsigned long flags)
+{
+	return mm_get_unmapped_area(file, addr, len, pgoff, flags);
 }
 #else
 static inline unsigned long
@@ -80,6 +92,33 @@ kbufmap_default_get_unmapped_area(struct file *file, unsigned long addr,
 {
 	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 }
+#endif
+
+/*
+ * pfn_t and <linux/pfn_t.h> were removed after 6.16 (nobody used its flags
+ * any more); vmf_insert_pfn_pmd() takes a plain PFN since. The wrapper has
+ * the new prototype.
+ */
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+static inline vm_fault_t kbufmap_vmf_insert_pfn_pmd(struct vm_fault *vmf,
+						    unsigned long pfn,
+						    bool write)
+{
+#ifdef KBUFMAP_HAVE_PFN_T
+	return vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn), write);
+#else
+	return vmf_insert_pfn_pmd(vmf, pfn, write);
+#endif
+}
+#endif
+
+/*
+ * nth_page() was removed (7.x) once the memmap of any page range the
+ * allocator hands out became contiguous: page + n is then always right, and
+ * is what nth_page() did on x86-64 (SPARSEMEM_VMEMMAP) all along.
+ */
+#ifndef KBUFMAP_HAVE_NTH_PAGE
+#define nth_page(page, n)	((page) + (n))
 #endif
 
 #endif /* KBUFMAP_COMPAT_H */

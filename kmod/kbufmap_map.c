@@ -24,7 +24,6 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/pfn_t.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -290,8 +289,8 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 	 */
 	mutex_lock(&buf->huge_lock);
 	was_none = pmd_none(READ_ONCE(*vmf->pmd));
-	ret = vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn),
-				 vmf->flags & FAULT_FLAG_WRITE);
+	ret = kbufmap_vmf_insert_pfn_pmd(vmf, pfn,
+					 vmf->flags & FAULT_FLAG_WRITE);
 	if (ret == VM_FAULT_NOPAGE && was_none)
 		kbufmap_count(buf, KBUFMAP_CNT_HUGE_FAULTS, 1);
 	mutex_unlock(&buf->huge_lock);

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Install everything kbufmap needs on a Debian 12 host, as root:
 # build tools, QEMU, busybox for the guest's initramfs, BPF tooling, and the
-# two guest kernels with their headers (bookworm's 6.1, bookworm-backports' 6.12).
+# guest kernels scripts/kernels.list names: those this host can install with
+# their headers (bookworm's 6.1, bookworm-backports' 6.12), and for the others
+# (bullseye's 5.10, sid's 7.2) a debootstrap build root of their release with
+# the kernel image unpacked in it (scripts/kernel-root). A release that cannot
+# be reached is reported and skipped; the build then does not test it.
 #
 # Idempotent: a second run only checks. The backports source reuses the URI of
 # the machine's own Debian source, so no mirror is named here.
@@ -18,13 +22,9 @@ export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/kbufmap-setup.done
 want_rev=6	# bump when the package list below changes
 
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_rev" ] &&
-   ls /lib/modules/*/build >/dev/null 2>&1; then
-	log "already set up (remove $stamp to force)"
-	exit 0
-fi
+here=$(cd "$(dirname "$0")" && pwd)
 
-# --- bookworm-backports, reusing the machine's own Debian URI -------------
+# The URI of the machine's own Debian source (never a name written here).
 debian_uri() {
 	local f uri
 	for f in /etc/apt/sources.list.d/*.sources; do
@@ -42,6 +42,32 @@ debian_uri() {
 	fi
 }
 
+
+# The build roots of the kernels this host cannot install (kernels.list,
+# where = root). Each is cached and skipped once ready; one that cannot be
+# prepared is reported and left out, never faked.
+prepare_roots() {
+	local series release where extra uri
+	uri=$(debian_uri)
+	if [ -z "$uri" ]; then
+		log "no Debian bookworm source to reuse: build roots SKIPPED"
+		return 0
+	fi
+	while read -r series release where extra; do
+		[ "$where" = root ] || continue
+		"$here/kernel-root" prepare "$release" "$uri" "$extra" ||
+			log "kernel $series ($release) SKIPPED: it will not be built or tested"
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/kernels.list")
+}
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_rev" ] &&
+   ls /lib/modules/*/build >/dev/null 2>&1; then
+	log "packages already set up (remove $stamp to force)"
+	prepare_roots
+	exit 0
+fi
+
+# --- bookworm-backports, reusing the machine's own Debian URI -------------
 bp=/etc/apt/sources.list.d/kbufmap-bookworm-backports.sources
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
 	uri=$(debian_uri)
@@ -69,6 +95,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils
 	python3 jq
 	stress-ng	# tests/guest/stress_ng.sh: stress-ng --dev on the device
+	debootstrap	# the build roots of kernels.list's "root" kernels
 	bash-completion	# tests/host/completion.sh drives the completion in real bash
 	zsh fish	# tests/host/completion_shells.sh: the zsh and fish completions, in those shells
 	mandoc groff man-db	# tests/host/man_lint.sh: mandoc -T lint, groff -ww, man --warnings, lexgrog
@@ -109,4 +136,5 @@ if [ "$n" -lt 2 ]; then
 	exit 1
 fi
 echo "$want_rev" >"$stamp"
+prepare_roots
 log "done"

@@ -142,7 +142,14 @@ for mode in "${modes[@]}"; do
 		run_strategy "$mode" "$s"
 	done
 done
-[ $has_btf = 1 ] || nok "fentry mode: the loaded module has no BTF (/sys/kernel/btf/kbufmap): load the BTF build"
+# Kernels before 5.11 have no module BTF at all (/sys/kernel/btf holds only
+# vmlinux, though the guest has 9p and virtio modules loaded): fentry on a
+# module cannot work there, whatever the build.
+if [ $has_btf = 0 ] && [ -z "$(ls /sys/kernel/btf | grep -vx vmlinux)" ]; then
+	tap_skip "fentry mode" "kernel $(uname -r) has no module BTF (/sys/kernel/btf/<module> came in 5.11): kprobe mode only"
+elif [ $has_btf = 0 ]; then
+	nok "fentry mode: the loaded module has no BTF (/sys/kernel/btf/kbufmap): load the BTF build"
+fi
 
 # --- auto mode picks fentry exactly when the module has BTF ---------------
 "$ctl" -q -j fault-trace -- true >"$tmp/auto.json" 2>"$tmp/err"
