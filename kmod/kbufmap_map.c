@@ -23,6 +23,7 @@
 #include <linux/fs.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -775,8 +776,45 @@ noinline int kbufmap_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 /*
- * The huge strategy wants its user addresses 2 MiB aligned (relative to the
- * file offset, which thp_get_unmapped_area() takes care of); every other
+ * Is @addr, for a mapping of @len bytes at file page @pgoff, placed so that
+ * 2 MiB of the file can sit in one PMD? (Only worth asking when it can.)
+ */
+static bool __maybe_unused
+kbufmap_pmd_misaligned(unsigned long addr, unsigned long len,
+		       unsigned long pgoff, unsigned long flags)
+{
+	if ((flags & MAP_FIXED) || len < PMD_SIZE)
+		return false;
+	return ((addr - (pgoff << PAGE_SHIFT)) & (PMD_SIZE - 1)) != 0;
+}
+
+/*
+ * Search a range one PMD longer than asked and take the first address in
+ * it with the file offset's 2 MiB alignment, as thp_get_unmapped_area()
+ * does for the files it handles.
+ */
+static unsigned long __maybe_unused
+kbufmap_pmd_aligned_area(struct file *file, unsigned long addr,
+			 unsigned long len, unsigned long pgoff,
+			 unsigned long flags)
+{
+	unsigned long off = (pgoff << PAGE_SHIFT) & (PMD_SIZE - 1);
+	unsigned long padded = len + PMD_SIZE;
+	unsigned long ret;
+
+	if (padded < len)
+		return -ENOMEM;
+	ret = kbufmap_default_get_unmapped_area(file, addr, padded, 0, flags);
+	if (IS_ERR_VALUE(ret))
+		return ret;
+	return ret + ((off - ret) & (PMD_SIZE - 1));
+}
+
+/*
+ * The huge strategy wants its user addresses 2 MiB aligned relative to the
+ * file offset. thp_get_unmapped_area() does that for any file since 5.18,
+ * but for DAX files only before (5.10 maps this buffer misaligned, and no
+ * PMD ever fits); when its answer is misaligned, align it here. Every other
  * strategy gets the default placement.
  */
 unsigned long kbufmap_get_unmapped_area(struct file *file, unsigned long addr,
@@ -784,6 +822,7 @@ unsigned long kbufmap_get_unmapped_area(struct file *file, unsigned long addr,
 					unsigned long flags)
 {
 	struct kbufmap_file *kf = file->private_data;
+	unsigned long __maybe_unused ret;
 	bool huge;
 
 	mutex_lock(&kf->lock);
@@ -791,8 +830,13 @@ unsigned long kbufmap_get_unmapped_area(struct file *file, unsigned long addr,
 	mutex_unlock(&kf->lock);
 
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
-	if (huge)
-		return thp_get_unmapped_area(file, addr, len, pgoff, flags);
+	if (huge) {
+		ret = thp_get_unmapped_area(file, addr, len, pgoff, flags);
+		if (IS_ERR_VALUE(ret) ||
+		    !kbufmap_pmd_misaligned(ret, len, pgoff, flags))
+			return ret;
+		return kbufmap_pmd_aligned_area(file, addr, len, pgoff, flags);
+	}
 #endif
 	return kbufmap_default_get_unmapped_area(file, addr, len, pgoff, flags);
 }
