@@ -15,7 +15,8 @@
  * secs= says how long the last three last.
  */
 #include <linux/module.h>
-#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
@@ -27,13 +28,16 @@ static uint secs = 5;
 module_param(secs, uint, 0444);
 MODULE_PARM_DESC(secs, "how long a lockup, hang or stall lasts");
 
-/* mdelay() spins; in steps so the loop stays readable in a trace. */
+/*
+ * Spin on the clock, not on mdelay(): under QEMU's TCG the delay loop's
+ * calibration can be far off, and a short spin reports nothing.
+ */
 static void spin_for(uint s)
 {
-	uint ms;
+	u64 end = ktime_get_ns() + (u64)s * NSEC_PER_SEC;
 
-	for (ms = 0; ms < s * 1000; ms++)
-		mdelay(1);
+	while (ktime_get_ns() < end)
+		cpu_relax();
 }
 
 static int __init splat_init(void)
