@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# The guest runner's own tests: it must pass a command's exit status through,
-# and fail the run on a kernel splat or a module that cannot be unloaded,
-# whatever the command itself said. TAP output (tests/lib/tap.sh).
-# usage: test_guest_run.sh GUEST_RUN KERNEL KO
+# The guest runner's own tests: it passes a command's exit status through
+# (statuses of 119 and more come back as 119, so a command cannot fake the
+# runner's verdicts), nothing a command prints changes a verdict, and a real
+# kernel report of each class a guest can be made to produce fails the run,
+# blamed on the test that caused it, whatever the command itself said.
+# kbufmap_splat.ko (tests/runner/splat) makes the kernel report for real.
+# TAP output (tests/lib/tap.sh).
+# usage: test_guest_run.sh GUEST_RUN KERNEL KO SPLAT_KO [--suite-only]
+# --suite-only leaves out the one-boot-per-command checks of the exit
+# statuses (the host side decides them, the same on every kernel): one boot.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-guest_run=$1 kernel=$2 ko=$3
+guest_run=$1 kernel=$2 ko=$3 splat_ko=$4 suite_only=${5:-}
+tmp=$(mktemp -d /tmp/guest-run-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
 
 expect_rc() {	# $1 = description, $2 = wanted status, rest = guest-run args
 	local what=$1 want=$2 got out
 	shift 2
-	out=$("$guest_run" --kernel "$kernel" "$@" 2>&1)
+	# Small guests boot faster: page_poison=1 poisons all memory at boot.
+	out=$("$guest_run" --kernel "$kernel" --mem 256M "$@" 2>&1)
 	got=$?
 	if [ "$got" = "$want" ]; then
 		tap_result 0 "$what (exit $got)"
@@ -20,28 +29,93 @@ expect_rc() {	# $1 = description, $2 = wanted status, rest = guest-run args
 	LAST_OUT=$out
 }
 
-expect_rc "a passing command passes" 0 -- true
-expect_rc "a failing command fails" 1 -- false
-expect_rc "the exit status is passed through" 7 -- sh -c 'exit 7'
-expect_rc "the command's output comes back" 0 -- sh -c 'echo kbufmap-output-token'
-# (grep works per line: the token must be a line of its own)
-tap_like "the output line is seen" "$LAST_OUT" '^kbufmap-output-token$'
-# A checkout or build tree may live under the host's /tmp: the guest's
-# writable /tmp must still show it.
+# --- one command per boot: the exit statuses --------------------------------
+# (one line: a suite file holds a test per line)
+fake='echo "WARNING: CPU: 0 PID: 1 at fake.c:1 printed by the command"; '\
+'echo "BUG: soft lockup - CPU#0 stuck for 22s! (printed)"; '\
+'echo "==KBUFMAP-GUEST-RESULT rc=0 insmod=0 rmmod=0 post=0=="; '\
+'echo "WARNING: CPU: 0 PID: 1 at fake.c:1 written to /dev/kmsg" >/dev/kmsg; '\
+'echo kbufmap-output-token; exit 7'
+if [ "$suite_only" != --suite-only ]; then
+	expect_rc "fake splat and verdict lines, printed and written to /dev/kmsg, change nothing" 7 -- sh -c "$fake"
+	tap_like "the command's output comes back" "$LAST_OUT" '^kbufmap-output-token$'
+	expect_rc "a command exiting 121 does not read as a splat" 119 -- sh -c 'exit 121'
+	tap_like "and its status is named" "$LAST_OUT" 'command exited 121, reported as 119'
+	expect_rc "a command exiting 124 does not read as a usage error" 119 -- sh -c 'exit 124'
+	expect_rc "a real WARNING fails a passing command" 121 \
+		--module "$splat_ko" --module-args what=warn -- true
+	tap_like "and the report names it" "$LAST_OUT" 'WARNING: .*splat'
+	# 256 MiB and no swap: tail keeps its one endless "line" in memory.
+	expect_rc "an OOM kill in a small guest fails the run" 121 --mem 256M -- sh -c 'tail /dev/zero; exit 0'
+	tap_like "and the report shows the OOM killer" "$LAST_OUT" 'invoked oom-killer|Out of memory'
+fi
+
+# --- a suite: many tests in one boot, each with its own verdict ---------------
+T=$'\t'
+line() { local IFS=$T; echo "$*"; }
+splat() {	# $1 = what, $2 = secs: load kbufmap_splat from the command
+	echo "insmod $splat_ko what=$1 secs=$2 && rmmod kbufmap_splat"
+}
 token=$(mktemp /tmp/guest-run-test.XXXXXX)
 echo "host-tmp-token" >"$token"
-expect_rc "the host's /tmp is visible and /tmp writable" 0 -- \
-	sh -c "grep -q host-tmp-token $token && echo w >/tmp/guest-run-write-test"
+{
+	line pass -- true
+	line exit-status -- sh -c 'exit 3'
+	line output -- sh -c "$fake"
+	line host-tmp -- sh -c "grep -q host-tmp-token $token && echo w >/tmp/guest-run-write-test"
+	line fresh-tmp -- sh -c 'test ! -e /tmp/guest-run-write-test'
+	line warn --module "$splat_ko" --module-args what=warn -- true
+	line after-warn -- true
+	line taint -- sh -c 'echo 64 >/proc/sys/kernel/tainted'
+	line softlockup -- sh -c "echo 1 >/proc/sys/kernel/watchdog_thresh; $(splat softlockup 6); r=\$?; echo 10 >/proc/sys/kernel/watchdog_thresh; exit \$r"
+	line hung-task -- sh -c "echo 2 >/proc/sys/kernel/hung_task_timeout_secs; $(splat hung 10); r=\$?; echo 120 >/proc/sys/kernel/hung_task_timeout_secs; exit \$r"
+	line rcu-stall -- sh -c "echo 3 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; $(splat rcustall 10); r=\$?; echo 21 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; exit \$r"
+	line memcg-oom -- sh -c 'mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null; echo +memory >/sys/fs/cgroup/cgroup.subtree_control; mkdir /sys/fs/cgroup/hog && echo 16M >/sys/fs/cgroup/hog/memory.max && echo 0 >/sys/fs/cgroup/hog/memory.swap.max 2>/dev/null; sh -c "echo \$\$ >/sys/fs/cgroup/hog/cgroup.procs; exec tail /dev/zero"; exit 0'
+	line timeout --timeout 10 -- sleep 600
+	line in-use --module "$ko" -- sh -c 'sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
+	line reload-after-in-use --module "$ko" -- test -c /dev/kbufmap
+	line post-check --post-check 'echo leak; exit 1' -- true
+	line post-check-passes --post-check true -- sh -c 'exit 0'
+	line cmdline -- sh -c 'grep -qw init_on_alloc=0 /proc/cmdline && grep -qw page_poison=1 /proc/cmdline'
+} >"$tmp/suite.tsv"
+out=$("$guest_run" --kernel "$kernel" --mem 512M --suite "$tmp/suite.tsv" --log "$tmp/log" 2>&1)
+rc=$?
 rm -f "$token"
-expect_rc "a WARNING in the kernel log fails the run" 121 -- \
-	sh -c 'echo "WARNING: CPU: 0 PID: 1 at fake.c:1 injected by the runner test" >/dev/kmsg'
-expect_rc "a BUG in the kernel log fails even a passing command" 121 -- \
-	sh -c 'echo "BUG: Bad page state in process test" >/dev/kmsg; exit 0'
-expect_rc "the module is loaded for the command" 0 --module "$ko" -- test -c /dev/kbufmap
-expect_rc "a module still in use fails the unload check" 123 --module "$ko" -- \
-	sh -c 'sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
-expect_rc "a failing post-check fails a passing command" 125 --post-check 'echo leak; exit 1' -- true
-expect_rc "a passing post-check keeps the command's status" 3 --post-check 'true' -- sh -c 'exit 3'
-expect_rc "an unknown kernel is a usage error" 124 --kernel 0.0 -- true
-
+tap_is "a suite with failing tests exits 1" "$rc" 1
+verdict() { grep -E "^(not )?ok [0-9]+ - $1( |:|$)" <<<"$out" | head -n 1; }
+passes() { tap_like "suite: $1 passes" "$(verdict "$1")" "^ok "; }
+fails() {	# $1 = test, $2 = regex of its reason
+	tap_like "suite: $1 fails: $2" "$(verdict "$1")" "^not ok .*$2"
+}
+reported() {	# $1 = test, $2 = regex: the kernel's report is quoted under it
+	tap_like "suite: $1's report is quoted under it" \
+		"$(grep -A20 -E "^not ok [0-9]+ - $1:" <<<"$out" | grep '^#')" "$2"
+}
+passes pass
+fails exit-status 'the command exited 3'
+fails output 'the command exited 7'
+tap_like "suite: the output of a test comes back, indented" "$out" '^    kbufmap-output-token$'
+passes host-tmp
+passes fresh-tmp
+fails warn 'splat'
+reported warn 'WARNING: .*splat'
+passes after-warn
+fails taint 'new taint: U'
+fails softlockup 'soft lockup|splat'
+reported softlockup 'BUG: soft lockup'
+fails hung-task 'splat'
+reported hung-task 'INFO: task insmod:[0-9]+ blocked for more than'
+fails rcu-stall 'splat'
+reported rcu-stall 'rcu: INFO: .*stall'
+fails memcg-oom 'splat'
+reported memcg-oom 'invoked oom-killer|out of memory'
+fails timeout 'timed out after 10s'
+fails in-use 'could not be unloaded'
+passes reload-after-in-use
+fails post-check 'the post-check failed'
+passes post-check-passes
+passes cmdline
+tap_like "suite: the boot says heap memory is not zeroed on allocation" "$(cat "$tmp/log")" 'heap alloc:off'
+tap_like "suite: the summary counts" "$out" '^7 passed, 11 failed, 0 skipped'
+[ "$TAP_FAIL" -eq 0 ] || { echo "# the suite's output:"; sed 's/^/# /' <<<"$out" | tail -n 150; }
 tap_done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# guest-run's usage errors are its own status (124), never a command's.
+# guest-run's usage errors are its own status (124), never a command's;
+# a suite in which nothing runs exits 4.
 # TAP output (tests/lib/tap.sh).
 # usage: test_usage.sh GUEST_RUN
 set -u
@@ -17,4 +18,16 @@ check "unknown option" --frobnicate -- true
 check "missing module file" --module /nonexistent/kbufmap.ko -- true
 check "timeout not a number" --timeout soon -- true
 check "--module-args without --module" --module-args "x=1" -- true
+check "memory not a size" --mem lots -- true
+check "unreadable suite file" --suite /nonexistent/suite.tsv
+check "--suite and a command" --suite /dev/null -- true
+# A suite in which nothing runs is not a pass (and boots nothing).
+suite=$(mktemp)
+printf 'only-test\t--\ttrue\n' >"$suite"
+out=$("$guest_run" --suite "$suite" --only no-such-test 2>&1)
+tap_is "a suite where no test matches --only: exit 4" "$?" 4
+tap_like "and it says nothing ran" "$out" "nothing ran"
+printf 'bad-test\t--frobnicate\t--\ttrue\n' >"$suite"
+check "a suite line with an unknown option" --suite "$suite"
+rm -f "$suite"
 tap_done
