@@ -2,8 +2,9 @@
 # tool itself, so it cannot go stale: commands from --list-cmds, a level's
 # options from `kbufmapctl [CMD] --list-opts`, backends, strategies and
 # mapping kinds from the hidden --list-backends/--list-strategies/
-# --list-kinds, verify's checks from --list-check-names and
-# fault-trace's functions from --list-functions (when the tool has it).
+# --list-kinds, verify's checks from --list-check-names,
+# fault-trace's functions from --list-functions (when the tool has it) and
+# phys's flag names from the hidden `phys --list-bits`.
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
 _kbufmapctl_words()
@@ -28,6 +29,8 @@ _kbufmapctl_value()
 		_kbufmapctl_words "$tool" verify --list-check-names ;;
 	phys:--touch)
 		echo write read none ;;
+	phys:--bits)
+		_kbufmapctl_words "$tool" phys --list-bits ;;
 	fault-trace:--mode)
 		echo auto fentry kprobe ;;
 	fault-trace:--function|fault-trace:--functions)
@@ -73,7 +76,10 @@ _kbufmapctl()
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	if words=$(_kbufmapctl_value "$tool" "${cmd:-}" "$prev"); then
-		COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		# phys --bits a,~b: complete the name after the last ',' or '~'
+		local pre=
+		[ "$cmd:$prev" = phys:--bits ] && pre=${cur%"${cur##*[,~]}"}
+		COMPREPLY=($(compgen -P "$pre" -W "$words" -- "${cur#"$pre"}"))
 		return
 	fi
 

@@ -1,7 +1,8 @@
 # fish completion for kbufmapctl, per command. As in the bash and zsh
 # completions, every name comes from the tool itself (--list-cmds, a
 # level's --list-opts, --list-backends, --list-strategies, verify's
-# --list-check-names, fault-trace's --list-functions); only the fixed
+# --list-check-names, fault-trace's --list-functions, phys's hidden
+# --list-bits); only the fixed
 # words of --mode and --touch are written here (the sync test holds them
 # to --help).
 
@@ -20,6 +21,8 @@ function __kbufmapctl_values
             $tool verify --list-check-names 2>/dev/null
         case phys:--touch
             printf '%s\n' write read none
+        case phys:--bits
+            $tool phys --list-bits 2>/dev/null
         case fault-trace:--mode
             printf '%s\n' auto fentry kprobe
         case fault-trace:--pid phys:--pid
@@ -61,14 +64,27 @@ function __kbufmapctl_complete
             __fish_complete_path $cur
             return
     end
+    # phys --bits a,~b: the name after the last ',' or '~', the rest kept
+    set -l pre
     if string match -q -- '--*=*' $cur
         set -l opt (string split -m1 = -- $cur)[1]
+        set pre "$opt="
+        test $opt = --bits; and set pre (string match -r -- '^.*[=,~]' $cur)
         for v in (__kbufmapctl_values $tool "$cmd" $opt)
-            echo "$opt=$v"
+            echo "$pre$v"
         end
         return
     end
-    __kbufmapctl_values $tool "$cmd" $words[-1]; and return
+    if test "$words[-1]" = --bits
+        set pre (string match -r -- '^.*[,~]' $cur)
+    end
+    set -l vals (__kbufmapctl_values $tool "$cmd" $words[-1])
+    if test $status -eq 0
+        for v in $vals
+            echo "$pre$v"
+        end
+        return
+    end
 
     if test -z "$cmd"
         if string match -q -- '-*' $cur

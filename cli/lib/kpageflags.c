@@ -171,6 +171,17 @@ static int parse_name(const char *s, size_t len, uint64_t *out)
 	return *end ? -1 : 0;
 }
 
+const char *kpf_filter_name(unsigned int i)
+{
+	for (unsigned int bit = 0; bit < KPF_NR_BITS; bit++) {
+		const char *e = kpf_bit_entry(bit);
+
+		if (e && i-- == 0)
+			return e + 2;
+	}
+	return i == 0 ? "compound" : NULL;	/* parse_name()'s head|tail */
+}
+
 /*
  * The names of @s up to '=' or its end; @negated: include "~name" ones
  * (they are in the mask, not in the bits).

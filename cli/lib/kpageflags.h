@@ -76,6 +76,11 @@ struct kpf_filter {
  */
 int kpf_parse_filter(const char *spec, struct kpf_filter *f, char *msg,
 		     size_t msglen);
+/*
+ * The @i-th flag name a filter accepts (the running kernel's names, then
+ * "compound"), for listing and completion; NULL past the last.
+ */
+const char *kpf_filter_name(unsigned int i);
 bool kpf_filter_ok(const struct kpf_filter *f, size_t n, uint64_t flags);
 
 #endif /* KBM_KPAGEFLAGS_H */

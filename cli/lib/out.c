@@ -25,7 +25,18 @@ static struct {
 	int depth;
 	bool first[JSON_MAX_DEPTH];	/* nothing written yet at this level */
 	bool is_array[JSON_MAX_DEPTH];
+	FILE *text;			/* text mode's stream; NULL: stdout */
 } out;
+
+void out_set_text_stream(FILE *f)
+{
+	out.text = f;
+}
+
+static FILE *text_fp(void)
+{
+	return out.text ? out.text : stdout;
+}
 
 void out_set_json(bool json, bool pretty)
 {
@@ -195,30 +206,30 @@ static void json_put_string(const char *v)
 
 static void text_put_string(const char *fmt, const char *v)
 {
-	printf(fmt, v ? v : "");
+	fprintf(text_fp(), fmt, v ? v : "");
 }
 
 static void json_put_uint(unsigned long long v) { printf("%llu", v); }
-static void text_put_uint(const char *fmt, unsigned long long v) { printf(fmt, v); }
+static void text_put_uint(const char *fmt, unsigned long long v) { fprintf(text_fp(), fmt, v); }
 static void json_put_int(long long v) { printf("%lld", v); }
-static void text_put_int(const char *fmt, long long v) { printf(fmt, v); }
+static void text_put_int(const char *fmt, long long v) { fprintf(text_fp(), fmt, v); }
 static void json_put_u64(uint64_t v) { printf("%" PRIu64, v); }
-static void text_put_u64(const char *fmt, uint64_t v) { printf(fmt, v); }
+static void text_put_u64(const char *fmt, uint64_t v) { fprintf(text_fp(), fmt, v); }
 static void json_put_s64(int64_t v) { printf("%" PRId64, v); }
-static void text_put_s64(const char *fmt, int64_t v) { printf(fmt, v); }
+static void text_put_s64(const char *fmt, int64_t v) { fprintf(text_fp(), fmt, v); }
 static void json_put_bool(bool v) { fputs(v ? "true" : "false", stdout); }
-static void text_put_bool(const char *fmt, bool v) { printf(fmt, v ? "yes" : "no"); }
+static void text_put_bool(const char *fmt, bool v) { fprintf(text_fp(), fmt, v ? "yes" : "no"); }
 static void json_put_hex(uint64_t v) { printf("%" PRIu64, v); }
 static void json_put_null(const char *v) { (void)v; fputs("null", stdout); }
-static void text_put_null(const char *fmt, const char *v) { printf(fmt, v ? v : ""); }
-static void text_put_float(const char *fmt, double v) { printf(fmt, v); }
+static void text_put_null(const char *fmt, const char *v) { fprintf(text_fp(), fmt, v ? v : ""); }
+static void text_put_float(const char *fmt, double v) { fprintf(text_fp(), fmt, v); }
 
 static void text_put_hex(const char *fmt, uint64_t v)
 {
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	printf(fmt, buf);
+	fprintf(text_fp(), fmt, buf);
 }
 
 /* JSON has no NaN or infinity: null. Shortest of %.15g/%.17g that reads
@@ -260,7 +271,7 @@ void print_text(const char *fmt, ...)
 	if (out.json)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(text_fp(), fmt, ap);
 	va_end(ap);
 }
 

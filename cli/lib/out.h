@@ -32,6 +32,11 @@ enum print_type {
 
 void out_set_json(bool json, bool pretty);
 bool out_is_json(void);
+/*
+ * Where text mode's print_*() and print_text() write (NULL: stdout): a
+ * command whose stdout is a data stream (CSV) sends its notes to stderr.
+ */
+void out_set_text_stream(FILE *f);
 
 /* JSON structure; these print nothing in text mode. */
 void open_json_object(const char *key);

@@ -29,7 +29,7 @@
 enum {
 	OPT_NODE = 0x300, OPT_PRIVATE, OPT_TOUCH, OPT_PID, OPT_RANGE,
 	OPT_MAPPING, OPT_PFN, OPT_BITS, OPT_RAW, OPT_LIST, OPT_EACH,
-	OPT_SUMMARY, OPT_CSV,
+	OPT_SUMMARY, OPT_CSV, OPT_ALL_PAGES, OPT_LIST_BITS,
 };
 
 static const struct argp_option phys_options[] = {
@@ -55,7 +55,12 @@ static const struct argp_option phys_options[] = {
 	{ "bits", OPT_BITS, "SPEC", 0, "Only pages whose flags match, as page-types -b: "
 	  "a,b (any), a,~b or a,b=a (masked), =a,b (exact); repeatable", 3 },
 	{ "raw", OPT_RAW, NULL, 0, "page-types -r flags: kernel-hacker bits and pagemap's", 3 },
-	{ "csv", OPT_CSV, NULL, 0, "CSV: the list, or the flag table", 3 },
+	{ "all-pages", OPT_ALL_PAGES, NULL, 0, "--list, --list-each: every page, also those "
+	  "page-types leaves out (not present, no PFN, past the end of RAM)", 3 },
+	{ "csv", OPT_CSV, NULL, 0, "CSV on stdout, a header row then rows: the list, or the "
+	  "flag table; notes go to stderr", 3 },
+	{ "list-bits", OPT_LIST_BITS, NULL, OPTION_HIDDEN,
+	  "List the flag names --bits accepts, one a line (for completion)", 3 },
 	{ 0 }
 };
 
@@ -114,6 +119,9 @@ static error_t check_end(struct phys_opts *o, struct argp_state *state)
 
 	if (o->csv && g_opt.json)
 		argp_error(state, "--csv and --json are mutually exclusive");
+	if (o->all_pages && o->shape == SHAPE_SUMMARY)
+		argp_error(state, "--all-pages is for --list and --list-each: "
+			   "the summary counts every page already");
 	if ((o->range || o->mapping) && !o->pid)
 		argp_error(state, "--range and --mapping need --pid");
 	if (o->range && o->mapping)
@@ -144,10 +152,23 @@ static error_t check_end(struct phys_opts *o, struct argp_state *state)
 	return 0;
 }
 
-static error_t phys_parse(int key, char *arg, struct argp_state *state)
+/* --list-bits: the names --bits takes; text one a line, JSON an array. */
+static void list_bits(void)
 {
-	struct phys_opts *o = state->input;
-	uint64_t v, c;
+	const char *name;
+
+	open_json_array(NULL);
+	for (unsigned int i = 0; (name = kpf_filter_name(i)); i++)
+		print_string(PRINT_ANY, NULL, "%s\n", name);
+	close_json_array();
+	exit(kbm_finish(KBM_EXIT_OK));
+}
+
+/* The buffer's options; ARGP_ERR_UNKNOWN for any other. */
+static error_t parse_buffer_opt(int key, char *arg, struct phys_opts *o,
+				struct argp_state *state)
+{
+	uint64_t v;
 	char msg[256];
 
 	switch (key) {
@@ -155,25 +176,25 @@ static error_t phys_parse(int key, char *arg, struct argp_state *state)
 		if ((o->backend = backend_from_name(arg)) < 0)
 			argp_error(state, "--backend: unknown backend '%s': allowed %s",
 				   arg, backend_names_list());
-		break;
+		return 0;
 	case 's':
 		if ((o->strategy = strategy_from_name(arg)) < 0)
 			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
 				   arg, strategy_names_list());
-		break;
+		return 0;
 	case 'n':
 		if (parse_u64("--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->pages, msg, sizeof(msg)))
 			argp_error(state, "%s", msg);
 		o->pages_arg = arg;
-		break;
+		return 0;
 	case OPT_NODE:
 		if (parse_u64("--node", arg, 0, 1023, &v, msg, sizeof(msg)))
 			argp_error(state, "%s", msg);
 		o->node = (int)v;
-		break;
+		return 0;
 	case OPT_PRIVATE:
 		o->private_map = true;
-		break;
+		return 0;
 	case OPT_TOUCH:
 		if (!strcmp(arg, "write"))
 			o->touch = TOUCH_WRITE;
@@ -183,56 +204,97 @@ static error_t phys_parse(int key, char *arg, struct argp_state *state)
 			o->touch = TOUCH_NONE;
 		else
 			argp_error(state, "--touch: unknown '%s': allowed write, read, none", arg);
-		break;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+/* --pid, --range, --mapping, --pfn; ARGP_ERR_UNKNOWN for any other. */
+static error_t parse_target_opt(int key, char *arg, struct phys_opts *o,
+				struct argp_state *state)
+{
+	uint64_t v, c;
+	char msg[256];
+
+	switch (key) {
 	case OPT_PID:
 		if (parse_u64("--pid", arg, 1, 4194304, &v, msg, sizeof(msg)))
 			argp_error(state, "%s", msg);
 		o->pid = (pid_t)v;
-		break;
+		return 0;
 	case OPT_RANGE:
 		if (parse_range("--range", arg, true, &v, &c, msg, sizeof(msg)))
 			argp_error(state, "%s", msg);
 		o->range = arg;
-		break;
+		return 0;
 	case OPT_MAPPING:
 		o->mapping = arg;
-		break;
+		return 0;
 	case OPT_PFN:
 		if (parse_range("--pfn", arg, false, &v, &c, msg, sizeof(msg)))
 			argp_error(state, "%s", msg);
 		o->pfn = arg;
-		break;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+/* The output options; ARGP_ERR_UNKNOWN for any other. */
+static error_t parse_output_opt(int key, char *arg, struct phys_opts *o,
+				struct argp_state *state)
+{
+	char msg[256];
+
+	switch (key) {
 	case OPT_BITS:
 		if (o->nfilter == PHYS_MAX_FILTERS)
 			argp_error(state, "--bits: at most %d filters", PHYS_MAX_FILTERS);
 		if (kpf_parse_filter(arg, &o->filter[o->nfilter], msg, sizeof(msg)))
 			argp_error(state, "%s", msg);
 		o->nfilter++;
-		break;
+		return 0;
 	case OPT_RAW:
 		o->raw = true;
-		break;
+		return 0;
 	case OPT_SUMMARY:
 		o->shape = SHAPE_SUMMARY;
-		break;
+		return 0;
 	case OPT_LIST:
 		o->shape = SHAPE_LIST;
-		break;
+		return 0;
 	case OPT_EACH:
 		o->shape = SHAPE_EACH;
-		break;
+		return 0;
 	case OPT_CSV:
 		o->csv = true;
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		break;
-	case ARGP_KEY_END:
-		return check_end(o, state);
-	default:
-		return ARGP_ERR_UNKNOWN;
+		return 0;
+	case OPT_ALL_PAGES:
+		o->all_pages = true;
+		return 0;
+	case OPT_LIST_BITS:
+		list_bits();
+		return 0;
 	}
-	return 0;
+	return ARGP_ERR_UNKNOWN;
+}
+
+static error_t phys_parse(int key, char *arg, struct argp_state *state)
+{
+	struct phys_opts *o = state->input;
+	error_t e;
+
+	if (key == ARGP_KEY_ARG) {
+		argp_error(state, "unexpected argument '%s'", arg);
+		return EINVAL;
+	}
+	if (key == ARGP_KEY_END)
+		return check_end(o, state);
+	e = parse_buffer_opt(key, arg, o, state);
+	if (e == ARGP_ERR_UNKNOWN)
+		e = parse_target_opt(key, arg, o, state);
+	if (e == ARGP_ERR_UNKNOWN)
+		e = parse_output_opt(key, arg, o, state);
+	return e;
 }
 
 static const struct argp phys_argp = {
@@ -256,35 +318,75 @@ static const struct argp phys_argp = {
 
 int phys_run_buffer(const struct phys_opts *o);
 
-static int walk_vmas(const struct phys_opts *o, struct phys_src *src,
-		     struct phys_out *po)
-{
-	struct pid_vma *v;
-	size_t n, hits = 0;
-	int err = pid_vmas(o->pid, &v, &n);
+/* What a --pid or --pfn walk covers: pages [start, start + count) of a
+ * --range or --pfn, or the selected mappings of the process. */
+struct walk_target {
+	struct pid_vma *vma;
+	size_t nvma;
+	uint64_t start, count;	/* pages */
+};
 
-	if (err)
+/* Is mapping @v part of the walk (for its smaps counts)? */
+static bool vma_selected(const struct phys_opts *o, const struct walk_target *t,
+			 const struct pid_vma *v, size_t ps)
+{
+	if (o->range)	/* every mapping the range touches */
+		return v->end > t->start * ps && v->start < (t->start + t->count) * ps;
+	return !o->mapping || !strcmp(v->path, o->mapping);
+}
+
+/* Is mapping @v walked page by page? Not a raw-PFN hole, not [vsyscall]. */
+static bool vma_walked(const struct pid_vma *v)
+{
+	return !v->pfnmap && strcmp(v->path, "[vsyscall]");
+}
+
+/* Read the process's mappings, fill the range; 0 or -errno. */
+static int target_open(const struct phys_opts *o, size_t ps, struct walk_target *t)
+{
+	char msg[256];
+	int err;
+
+	*t = (struct walk_target){ 0 };
+	if (o->pfn)
+		return parse_range("--pfn", o->pfn, false, &t->start, &t->count, msg, sizeof(msg));
+	if (o->range)
+		parse_range("--range", o->range, true, &t->start, &t->count, msg, sizeof(msg));
+	err = pid_vmas(o->pid, &t->vma, &t->nvma);
+	if (err || o->range)
 		return err;
+	for (size_t i = 0; i < t->nvma; i++)
+		if (vma_selected(o, t, &t->vma[i], ps) && vma_walked(&t->vma[i]))
+			t->count += (t->vma[i].end - t->vma[i].start) / ps;
+	return 0;
+}
+
+static int walk_vmas(const struct phys_opts *o, const struct walk_target *t,
+		     struct phys_src *src, struct phys_out *po)
+{
+	size_t hits = 0;
+	int err = 0;
+
 	open_json_array("invisible");
-	for (size_t i = 0; i < n && !err; i++) {
-		if (o->mapping && strcmp(v[i].path, o->mapping))
+	for (size_t i = 0; i < t->nvma && !err; i++) {
+		const struct pid_vma *v = &t->vma[i];
+
+		if (!vma_selected(o, t, v, src->ps))
 			continue;
 		hits++;
-		if (v[i].pfnmap) {	/* a hole to pagemap: say so, do not count */
+		if (v->pfnmap) {	/* a hole to pagemap: say so, do not count */
 			open_json_object(NULL);
-			print_string(PRINT_ANY, "mapping", "raw-PFN mapping %s", v[i].path);
-			print_uint(PRINT_ANY, "start", " 0x%llx", v[i].start);
-			print_uint(PRINT_ANY, "end", "-0x%llx: pagemap cannot see it (VM_PFNMAP)\n", v[i].end);
+			print_string(PRINT_ANY, "mapping", "raw-PFN mapping %s", v->path);
+			print_uint(PRINT_ANY, "start", " 0x%llx", v->start);
+			print_uint(PRINT_ANY, "end", "-0x%llx: pagemap cannot see it (VM_PFNMAP)\n", v->end);
 			close_json_object();
 			continue;
 		}
-		if (!strcmp(v[i].path, "[vsyscall]"))
-			continue;
-		err = phys_walk_vrange(src, v[i].start, (v[i].end - v[i].start) / src->ps,
-				       phys_out_batch, po);
+		if (vma_walked(v))
+			err = phys_walk_vrange(src, v->start, (v->end - v->start) / src->ps,
+					       phys_out_batch, po);
 	}
 	close_json_array();
-	free(v);
 	if (!err && o->mapping && !hits) {
 		kbm_err("--mapping: no mapping named '%s' in /proc/%d/maps", o->mapping, (int)o->pid);
 		return -EINVAL;
@@ -292,12 +394,25 @@ static int walk_vmas(const struct phys_opts *o, struct phys_src *src,
 	return err;
 }
 
+/* The walk itself, between the header and the summary. */
+static int walk_target(const struct phys_opts *o, const struct walk_target *t,
+		       struct phys_src *src, struct phys_out *po)
+{
+	for (size_t i = 0; i < t->nvma; i++)
+		if (vma_selected(o, t, &t->vma[i], src->ps))
+			phys_out_smaps(po, t->vma[i].anon_huge_kb, t->vma[i].file_pmd_kb);
+	if (o->pfn)
+		return phys_walk_pfn_range(src, t->start, t->count, phys_out_batch, po);
+	if (o->range)
+		return phys_walk_vrange(src, t->start * src->ps, t->count, phys_out_batch, po);
+	return walk_vmas(o, t, src, po);
+}
+
 static int run_walk(const struct phys_opts *o)
 {
+	struct walk_target t;
 	struct phys_src src;
 	struct phys_out po;
-	uint64_t start = 0, count = 0;
-	char msg[256];
 	int err = phys_src_open(&src, o->pid);
 
 	if (err == -ESRCH)
@@ -309,25 +424,24 @@ static int run_walk(const struct phys_opts *o)
 		return kbm_fail(src.kpf_errno, "--pfn: /proc/kpageflags: %s (it needs root)",
 				strerror(src.kpf_errno));
 	}
+	err = target_open(o, src.ps, &t);
+	if (err) {
+		phys_src_close(&src);
+		return kbm_fail(err, "/proc/%d/smaps: %s", (int)o->pid, strerror(-err));
+	}
 	src.want_mapcount = o->shape != SHAPE_SUMMARY;
 	open_json_object(NULL);
 	if (o->pid)
 		print_int(PRINT_ANY, "pid", "pid          %lld\n", o->pid);
 	phys_note_privileges(&src);
-	phys_out_begin(&po, o, &src, false);
-	if (o->pfn) {
-		parse_range("--pfn", o->pfn, false, &start, &count, msg, sizeof(msg));
-		err = phys_walk_pfn_range(&src, start, count, phys_out_batch, &po);
-	} else if (o->range) {
-		parse_range("--range", o->range, true, &start, &count, msg, sizeof(msg));
-		err = phys_walk_vrange(&src, start * src.ps, count, phys_out_batch, &po);
-	} else {
-		err = walk_vmas(o, &src, &po);
-	}
+	phys_out_begin(&po, o, &src, false, t.count);
+	err = walk_target(o, &t, &src, &po);
+	progress_end(&po.progress);
 	if (!err)
 		phys_out_end(&po);
 	phys_summary_free(&po.sum);
 	phys_src_close(&src);
+	free(t.vma);
 	close_json_object();
 	if (err == -EINVAL && o->mapping)
 		return KBM_EXIT_USAGE;
@@ -344,6 +458,8 @@ static int phys_run(int argc, char **argv)
 	};
 
 	kbm_cmd_parse(argc, argv, 0, NULL, &o);
+	if (o.csv)	/* stdout is the CSV table alone: notes to stderr */
+		out_set_text_stream(stderr);
 	if (o.pid || o.pfn)
 		return run_walk(&o);
 	return phys_run_buffer(&o);

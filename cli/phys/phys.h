@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "physwalk.h"
+#include "progress.h"
 
 enum phys_shape { SHAPE_SUMMARY, SHAPE_LIST, SHAPE_EACH };
 
@@ -26,6 +27,7 @@ struct phys_opts {
 	/* output */
 	enum phys_shape shape;
 	bool csv, raw;
+	bool all_pages;		/* list pages page-types leaves out too */
 	struct kpf_filter filter[PHYS_MAX_FILTERS];
 	size_t nfilter;
 };
@@ -39,11 +41,19 @@ struct phys_out {
 	struct phys_page first;
 	uint64_t flags, len;
 	bool kernel_view;	/* the pages are the driver's PFN list */
+	/* smaps of the mappings walked (not for --pfn) */
+	bool have_smaps;
+	uint64_t anon_huge_kb, file_pmd_kb, smaps_vmas;
+	struct kbm_progress progress;
 	int err;
 };
 
+/* Start a walk of @total pages (0: unknown) with output options @o. */
 void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
-		    struct phys_src *src, bool kernel_view);
+		    struct phys_src *src, bool kernel_view, uint64_t total);
+/* Add one mapping's smaps huge-page counts to the summary. */
+void phys_out_smaps(struct phys_out *po, uint64_t anon_huge_kb,
+		    uint64_t file_pmd_kb);
 /* phys_batch_fn for the walkers. */
 int phys_out_batch(const struct phys_page *p, size_t n, void *arg);
 /* Close the list, print the summary fields (inside the caller's object). */

@@ -132,8 +132,9 @@ static void print_buffer(const struct phys_opts *o, const struct kbufmap_info *i
 	print_string(PRINT_ANY, "map", ", MAP_%s", o->private_map ? "PRIVATE" : "SHARED");
 	print_string(PRINT_ANY, "address", " at %s", addr);
 	print_string(PRINT_ANY, "vmflags", " [%s]\n", vi->vmflags);
-	print_uint(PRINT_ANY, "anon_huge_kb", "smaps        AnonHugePages %llu kB", vi->anon_huge_kb);
-	print_uint(PRINT_ANY, "file_pmd_kb", ", FilePmdMapped %llu kB\n", vi->file_pmd_kb);
+	/* the summary's smaps line shows them */
+	print_uint(PRINT_JSON, "anon_huge_kb", NULL, vi->anon_huge_kb);
+	print_uint(PRINT_JSON, "file_pmd_kb", NULL, vi->file_pmd_kb);
 	close_json_object();
 }
 
@@ -174,13 +175,15 @@ static int walk_buffer(const struct phys_opts *o, int fd,
 			     "below: the kernel's PFN list (GET_PFNS)");
 	else
 		print_string(PRINT_ANY, "view", "view         %s\n", "pagemap");
-	phys_out_begin(&po, o, &src, invisible);
+	phys_out_begin(&po, o, &src, invisible, info->nr_pages);
+	phys_out_smaps(&po, vi.anon_huge_kb, vi.file_pmd_kb);
 	x.po = &po;
 	x.base = (uint64_t)(uintptr_t)map;
 	if (invisible)
 		err = phys_walk_pfn_list(&src, kpfns, info->nr_pages, x.base, xcheck_batch, &x);
 	else
 		err = phys_walk_vrange(&src, x.base, info->nr_pages, xcheck_batch, &x);
+	progress_end(&po.progress);
 	if (!err)
 		phys_out_end(&po);
 	ret = err ? kbm_fail(err, "walk: %s", strerror(-err)) :

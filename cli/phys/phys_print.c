@@ -35,6 +35,30 @@ static bool pfn_known(const struct phys_page *p)
 	return pm_present(p->pme) && pm_pfn(p->pme);
 }
 
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote or newline. */
+static void csv_field(const char *v, bool last)
+{
+	if (strpbrk(v, ",\"\r\n")) {
+		putchar('"');
+		for (; *v; v++) {
+			if (*v == '"')
+				putchar('"');
+			putchar(*v);
+		}
+		putchar('"');
+	} else {
+		fputs(v, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+/* Where the rows' PFNs come from: the driver's own list for a raw-PFN
+ * buffer (pagemap cannot see it), the frames of --pfn, or pagemap. */
+static const char *row_view(const struct phys_out *po)
+{
+	return po->kernel_view ? "kernel" : po->o->pfn ? "frame" : "pagemap";
+}
+
 static void print_page(const struct phys_out *po, const struct phys_page *p,
 		       uint64_t flags, bool counted)
 {
@@ -49,13 +73,17 @@ static void print_page(const struct phys_out *po, const struct phys_page *p,
 	else if (pm_swapped(p->pme))	/* type:offset, as the kernel encodes it */
 		snprintf(pfn, sizeof(pfn), "swap%" PRIu64 ":%" PRIx64, f & 31, f >> 5);
 	if (po->o->csv) {
-		printf("0x%" PRIx64 ",%s,%d,%" PRIu64 ",%s,0x%" PRIx64 ",%s\n",
-		       p->vaddr, pfn, p->node, p->mapcount, pm, flags, longname);
+		printf("0x%" PRIx64 ",%s,%s,%d,%" PRIu64 ",", p->vaddr, pfn,
+		       row_view(po), p->node, p->mapcount);
+		csv_field(pm, false);
+		printf("0x%" PRIx64 ",", flags);
+		csv_field(longname, true);
 		return;
 	}
 	open_json_object(NULL);
 	print_hex_str("vaddr", 16, p->vaddr);
 	print_string(PRINT_ANY, "pfn", " %12s", pfn);
+	print_string(PRINT_ANY, "view", " %-7s", row_view(po));
 	print_int(PRINT_ANY, "node", " %4lld", p->node);
 	print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
 	print_string(PRINT_ANY, "pagemap", "  %-34s", pm[0] ? pm : "-");
@@ -77,13 +105,15 @@ static void flush_range(struct phys_out *po)
 	kpf_longname(po->flags, longname, sizeof(longname));
 	kpf_symbolic(po->flags, sym, sizeof(sym));
 	if (po->o->csv) {
-		printf("0x%" PRIx64 ",%s,%" PRIu64 ",%d,%" PRIu64 ",0x%" PRIx64 ",%s\n",
-		       p->vaddr, pfn, po->len, p->node, p->mapcount, po->flags,
-		       longname);
+		printf("0x%" PRIx64 ",%s,%s,%" PRIu64 ",%d,%" PRIu64 ",0x%" PRIx64 ",",
+		       p->vaddr, pfn, row_view(po), po->len, p->node, p->mapcount,
+		       po->flags);
+		csv_field(longname, true);
 	} else {
 		open_json_object(NULL);
 		print_hex_str("vaddr", 16, p->vaddr);
 		print_string(PRINT_ANY, "pfn", " %12s", pfn);
+		print_string(PRINT_ANY, "view", " %-7s", row_view(po));
 		print_uint(PRINT_ANY, "pages", " %8llu", po->len);
 		print_int(PRINT_ANY, "node", " %4lld", p->node);
 		print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
@@ -121,11 +151,25 @@ static void list_range(struct phys_out *po, const struct phys_page *p,
 	po->len = 1;
 }
 
+/*
+ * Is @p a row of --list/--list-each? As page-types -l/-L: the pages it
+ * counts (flags read, or swapped), not the holes, not the frames past the
+ * end of RAM; without root also the present pages (pagemap hides their
+ * PFN: what may be seen). --all-pages: every page.
+ */
+static bool listed(const struct phys_out *po, const struct phys_page *p,
+		   bool counted)
+{
+	return counted || po->o->all_pages ||
+	       (po->src->pfns_hidden && pm_present(p->pme));
+}
+
 int phys_out_batch(const struct phys_page *p, size_t n, void *arg)
 {
 	struct phys_out *po = arg;
 	const struct phys_opts *o = po->o;
 
+	progress_step(&po->progress, n, progress_now_ns());
 	if (o->shape == SHAPE_SUMMARY && !o->nfilter)	/* the common, big case */
 		return phys_summary_add(&po->sum, p, n);
 	for (size_t i = 0; i < n; i++) {
@@ -137,6 +181,8 @@ int phys_out_batch(const struct phys_page *p, size_t n, void *arg)
 			continue;
 		if (phys_summary_add(&po->sum, &p[i], 1))
 			return -ENOMEM;
+		if (!listed(po, &p[i], counted))
+			continue;
 		if (o->shape == SHAPE_EACH)
 			print_page(po, &p[i], flags, counted);
 		else if (o->shape == SHAPE_LIST)
@@ -146,21 +192,27 @@ int phys_out_batch(const struct phys_page *p, size_t n, void *arg)
 }
 
 void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
-		    struct phys_src *src, bool kernel_view)
+		    struct phys_src *src, bool kernel_view, uint64_t total)
 {
+	bool rows = o->shape != SHAPE_SUMMARY;
+
 	*po = (struct phys_out){ .o = o, .src = src, .kernel_view = kernel_view };
 	phys_summary_init(&po->sum, o->raw);
-	if (o->shape == SHAPE_SUMMARY)
+	progress_init(&po->progress, stderr,
+		      progress_wanted(isatty(STDERR_FILENO), isatty(STDOUT_FILENO),
+				      rows, g_opt.quiet),
+		      "phys", total, progress_now_ns());
+	if (!rows)
 		return;
 	if (o->csv) {
 		puts(o->shape == SHAPE_EACH ?
-		     "vaddr,pfn,node,mapcount,pagemap,flags,flag_names" :
-		     "vaddr,pfn,pages,node,mapcount,flags,flag_names");
+		     "vaddr,pfn,view,node,mapcount,pagemap,flags,flag_names" :
+		     "vaddr,pfn,view,pages,node,mapcount,flags,flag_names");
 		return;
 	}
 	open_json_array(o->shape == SHAPE_EACH ? "pages" : "ranges");
 	if (!out_is_json())
-		printf("%-16s %12s %s%4s %6s  %s\n", "vaddr", "pfn",
+		printf("%-16s %12s %-7s %s%4s %6s  %s\n", "vaddr", "pfn", "view",
 		       o->shape == SHAPE_EACH ? "" : "   pages ", "node",
 		       "mapcnt", o->shape == SHAPE_EACH ?
 		       "pagemap                             flags" : "flags");
@@ -229,8 +281,10 @@ static void print_flag_table(const struct phys_summary *s, bool csv)
 		kpf_longname(f->flags, longname, sizeof(longname));
 		total += f->pages;
 		if (csv) {
-			printf("0x%016" PRIx64 ",%" PRIu64 ",%" PRIu64 ",%s,\"%s\"\n",
-			       f->flags, f->pages, pages_mb(f->pages), sym, longname);
+			printf("0x%016" PRIx64 ",%" PRIu64 ",%" PRIu64 ",",
+			       f->flags, f->pages, pages_mb(f->pages));
+			csv_field(sym, false);
+			csv_field(longname, true);
 			continue;
 		}
 		open_json_object(NULL);
@@ -248,8 +302,32 @@ static void print_flag_table(const struct phys_summary *s, bool csv)
 			   (unsigned long long)pages_mb(total));
 }
 
-static void print_summary(const struct phys_summary *s, bool csv)
+/* smaps' own count of huge mappings, beside kpageflags' THP pages. */
+static void print_smaps(const struct phys_out *po)
 {
+	if (!po->have_smaps)
+		return;
+	open_json_object("smaps");
+	print_u64(PRINT_ANY, "anon_huge_kb", "smaps        AnonHugePages %" PRIu64 " kB",
+		  po->anon_huge_kb);
+	print_u64(PRINT_ANY, "file_pmd_kb", ", FilePmdMapped %" PRIu64 " kB", po->file_pmd_kb);
+	print_u64(PRINT_ANY, "mappings", " (%" PRIu64 " mappings)\n", po->smaps_vmas);
+	close_json_object();
+}
+
+void phys_out_smaps(struct phys_out *po, uint64_t anon_huge_kb,
+		    uint64_t file_pmd_kb)
+{
+	po->have_smaps = true;
+	po->anon_huge_kb += anon_huge_kb;
+	po->file_pmd_kb += file_pmd_kb;
+	po->smaps_vmas++;
+}
+
+static void print_summary(const struct phys_out *po, bool csv)
+{
+	const struct phys_summary *s = &po->sum;
+
 	if (csv) {
 		print_flag_table(s, true);
 		return;
@@ -268,12 +346,14 @@ static void print_summary(const struct phys_summary *s, bool csv)
 	print_nodes(s);
 	print_uint(PRINT_ANY, "thp_pages", "huge         thp %llu pages", s->thp);
 	print_uint(PRINT_ANY, "hugetlb_pages", ", hugetlb %llu pages\n", s->hugetlb);
+	print_smaps(po);
 	print_flag_table(s, false);
 	close_json_object();
 }
 
 void phys_out_end(struct phys_out *po)
 {
+	progress_end(&po->progress);
 	if (po->o->shape == SHAPE_LIST)
 		flush_range(po);
 	if (po->o->shape != SHAPE_SUMMARY && !po->o->csv) {
@@ -283,7 +363,7 @@ void phys_out_end(struct phys_out *po)
 	phys_summary_finish(&po->sum);
 	/* CSV: one table per run; the list replaces the summary. */
 	if (!po->o->csv || po->o->shape == SHAPE_SUMMARY)
-		print_summary(&po->sum, po->o->csv);
+		print_summary(po, po->o->csv);
 }
 
 bool phys_note_privileges(const struct phys_src *src)

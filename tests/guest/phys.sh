@@ -1,8 +1,10 @@
 #!/bin/bash
 # kbufmapctl phys in a guest: each backend shows what it promises, the
 # user/kernel cross-check passes for every valid strategy, raw-PFN maps are
-# reported invisible to pagemap with the kernel's PFNs shown, an unprivileged
-# run prints the note and exits 0, bad input exits 2/6.
+# reported invisible to pagemap with the kernel's PFNs shown (rows labelled
+# as the kernel's view), --csv is CSV alone on stdout, --list leaves out what
+# page-types leaves out unless --all-pages, --pid reports smaps' huge page
+# counts, an unprivileged run prints the note and exits 0, bad input exits 2/6.
 # Usage: phys.sh KBUFMAPCTL
 . "$(dirname "$0")/../lib/tap.sh"
 cli=$1
@@ -40,6 +42,70 @@ for b in vmalloc pages contig kmalloc; do
 	done
 done
 rm -f /tmp/phys.$$
+
+# --csv: stdout is the table alone, a header row then rows of as many
+# fields, as python's csv module reads it; prints the rows' VIEW column
+# values (sorted, unique), or fails.
+# csv_check HEADER [COLUMN]
+csv_check() {
+	python3 -c '
+import csv, sys
+want = sys.argv[1].split(",")
+rows = list(csv.reader(sys.stdin))
+if not rows or rows[0] != want:
+	sys.exit("header %r, want %r" % (rows[:1], want))
+bad = [r for r in rows[1:] if len(r) != len(want)]
+if bad:
+	sys.exit("rows of %d fields: %r" % (len(want), bad[:2]))
+col = sys.argv[2] if len(sys.argv) > 2 else None
+print(" ".join(sorted({r[want.index(col)] for r in rows[1:]})) if col else len(rows) - 1)
+' "$@"
+}
+list_hdr=vaddr,pfn,view,pages,node,mapcount,flags,flag_names
+each_hdr=vaddr,pfn,view,node,mapcount,pagemap,flags,flag_names
+sleep 600 & spid=$!
+sleep 0.5	# let it exec
+for shape in list list-each; do
+	[ $shape = list ] && hdr=$list_hdr || hdr=$each_hdr
+	got=$("$cli" phys --pid $spid --$shape --csv 2>/dev/null | csv_check $hdr); rc=$?
+	tap_is "--pid --$shape --csv: CSV alone on stdout" "$rc" 0
+	tap_ok "--pid --$shape --csv: has rows ($got)" test "${got:-0}" -gt 0
+done
+got=$("$cli" phys --pid $spid --csv 2>/dev/null | csv_check flags,page_count,mb,symbolic_flags,long_symbolic_flags)
+tap_ok "--pid --csv (the flag table): CSV alone on stdout ($got rows)" test "${got:-0}" -gt 0
+err=$("$cli" phys --pid $spid --list --csv 2>&1 >/dev/null)
+tap_like "--csv: the notes go to stderr" "$err" "^pid +$spid"
+out=$("$cli" phys --backend contig --strategy remap --pages 16 --list-each --csv 2>/dev/null)
+tap_is "raw-PFN buffer --list-each --csv: every row is the kernel's view" \
+	"$(echo "$out" | csv_check $each_hdr view)" kernel
+tap_is "raw-PFN buffer --list-each --csv: 16 rows" "$(echo "$out" | csv_check $each_hdr)" 16
+tap_is "raw-PFN buffer --list --csv: the kernel's view" "$("$cli" phys --backend contig \
+	--strategy remap --pages 16 --list --csv 2>/dev/null | csv_check $list_hdr view)" kernel
+tap_is "raw-PFN buffer --list -j: the kernel's view" "$(json --backend contig --strategy remap \
+	--pages 16 --list | field "['ranges'][0]['view']")" kernel
+tap_like "raw-PFN buffer --list: the text rows say kernel" "$("$cli" phys --backend contig \
+	--strategy remap --pages 16 --list)" "^[0-9a-f]{16} +[0-9a-f]+ kernel "
+tap_is "insert buffer --list --csv: pagemap's view" "$("$cli" phys --backend contig \
+	--strategy insert --pages 16 --list --csv 2>/dev/null | csv_check $list_hdr view)" pagemap
+
+# --list as page-types -l: no rows for pages not present, unless --all-pages.
+tap_is "--touch none --list: no rows for the holes" "$("$cli" phys --touch none --pages 64 \
+	--list --csv 2>/dev/null | csv_check $list_hdr)" 0
+tap_is "--touch none --list --all-pages: all 64 pages" "$("$cli" phys --touch none --pages 64 \
+	--list --all-pages --csv 2>/dev/null | python3 -c '
+import csv, sys; print(sum(int(r["pages"]) for r in csv.DictReader(sys.stdin)))')" 64
+"$cli" phys --all-pages >/dev/null 2>&1; tap_is "--all-pages without a list exits 2" $? 2
+
+# smaps for --pid: the huge page counts of the mappings walked, as smaps says.
+out=$(json --pid $spid)
+tap_is "--pid: smaps mappings counted" "$(echo "$out" | field "['summary']['smaps']['mappings']")" \
+	"$(grep -c '^[0-9a-f]*-[0-9a-f]* ' /proc/$spid/smaps)"
+tap_is "--pid: AnonHugePages as smaps sums it" \
+	"$(echo "$out" | field "['summary']['smaps']['anon_huge_kb']")" \
+	"$(awk '/^AnonHugePages:/ { s += $2 } END { print s + 0 }' /proc/$spid/smaps)"
+tap_like "--pid: the smaps line in text" "$("$cli" phys --pid $spid --mapping '[stack]')" \
+	"smaps +AnonHugePages [0-9]+ kB, FilePmdMapped [0-9]+ kB \\(1 mappings\\)"
+kill $spid
 
 # Unprivileged: the note, exit 0, no PFNs.
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "exec $cli phys --pid \$\$ --mapping '[stack]'" 2>&1); rc=$?

@@ -63,6 +63,23 @@ agree "process range, --bits thp" "--bits thp --pid $b_pid --range $b_range" \
 # as other processes run, so only its own anonymous pages are compared.
 agree "whole process, anonymous pages" "--bits anonymous --pid $a_pid" "-b anonymous -p $a_pid"
 
+# --list lists the pages page-types -l lists: over a range with untouched
+# pages either side of the held ones, the pages of the rows add up alike;
+# --all-pages adds the holes.
+wide=$((${a_range%+*} - 16))+$((pages + 32))
+phys_listed() {
+	"$cli" phys --list --csv --pid "$a_pid" --range "$wide" "$@" 2>/dev/null |
+		python3 -c 'import csv, sys; print(sum(int(r["pages"]) for r in csv.DictReader(sys.stdin)))'
+}
+# page-types -l: a header, "voffset offset len flags" rows (hex), a blank
+# line, the summary.
+pt_listed=$("$pt" -l -p "$a_pid" -a "$wide" | python3 -c '
+import sys
+rows = sys.stdin.read().split("\n\n")[0].splitlines()[1:]
+print(sum(int(r.split("\t")[2], 16) for r in rows))')
+tap_is "--list: as many pages as page-types -l lists ($pt_listed)" "$(phys_listed)" "$pt_listed"
+tap_is "--list --all-pages: every page of the range" "$(phys_listed --all-pages)" $((pages + 32))
+
 # Frames that hold still while the two tools run (each run allocates and
 # frees memory): the first 2 MiB of the THP-advised holder, the kernel's code,
 # and the top of RAM (early boot allocations) up to past its end, where

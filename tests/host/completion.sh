@@ -59,6 +59,12 @@ tap_is "a value of verify --check: --list-check-names" \
 	"$(complete_words verify --check "")" "$(sorted "$cli" verify --list-check-names)"
 tap_is "a value of phys --backend: --list-backends" \
 	"$(complete_words phys --backend "")" "$(sorted "$cli" --list-backends)"
+tap_is "a value of phys --bits: phys --list-bits" \
+	"$(complete_words phys --bits "")" "$(sorted "$cli" phys --list-bits)"
+tap_ok "a value of phys --bits: the list has flag names (anonymous)" \
+	has_line "$(complete_words phys --bits "")" anonymous
+tap_is "a value of phys --bits after a comma: 'anonymous,~th'" \
+	"$(complete_words phys --bits "anonymous,~th")" "anonymous,~thp"
 tap_is "a value of verify --mode" "$(complete_words verify --mode "")" \
 	"$(printf '%s\n' all private shared)"
 

@@ -59,6 +59,13 @@ tap_is "a value of phys --backend: --list-backends" "$(complete_line "phys --bac
 	"$(sorted "$cli" --list-backends)"
 tap_is "a value of phys --touch" "$(complete_line "phys --touch ")" \
 	"$(printf '%s\n' none read write)"
+tap_is "a value of phys --bits: phys --list-bits" "$(complete_line "phys --bits ")" \
+	"$(sorted "$cli" phys --list-bits)"
+tap_ok "a value of phys --bits: the list has flag names (anonymous)" \
+	grep -qx anonymous <<<"$(complete_line "phys --bits ")"
+# fish offers the whole word; zsh the name after the prefix it keeps.
+tap_is "a value of phys --bits after a comma: 'anonymous,th'" \
+	"$(complete_line "phys --bits anonymous,th" | sed 's/^anonymous,//')" thp
 if "$cli" --list-cmds | grep -qx fault-trace; then
 	got=$(complete_line "fault-trace --mode ")
 	tap_is "a value of fault-trace --mode: its own modes" "$got" \
