@@ -211,7 +211,8 @@ static const struct argp bench_argp = {
 	       "the minor faults and the module's counters of each phase, robust "
 	       "statistics (min, median, p90, max, mean ± σ, a 95 % CI of the median "
 	       "by order statistics) and the context of the run."
-	       "\vExit status: 0 measured; 1 a case failed; 2 bad options; 3 no device.\n\n"
+	       "\vExit status: 0 measured; 1 a case failed, or --compare found a figure "
+	       "that differs beyond the noise; 2 bad options; 3 no device.\n\n"
 	       "  kbufmapctl bench --pages 4096\n"
 	       "  kbufmapctl bench -s fault,insert-batch,remap,huge -b contig --cpu 0\n"
 	       "  kbufmapctl bench -s fault --baseline none --pages 1-65536x16 -j > sweep.json\n"
@@ -343,7 +344,9 @@ static int bench_run(int argc, char **argv)
 			ret = KBM_EXIT_FAIL;
 	}
 	progress(n, n, NULL);
-	bench_output(&o, &env, cases, n);
+	err = bench_output(&o, &env, cases, n);
+	if (ret == KBM_EXIT_OK)
+		ret = err;
 	for (size_t i = 0; i < n; i++)
 		free(cases[i].s);
 	free(cases);

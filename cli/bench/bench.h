@@ -130,9 +130,11 @@ void bench_env_print(const struct bench_env *e, const struct bench_opts *o);
 /* Collect warnings about @e and the results; prints them (stderr, JSON). */
 void bench_warnings(const struct bench_env *e, struct bench_case *cases, size_t n);
 
-void bench_output(const struct bench_opts *o, const struct bench_env *e,
-		  struct bench_case *cases, size_t n);
-/* --compare: 0, or an exit status after an error message. */
+/* The results; returns --compare's status (KBM_EXIT_OK without it). */
+int bench_output(const struct bench_opts *o, const struct bench_env *e,
+		 struct bench_case *cases, size_t n);
+/* --compare: KBM_EXIT_OK, KBM_EXIT_FAIL when a figure differs beyond the
+ * noise, or another exit status after an error message. */
 int bench_compare(const char *path, struct bench_case *cases, size_t n);
 /* Does @path look like a bench JSON? 0 or -1 with a message. */
 int bench_compare_check(const char *path, char *msg, size_t len);

@@ -28,6 +28,9 @@
  *                                  "module": null | { "faults",
  *                                    "fault_around_pages", "huge_faults",
  *                                    "pages_inserted", "remap_calls" } } ] } ],
+ *     "compare": [ { "id", "old_median" (null: not saved), "new_median",
+ *                    "ratio", "exceeds_noise", "verdict" } ]  (--compare)
+ *     "compare_flagged": N  (--compare; N > 0 makes the exit status 1)
  *     "warnings": [ "..." ] }
  *
  * A phase a target does not have (pread of anonymous memory) is left out.
@@ -216,9 +219,11 @@ static void text_results(const struct bench_opts *o, struct bench_case *cases, s
 	}
 }
 
-void bench_output(const struct bench_opts *o, const struct bench_env *e,
-		  struct bench_case *cases, size_t n)
+int bench_output(const struct bench_opts *o, const struct bench_env *e,
+		 struct bench_case *cases, size_t n)
 {
+	int ret = KBM_EXIT_OK;
+
 	if (out_is_json()) {
 		open_json_object(NULL);
 		print_string(PRINT_JSON, "shape", NULL, BENCH_JSON_SHAPE);
@@ -235,15 +240,16 @@ void bench_output(const struct bench_opts *o, const struct bench_env *e,
 			json_case(&cases[i]);
 		close_json_array();
 		if (o->compare)
-			bench_compare(o->compare, cases, n);
+			ret = bench_compare(o->compare, cases, n);
 		bench_warnings(e, cases, n);
 		close_json_object();
-		return;
+		return ret;
 	}
 	if (o->format == OUT_TABLE && !g_opt.quiet)
 		bench_env_print(e, o);
 	text_results(o, cases, n);
 	if (o->compare)
-		bench_compare(o->compare, cases, n);
+		ret = bench_compare(o->compare, cases, n);
 	bench_warnings(e, cases, n);
+	return ret;
 }
