@@ -2,8 +2,9 @@
 # tool itself, so it cannot go stale: commands from --list-cmds, a level's
 # options from `kbufmapctl [CMD] --list-opts`, backends, strategies and
 # mapping kinds from the hidden --list-backends/--list-strategies/
-# --list-kinds, verify's checks from --list-check-names and
-# fault-trace's functions from --list-functions (when the tool has it).
+# --list-kinds, verify's checks from --list-check-names,
+# fault-trace's functions from --list-functions (when the tool has it) and
+# bench's baselines from bench --list-baselines.
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
 _kbufmapctl_words()
@@ -18,6 +19,16 @@ _kbufmapctl_value()
 	local tool=$1 cmd=$2 opt=$3
 
 	case $cmd:$opt in
+	bench:-b|bench:--backend)
+		echo all; _kbufmapctl_words "$tool" --list-backends ;;
+	bench:-s|bench:--strategy)
+		echo all; _kbufmapctl_words "$tool" --list-strategies ;;
+	bench:--baseline)
+		echo all none; _kbufmapctl_words "$tool" bench --list-baselines ;;
+	bench:-n|bench:--pages|bench:--node|bench:--cpu|bench:--warmup|bench:--repeat)
+		;;	# a number: nothing to offer
+	bench:--compare)
+		compgen -f ;;
 	*:-b|*:--backend)
 		_kbufmapctl_words "$tool" --list-backends ;;
 	*:-s|*:--strategy)
@@ -73,7 +84,12 @@ _kbufmapctl()
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	if words=$(_kbufmapctl_value "$tool" "${cmd:-}" "$prev"); then
-		COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		# bench's lists: complete the item after the last comma.
+		if [ "$cmd" = bench ] && [[ $cur == *,* ]]; then
+			COMPREPLY=($(compgen -P "${cur%,*}," -W "$words" -- "${cur##*,}"))
+		else
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		fi
 		return
 	fi
 

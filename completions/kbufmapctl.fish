@@ -1,7 +1,8 @@
 # fish completion for kbufmapctl, per command. As in the bash and zsh
 # completions, every name comes from the tool itself (--list-cmds, a
 # level's --list-opts, --list-backends, --list-strategies, verify's
-# --list-check-names, fault-trace's --list-functions); only the fixed
+# --list-check-names, fault-trace's --list-functions, bench's
+# --list-baselines); only the fixed
 # words of --mode and --touch are written here (the sync test holds them
 # to --help).
 
@@ -10,6 +11,15 @@
 function __kbufmapctl_values
     set -l tool $argv[1]
     switch "$argv[2]:$argv[3]"
+        case bench:-b bench:--backend
+            echo all
+            $tool --list-backends 2>/dev/null
+        case bench:-s bench:--strategy
+            echo all
+            $tool --list-strategies 2>/dev/null
+        case bench:--baseline
+            printf '%s\n' all none
+            $tool bench --list-baselines 2>/dev/null
         case '*:-b' '*:--backend'
             $tool --list-backends 2>/dev/null
         case '*:-s' '*:--strategy'
@@ -63,9 +73,20 @@ function __kbufmapctl_complete
     end
     if string match -q -- '--*=*' $cur
         set -l opt (string split -m1 = -- $cur)[1]
-        for v in (__kbufmapctl_values $tool "$cmd" $opt)
-            echo "$opt=$v"
+        set -l head $opt=
+        # bench's lists: complete the item after the last comma.
+        if test "$cmd" = bench; and string match -q -- '*,*' $cur
+            set head (string replace -r ',[^,]*$' , -- $cur)
         end
+        for v in (__kbufmapctl_values $tool "$cmd" $opt)
+            echo "$head$v"
+        end
+        return
+    end
+    if test "$cmd" = bench; and string match -q -- '*,*' $cur
+        set -l head (string replace -r ',[^,]*$' , -- $cur)
+        set -l vals (__kbufmapctl_values $tool "$cmd" $words[-1]); or return
+        printf "$head%s\n" $vals
         return
     end
     __kbufmapctl_values $tool "$cmd" $words[-1]; and return
