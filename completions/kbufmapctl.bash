@@ -25,7 +25,8 @@ _kbufmapctl_value()
 		echo all; _kbufmapctl_words "$tool" --list-strategies ;;
 	bench:--baseline)
 		echo all none; _kbufmapctl_words "$tool" bench --list-baselines ;;
-	bench:-n|bench:--pages|bench:--node|bench:--cpu|bench:--warmup|bench:--repeat)
+	bench:-n|bench:--pages|bench:--node|bench:--cpu|bench:--warmup|bench:--repeat|\
+	bench:--threads|bench:--cpu-node)
 		;;	# a number: nothing to offer
 	bench:--compare)
 		compgen -f ;;
