@@ -4,7 +4,8 @@
 # mapping kinds from the hidden --list-backends/--list-strategies/
 # --list-kinds, verify's checks from --list-check-names,
 # fault-trace's functions from --list-functions (when the tool has it) and
-# phys's flag names from the hidden `phys --list-bits`.
+# phys's flag names from the hidden `phys --list-bits` and bench's
+# baselines from bench --list-baselines.
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
 _kbufmapctl_words()
@@ -19,6 +20,17 @@ _kbufmapctl_value()
 	local tool=$1 cmd=$2 opt=$3
 
 	case $cmd:$opt in
+	bench:-b|bench:--backend)
+		echo all; _kbufmapctl_words "$tool" --list-backends ;;
+	bench:-s|bench:--strategy)
+		echo all; _kbufmapctl_words "$tool" --list-strategies ;;
+	bench:--baseline)
+		echo all none; _kbufmapctl_words "$tool" bench --list-baselines ;;
+	bench:-n|bench:--pages|bench:--node|bench:--cpu|bench:--warmup|bench:--repeat|\
+	bench:--threads|bench:--cpu-node)
+		;;	# a number: nothing to offer
+	bench:--compare)
+		compgen -f ;;
 	*:-b|*:--backend)
 		_kbufmapctl_words "$tool" --list-backends ;;
 	*:-s|*:--strategy)
@@ -79,6 +91,8 @@ _kbufmapctl()
 		# phys --bits a,~b: complete the name after the last ',' or '~'
 		local pre=
 		[ "$cmd:$prev" = phys:--bits ] && pre=${cur%"${cur##*[,~]}"}
+		# bench's lists: the item after the last comma
+		[ "$cmd" = bench ] && [[ $cur == *,* ]] && pre=${cur%,*},
 		COMPREPLY=($(compgen -P "$pre" -W "$words" -- "${cur#"$pre"}"))
 		return
 	fi

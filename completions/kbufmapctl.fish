@@ -2,7 +2,7 @@
 # completions, every name comes from the tool itself (--list-cmds, a
 # level's --list-opts, --list-backends, --list-strategies, verify's
 # --list-check-names, fault-trace's --list-functions, phys's hidden
-# --list-bits); only the fixed
+# --list-bits, bench's --list-baselines); only the fixed
 # words of --mode and --touch are written here (the sync test holds them
 # to --help).
 
@@ -11,6 +11,15 @@
 function __kbufmapctl_values
     set -l tool $argv[1]
     switch "$argv[2]:$argv[3]"
+        case bench:-b bench:--backend
+            echo all
+            $tool --list-backends 2>/dev/null
+        case bench:-s bench:--strategy
+            echo all
+            $tool --list-strategies 2>/dev/null
+        case bench:--baseline
+            printf '%s\n' all none
+            $tool bench --list-baselines 2>/dev/null
         case '*:-b' '*:--backend'
             $tool --list-backends 2>/dev/null
         case '*:-s' '*:--strategy'
@@ -70,6 +79,8 @@ function __kbufmapctl_complete
         set -l opt (string split -m1 = -- $cur)[1]
         set pre "$opt="
         test $opt = --bits; and set pre (string match -r -- '^.*[=,~]' $cur)
+        # bench's lists: the item after the last comma, the rest kept
+        test "$cmd" = bench; and set pre (string match -r -- '^.*[=,]' $cur)
         for v in (__kbufmapctl_values $tool "$cmd" $opt)
             echo "$pre$v"
         end
@@ -77,6 +88,9 @@ function __kbufmapctl_complete
     end
     if test "$words[-1]" = --bits
         set pre (string match -r -- '^.*[,~]' $cur)
+    end
+    if test "$cmd" = bench; and string match -q -- '*,*' $cur
+        set pre (string match -r -- '^.*,' $cur)
     end
     set -l vals (__kbufmapctl_values $tool "$cmd" $words[-1])
     if test $status -eq 0

@@ -20,7 +20,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/kbufmap-setup.done
-want_rev=6	# bump when the package list below changes
+want_rev=7	# bump when the package list below changes
 
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -100,6 +100,7 @@ pkgs=(
 	zsh fish	# tests/host/completion_shells.sh: the zsh and fish completions, in those shells
 	mandoc groff man-db	# tests/host/man_lint.sh: mandoc -T lint, groff -ww, man --warnings, lexgrog
 	dkms	# tests/host/dkms_build.sh: dkms add/build of the installed module source
+	gnuplot-nox	# bench/plot.sh: the bench plots (svg and pngcairo terminals)
 	linux-source-6.1	# for scripts/checkpatch.pl (kernel style of kmod/)
 	linux-image-amd64 linux-headers-amd64
 )

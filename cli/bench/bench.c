@@ -7,6 +7,7 @@
  * bench_compare.c). Every option is checked before anything runs.
  */
 #include <errno.h>
+#include <numa.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@
 enum {
 	OPT_SHARED = 0x400, OPT_PRIVATE, OPT_NODE, OPT_WARMUP, OPT_REPEAT,
 	OPT_CPU, OPT_CSV, OPT_MARKDOWN, OPT_COMPARE, OPT_BASELINE,
-	OPT_LIST_BASELINES,
+	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE,
 };
 
 static const struct argp_option bench_options[] = {
@@ -47,6 +48,10 @@ static const struct argp_option bench_options[] = {
 	{ "warmup", OPT_WARMUP, "N", 0, "Unmeasured runs first (0..10000, default 1)", 2 },
 	{ "repeat", OPT_REPEAT, "N", 0, "Measured runs (1..10000, default 7)", 2 },
 	{ "cpu", OPT_CPU, "N", 0, "Pin to CPU N (an online CPU); what was applied is recorded", 2 },
+	{ "cpu-node", OPT_CPU_NODE, "N", 0, "Run on the CPUs of NUMA node N (the first one, "
+	  "or one per thread); with --node: local or remote memory", 2 },
+	{ "threads", OPT_THREADS, "T", 0, "First touches by T threads at once, one per CPU, "
+	  "each faulting its 1/T of one buffer (1..online CPUs, default 1)", 2 },
 	{ NULL, 0, NULL, 0, "Output (-j for JSON):", 3 },
 	{ "csv", OPT_CSV, NULL, 0, "CSV, one line per case and phase", 3 },
 	{ "markdown", OPT_MARKDOWN, NULL, 0, "A Markdown table", 3 },
@@ -140,10 +145,45 @@ static void parse_baselines(struct argp_state *state, char *arg, struct bench_op
 	o->baselines[0] = false;
 }
 
+/* The CPUs the threads run on: node @node's (--cpu-node), or every
+ * online CPU; -1 with a message when there are too few for @o->threads. */
+static int pick_cpus(struct bench_opts *o, char *msg, size_t len)
+{
+	struct bitmask *cpus = numa_available() < 0 ? NULL : numa_allocate_cpumask();
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int n = 0;
+
+	if (o->cpu_node >= 0 && (!cpus || o->cpu_node > numa_max_node() ||
+				 numa_node_to_cpus(o->cpu_node, cpus))) {
+		snprintf(msg, len, "--cpu-node %d: no such NUMA node (allowed 0..%d)",
+			 o->cpu_node, cpus ? numa_max_node() : 0);
+		goto out;
+	}
+	for (int cpu = 0; cpu < CPU_SETSIZE && n < o->threads; cpu++) {
+		bool on_node = o->cpu_node < 0 || numa_bitmask_isbitset(cpus, (unsigned int)cpu);
+
+		if (cpu < online && on_node)
+			o->thread_cpus[n++] = cpu;
+	}
+	if (n < o->threads)
+		snprintf(msg, len, "--threads %u: beyond the %u online CPUs%s%.0d (one thread "
+			 "per CPU)", o->threads, n, o->cpu_node >= 0 ? " of node " : "",
+			 o->cpu_node >= 0 ? o->cpu_node : 0);
+out:
+	if (cpus)
+		numa_free_cpumask(cpus);
+	return n < o->threads ? -1 : 0;
+}
+
 static void finish_opts(struct argp_state *state, struct bench_opts *o)
 {
 	char msg[512];
 
+	if (o->cpu >= 0 && (o->threads > 1 || o->cpu_node >= 0))
+		argp_error(state, "--cpu pins one thread to one CPU: use --cpu-node or "
+			   "--threads instead, not both");
+	if (pick_cpus(o, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
 	if (!o->nsizes)
 		o->sizes[o->nsizes++] = DEFAULT_PAGES;
 	if (o->compare && bench_compare_check(o->compare, msg, sizeof(msg)))
@@ -185,6 +225,14 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 		parse_num(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
 		o->cpu = (int)v;
 		return 0;
+	case OPT_THREADS:
+		parse_num(state, "--threads", arg, 1, BENCH_MAX_THREADS, &v);
+		o->threads = (unsigned int)v;
+		return 0;
+	case OPT_CPU_NODE:
+		parse_num(state, "--cpu-node", arg, 0, 1023, &v);
+		o->cpu_node = (int)v;
+		return 0;
 	case OPT_CSV: o->format = OUT_CSV; return 0;
 	case OPT_MARKDOWN: o->format = OUT_MARKDOWN; return 0;
 	case OPT_COMPARE: o->compare = arg; return 0;
@@ -211,11 +259,14 @@ static const struct argp bench_argp = {
 	       "the minor faults and the module's counters of each phase, robust "
 	       "statistics (min, median, p90, max, mean ± σ, a 95 % CI of the median "
 	       "by order statistics) and the context of the run."
-	       "\vExit status: 0 measured; 1 a case failed; 2 bad options; 3 no device.\n\n"
+	       "\vExit status: 0 measured; 1 a case failed, or --compare found a figure "
+	       "that differs beyond the noise; 2 bad options; 3 no device.\n\n"
 	       "  kbufmapctl bench --pages 4096\n"
 	       "  kbufmapctl bench -s fault,insert-batch,remap,huge -b contig --cpu 0\n"
 	       "  kbufmapctl bench -s fault --baseline none --pages 1-65536x16 -j > sweep.json\n"
-	       "  kbufmapctl bench -s fault --compare sweep.json",
+	       "  kbufmapctl bench -s fault --compare sweep.json\n"
+	       "  kbufmapctl bench -s fault -b vmalloc --threads 2\n"
+	       "  kbufmapctl bench -s fault -b pages --cpu-node 0 --node 1   # remote memory",
 	.children = bench_children,
 };
 
@@ -243,6 +294,8 @@ static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
 			cases[i].len = (size_t)o->sizes[z] * ps;
 			cases[i].private_map = o->private_map;
 			cases[i].node = o->node;
+			cases[i].threads = o->threads;
+			cases[i].thread_cpus = o->thread_cpus;
 			cases[i].fd = -1;
 		}
 	}
@@ -300,14 +353,20 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-static int pin(int cpu)
+/* --cpu N: that CPU; --cpu-node: the CPUs the threads use (the first one
+ * alone without --threads), so that the single-thread phases stay there. */
+static int pin(const struct bench_opts *o)
 {
 	cpu_set_t set;
 
-	if (cpu < 0)
-		return 0;
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	if (o->cpu >= 0)
+		CPU_SET(o->cpu, &set);
+	else if (o->cpu_node >= 0)
+		for (unsigned int i = 0; i < o->threads; i++)
+			CPU_SET(o->thread_cpus[i], &set);
+	else
+		return 0;
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
@@ -315,7 +374,8 @@ static int bench_run(int argc, char **argv)
 {
 	static bool baselines[16];
 	struct bench_opts o = { .node = KBUFMAP_NODE_ANY, .warmup = DEFAULT_WARMUP,
-				.repeat = DEFAULT_REPEAT, .cpu = -1, .baselines = baselines };
+				.repeat = DEFAULT_REPEAT, .cpu = -1, .cpu_node = -1,
+				.threads = 1, .baselines = baselines };
 	struct bench_case *cases;
 	struct bench_env env;
 	size_t n;
@@ -328,10 +388,10 @@ static int bench_run(int argc, char **argv)
 	baselines[0] = false;
 	o.cmdline = join_args(argc, argv);
 	kbm_cmd_parse(argc, argv, 0, NULL, &o);
-	err = pin(o.cpu);
+	err = pin(&o);
 	if (err)
-		return kbm_fail(err, "--cpu %d: sched_setaffinity: %s", o.cpu, strerror(-err));
-	bench_env_read(&env, o.cpu);
+		return kbm_fail(err, "pinning: sched_setaffinity: %s", strerror(-err));
+	bench_env_read(&env, o.cpu, o.cpu_node);
 	cases = calloc(o.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT +
 				   bench_nr_targets), sizeof(*cases));
 	if (!cases)
@@ -343,7 +403,9 @@ static int bench_run(int argc, char **argv)
 			ret = KBM_EXIT_FAIL;
 	}
 	progress(n, n, NULL);
-	bench_output(&o, &env, cases, n);
+	err = bench_output(&o, &env, cases, n);
+	if (ret == KBM_EXIT_OK)
+		ret = err;
 	for (size_t i = 0; i < n; i++)
 		free(cases[i].s);
 	free(cases);

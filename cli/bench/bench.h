@@ -34,10 +34,14 @@ struct bench_kcounts {
 	uint64_t faults, around_pages, huge_faults, inserted, remap_calls;
 };
 
+/* --threads: at most this many, one per CPU. */
+#define BENCH_MAX_THREADS 64
+
 /* One phase of one repeat. */
 struct bench_sample {
 	bool valid;			/* the phase exists for this target */
-	uint64_t ns;
+	uint64_t ns;			/* wall clock of the whole phase */
+	uint64_t thread_ns[BENCH_MAX_THREADS];	/* --threads: each one's slice */
 	uint64_t minflt;		/* getrusage(RUSAGE_THREAD) delta */
 	bool have_k;			/* module counters (kbufmap targets) */
 	struct bench_kcounts k;
@@ -79,6 +83,8 @@ struct bench_case {
 	size_t ps, len;
 	bool private_map;
 	int node;
+	unsigned int threads;		/* first touches by this many threads */
+	const int *thread_cpus;		/* thread i runs on thread_cpus[i] */
 	/* state while running */
 	int fd;
 	void *addr;
@@ -91,7 +97,23 @@ struct bench_case {
 	uint64_t minflt[PH_COUNT];	/* medians over the repeats */
 	struct bench_kcounts k[PH_COUNT];
 	bool have_k;
+	/* --threads: median over the repeats of each thread's ns per page */
+	double thread_median[PH_COUNT][BENCH_MAX_THREADS];
 };
+
+/* The pages thread @t of a threaded touch takes (the last, the rest). */
+static inline uint64_t bench_slice_pages(const struct bench_case *c, unsigned int t)
+{
+	uint64_t per = c->pages / c->threads;
+
+	return t == c->threads - 1 ? c->pages - per * t : per;
+}
+
+/* The phases --threads splits between the threads. */
+static inline bool bench_phase_threaded(unsigned int ph)
+{
+	return ph == PH_FIRST_READ || ph == PH_FIRST_WRITE;
+}
 
 /* Options, as parsed. */
 #define BENCH_MAX_SIZES 32
@@ -105,6 +127,9 @@ struct bench_opts {
 	int node;
 	uint64_t warmup, repeat;
 	int cpu;			/* -1: not pinned */
+	int cpu_node;			/* --cpu-node, -1: none */
+	unsigned int threads;		/* --threads */
+	int thread_cpus[BENCH_MAX_THREADS];
 	enum { OUT_TABLE, OUT_CSV, OUT_MARKDOWN } format;
 	const char *compare;
 	const char *cmdline;
@@ -124,15 +149,19 @@ struct bench_env {
 	char cpus_applied[64];		/* sched_getaffinity after pinning */
 	bool pinned;
 	int nodes;
+	int cpu_node;			/* --cpu-node, -1 none */
+	int cpus_node;			/* the node of the CPU running, -1 unknown */
 };
-void bench_env_read(struct bench_env *e, int cpu_asked);
+void bench_env_read(struct bench_env *e, int cpu_asked, int cpu_node);
 void bench_env_print(const struct bench_env *e, const struct bench_opts *o);
 /* Collect warnings about @e and the results; prints them (stderr, JSON). */
 void bench_warnings(const struct bench_env *e, struct bench_case *cases, size_t n);
 
-void bench_output(const struct bench_opts *o, const struct bench_env *e,
-		  struct bench_case *cases, size_t n);
-/* --compare: 0, or an exit status after an error message. */
+/* The results; returns --compare's status (KBM_EXIT_OK without it). */
+int bench_output(const struct bench_opts *o, const struct bench_env *e,
+		 struct bench_case *cases, size_t n);
+/* --compare: KBM_EXIT_OK, KBM_EXIT_FAIL when a figure differs beyond the
+ * noise, or another exit status after an error message. */
 int bench_compare(const char *path, struct bench_case *cases, size_t n);
 /* Does @path look like a bench JSON? 0 or -1 with a message. */
 int bench_compare_check(const char *path, char *msg, size_t len);

@@ -8,7 +8,8 @@
  * compact or --pretty): a phase is found by its quoted "id" value, and its
  * "median", "ci_low" and "ci_high" are the first such keys after it. This
  * is a reader of our own shape, not a general JSON parser; a file without
- * the shape marker is refused.
+ * the shape marker is refused. A difference beyond the noise, either way,
+ * makes the exit status 1 (a regression gate for scripts).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -95,7 +96,8 @@ static bool find_saved(const char *text, const char *id, struct saved *s)
 	       number_after(p, next, "ci_high", &s->hi);
 }
 
-static void compare_phase(const char *text, const struct bench_case *c, unsigned int ph)
+/* One phase beside its saved figure; true when the difference exceeds the noise. */
+static bool compare_phase(const char *text, const struct bench_case *c, unsigned int ph)
 {
 	const struct bench_stats *st = &c->st[ph];
 	char cid[160], id[200];
@@ -113,7 +115,7 @@ static void compare_phase(const char *text, const struct bench_case *c, unsigned
 		print_float(PRINT_ANY, "new_median", " %10.1f", st->median);
 		print_string(PRINT_ANY, "verdict", "        -  %s\n", "not in the saved run");
 		close_json_object();
-		return;
+		return false;
 	}
 	ratio = s.median > 0 ? st->median / s.median : 0;
 	noise = !(st->ci_hi < s.lo || st->ci_lo > s.hi);
@@ -124,11 +126,13 @@ static void compare_phase(const char *text, const struct bench_case *c, unsigned
 	print_string(PRINT_ANY, "verdict", "  %s\n", noise ? "within noise (CIs overlap)" :
 		     ratio > 1 ? "SLOWER (CIs apart)" : "FASTER (CIs apart)");
 	close_json_object();
+	return !noise;
 }
 
 int bench_compare(const char *path, struct bench_case *cases, size_t n)
 {
 	char *text = slurp(path);
+	size_t flagged = 0;
 
 	if (!text)
 		return kbm_fail(errno, "--compare: cannot read '%s': %s", path, strerror(errno));
@@ -137,8 +141,10 @@ int bench_compare(const char *path, struct bench_case *cases, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (unsigned int ph = 0; ph < PH_COUNT && !cases[i].skip_err; ph++)
 			if (cases[i].st[ph].n)
-				compare_phase(text, &cases[i], ph);
+				flagged += compare_phase(text, &cases[i], ph);
 	close_json_array();
+	print_uint(PRINT_ANY, "compare_flagged", "%llu figure(s) differ beyond the noise\n",
+		   (unsigned long long)flagged);
 	free(text);
-	return 0;
+	return flagged ? KBM_EXIT_FAIL : KBM_EXIT_OK;
 }

@@ -116,7 +116,7 @@ static void read_pinning(struct bench_env *e)
 	e->pinned = count == 1;
 }
 
-void bench_env_read(struct bench_env *e, int cpu_asked)
+void bench_env_read(struct bench_env *e, int cpu_asked, int cpu_node)
 {
 	struct utsname u;
 	char line[64];
@@ -144,6 +144,8 @@ void bench_env_read(struct bench_env *e, int cpu_asked)
 	e->cpu_asked = cpu_asked;
 	read_pinning(e);
 	e->nodes = numa_available() < 0 ? 1 : numa_num_configured_nodes();
+	e->cpu_node = cpu_node;
+	e->cpus_node = numa_available() < 0 ? -1 : numa_node_of_cpu(sched_getcpu());
 }
 
 void bench_env_print(const struct bench_env *e, const struct bench_opts *o)
@@ -174,6 +176,12 @@ void bench_env_print(const struct bench_env *e, const struct bench_opts *o)
 		print_int(PRINT_ANY, "buffer_node", ", buffer node %lld\n", o->node);
 	else
 		print_null(PRINT_ANY, "buffer_node", ", buffer node %s\n", "any");
+	print_uint(PRINT_ANY, "threads", "# threads %llu", o->threads);
+	if (e->cpu_node >= 0)
+		print_int(PRINT_ANY, "cpu_node", ", --cpu-node %lld", e->cpu_node);
+	else
+		print_null(PRINT_ANY, "cpu_node", ", --cpu-node %s", "none");
+	print_int(PRINT_ANY, "running_node", ", running on node %lld\n", e->cpus_node);
 	print_string(PRINT_ANY, "command_line", "# %s\n", o->cmdline);
 	close_json_object();
 }

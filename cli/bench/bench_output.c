@@ -12,6 +12,7 @@
  *                  "emulated", "thp", "fault_around_bytes" (null: unknown),
  *                  "aslr", "governor", "cpu_asked" (null), "cpus_applied",
  *                  "pinned", "numa_nodes", "buffer_node" (null: any),
+ *                  "threads", "cpu_node" (null), "running_node",
  *                  "command_line" },
  *     "config": { "warmup", "repeat", "map": "shared"|"private",
  *                 "ci": "order-statistics-95", "outliers": "modified-z>3.5" },
@@ -27,7 +28,15 @@
  *                                  "minflt" (median per repeat),
  *                                  "module": null | { "faults",
  *                                    "fault_around_pages", "huge_faults",
- *                                    "pages_inserted", "remap_calls" } } ] } ],
+ *                                    "pages_inserted", "remap_calls" },
+ *                                  "per_thread": [ { "cpu", "pages",
+ *                                    "median" (ns/page of its slice) } ]
+ *                                    (only first touches, --threads > 1;
+ *                                    the phase's own figures are then the
+ *                                    total: wall clock over the buffer) } ] } ],
+ *     "compare": [ { "id", "old_median" (null: not saved), "new_median",
+ *                    "ratio", "exceeds_noise", "verdict" } ]  (--compare)
+ *     "compare_flagged": N  (--compare; N > 0 makes the exit status 1)
  *     "warnings": [ "..." ] }
  *
  * A phase a target does not have (pread of anonymous memory) is left out.
@@ -68,6 +77,33 @@ static double gib_per_s(const struct bench_case *c, unsigned int ph)
 	return ns > 0 ? (double)c->len / ns * 1e9 / (double)(1ULL << 30) : 0;
 }
 
+static bool has_threads(const struct bench_case *c, unsigned int ph)
+{
+	return c->threads > 1 && bench_phase_threaded(ph);
+}
+
+static void json_threads(const struct bench_case *c, unsigned int ph)
+{
+	open_json_array("per_thread");
+	for (unsigned int t = 0; t < c->threads; t++) {
+		open_json_object(NULL);
+		print_int(PRINT_JSON, "cpu", NULL, c->thread_cpus[t]);
+		print_u64(PRINT_JSON, "pages", NULL, bench_slice_pages(c, t));
+		print_float(PRINT_JSON, "median", NULL, c->thread_median[ph][t]);
+		close_json_object();
+	}
+	close_json_array();
+}
+
+/* Text: one line under a threaded phase, will-it-scale's per-task figures. */
+static void text_threads(const struct bench_case *c, unsigned int ph)
+{
+	printf("    per thread (ns/page of its slice):");
+	for (unsigned int t = 0; t < c->threads; t++)
+		printf(" cpu%d %.1f", c->thread_cpus[t], c->thread_median[ph][t]);
+	printf("\n");
+}
+
 static void json_phase(const struct bench_case *c, unsigned int ph, const char *cid)
 {
 	const struct bench_stats *st = &c->st[ph];
@@ -103,6 +139,8 @@ static void json_phase(const struct bench_case *c, unsigned int ph, const char *
 	} else {
 		print_null(PRINT_JSON, "module", NULL, NULL);
 	}
+	if (has_threads(c, ph))
+		json_threads(c, ph);
 	close_json_object();
 }
 
@@ -210,15 +248,21 @@ static void text_results(const struct bench_opts *o, struct bench_case *cases, s
 		if (o->format == OUT_TABLE)
 			printf("%s%s%s\n", id, c->skip_err ? ": skipped, " : "",
 			       c->skip_err ? c->skip_why : "");
-		for (unsigned int ph = 0; ph < PH_COUNT && !c->skip_err; ph++)
-			if (c->st[ph].n)
-				row(o, c, ph, id);
+		for (unsigned int ph = 0; ph < PH_COUNT && !c->skip_err; ph++) {
+			if (!c->st[ph].n)
+				continue;
+			row(o, c, ph, id);
+			if (o->format == OUT_TABLE && has_threads(c, ph))
+				text_threads(c, ph);
+		}
 	}
 }
 
-void bench_output(const struct bench_opts *o, const struct bench_env *e,
-		  struct bench_case *cases, size_t n)
+int bench_output(const struct bench_opts *o, const struct bench_env *e,
+		 struct bench_case *cases, size_t n)
 {
+	int ret = KBM_EXIT_OK;
+
 	if (out_is_json()) {
 		open_json_object(NULL);
 		print_string(PRINT_JSON, "shape", NULL, BENCH_JSON_SHAPE);
@@ -235,15 +279,16 @@ void bench_output(const struct bench_opts *o, const struct bench_env *e,
 			json_case(&cases[i]);
 		close_json_array();
 		if (o->compare)
-			bench_compare(o->compare, cases, n);
+			ret = bench_compare(o->compare, cases, n);
 		bench_warnings(e, cases, n);
 		close_json_object();
-		return;
+		return ret;
 	}
 	if (o->format == OUT_TABLE && !g_opt.quiet)
 		bench_env_print(e, o);
 	text_results(o, cases, n);
 	if (o->compare)
-		bench_compare(o->compare, cases, n);
+		ret = bench_compare(o->compare, cases, n);
 	bench_warnings(e, cases, n);
+	return ret;
 }

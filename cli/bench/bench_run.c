@@ -5,8 +5,16 @@
  * bandwidth pass, munmap; a write run: mmap, first write touch, munmap) and
  * preads it once. Each phase is timed alone; the module's counters and the
  * thread's minor faults are read around it, outside the clock.
+ *
+ * With --threads T the first touches are split will-it-scale style: T
+ * threads, one per CPU, each touch a contiguous 1/T of the same buffer,
+ * released together by a barrier; each times its own slice, and the phase's
+ * wall clock (thread start-up included) is the total. Minor faults are then
+ * the process's.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,7 +44,7 @@ static void probe_read(const struct bench_case *c, struct probe *p)
 	struct rusage ru;
 	struct kbufmap_stats st = { .scope = KBUFMAP_SCOPE_BUFFER };
 
-	getrusage(RUSAGE_THREAD, &ru);
+	getrusage(c->threads > 1 ? RUSAGE_SELF : RUSAGE_THREAD, &ru);
 	p->minflt = (uint64_t)ru.ru_minflt;
 	memset(&p->k, 0, sizeof(p->k));
 	if (c->t->module && !kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &st))
@@ -73,11 +81,104 @@ static uint64_t read_all(const void *addr, size_t len)
 	return sum;
 }
 
-static int touch(struct bench_case *c, void *addr, bool write)
+/* Releases the threads of a threaded touch together, or sends them home. */
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	enum { GATE_WAIT, GATE_GO, GATE_ABORT } state;
+};
+
+static void gate_set(struct gate *g, int state)
+{
+	pthread_mutex_lock(&g->lock);
+	g->state = state;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* One thread of a threaded first touch. */
+struct toucher {
+	pthread_t tid;
+	struct gate *gate;
+	volatile uint8_t *addr;
+	size_t len, ps;
+	int cpu;
+	bool write;
+	uint64_t ns;
+};
+
+/*
+ * A plain loop: kbm_touch()'s SIGBUS guard is per process, not per thread.
+ * bench only runs the combinations the matrix allows, which do not fault.
+ */
+static void *toucher_run(void *arg)
+{
+	struct toucher *t = arg;
+	cpu_set_t set;
+	uint64_t t0;
+	int state;
+
+	CPU_ZERO(&set);
+	CPU_SET(t->cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	pthread_mutex_lock(&t->gate->lock);
+	while (t->gate->state == GATE_WAIT)
+		pthread_cond_wait(&t->gate->cond, &t->gate->lock);
+	state = t->gate->state;
+	pthread_mutex_unlock(&t->gate->lock);
+	if (state != GATE_GO)
+		return NULL;
+	t0 = now_ns();
+	for (size_t off = 0; off < t->len; off += t->ps) {
+		if (t->write)
+			t->addr[off] = (uint8_t)off;
+		else
+			(void)t->addr[off];
+	}
+	t->ns = now_ns() - t0;
+	return NULL;
+}
+
+/* Split the buffer in c->threads slices of whole pages, touched at once;
+ * this thread is the last toucher. */
+static int touch_threads(struct bench_case *c, uint8_t *addr, bool write, uint64_t *ns)
+{
+	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, GATE_WAIT };
+	struct toucher t[BENCH_MAX_THREADS];
+	cpu_set_t mine;
+	uint64_t done = 0;
+	unsigned int i, last = c->threads - 1, started = 0;
+	int err = 0;
+
+	for (i = 0; i < c->threads; i++) {
+		uint64_t pages = bench_slice_pages(c, i);
+
+		t[i] = (struct toucher){ .gate = &gate, .addr = addr + done * c->ps,
+			.len = pages * c->ps, .ps = c->ps, .cpu = c->thread_cpus[i],
+			.write = write };
+		done += pages;
+	}
+	sched_getaffinity(0, sizeof(mine), &mine);	/* toucher_run() moves us */
+	for (i = 0; i < last && !err; i++, started += !err)
+		err = -pthread_create(&t[i].tid, NULL, toucher_run, &t[i]);
+	gate_set(&gate, err ? GATE_ABORT : GATE_GO);
+	if (!err)
+		toucher_run(&t[last]);
+	for (i = 0; i < started; i++)
+		pthread_join(t[i].tid, NULL);
+	sched_setaffinity(0, sizeof(mine), &mine);
+	for (i = 0; i < c->threads; i++)
+		ns[i] = t[i].ns;
+	return err;
+}
+
+static int touch(struct bench_case *c, void *addr, bool write, uint64_t *thread_ns)
 {
 	struct kbm_fault f;
 	size_t done;
 
+	if (thread_ns && c->threads > 1)
+		return touch_threads(c, addr, write, thread_ns);
 	return kbm_touch(addr, c->len, c->ps, 1, write, &done, &f) ? -EFAULT : 0;
 }
 
@@ -93,10 +194,10 @@ static int read_run(struct bench_case *c, struct bench_sample *s)
 		return -errno;
 	probe_end(c, &p, &s[PH_MMAP]);
 	probe_read(c, &p);
-	err = touch(c, a, false);
+	err = touch(c, a, false, s[PH_FIRST_READ].thread_ns);
 	probe_end(c, &p, &s[PH_FIRST_READ]);
 	probe_read(c, &p);
-	err = err ?: touch(c, a, false);
+	err = err ?: touch(c, a, false, NULL);
 	probe_end(c, &p, &s[PH_SECOND]);
 	probe_read(c, &p);
 	if (!err)
@@ -117,7 +218,7 @@ static int write_run(struct bench_case *c, struct bench_sample *s)
 	if (!a)
 		return -errno;
 	probe_read(c, &p);
-	err = touch(c, a, true);
+	err = touch(c, a, true, s[PH_FIRST_WRITE].thread_ns);
 	probe_end(c, &p, &s[PH_FIRST_WRITE]);
 	munmap(a, c->len);
 	return err;
@@ -168,6 +269,11 @@ static void case_stats(struct bench_case *c)
 		MED(k.huge_faults, c->k[ph].huge_faults);
 		MED(k.inserted, c->k[ph].inserted);
 		MED(k.remap_calls, c->k[ph].remap_calls);
+		for (unsigned int t = 0; c->threads > 1 && bench_phase_threaded(ph) &&
+		     t < c->threads; t++) {
+			MED(thread_ns[t], u[0]);
+			c->thread_median[ph][t] = (double)u[0] / (double)bench_slice_pages(c, t);
+		}
 #undef MED
 	}
 	c->have_k = c->t->module;

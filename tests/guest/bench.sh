@@ -17,7 +17,8 @@
 #    run's 95 % CI widened by 25 % (TCG again), and --compare flags at most
 #    one of its seven phases (host load is not stationary). Against the
 #    saved run halved (an injected 2x slowdown), --compare's verdicts are
-#    the ones the two CIs give, and what it flags is SLOWER.
+#    the ones the two CIs give, and what it flags is SLOWER. --compare
+#    exits 1 exactly when it flags something.
 # 5. Bad values exit 2 with a message saying what is allowed.
 # TAP output (tests/lib/tap.sh). Small repeats: the size is not the point.
 set -u
@@ -73,7 +74,7 @@ done <"$tmp/faults.txt"
 # --- 2. the JSON shape --------------------------------------------------------
 tap_is "shape marker" "$(jq -r .shape "$tmp/all.json")" kbufmapctl-bench/1
 tap_is "context keys" "$(jq -c '.context | keys' "$tmp/all.json")" \
-	'["aslr","buffer_node","command_line","cpu_asked","cpu_model","cpus_applied","emulated","fault_around_bytes","governor","hypervisor","kernel","module","numa_nodes","pinned","thp","tool"]'
+	'["aslr","buffer_node","command_line","cpu_asked","cpu_model","cpu_node","cpus_applied","emulated","fault_around_bytes","governor","hypervisor","kernel","module","numa_nodes","pinned","running_node","thp","threads","tool"]'
 tap_is "pinning asked and applied are recorded" "$(jq -c '[.context.cpu_asked, .context.cpus_applied, .context.pinned]' "$tmp/all.json")" '[0,"0",true]'
 tap_is "phase keys" "$(jq -c '[.results[] | select(.skipped == null) | .phases[] | keys] | unique' "$tmp/all.json")" \
 	'[["ci_high","ci_low","gib_per_s","id","max","mean","median","min","minflt","module","outliers","p90","phase","samples_ns","sd"]]'
@@ -106,7 +107,12 @@ tap_is "bench agrees with the independent timing within 3x (in one of three atte
 # --- 4. reruns and --compare --------------------------------------------------
 "$ctl" bench -q -j -s fault -b vmalloc --baseline none --pages $N --warmup 1 --repeat 15 --cpu 0 \
 	--compare "$tmp/one.json" >"$tmp/two.json" 2>/dev/null
-tap_is "bench --compare exits 0" "$?" 0
+rc=$?
+# --compare exits 1 exactly when it flags a figure, 0 otherwise.
+want_rc() { [ "$(jq '[.compare[] | select(.exceeds_noise)] | length' "$1")" -gt 0 ] && echo 1 || echo 0; }
+tap_is "bench --compare on a rerun: exit 1 if and only if a figure is flagged" "$rc" "$(want_rc "$tmp/two.json")"
+tap_is "compare_flagged counts the flagged figures" "$(jq .compare_flagged "$tmp/two.json")" \
+	"$(jq '[.compare[] | select(.exceeds_noise)] | length' "$tmp/two.json")"
 read -r lo hi < <(jq -r '.results[0].phases[] | select(.phase == "first-read") | "\(.ci_low) \(.ci_high)"' "$tmp/one.json")
 again=$(jq '.results[0].phases[] | select(.phase == "first-read") | .median' "$tmp/two.json")
 tap_diag "first-read: run 1 CI [$lo, $hi], run 2 median $again"
@@ -123,6 +129,9 @@ jq '(.results[].phases[] | .samples_ns) |= map(. / 2)
 	"$tmp/one.json" >"$tmp/half.json"
 "$ctl" bench -q -j -s fault -b vmalloc --baseline none --pages $N --warmup 1 --repeat 15 --cpu 0 \
 	--compare "$tmp/half.json" >"$tmp/slow.json" 2>/dev/null
+rc=$?
+tap_is "bench --compare against the halved run: exit 1 if and only if a figure is flagged" \
+	"$rc" "$(want_rc "$tmp/slow.json")"
 # Whether a 2x change exceeds the noise depends on the boot (under TCG on a
 # shared host a CI can span more than 2x), so the test checks that every
 # verdict is the one the saved and the new CIs give, and that phases whose

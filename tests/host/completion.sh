@@ -68,6 +68,22 @@ tap_is "a value of phys --bits after a comma: 'anonymous,~th'" \
 tap_is "a value of verify --mode" "$(complete_words verify --mode "")" \
 	"$(printf '%s\n' all private shared)"
 
+# bench's options take lists: all (and none), then the tool's names; after
+# a comma, the next item, the typed ones kept.
+tap_is "a value of bench --baseline: all, none, bench --list-baselines" \
+	"$(complete_words bench --baseline "")" \
+	"$(sorted bash -c 'printf "%s\n" all none; "$1" bench --list-baselines' sh "$cli")"
+tap_ok "bench --list-baselines lists anon" has_line "$(sorted "$cli" bench --list-baselines)" anon
+tap_is "a value of bench --strategy: all and --list-strategies" \
+	"$(complete_words bench --strategy "")" \
+	"$(sorted bash -c 'echo all; "$1" --list-strategies' sh "$cli")"
+tap_is "a value of bench -b: all and --list-backends" "$(complete_words bench -b "")" \
+	"$(sorted bash -c 'echo all; "$1" --list-backends' sh "$cli")"
+tap_is "a value of bench -s after a comma: the next strategy, the first kept" \
+	"$(complete_words bench -s fault,insert-)" fault,insert-batch
+tap_is "a value of bench --baseline after a comma" \
+	"$(complete_words bench --baseline anon,madv-populate-w)" anon,madv-populate-write
+
 if "$cli" --list-cmds | grep -qx fault-trace; then
 	got=$(complete_words fault-trace --mode "")
 	tap_is "a value of fault-trace --mode: its own modes" "$got" \

@@ -66,6 +66,20 @@ tap_ok "a value of phys --bits: the list has flag names (anonymous)" \
 # fish offers the whole word; zsh the name after the prefix it keeps.
 tap_is "a value of phys --bits after a comma: 'anonymous,th'" \
 	"$(complete_line "phys --bits anonymous,th" | sed 's/^anonymous,//')" thp
+tap_is "a value of bench --baseline: all, none, bench --list-baselines" \
+	"$(complete_line "bench --baseline ")" \
+	"$(sorted bash -c 'printf "%s\n" all none; "$1" bench --list-baselines' sh "$cli")"
+tap_is "a value of bench -s: all and --list-strategies" "$(complete_line "bench -s ")" \
+	"$(sorted bash -c 'echo all; "$1" --list-strategies' sh "$cli")"
+tap_is "a value of bench --backend: all and --list-backends" "$(complete_line "bench --backend ")" \
+	"$(sorted bash -c 'echo all; "$1" --list-backends' sh "$cli")"
+# After a comma, the next item: fish offers the whole word, zsh the item
+# after the prefix it keeps.
+tap_is "a value of bench -s after a comma: the next strategy" \
+	"$(complete_line "bench -s fault,insert-" | sed 's/^fault,//')" insert-batch
+tap_is "a value of bench --baseline= after a comma" \
+	"$(complete_line "bench --baseline=anon,madv-populate-w" | sed 's/^--baseline=anon,//')" \
+	madv-populate-write
 if "$cli" --list-cmds | grep -qx fault-trace; then
 	got=$(complete_line "fault-trace --mode ")
 	tap_is "a value of fault-trace --mode: its own modes" "$got" \
