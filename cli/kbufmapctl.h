@@ -17,6 +17,20 @@
 
 #define KBM_PROG "kbufmapctl"
 
+/* The highest NUMA node an option accepts (MAX_NUMNODES is at most 1024). */
+#define KBM_MAX_NODE	1023
+
+/* A number's digits, for help texts that name a limit (KBM_STR(KBM_MAX_NODE)). */
+#define KBM_STR_(x)	#x
+#define KBM_STR(x)	KBM_STR_(x)
+
+/*
+ * argp help_filter for option texts that name limits the uapi header sets
+ * as expressions: {MAX_PAGES}, {KMALLOC_MAX_PAGES} are filled in from
+ * KBUFMAP_MAX_PAGES and KBUFMAP_KMALLOC_MAX_PAGES, so help never copies them.
+ */
+char *kbm_help_filter(int key, const char *text, void *input);
+
 /* Options every command accepts (see common_argp in main.c). */
 struct kbm_global {
 	bool json;

@@ -186,6 +186,37 @@ void kbm_cmd_parse(int argc, char **argv, unsigned int flags, int *arg_index,
 }
 
 /* ------------------------------------------------------------------ */
+/* Limits in help texts, from the constants                           */
+
+char *kbm_help_filter(int key, const char *text, void *input)
+{
+	static const struct { const char *token; unsigned long long value; } limits[] = {
+		{ "{MAX_PAGES}", KBUFMAP_MAX_PAGES },
+		{ "{KMALLOC_MAX_PAGES}", KBUFMAP_KMALLOC_MAX_PAGES },
+	};
+	char *out = NULL, *tmp;
+	const char *t;
+	size_t len;
+
+	(void)key;
+	(void)input;
+	if (!text || !strchr(text, '{'))
+		return (char *)text;
+	out = strdup(text);
+	for (size_t i = 0; out && i < sizeof(limits) / sizeof(limits[0]); i++) {
+		while (out && (t = strstr(out, limits[i].token))) {
+			len = strlen(limits[i].token);
+			if (asprintf(&tmp, "%.*s%llu%s", (int)(t - out), out,
+				     limits[i].value, t + len) < 0)
+				tmp = NULL;
+			free(out);
+			out = tmp;
+		}
+	}
+	return out ? out : (char *)text;
+}
+
+/* ------------------------------------------------------------------ */
 /* Options every level accepts                                        */
 
 enum {

@@ -33,8 +33,8 @@
 #include "parse.h"
 
 #define PID_MAX		4194304ULL	/* PID_MAX_LIMIT on 64-bit */
-#define DURATION_MAX	604800ULL	/* a week */
-#define INTERVAL_MAX	86400ULL
+#define DURATION_MAX	604800	/* a week */
+#define INTERVAL_MAX	86400
 /* After the command is told to stop, how long before SIGKILL. */
 #define KILL_GRACE_MS	5000
 #define NS_PER_S	1000000000ULL
@@ -59,9 +59,9 @@ struct ft_args {
 static const struct argp_option options[] = {
 	{ "pid", OPT_PID, "PID", 0, "Trace only this process (not its children)", 0 },
 	{ "duration", OPT_DURATION, "SECONDS", 0,
-	  "Stop after SECONDS (1..604800); default: at Ctrl-C, or when COMMAND ends", 0 },
+	  "Stop after SECONDS (1.." KBM_STR(DURATION_MAX) "); default: at Ctrl-C, or when COMMAND ends", 0 },
 	{ "interval", OPT_INTERVAL, "SECONDS", 0,
-	  "Also print what happened in each interval of SECONDS (1..86400)", 0 },
+	  "Also print what happened in each interval of SECONDS (1.." KBM_STR(INTERVAL_MAX) ")", 0 },
 	{ "mode", OPT_MODE, "MODE", 0,
 	  "auto (default): fentry/fexit when the module has usable BTF, else kprobes; "
 	  "fentry: fail without module BTF; kprobe: kprobe/kretprobe", 0 },

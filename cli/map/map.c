@@ -49,7 +49,6 @@ static const struct { const char *name; int advice; } advices[] = {
 #define ADVICE_NAMES "normal, random, sequential, willneed, dontneed, cold, " \
 	"pageout, populate-read, populate-write, hugepage, nohugepage, dontfork, dontdump"
 
-#define KBM_MAX_NODE	1023
 #define HOLD_MAX_S	86400
 
 enum {
@@ -66,8 +65,8 @@ static const struct argp_option map_options[] = {
 	{ "strategy", 's', "NAME", 0,
 	  "fault (default), fault-around, pfn, remap, insert, insert-batch, "
 	  "map-pages, vmalloc-range, huge, remap-unchecked", 1 },
-	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..262144 (kmalloc 1..1024); default 4, huge 512", 1 },
-	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0..1023)", 1 },
+	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..{MAX_PAGES} (kmalloc 1..{KMALLOC_MAX_PAGES}); default 4, huge 512", 1 },
+	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0.." KBM_STR(KBM_MAX_NODE) ")", 1 },
 	{ "fill", OPT_FILL, "HEX", 0,
 	  "Write this byte pattern (1..64 hex bytes, e.g. aabbccdd) over the "
 	  "buffer with write() before mapping", 1 },
@@ -93,7 +92,7 @@ static const struct argp_option map_options[] = {
 	{ "hold", OPT_HOLD, NULL, 0,
 	  "After the report, print \"pid PID addr 0xADDR pages N\" on stderr and "
 	  "keep the mapping until SIGINT/SIGTERM (or --hold-seconds)", 4 },
-	{ "hold-seconds", OPT_HOLD_SECONDS, "N", 0, "Hold for at most N seconds (1..86400); implies --hold", 4 },
+	{ "hold-seconds", OPT_HOLD_SECONDS, "N", 0, "Hold for at most N seconds (1.." KBM_STR(HOLD_MAX_S) "); implies --hold", 4 },
 	{ "hold-before-touch", OPT_HOLD_BEFORE, NULL, 0,
 	  "Hold after mmap() and before the touch instead, until SIGUSR1, "
 	  "SIGINT or SIGTERM (or --hold-seconds), then go on (for tracers)", 4 },
@@ -338,6 +337,7 @@ static error_t map_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp map_argp = {
+	.help_filter = kbm_help_filter,
 	.options = map_options,
 	.parser = map_parse,
 	.args_doc = "[-- COMMAND [ARG...]]",

@@ -37,8 +37,8 @@ static const struct argp_option phys_options[] = {
 	{ "backend", 'b', "NAME", 0, "vmalloc (default), pages, contig, kmalloc", 1 },
 	{ "strategy", 's', "NAME", 0, "fault (default), fault-around, pfn, remap, insert, "
 	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 1 },
-	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..262144 (kmalloc: 1..1024); default 64", 1 },
-	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0..1023)", 1 },
+	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..{MAX_PAGES} (kmalloc: 1..{KMALLOC_MAX_PAGES}); default 64", 1 },
+	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0.." KBM_STR(KBM_MAX_NODE) ")", 1 },
 	{ "private", OPT_PRIVATE, NULL, 0, "Map it MAP_PRIVATE (default MAP_SHARED)", 1 },
 	{ "touch", OPT_TOUCH, "HOW", 0, "write (default), read or none: how every page is touched first", 1 },
 	{ NULL, 0, NULL, 0, "Other targets:", 2 },
@@ -188,7 +188,7 @@ static error_t parse_buffer_opt(int key, char *arg, struct phys_opts *o,
 		o->pages_arg = arg;
 		return 0;
 	case OPT_NODE:
-		if (parse_u64("--node", arg, 0, 1023, &v, msg, sizeof(msg)))
+		if (parse_u64("--node", arg, 0, KBM_MAX_NODE, &v, msg, sizeof(msg)))
 			argp_error(state, "%s", msg);
 		o->node = (int)v;
 		return 0;
@@ -298,6 +298,7 @@ static error_t phys_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp phys_argp = {
+	.help_filter = kbm_help_filter,
 	.options = phys_options,
 	.parser = phys_parse,
 	.doc = "Where every page of a mapping lives: PFN and physical address, "

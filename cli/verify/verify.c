@@ -46,20 +46,19 @@ enum {
 };
 
 /* Node numbers the kernel can have (MAX_NUMNODES with NODES_SHIFT 10). */
-#define KBM_MAX_NODE	1023
 
 static const struct argp_option verify_options[] = {
 	{ "mode", 'm', "MODE", 0,
 	  "shared (default), private, or all (both); with --all the default is all", 0 },
 	{ "pages", 'n', "N", 0,
-	  "Buffer size in pages: 1..262144 (kmalloc: 1..1024); default 4", 0 },
+	  "Buffer size in pages: 1..{MAX_PAGES} (kmalloc: 1..{KMALLOC_MAX_PAGES}); default 4", 0 },
 	{ "backend", 'b', "NAME", 0,
 	  "Where memory comes from: vmalloc (default), pages, contig, kmalloc", 0 },
 	{ "strategy", 's', "NAME", 0,
 	  "How it is mapped: fault (default), fault-around, pfn, remap, insert, "
 	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 0 },
 	{ "node", OPT_NODE, "N", 0,
-	  "Allocate on NUMA node N (0..1023; the pages, contig and kmalloc "
+	  "Allocate on NUMA node N (0.." KBM_STR(KBM_MAX_NODE) "; the pages, contig and kmalloc "
 	  "backends); adds the numa-placement check. Default: the allocator's policy", 0 },
 	{ "check", 'c', "NAME", 0,
 	  "Run only this check (repeatable); --list-checks lists them", 0 },
@@ -246,6 +245,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp verify_argp = {
+	.help_filter = kbm_help_filter,
 	.options = verify_options,
 	.parser = verify_parse,
 	.doc = "Configure a buffer on the kbufmap device, map it, and prove the "

@@ -225,4 +225,11 @@ else
 	tap_skip "a full stdout is exit 6" "no writable /dev/full"
 fi
 
+# --- limits in help texts come from the constants, none left as a token ------
+for c in $("$cli" --list-cmds); do
+	help=$("$cli" "$c" --help 2>&1)
+	tap_is "$c --help: no unfilled {LIMIT} token" "$(grep -o '{[A-Z_]*}' <<<"$help")" ""
+done
+tap_like "verify --help: the page limit is KBUFMAP_MAX_PAGES (1 GiB of 4 KiB pages)" \
+	"$("$cli" verify --help)" "1\.\.$((1 << 18)) \(kmalloc"
 tap_done
