@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# bench/plot.sh: plots of bench/results/*.json (from bench/run.sh) with
+# gnuplot, SVG and PNG side by side in bench/plots/. Reads the JSON (jq),
+# never the text table. One set per kernel found:
+#   KERNEL-phases    ns/page of each phase, per backend/strategy and baseline
+#                    (4096 pages; log scale)
+#   KERNEL-sweep     first read touch, ns/page against the size (log-log)
+#   KERNEL-vs-pread  (mmap + first read + munmap) / pread against the size:
+#                    below 1, mapping beats copying
+#   KERNEL-threads   first touches by 1 and 2 threads: total and per thread
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+res=$here/results plots=$here/plots
+command -v gnuplot >/dev/null || { echo "plot.sh: no gnuplot (gnuplot-nox; scripts/setup-host.sh)" >&2; exit 1; }
+mkdir -p "$plots"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# median ns/page of phase P of a result: the jq function the tables use
+med='def med($p): ([.phases[] | select(.phase == $p) | .median] | first // "NaN");'
+
+# plot NAME SCRIPT: the gnuplot SCRIPT rendered to NAME.svg and NAME.png
+plot() {
+	gnuplot -e "set terminal svg size 1300,600 dynamic noenhanced font 'Sans,11' background '#ffffff'; set output '$plots/$1.svg'" "$2"
+	gnuplot -e "set terminal pngcairo size 1300,600 noenhanced font 'Sans,10' background '#ffffff'; set output '$plots/$1.png'" "$2"
+}
+
+for m in "$res"/*-matrix.json; do
+	[ -e "$m" ] || { echo "plot.sh: no results in $res (run bench/run.sh)" >&2; exit 1; }
+	k=$(basename "$m" -matrix.json)
+	kernel=$(jq -r .context.kernel "$m")
+
+	# phases: one row per case, one column per phase
+	jq -r "$med"' .results[] | select(.skipped == null)
+		| [(.id | sub("/shared/[0-9]+$"; "") | sub("^kbufmap/"; "")),
+		   med("mmap"), med("first-read"), med("first-write"), med("second-touch"),
+		   med("munmap"), med("pread")] | @tsv' "$m" >"$tmp/phases.tsv"
+	cat >"$tmp/phases.gp" <<GP
+set title "bench, 4096 pages, kernel $kernel (TCG guest: compare ratios, not absolute times)"
+set style data histogram; set style histogram cluster gap 1; set style fill solid 0.9 border -1
+set boxwidth 0.9; set logscale y; set ylabel "ns per page (median, log)"; set grid ytics
+set xtics rotate by -45 font ",8" nomirror; set key outside top center horizontal font ",9"; set datafile missing "NaN"
+set bmargin 9
+plot for [c=2:7] "$tmp/phases.tsv" using c:xtic(1) title word("mmap first-read first-write second-touch munmap pread", c-1)
+GP
+	plot "$k-phases" "$tmp/phases.gp"
+
+	s=$res/$k-sweep.json
+	if [ -e "$s" ]; then
+		# sweep: one block per case (without the size), pages and first-read
+		jq -r "$med"' [.results[] | select(.skipped == null)]
+			| group_by(.id | sub("/[0-9]+$"; ""))[]
+			| (.[0].id | sub("/shared/[0-9]+$"; "") | sub("^kbufmap/"; "")) as $n
+			| "# \($n)", (.[] | [.pages, med("first-read"),
+			  (if med("pread") == "NaN" then "NaN" else
+			   (med("mmap") + med("first-read") + med("munmap")) / med("pread") end)] | @tsv),
+			  "", ""' "$s" >"$tmp/sweep.tsv"
+		jq -r '[.results[] | select(.skipped == null)] | group_by(.id | sub("/[0-9]+$"; ""))[]
+			| .[0].id | sub("/shared/[0-9]+$"; "") | sub("^kbufmap/"; "")' "$s" >"$tmp/names"
+		n=$(wc -l <"$tmp/names")
+		names=$(tr '\n' ' ' <"$tmp/names")
+		cat >"$tmp/sweep.gp" <<GP
+set title "first read touch against the size, kernel $kernel (TCG guest)"
+set logscale xy; set xlabel "buffer size (pages, log)"; set ylabel "ns per page (median, log)"
+set grid; set key outside right font ",9"; set datafile missing "NaN"
+plot for [i=0:$((n - 1))] "$tmp/sweep.tsv" index i using 1:2 with linespoints title word("$names", i+1)
+GP
+		plot "$k-sweep" "$tmp/sweep.gp"
+		cat >"$tmp/pread.gp" <<GP
+set title "mapping (mmap + first read + munmap) / pread, kernel $kernel (TCG guest)"
+set logscale x; set logscale y; set xlabel "buffer size (pages, log)"
+set ylabel "ratio (below 1: mapping is cheaper than copying)"
+set grid; set key outside right font ",9"; set datafile missing "NaN"
+plot for [i=0:$((n - 1))] "$tmp/sweep.tsv" index i using 1:3 with linespoints title word("$names", i+1), 1 with lines dt 2 lc "black" title "1"
+GP
+		plot "$k-vs-pread" "$tmp/pread.gp"
+	fi
+
+	if [ -e "$res/$k-threads-1.json" ] && [ -e "$res/$k-threads-2.json" ]; then
+		: >"$tmp/threads.tsv"
+		for t in 1 2; do
+			jq -r --arg t "$t" "$med"' .results[0] as $r
+				| ($r.phases[] | select(.phase == "first-read") | [.per_thread[]?.median]) as $pr
+				| ($r.phases[] | select(.phase == "first-write") | [.per_thread[]?.median]) as $pw
+				| ["\($t) thread(s)", ($r | med("first-read")), ($r | med("first-write")),
+				   ($pr | if length > 0 then add / length else "NaN" end),
+				   ($pw | if length > 0 then add / length else "NaN" end)] | @tsv' \
+				"$res/$k-threads-$t.json" >>"$tmp/threads.tsv"
+		done
+		cat >"$tmp/threads.gp" <<GP
+set title "first touches of one 4096-page buffer (vmalloc/fault) by 1 and 2 threads, kernel $kernel (TCG guest)"
+set style data histogram; set style histogram cluster gap 1; set style fill solid 0.9 border -1
+set ylabel "ns per page (median)"; set grid ytics; set yrange [0:*]; set key top left font ",9"
+set datafile missing "NaN"; set datafile separator "\t"
+plot "$tmp/threads.tsv" using 2:xtic(1) title "first-read, total (wall / buffer)", \
+     "" using 3 title "first-write, total", \
+     "" using 4 title "first-read, per thread (own slice, mean of threads)", \
+     "" using 5 title "first-write, per thread"
+GP
+		plot "$k-threads" "$tmp/threads.gp"
+	fi
+done
+ls "$plots"
