@@ -24,16 +24,19 @@ compadd() {
 }
 zstyle ':completion:*' list-prompt ''
 zstyle ':completion:*' menu no
-bindkey '^I' complete-word
+# Tab completes, then marks the end, so the wait below needs no guess.
+_kbm_complete_then_mark() { zle complete-word; print -r -- __KBM_DONE__ >>$out }
+zle -N _kbm_complete_then_mark
+bindkey '^I' _kbm_complete_then_mark
 RC
 export ZDOTDIR=$zdot
 zpty z zsh -i
 zpty -w -n z "$line"$'\t'
-# Wait for the completion to finish writing, then for one more quiet spell.
-for i in {1..50}; do
+# Wait for the end mark (up to 60 s: a loaded machine, a sanitized tool).
+for i in {1..600}; do
+	grep -qx __KBM_DONE__ $out 2>/dev/null && break
 	sleep 0.1
-	[[ -s $out ]] && break
 done
-sleep 0.3
+grep -qx __KBM_DONE__ $out || { print -u2 "zsh_complete: no completion within 60 s"; exit 3 }
 zpty -w z $'\C-u'
-sort -u $out
+grep -vx __KBM_DONE__ $out | sort -u
