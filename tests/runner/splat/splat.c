@@ -40,6 +40,25 @@ static void spin_for(uint s)
 		cpu_relax();
 }
 
+static struct rcu_head splat_rcu;
+static void splat_rcu_done(struct rcu_head *head)
+{
+}
+
+/*
+ * A stall is only reported while a grace period waits. An idle guest of a
+ * kernel with lazy RCU callbacks (7.x) may start none for ten seconds and
+ * more, so queue a callback that asks for one now.
+ */
+static void start_grace_period(void)
+{
+#ifdef SPLAT_HAVE_CALL_RCU_HURRY
+	call_rcu_hurry(&splat_rcu, splat_rcu_done);
+#else
+	call_rcu(&splat_rcu, splat_rcu_done);
+#endif
+}
+
 static int __init splat_init(void)
 {
 	if (!strcmp(what, "warn")) {
@@ -51,6 +70,7 @@ static int __init splat_init(void)
 	} else if (!strcmp(what, "hung")) {
 		schedule_timeout_uninterruptible(secs * HZ);
 	} else if (!strcmp(what, "rcustall")) {
+		start_grace_period();
 		rcu_read_lock();
 		spin_for(secs);
 		rcu_read_unlock();
@@ -63,6 +83,7 @@ static int __init splat_init(void)
 
 static void __exit splat_exit(void)
 {
+	rcu_barrier();	/* splat_rcu_done() must not outlive the module */
 }
 
 module_init(splat_init);
