@@ -2,7 +2,7 @@
 # fault_trace.sh: test `kbufmapctl fault-trace` inside a guest where the
 # kbufmap module is loaded (scripts/guest-run --module KO -- ...).
 #
-#   fault_trace.sh [-n PAGES] [-m PAGES] KBUFMAPCTL KO
+#   fault_trace.sh [-n PAGES] KBUFMAPCTL KO
 #
 # KO is the module file that is loaded: the test unloads and reloads it
 # (and a copy without BTF). For every strategy, in fentry mode (when the
@@ -12,31 +12,28 @@
 # event may be missed. Then: --pid, --interval with a forked child, auto mode
 # with and without module BTF, rmmod refused while fentry is attached and
 # accepted after, the errors for a missing module, for an unprivileged user
-# and for bad options, a COMMAND that cannot be run (127), and the tracing
-# overhead on the first touch of -m PAGES pages (default 2048; traced /
-# untraced, same boot, median of 5). The traced functions come from
+# and for bad options, and a COMMAND that cannot be run (127). The tracing
+# overhead is measured by `bench --trace`, not here: speed belongs in a
+# benchmark, not in a test. The traced functions come from
 # `fault-trace --list-functions`, not from a copy here.
 #
 # Output: TAP (tests/lib/tap.sh). Exit status: 0 all passed, 1 a test
 # failed, 2 usage, 4 cannot run here.
 set -uo pipefail
 
-pages=256 opages=2048
-usage() { echo "usage: $0 [-n PAGES] [-m PAGES] KBUFMAPCTL KO" >&2; exit 2; }
-while getopts n:m: o; do
+pages=256
+usage() { echo "usage: $0 [-n PAGES] KBUFMAPCTL KO" >&2; exit 2; }
+while getopts n: o; do
 	case $o in
 	n) pages=$OPTARG ;;
-	m) opages=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 2 ] || usage
 ctl=$(readlink -f "$1") ko=$(readlink -f "$2")
-for v in "$pages" "$opages"; do
-	[[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 16 ] && [ "$v" -le 262144 ] ||
-		{ echo "$0: -n/-m: 16..262144 pages" >&2; exit 2; }
-done
+[[ "$pages" =~ ^[0-9]+$ ]] && [ "$pages" -ge 16 ] && [ "$pages" -le 262144 ] ||
+	{ echo "$0: -n: 16..262144 pages" >&2; exit 2; }
 
 [ -x "$ctl" ] && [ -f "$ko" ] || { echo "$0: missing file" >&2; exit 2; }
 . "$(dirname "$0")/../lib/tap.sh"
@@ -269,24 +266,5 @@ else
 	nok "cannot load a copy of the module without BTF"
 fi
 insmod "$ko" || nok "reloading $ko"
-
-# --- overhead: first touch of $opages pages, with and without tracing ------
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-for mode in "${modes[@]}"; do
-	: >"$tmp/plain" ; : >"$tmp/traced"
-	for _ in 1 2 3 4 5; do
-		"$ctl" -j map --no-pin -o "$tmp/t.json" --pages "$opages" && jq .touch.ns "$tmp/t.json" >>"$tmp/plain"
-		"$ctl" -q -j fault-trace --mode "$mode" -- "$ctl" -j map --no-pin -o "$tmp/t.json" --pages "$opages" >/dev/null &&
-			jq .touch.ns "$tmp/t.json" >>"$tmp/traced"
-	done
-	p=$(median <"$tmp/plain") t=$(median <"$tmp/traced")
-	if [ -n "$p" ] && [ -n "$t" ] && [ "$p" -gt 0 ]; then
-		ratio=$(awk -v t="$t" -v p="$p" 'BEGIN { printf "%.2f", t / p }')
-		tap_diag "overhead $mode: first touch of $opages pages (strategy fault, median of 5): untraced $p ns, traced $t ns, ratio $ratio"
-		ok "overhead $mode measured: ratio $ratio"
-	else
-		nok "overhead $mode: no timings"
-	fi
-done
 
 tap_done
