@@ -127,6 +127,25 @@ static void *madv_map(struct bench_case *c, int advice)
 	return p;
 }
 
+/* MADV_POPULATE_READ/WRITE arrived in 5.14: ask the kernel once, on a page. */
+static int madv_populate_setup(struct bench_case *c, const char **why)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, (size_t)ps, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ret = 0;
+
+	(void)c;
+	if (p == MAP_FAILED)
+		return -errno;
+	if (madvise(p, (size_t)ps, MADV_POPULATE_WRITE) && errno == EINVAL) {
+		*why = "this kernel has no MADV_POPULATE_READ/WRITE (Linux 5.14+)";
+		ret = -EOPNOTSUPP;
+	}
+	munmap(p, (size_t)ps);
+	return ret;
+}
+
 static void *madv_write_map(struct bench_case *c, bool for_write)
 {
 	(void)for_write;
@@ -209,9 +228,9 @@ const struct bench_target bench_targets[] = {
 	{ "anon-populate", "anonymous mmap with MAP_POPULATE",
 	  no_setup, anon_populate_map, NULL, no_teardown, false },
 	{ "madv-populate-write", "anonymous mmap + MADV_POPULATE_WRITE",
-	  no_setup, madv_write_map, NULL, no_teardown, false },
+	  madv_populate_setup, madv_write_map, NULL, no_teardown, false },
 	{ "madv-populate-read", "anonymous mmap + MADV_POPULATE_READ",
-	  no_setup, madv_read_map, NULL, no_teardown, false },
+	  madv_populate_setup, madv_read_map, NULL, no_teardown, false },
 	{ "memfd", "a memfd (shmem) mapped and touched; pread of it",
 	  memfd_setup, memfd_map, fd_pread, fd_teardown, false },
 	{ "thp", "anonymous, 2 MiB aligned, MADV_HUGEPAGE (where THP is enabled)",
