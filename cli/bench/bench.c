@@ -389,13 +389,17 @@ static int bench_run(int argc, char **argv)
 	o.cmdline = join_args(argc, argv);
 	kbm_cmd_parse(argc, argv, 0, NULL, &o);
 	err = pin(&o);
-	if (err)
+	if (err) {
+		free(o.cmdline);
 		return kbm_fail(err, "pinning: sched_setaffinity: %s", strerror(-err));
+	}
 	bench_env_read(&env, o.cpu, o.cpu_node);
 	cases = calloc(o.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT +
 				   bench_nr_targets), sizeof(*cases));
-	if (!cases)
+	if (!cases) {
+		free(o.cmdline);
 		return kbm_fail(ENOMEM, "out of memory");
+	}
 	n = build_cases(&o, cases);
 	for (size_t i = 0; i < n; i++) {
 		progress(i, n, &cases[i]);
@@ -409,6 +413,7 @@ static int bench_run(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		free(cases[i].s);
 	free(cases);
+	free(o.cmdline);
 	return ret;
 }
 
