@@ -132,7 +132,7 @@ struct bench_opts {
 	int thread_cpus[BENCH_MAX_THREADS];
 	enum { OUT_TABLE, OUT_CSV, OUT_MARKDOWN } format;
 	const char *compare;
-	const char *cmdline;
+	char *cmdline;
 };
 
 /* Run one case: warmup + repeat; fills samples and statistics. */
