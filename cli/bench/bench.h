@@ -29,11 +29,6 @@ enum bench_phase { BENCH_PHASES(BENCH_X_ENUM) PH_COUNT };
 
 const char *bench_phase_name(unsigned int ph);
 
-/* The module's buffer-scope counters a phase changed. */
-struct bench_kcounts {
-	uint64_t faults, around_pages, huge_faults, inserted, remap_calls;
-};
-
 /* --threads: at most this many, one per CPU. */
 #define BENCH_MAX_THREADS 64
 
@@ -44,7 +39,7 @@ struct bench_sample {
 	uint64_t thread_ns[BENCH_MAX_THREADS];	/* --threads: each one's slice */
 	uint64_t minflt;		/* getrusage(RUSAGE_THREAD) delta */
 	bool have_k;			/* module counters (kbufmap targets) */
-	struct bench_kcounts k;
+	struct kbufmap_counters k;	/* what the phase changed (buffer scope) */
 };
 
 struct bench_case;
@@ -95,7 +90,7 @@ struct bench_case {
 	struct bench_sample (*s)[PH_COUNT];	/* [repeat][phase] */
 	struct bench_stats st[PH_COUNT];
 	uint64_t minflt[PH_COUNT];	/* medians over the repeats */
-	struct bench_kcounts k[PH_COUNT];
+	struct kbufmap_counters k[PH_COUNT];
 	bool have_k;
 	/* --threads: median over the repeats of each thread's ns per page */
 	double thread_median[PH_COUNT][BENCH_MAX_THREADS];

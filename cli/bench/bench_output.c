@@ -26,9 +26,14 @@
  *                                  "sd", "ci_low", "ci_high" (ns/page),
  *                                  "outliers", "gib_per_s",
  *                                  "minflt" (median per repeat),
- *                                  "module": null | { "faults",
+ *                                  "module": null | { one key per
+ *                                    counter of KBUFMAP_COUNTERS
+ *                                    (kbufmap_names.h), in its order:
+ *                                    "faults", "fault_around_calls",
  *                                    "fault_around_pages", "huge_faults",
- *                                    "pages_inserted", "remap_calls" },
+ *                                    "pages_inserted", "remap_calls",
+ *                                    "mmaps", "vma_closes", "vma_opens";
+ *                                    what the phase changed },
  *                                  "per_thread": [ { "cpu", "pages",
  *                                    "median" (ns/page of its slice) } ]
  *                                    (only first touches, --threads > 1;
@@ -44,6 +49,7 @@
 #include <stdio.h>
 
 #include "bench.h"
+#include "kbufmap_names.h"
 #include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
@@ -104,6 +110,16 @@ static void text_threads(const struct bench_case *c, unsigned int ph)
 	printf("\n");
 }
 
+/* The module's counters: keys and order from the one list (kbufmap_names.h). */
+static void json_counters(const struct kbufmap_counters *k)
+{
+	open_json_object("module");
+#define JSON_COUNTER(id, field, key) print_u64(PRINT_JSON, key, NULL, k->field);
+	KBUFMAP_COUNTERS(JSON_COUNTER)
+#undef JSON_COUNTER
+	close_json_object();
+}
+
 static void json_phase(const struct bench_case *c, unsigned int ph, const char *cid)
 {
 	const struct bench_stats *st = &c->st[ph];
@@ -129,13 +145,7 @@ static void json_phase(const struct bench_case *c, unsigned int ph, const char *
 	print_float(PRINT_JSON, "gib_per_s", NULL, gib_per_s(c, ph));
 	print_u64(PRINT_JSON, "minflt", NULL, c->minflt[ph]);
 	if (c->have_k) {
-		open_json_object("module");
-		print_u64(PRINT_JSON, "faults", NULL, c->k[ph].faults);
-		print_u64(PRINT_JSON, "fault_around_pages", NULL, c->k[ph].around_pages);
-		print_u64(PRINT_JSON, "huge_faults", NULL, c->k[ph].huge_faults);
-		print_u64(PRINT_JSON, "pages_inserted", NULL, c->k[ph].inserted);
-		print_u64(PRINT_JSON, "remap_calls", NULL, c->k[ph].remap_calls);
-		close_json_object();
+		json_counters(&c->k[ph]);
 	} else {
 		print_null(PRINT_JSON, "module", NULL, NULL);
 	}
@@ -200,7 +210,7 @@ static void row_stats(const struct bench_opts *o, const struct bench_case *c,
 static void row(const struct bench_opts *o, const struct bench_case *c,
 		unsigned int ph, const char *id)
 {
-	const struct bench_kcounts *k = &c->k[ph];
+	const struct kbufmap_counters *k = &c->k[ph];
 
 	row_stats(o, c, ph, id);
 	if (!c->have_k)
@@ -208,16 +218,16 @@ static void row(const struct bench_opts *o, const struct bench_case *c,
 		       " | - | - | - | - | - |" : "       -      -     -      -     -");
 	else if (o->format == OUT_CSV)
 		printf(",%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)k->faults,
-		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
-		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+		       (unsigned long long)k->fault_around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->pages_inserted, (unsigned long long)k->remap_calls);
 	else if (o->format == OUT_MARKDOWN)
 		printf(" | %llu | %llu | %llu | %llu | %llu |\n", (unsigned long long)k->faults,
-		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
-		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+		       (unsigned long long)k->fault_around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->pages_inserted, (unsigned long long)k->remap_calls);
 	else
 		printf(" %7llu %6llu %5llu %6llu %5llu\n", (unsigned long long)k->faults,
-		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
-		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+		       (unsigned long long)k->fault_around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->pages_inserted, (unsigned long long)k->remap_calls);
 }
 
 static void header(const struct bench_opts *o)

@@ -23,6 +23,7 @@
 
 #include "bench.h"
 #include "kbm_dev.h"
+#include "kbufmap_names.h"
 #include "mapping.h"
 
 static uint64_t now_ns(void)
@@ -63,11 +64,9 @@ static void probe_end(const struct bench_case *c, const struct probe *a,
 	s->ns = t - a->t;
 	s->minflt = b.minflt - a->minflt;
 	s->have_k = c->t->module;
-	s->k.faults = b.k.faults - a->k.faults;
-	s->k.around_pages = b.k.fault_around_pages - a->k.fault_around_pages;
-	s->k.huge_faults = b.k.huge_faults - a->k.huge_faults;
-	s->k.inserted = b.k.pages_inserted - a->k.pages_inserted;
-	s->k.remap_calls = b.k.remap_calls - a->k.remap_calls;
+#define COUNTER_DELTA(id, field, key) s->k.field = b.k.field - a->k.field;
+	KBUFMAP_COUNTERS(COUNTER_DELTA)
+#undef COUNTER_DELTA
 }
 
 /* Read every 8-byte word: the bandwidth the mapping's memory type gives. */
@@ -264,11 +263,9 @@ static void case_stats(struct bench_case *c)
 		dst = bench_median_u64(u, c->nsamples);			\
 	} while (0)
 		MED(minflt, c->minflt[ph]);
-		MED(k.faults, c->k[ph].faults);
-		MED(k.around_pages, c->k[ph].around_pages);
-		MED(k.huge_faults, c->k[ph].huge_faults);
-		MED(k.inserted, c->k[ph].inserted);
-		MED(k.remap_calls, c->k[ph].remap_calls);
+#define COUNTER_MED(id, field, key) MED(k.field, c->k[ph].field);
+		KBUFMAP_COUNTERS(COUNTER_MED)
+#undef COUNTER_MED
 		for (unsigned int t = 0; c->threads > 1 && bench_phase_threaded(ph) &&
 		     t < c->threads; t++) {
 			MED(thread_ns[t], u[0]);
