@@ -84,6 +84,12 @@ void kbm_argp_parse(const struct argp *argp, int argc, char **argv,
 void kbm_cmd_parse(int argc, char **argv, unsigned int flags, int *arg_index,
 		   void *input);
 
+/*
+ * For an option that needs BPF (the command's needs do not say so): 0, or
+ * print "@what: BPF needs root ..." and return KBM_EXIT_ACCESS.
+ */
+int kbm_check_bpf(const char *what);
+
 /* Report a failed kbm_dev_open() of @path; returns the exit status. */
 int kbm_dev_fail(const char *path, int err);
 

@@ -149,6 +149,15 @@ static bool cap_effective(unsigned int nr)
 	return data[nr / 32].effective & (1u << (nr % 32));
 }
 
+int kbm_check_bpf(const char *what)
+{
+	if (cap_effective(CAP_SYS_ADMIN) ||
+	    (cap_effective(CAP_BPF) && cap_effective(CAP_PERFMON)))
+		return KBM_EXIT_OK;
+	kbm_err("%s: BPF needs root (CAP_BPF/CAP_PERFMON, or CAP_SYS_ADMIN)", what);
+	return KBM_EXIT_ACCESS;
+}
+
 /* 0 when @cmd may run, or print why not and return the exit status. */
 static int check_needs(const struct kbm_cmd *cmd)
 {
@@ -158,11 +167,11 @@ static int check_needs(const struct kbm_cmd *cmd)
 		kbm_err("%s needs root", cmd->name);
 		return KBM_EXIT_ACCESS;
 	}
-	if ((cmd->needs & KBM_NEEDS_BPF) && !cap_effective(CAP_SYS_ADMIN) &&
-	    !(cap_effective(CAP_BPF) && cap_effective(CAP_PERFMON))) {
-		kbm_err("%s: BPF needs root (CAP_BPF/CAP_PERFMON, or CAP_SYS_ADMIN)",
-			cmd->name);
-		return KBM_EXIT_ACCESS;
+	if (cmd->needs & KBM_NEEDS_BPF) {
+		int ret = kbm_check_bpf(cmd->name);
+
+		if (ret)
+			return ret;
 	}
 	if ((cmd->needs & KBM_NEEDS_DEVICE) && stat(g_opt.device, &st) != 0)
 		return kbm_dev_fail(g_opt.device, errno);

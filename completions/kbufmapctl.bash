@@ -5,7 +5,9 @@
 # --list-kinds, verify's checks from --list-check-names,
 # fault-trace's functions from --list-functions (when the tool has it) and
 # phys's flag names from the hidden `phys --list-bits` and bench's
-# baselines from bench --list-baselines.
+# baselines from bench --list-baselines. The few fixed words (verify
+# --mode, phys --touch, fault-trace --mode, bench --trace) are written
+# here; tests/host/doc_sync.sh holds them to --help and the manual.
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
 _kbufmapctl_words()
@@ -31,6 +33,8 @@ _kbufmapctl_value()
 		;;	# a number: nothing to offer
 	bench:--compare)
 		compgen -f ;;
+	bench:--trace)
+		echo fentry kprobe ;;
 	*:-b|*:--backend)
 		_kbufmapctl_words "$tool" --list-backends ;;
 	*:-s|*:--strategy)

@@ -3,7 +3,7 @@
 # level's --list-opts, --list-backends, --list-strategies, verify's
 # --list-check-names, fault-trace's --list-functions, phys's hidden
 # --list-bits, bench's --list-baselines); only the fixed
-# words of --mode and --touch are written here (the sync test holds them
+# words of --mode, --touch and bench --trace are written here (the sync test holds them
 # to --help).
 
 # __kbufmapctl_values TOOL CMD OPTION: the values OPTION of CMD takes;
@@ -20,6 +20,8 @@ function __kbufmapctl_values
         case bench:--baseline
             printf '%s\n' all none
             $tool bench --list-baselines 2>/dev/null
+        case bench:--trace
+            printf '%s\n' fentry kprobe
         case '*:-b' '*:--backend'
             $tool --list-backends 2>/dev/null
         case '*:-s' '*:--strategy'

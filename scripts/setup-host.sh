@@ -20,7 +20,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/kbufmap-setup.done
-want_rev=7	# bump when the package list below changes
+want_rev=8	# bump when the package list below changes
 
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -101,6 +101,7 @@ pkgs=(
 	mandoc groff man-db	# tests/host/man_lint.sh: mandoc -T lint, groff -ww, man --warnings, lexgrog
 	dkms	# tests/host/dkms_build.sh: dkms add/build of the installed module source
 	gnuplot-nox	# bench/plot.sh: the bench plots (svg and pngcairo terminals)
+	bpftrace	# bench/trace-overhead.sh: the same histogram, bpftrace's cost beside ours
 	linux-source-6.1	# for scripts/checkpatch.pl (kernel style of kmod/)
 	linux-image-amd64 linux-headers-amd64
 )

@@ -29,7 +29,7 @@
 enum {
 	OPT_SHARED = 0x400, OPT_PRIVATE, OPT_NODE, OPT_WARMUP, OPT_REPEAT,
 	OPT_CPU, OPT_CSV, OPT_MARKDOWN, OPT_COMPARE, OPT_BASELINE,
-	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE,
+	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE, OPT_TRACE,
 };
 
 static const struct argp_option bench_options[] = {
@@ -52,6 +52,9 @@ static const struct argp_option bench_options[] = {
 	  "or one per thread); with --node: local or remote memory", 2 },
 	{ "threads", OPT_THREADS, "T", 0, "First touches by T threads at once, one per CPU, "
 	  "each faulting its 1/T of one buffer (1..online CPUs, default 1)", 2 },
+	{ "trace", OPT_TRACE, "MODE", 0, "Run the first touches of each kbufmap case "
+	  "again with fault-trace's probes attached (fentry or kprobe; needs root "
+	  "and a build with BPF) and show traced / untraced", 2 },
 	{ NULL, 0, NULL, 0, "Output (-j for JSON):", 3 },
 	{ "csv", OPT_CSV, NULL, 0, "CSV, one line per case and phase", 3 },
 	{ "markdown", OPT_MARKDOWN, NULL, 0, "A Markdown table", 3 },
@@ -233,6 +236,14 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 		parse_num(state, "--cpu-node", arg, 0, 1023, &v);
 		o->cpu_node = (int)v;
 		return 0;
+	case OPT_TRACE: {
+		const char *why = NULL;
+
+		o->trace = bench_trace_parse(arg, &why);
+		if (o->trace == BENCH_TRACE_NONE)
+			argp_error(state, "--trace %s: %s", arg, why);
+		return 0;
+	}
 	case OPT_CSV: o->format = OUT_CSV; return 0;
 	case OPT_MARKDOWN: o->format = OUT_MARKDOWN; return 0;
 	case OPT_COMPARE: o->compare = arg; return 0;
@@ -260,12 +271,14 @@ static const struct argp bench_argp = {
 	       "statistics (min, median, p90, max, mean ± σ, a 95 % CI of the median "
 	       "by order statistics) and the context of the run."
 	       "\vExit status: 0 measured; 1 a case failed, or --compare found a figure "
-	       "that differs beyond the noise; 2 bad options; 3 no device.\n\n"
+	       "that differs beyond the noise; 2 bad options (or --trace in a build "
+	       "without BPF); 3 no device; 5 --trace without the privilege for BPF.\n\n"
 	       "  kbufmapctl bench --pages 4096\n"
 	       "  kbufmapctl bench -s fault,insert-batch,remap,huge -b contig --cpu 0\n"
 	       "  kbufmapctl bench -s fault --baseline none --pages 1-65536x16 -j > sweep.json\n"
 	       "  kbufmapctl bench -s fault --compare sweep.json\n"
 	       "  kbufmapctl bench -s fault -b vmalloc --threads 2\n"
+	       "  kbufmapctl bench -s fault -b vmalloc --baseline none --trace fentry\n"
 	       "  kbufmapctl bench -s fault -b pages --cpu-node 0 --node 1   # remote memory",
 	.children = bench_children,
 };
@@ -316,8 +329,10 @@ static void progress(size_t i, size_t n, const struct bench_case *c)
 	fprintf(stderr, "\r[%zu/%zu] %-66.66s", i + 1, n, id);
 }
 
-/* Set up, run and tear down one case; a failure skips it with the reason. */
-static bool run_one(struct bench_case *c, const struct bench_opts *o)
+/* Set up, run and tear down one case; a failure skips it with the reason.
+ * --trace: then the traced first touches; a tracer that cannot run
+ * (*trace_rc, its message printed) ends the whole run. */
+static bool run_one(struct bench_case *c, const struct bench_opts *o, int *trace_rc)
 {
 	int err;
 
@@ -332,6 +347,13 @@ static bool run_one(struct bench_case *c, const struct bench_opts *o)
 		return err == -EOPNOTSUPP || err == -EINVAL;
 	}
 	err = bench_run_case(c, o);
+	if (!err && o->trace && c->t->module) {
+		*trace_rc = bench_trace_case(c, o);
+		if (*trace_rc) {
+			c->t->teardown(c);
+			return false;
+		}
+	}
 	c->t->teardown(c);
 	if (err) {
 		c->skip_err = err;
@@ -379,7 +401,7 @@ static int bench_run(int argc, char **argv)
 	struct bench_case *cases;
 	struct bench_env env;
 	size_t n;
-	int err, ret = KBM_EXIT_OK;
+	int err, ret = KBM_EXIT_OK, trace_rc = KBM_EXIT_OK;
 
 	_Static_assert(sizeof(baselines) / sizeof(baselines[0]) >= 7, "baselines[]");
 	memset(o.strategies, 1, sizeof(o.strategies));
@@ -388,6 +410,8 @@ static int bench_run(int argc, char **argv)
 	baselines[0] = false;
 	o.cmdline = join_args(argc, argv);
 	kbm_cmd_parse(argc, argv, 0, NULL, &o);
+	if (o.trace && (err = kbm_check_bpf("bench --trace")))
+		return err;
 	err = pin(&o);
 	if (err) {
 		free(o.cmdline);
@@ -401,17 +425,21 @@ static int bench_run(int argc, char **argv)
 		return kbm_fail(ENOMEM, "out of memory");
 	}
 	n = build_cases(&o, cases);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !trace_rc; i++) {
 		progress(i, n, &cases[i]);
-		if (!run_one(&cases[i], &o))
+		if (!run_one(&cases[i], &o, &trace_rc))
 			ret = KBM_EXIT_FAIL;
 	}
 	progress(n, n, NULL);
-	err = bench_output(&o, &env, cases, n);
-	if (ret == KBM_EXIT_OK)
+	err = trace_rc ?: bench_output(&o, &env, cases, n);
+	if (ret == KBM_EXIT_OK || trace_rc)
 		ret = err;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (cases[i].tr)
+			free(cases[i].tr->s);
+		free(cases[i].tr);
 		free(cases[i].s);
+	}
 	free(cases);
 	free(o.cmdline);
 	return ret;

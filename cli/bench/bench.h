@@ -29,11 +29,6 @@ enum bench_phase { BENCH_PHASES(BENCH_X_ENUM) PH_COUNT };
 
 const char *bench_phase_name(unsigned int ph);
 
-/* The module's buffer-scope counters a phase changed. */
-struct bench_kcounts {
-	uint64_t faults, around_pages, huge_faults, inserted, remap_calls;
-};
-
 /* --threads: at most this many, one per CPU. */
 #define BENCH_MAX_THREADS 64
 
@@ -44,10 +39,13 @@ struct bench_sample {
 	uint64_t thread_ns[BENCH_MAX_THREADS];	/* --threads: each one's slice */
 	uint64_t minflt;		/* getrusage(RUSAGE_THREAD) delta */
 	bool have_k;			/* module counters (kbufmap targets) */
-	struct bench_kcounts k;
+	struct kbufmap_counters k;	/* what the phase changed (buffer scope) */
 };
 
 struct bench_case;
+
+/* --trace: which of fault-trace's probe kinds the fault phases run under. */
+enum bench_trace { BENCH_TRACE_NONE = 0, BENCH_TRACE_FENTRY, BENCH_TRACE_KPROBE };
 
 /* A benchmark or baseline, perf style: one row of bench_targets[]. */
 struct bench_target {
@@ -76,6 +74,22 @@ struct bench_stats {
 void bench_stats_compute(const double *v, size_t n, struct bench_stats *st);
 uint64_t bench_median_u64(const uint64_t *v, size_t n);
 
+/*
+ * --trace: the first touches of a module case run again, warm-up and
+ * repeats alike, with fault-trace's probes attached (bench_trace.c).
+ */
+struct bench_traced {
+	const char *mode;		/* "fentry" or "kprobe", as attached */
+	char why[160];			/* the tracer's reason for the mode */
+	size_t nsamples;
+	struct bench_sample (*s)[PH_COUNT];	/* [repeat][phase] */
+	struct bench_stats st[PH_COUNT];	/* first touches only */
+	uint64_t minflt[PH_COUNT];
+	struct kbufmap_counters k[PH_COUNT];
+	uint64_t probe_faults;		/* .fault calls the probes counted ... */
+	uint64_t module_faults;		/* ... and the module, over the same runs */
+};
+
 struct bench_case {
 	const struct bench_target *t;
 	unsigned int backend, strategy;	/* module targets */
@@ -95,10 +109,11 @@ struct bench_case {
 	struct bench_sample (*s)[PH_COUNT];	/* [repeat][phase] */
 	struct bench_stats st[PH_COUNT];
 	uint64_t minflt[PH_COUNT];	/* medians over the repeats */
-	struct bench_kcounts k[PH_COUNT];
+	struct kbufmap_counters k[PH_COUNT];
 	bool have_k;
 	/* --threads: median over the repeats of each thread's ns per page */
 	double thread_median[PH_COUNT][BENCH_MAX_THREADS];
+	struct bench_traced *tr;	/* --trace, module targets; else NULL */
 };
 
 /* The pages thread @t of a threaded touch takes (the last, the rest). */
@@ -133,10 +148,24 @@ struct bench_opts {
 	enum { OUT_TABLE, OUT_CSV, OUT_MARKDOWN } format;
 	const char *compare;
 	char *cmdline;
+	enum bench_trace trace;		/* --trace */
 };
 
 /* Run one case: warmup + repeat; fills samples and statistics. */
 int bench_run_case(struct bench_case *c, const struct bench_opts *o);
+/* The first touches of a set-up case again (warmup + repeat), into c->tr. */
+int bench_run_first_touches(struct bench_case *c, const struct bench_opts *o);
+
+/*
+ * --trace (bench_trace.c). bench_trace_parse: the mode for @arg, or
+ * BENCH_TRACE_NONE with *why set (unknown name, or a build without BPF).
+ * bench_trace_case: bench_run_first_touches() with the probes attached
+ * to this process; KBM_EXIT_OK, or the tracer's exit status after its
+ * message (no module, no privilege, a probe that cannot attach).
+ */
+enum bench_trace bench_trace_parse(const char *arg, const char **why);
+const char *bench_trace_name(enum bench_trace mode);
+int bench_trace_case(struct bench_case *c, const struct bench_opts *o);
 
 /* Context block (JSON) and the warnings, hyperfine style. */
 struct bench_env {

@@ -182,6 +182,12 @@ void bench_env_print(const struct bench_env *e, const struct bench_opts *o)
 	else
 		print_null(PRINT_ANY, "cpu_node", ", --cpu-node %s", "none");
 	print_int(PRINT_ANY, "running_node", ", running on node %lld\n", e->cpus_node);
+	if (o->trace)
+		print_string(PRINT_ANY, "trace", "# --trace %s: the first touches of each "
+			     "kbufmap case again with fault-trace's probes attached\n",
+			     bench_trace_name(o->trace));
+	else
+		print_null(PRINT_JSON, "trace", NULL, NULL);
 	print_string(PRINT_ANY, "command_line", "# %s\n", o->cmdline);
 	close_json_object();
 }

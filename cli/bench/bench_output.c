@@ -13,6 +13,7 @@
  *                  "aslr", "governor", "cpu_asked" (null), "cpus_applied",
  *                  "pinned", "numa_nodes", "buffer_node" (null: any),
  *                  "threads", "cpu_node" (null), "running_node",
+ *                  "trace" (null, or --trace's "fentry"|"kprobe"),
  *                  "command_line" },
  *     "config": { "warmup", "repeat", "map": "shared"|"private",
  *                 "ci": "order-statistics-95", "outliers": "modified-z>3.5" },
@@ -20,20 +21,34 @@
  *                    "target", "backend" (null), "strategy" (null),
  *                    "map", "pages", "page_size",
  *                    "skipped": null | { "errno": "ENAME", "why": "..." },
+ *                    "trace": { "mode", "why", "probe_faults",
+ *                               "module_faults" }  (--trace, kbufmap
+ *                      targets: the .fault calls the probes and the
+ *                      module counted over the traced runs),
  *                    "phases": [ { "id": "<result id>/<phase>", "phase",
  *                                  "samples_ns": [ per repeat, whole phase ],
  *                                  "min", "median", "p90", "max", "mean",
  *                                  "sd", "ci_low", "ci_high" (ns/page),
  *                                  "outliers", "gib_per_s",
  *                                  "minflt" (median per repeat),
- *                                  "module": null | { "faults",
+ *                                  "module": null | { one key per
+ *                                    counter of KBUFMAP_COUNTERS
+ *                                    (kbufmap_names.h), in its order:
+ *                                    "faults", "fault_around_calls",
  *                                    "fault_around_pages", "huge_faults",
- *                                    "pages_inserted", "remap_calls" },
+ *                                    "pages_inserted", "remap_calls",
+ *                                    "mmaps", "vma_closes", "vma_opens";
+ *                                    what the phase changed },
  *                                  "per_thread": [ { "cpu", "pages",
  *                                    "median" (ns/page of its slice) } ]
  *                                    (only first touches, --threads > 1;
  *                                    the phase's own figures are then the
- *                                    total: wall clock over the buffer) } ] } ],
+ *                                    total: wall clock over the buffer),
+ *                                  "traced": { "mode", "samples_ns", "min",
+ *                                    ... "outliers" (as above), "minflt",
+ *                                    "module", "ratio" (traced median /
+ *                                    untraced median) }  (--trace, first
+ *                                    touches of kbufmap targets) } ] } ],
  *     "compare": [ { "id", "old_median" (null: not saved), "new_median",
  *                    "ratio", "exceeds_noise", "verdict" } ]  (--compare)
  *     "compare_flagged": N  (--compare; N > 0 makes the exit status 1)
@@ -44,6 +59,7 @@
 #include <stdio.h>
 
 #include "bench.h"
+#include "kbufmap_names.h"
 #include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
@@ -70,11 +86,16 @@ void bench_case_id(const struct bench_case *c, char *buf, size_t len)
 			 (unsigned long long)c->pages);
 }
 
-static double gib_per_s(const struct bench_case *c, unsigned int ph)
+static double gib_at(const struct bench_case *c, double median)
 {
-	double ns = c->st[ph].median * (double)c->pages;
+	double ns = median * (double)c->pages;
 
 	return ns > 0 ? (double)c->len / ns * 1e9 / (double)(1ULL << 30) : 0;
+}
+
+static double gib_per_s(const struct bench_case *c, unsigned int ph)
+{
+	return gib_at(c, c->st[ph].median);
 }
 
 static bool has_threads(const struct bench_case *c, unsigned int ph)
@@ -104,19 +125,26 @@ static void text_threads(const struct bench_case *c, unsigned int ph)
 	printf("\n");
 }
 
-static void json_phase(const struct bench_case *c, unsigned int ph, const char *cid)
+/* The module's counters: keys and order from the one list (kbufmap_names.h). */
+static void json_counters(const struct kbufmap_counters *k)
 {
-	const struct bench_stats *st = &c->st[ph];
-	char id[200];
+	open_json_object("module");
+#define JSON_COUNTER(id, field, key) print_u64(PRINT_JSON, key, NULL, k->field);
+	KBUFMAP_COUNTERS(JSON_COUNTER)
+#undef JSON_COUNTER
+	close_json_object();
+}
 
-	snprintf(id, sizeof(id), "%s/%s", cid, phase_names[ph]);
-	open_json_object(NULL);
-	print_string(PRINT_JSON, "id", NULL, id);
-	print_string(PRINT_JSON, "phase", NULL, phase_names[ph]);
+static void json_samples(struct bench_sample (*s)[PH_COUNT], size_t n, unsigned int ph)
+{
 	open_json_array("samples_ns");
-	for (size_t i = 0; i < c->nsamples; i++)
-		print_u64(PRINT_JSON, NULL, NULL, c->s[i][ph].ns);
+	for (size_t i = 0; i < n; i++)
+		print_u64(PRINT_JSON, NULL, NULL, s[i][ph].ns);
 	close_json_array();
+}
+
+static void json_stats(const struct bench_stats *st)
+{
 	print_float(PRINT_JSON, "min", NULL, st->min);
 	print_float(PRINT_JSON, "median", NULL, st->median);
 	print_float(PRINT_JSON, "p90", NULL, st->p90);
@@ -126,21 +154,53 @@ static void json_phase(const struct bench_case *c, unsigned int ph, const char *
 	print_float(PRINT_JSON, "ci_low", NULL, st->ci_lo);
 	print_float(PRINT_JSON, "ci_high", NULL, st->ci_hi);
 	print_u64(PRINT_JSON, "outliers", NULL, st->outliers);
+}
+
+/* --trace: does phase @ph have a traced twin, and traced / untraced. */
+static bool has_traced(const struct bench_case *c, unsigned int ph)
+{
+	return c->tr && c->tr->st[ph].n && c->st[ph].n;
+}
+
+static double traced_ratio(const struct bench_case *c, unsigned int ph)
+{
+	return c->st[ph].median > 0 ? c->tr->st[ph].median / c->st[ph].median : 0;
+}
+
+static void json_traced(const struct bench_case *c, unsigned int ph)
+{
+	struct bench_traced *tr = c->tr;
+
+	open_json_object("traced");
+	print_string(PRINT_JSON, "mode", NULL, tr->mode);
+	json_samples(tr->s, tr->nsamples, ph);
+	json_stats(&tr->st[ph]);
+	print_u64(PRINT_JSON, "minflt", NULL, tr->minflt[ph]);
+	json_counters(&tr->k[ph]);
+	print_float(PRINT_JSON, "ratio", NULL, traced_ratio(c, ph));
+	close_json_object();
+}
+
+static void json_phase(const struct bench_case *c, unsigned int ph, const char *cid)
+{
+	char id[200];
+
+	snprintf(id, sizeof(id), "%s/%s", cid, phase_names[ph]);
+	open_json_object(NULL);
+	print_string(PRINT_JSON, "id", NULL, id);
+	print_string(PRINT_JSON, "phase", NULL, phase_names[ph]);
+	json_samples(c->s, c->nsamples, ph);
+	json_stats(&c->st[ph]);
 	print_float(PRINT_JSON, "gib_per_s", NULL, gib_per_s(c, ph));
 	print_u64(PRINT_JSON, "minflt", NULL, c->minflt[ph]);
-	if (c->have_k) {
-		open_json_object("module");
-		print_u64(PRINT_JSON, "faults", NULL, c->k[ph].faults);
-		print_u64(PRINT_JSON, "fault_around_pages", NULL, c->k[ph].around_pages);
-		print_u64(PRINT_JSON, "huge_faults", NULL, c->k[ph].huge_faults);
-		print_u64(PRINT_JSON, "pages_inserted", NULL, c->k[ph].inserted);
-		print_u64(PRINT_JSON, "remap_calls", NULL, c->k[ph].remap_calls);
-		close_json_object();
-	} else {
+	if (c->have_k)
+		json_counters(&c->k[ph]);
+	else
 		print_null(PRINT_JSON, "module", NULL, NULL);
-	}
 	if (has_threads(c, ph))
 		json_threads(c, ph);
+	if (has_traced(c, ph))
+		json_traced(c, ph);
 	close_json_object();
 }
 
@@ -165,6 +225,14 @@ static void json_case(const struct bench_case *c)
 	} else {
 		print_null(PRINT_JSON, "skipped", NULL, NULL);
 	}
+	if (c->tr) {
+		open_json_object("trace");
+		print_string(PRINT_JSON, "mode", NULL, c->tr->mode);
+		print_string(PRINT_JSON, "why", NULL, c->tr->why);
+		print_u64(PRINT_JSON, "probe_faults", NULL, c->tr->probe_faults);
+		print_u64(PRINT_JSON, "module_faults", NULL, c->tr->module_faults);
+		close_json_object();
+	}
 	open_json_array("phases");
 	for (unsigned int ph = 0; ph < PH_COUNT && !c->skip_err; ph++)
 		if (c->st[ph].n)
@@ -173,51 +241,88 @@ static void json_case(const struct bench_case *c)
 	close_json_object();
 }
 
+/* What a row shows: a phase's figures, untraced or traced. */
+struct row_src {
+	const char *phase;
+	const struct bench_stats *st;
+	double gib;
+	uint64_t minflt;
+	const struct kbufmap_counters *k;	/* NULL: not a module target */
+};
+
 /* Text, Markdown and CSV rows: one per case and phase. */
-static void row_stats(const struct bench_opts *o, const struct bench_case *c,
-		      unsigned int ph, const char *id)
+static void row_stats(const struct bench_opts *o, const struct row_src *r, const char *id)
 {
-	const struct bench_stats *s = &c->st[ph];
-	double gib = gib_per_s(c, ph);
-	unsigned long long minflt = c->minflt[ph];
+	const struct bench_stats *s = r->st;
+	unsigned long long minflt = r->minflt;
 
 	if (o->format == OUT_CSV)
 		printf("%s,%s,%zu,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%zu,%.3f,%llu",
-		       id, phase_names[ph], s->n, s->median, s->min, s->p90, s->max,
-		       s->mean, s->sd, s->ci_lo, s->ci_hi, s->outliers, gib, minflt);
+		       id, r->phase, s->n, s->median, s->min, s->p90, s->max,
+		       s->mean, s->sd, s->ci_lo, s->ci_hi, s->outliers, r->gib, minflt);
 	else if (o->format == OUT_MARKDOWN)
 		printf("| %s | %s | %zu | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | "
-		       "[%.1f, %.1f] | %zu | %.3f | %llu", id, phase_names[ph], s->n,
+		       "[%.1f, %.1f] | %zu | %.3f | %llu", id, r->phase, s->n,
 		       s->median, s->min, s->p90, s->max, s->mean, s->sd, s->ci_lo,
-		       s->ci_hi, s->outliers, gib, minflt);
+		       s->ci_hi, s->outliers, r->gib, minflt);
 	else
 		printf("  %-13s %3zu %9.1f %9.1f %9.1f %9.1f %9.1f ±%7.1f [%8.1f %8.1f] "
-		       "%2zu %8.3f %7llu", phase_names[ph], s->n, s->median, s->min,
+		       "%2zu %8.3f %7llu", r->phase, s->n, s->median, s->min,
 		       s->p90, s->max, s->mean, s->sd, s->ci_lo, s->ci_hi, s->outliers,
-		       gib, minflt);
+		       r->gib, minflt);
 }
 
-static void row(const struct bench_opts *o, const struct bench_case *c,
-		unsigned int ph, const char *id)
+static void row(const struct bench_opts *o, const struct row_src *r, const char *id)
 {
-	const struct bench_kcounts *k = &c->k[ph];
+	const struct kbufmap_counters *k = r->k;
 
-	row_stats(o, c, ph, id);
-	if (!c->have_k)
+	row_stats(o, r, id);
+	if (!k)
 		printf("%s\n", o->format == OUT_CSV ? ",,,,," : o->format == OUT_MARKDOWN ?
 		       " | - | - | - | - | - |" : "       -      -     -      -     -");
 	else if (o->format == OUT_CSV)
 		printf(",%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)k->faults,
-		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
-		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+		       (unsigned long long)k->fault_around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->pages_inserted, (unsigned long long)k->remap_calls);
 	else if (o->format == OUT_MARKDOWN)
 		printf(" | %llu | %llu | %llu | %llu | %llu |\n", (unsigned long long)k->faults,
-		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
-		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+		       (unsigned long long)k->fault_around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->pages_inserted, (unsigned long long)k->remap_calls);
 	else
 		printf(" %7llu %6llu %5llu %6llu %5llu\n", (unsigned long long)k->faults,
-		       (unsigned long long)k->around_pages, (unsigned long long)k->huge_faults,
-		       (unsigned long long)k->inserted, (unsigned long long)k->remap_calls);
+		       (unsigned long long)k->fault_around_pages, (unsigned long long)k->huge_faults,
+		       (unsigned long long)k->pages_inserted, (unsigned long long)k->remap_calls);
+}
+
+/*
+ * --trace: the traced twin of a first touch. The table shows it as an
+ * indented line with the ratio; CSV and Markdown as a row of its own whose
+ * phase is PHASE+MODE (first-read+fentry).
+ */
+static void traced_row(const struct bench_opts *o, const struct bench_case *c,
+		       unsigned int ph, const char *id)
+{
+	const struct bench_traced *tr = c->tr;
+	const struct bench_stats *st = &tr->st[ph];
+	char phase[64];
+	struct row_src r = { phase, st, gib_at(c, st->median), tr->minflt[ph], &tr->k[ph] };
+
+	if (o->format != OUT_TABLE) {
+		snprintf(phase, sizeof(phase), "%s+%s", phase_names[ph], tr->mode);
+		row(o, &r, id);
+		return;
+	}
+	printf("    traced (%s): median %.1f ns/page [95%% CI %.1f %.1f], %.2fx untraced; "
+	       "%llu .fault, %llu minflt\n", tr->mode, st->median, st->ci_lo, st->ci_hi,
+	       traced_ratio(c, ph), (unsigned long long)tr->k[ph].faults,
+	       (unsigned long long)tr->minflt[ph]);
+}
+
+static void traced_summary(const struct bench_case *c)
+{
+	printf("  trace %s (%s): over the traced runs the probes counted %llu .fault "
+	       "calls, the module %llu\n", c->tr->mode, c->tr->why,
+	       (unsigned long long)c->tr->probe_faults, (unsigned long long)c->tr->module_faults);
 }
 
 static void header(const struct bench_opts *o)
@@ -249,12 +354,19 @@ static void text_results(const struct bench_opts *o, struct bench_case *cases, s
 			printf("%s%s%s\n", id, c->skip_err ? ": skipped, " : "",
 			       c->skip_err ? c->skip_why : "");
 		for (unsigned int ph = 0; ph < PH_COUNT && !c->skip_err; ph++) {
+			struct row_src r = { phase_names[ph], &c->st[ph], gib_per_s(c, ph),
+					     c->minflt[ph], c->have_k ? &c->k[ph] : NULL };
+
 			if (!c->st[ph].n)
 				continue;
-			row(o, c, ph, id);
+			row(o, &r, id);
 			if (o->format == OUT_TABLE && has_threads(c, ph))
 				text_threads(c, ph);
+			if (has_traced(c, ph))
+				traced_row(o, c, ph, id);
 		}
+		if (o->format == OUT_TABLE && c->tr && !c->skip_err)
+			traced_summary(c);
 	}
 }
 

@@ -23,6 +23,7 @@
 
 #include "bench.h"
 #include "kbm_dev.h"
+#include "kbufmap_names.h"
 #include "mapping.h"
 
 static uint64_t now_ns(void)
@@ -63,11 +64,9 @@ static void probe_end(const struct bench_case *c, const struct probe *a,
 	s->ns = t - a->t;
 	s->minflt = b.minflt - a->minflt;
 	s->have_k = c->t->module;
-	s->k.faults = b.k.faults - a->k.faults;
-	s->k.around_pages = b.k.fault_around_pages - a->k.fault_around_pages;
-	s->k.huge_faults = b.k.huge_faults - a->k.huge_faults;
-	s->k.inserted = b.k.pages_inserted - a->k.pages_inserted;
-	s->k.remap_calls = b.k.remap_calls - a->k.remap_calls;
+#define COUNTER_DELTA(id, field, key) s->k.field = b.k.field - a->k.field;
+	KBUFMAP_COUNTERS(COUNTER_DELTA)
+#undef COUNTER_DELTA
 }
 
 /* Read every 8-byte word: the bandwidth the mapping's memory type gives. */
@@ -244,48 +243,96 @@ static int one_repeat(struct bench_case *c, void *dst, struct bench_sample *s)
 	memset(s, 0, sizeof(*s) * PH_COUNT);
 	err = read_run(c, s);
 	err = err ?: write_run(c, s);
-	return err ?: pread_run(c, dst, s);
+	return dst ? err ?: pread_run(c, dst, s) : err;
 }
 
-static void case_stats(struct bench_case *c)
+/* --trace: both runs (their first touches are the point), no pread; only
+ * the first touches are kept. */
+static int first_touches(struct bench_case *c, void *dst, struct bench_sample *s)
 {
-	double *v = calloc(c->nsamples, sizeof(*v));
-	uint64_t *u = calloc(c->nsamples, sizeof(*u));
+	int err = one_repeat(c, dst, s);
+
+	for (unsigned int ph = 0; ph < PH_COUNT; ph++)
+		if (ph != PH_FIRST_READ && ph != PH_FIRST_WRITE)
+			s[ph].valid = false;
+	return err;
+}
+
+/* Medians over @n repeats of one phase's counts. */
+static void phase_counts(struct bench_sample (*s)[PH_COUNT], size_t n,
+			 unsigned int ph, uint64_t *u, uint64_t *minflt,
+			 struct kbufmap_counters *k)
+{
+#define MED(field, dst) do {						\
+		for (size_t i = 0; i < n; i++)				\
+			u[i] = s[i][ph].field;				\
+		dst = bench_median_u64(u, n);				\
+	} while (0)
+	MED(minflt, *minflt);
+#define COUNTER_MED(id, field, key) MED(k.field, k->field);
+	KBUFMAP_COUNTERS(COUNTER_MED)
+#undef COUNTER_MED
+#undef MED
+}
+
+/* Statistics of every phase @s has; -ENOMEM. */
+static int series_stats(const struct bench_case *c, struct bench_sample (*s)[PH_COUNT],
+			size_t n, struct bench_stats *st, uint64_t *minflt,
+			struct kbufmap_counters *k)
+{
+	double *v = calloc(n, sizeof(*v));
+	uint64_t *u = calloc(n, sizeof(*u));
 
 	for (unsigned int ph = 0; v && u && ph < PH_COUNT; ph++) {
-		if (!c->s[0][ph].valid)
+		if (!s[0][ph].valid)
 			continue;
-		for (size_t i = 0; i < c->nsamples; i++)
-			v[i] = (double)c->s[i][ph].ns / (double)c->pages;
-		bench_stats_compute(v, c->nsamples, &c->st[ph]);
-#define MED(field, dst) do {						\
-		for (size_t i = 0; i < c->nsamples; i++)		\
-			u[i] = c->s[i][ph].field;			\
-		dst = bench_median_u64(u, c->nsamples);			\
-	} while (0)
-		MED(minflt, c->minflt[ph]);
-		MED(k.faults, c->k[ph].faults);
-		MED(k.around_pages, c->k[ph].around_pages);
-		MED(k.huge_faults, c->k[ph].huge_faults);
-		MED(k.inserted, c->k[ph].inserted);
-		MED(k.remap_calls, c->k[ph].remap_calls);
-		for (unsigned int t = 0; c->threads > 1 && bench_phase_threaded(ph) &&
-		     t < c->threads; t++) {
-			MED(thread_ns[t], u[0]);
-			c->thread_median[ph][t] = (double)u[0] / (double)bench_slice_pages(c, t);
-		}
-#undef MED
+		for (size_t i = 0; i < n; i++)
+			v[i] = (double)s[i][ph].ns / (double)c->pages;
+		bench_stats_compute(v, n, &st[ph]);
+		phase_counts(s, n, ph, u, &minflt[ph], &k[ph]);
 	}
-	c->have_k = c->t->module;
 	free(v);
 	free(u);
+	return v && u ? 0 : -ENOMEM;
+}
+
+/* --threads: each thread's median ns per page of its slice. */
+static void thread_stats(struct bench_case *c)
+{
+	uint64_t *w = calloc(c->nsamples, sizeof(*w));
+
+	for (unsigned int ph = 0; w && ph < PH_COUNT; ph++) {
+		if (!c->s[0][ph].valid || c->threads < 2 || !bench_phase_threaded(ph))
+			continue;
+		for (unsigned int t = 0; t < c->threads; t++) {
+			for (size_t i = 0; i < c->nsamples; i++)
+				w[i] = c->s[i][ph].thread_ns[t];
+			c->thread_median[ph][t] = (double)bench_median_u64(w, c->nsamples) /
+						  (double)bench_slice_pages(c, t);
+		}
+	}
+	free(w);
+}
+
+/* Warm-up, then the measured repeats into @s; @dst NULL: no pread. */
+static int repeats(struct bench_case *c, const struct bench_opts *o, void *dst,
+		   int (*one)(struct bench_case *, void *, struct bench_sample *),
+		   struct bench_sample (*s)[PH_COUNT])
+{
+	struct bench_sample scratch[PH_COUNT];
+	int err = 0;
+
+	for (uint64_t i = 0; i < o->warmup && !err; i++)
+		err = one(c, dst, scratch);
+	for (uint64_t i = 0; i < o->repeat && !err; i++)
+		err = one(c, dst, s[i]);
+	return err;
 }
 
 int bench_run_case(struct bench_case *c, const struct bench_opts *o)
 {
-	struct bench_sample scratch[PH_COUNT];
 	void *dst = malloc(c->len);
-	int err = 0;
+	int err;
 
 	c->s = calloc(o->repeat, sizeof(*c->s));
 	if (!dst || !c->s) {
@@ -293,14 +340,27 @@ int bench_run_case(struct bench_case *c, const struct bench_opts *o)
 		return -ENOMEM;
 	}
 	memset(dst, 0, c->len);	/* pread's destination is resident */
-	for (uint64_t i = 0; i < o->warmup && !err; i++)
-		err = one_repeat(c, dst, scratch);
-	for (uint64_t i = 0; i < o->repeat && !err; i++)
-		err = one_repeat(c, dst, c->s[i]);
+	err = repeats(c, o, dst, one_repeat, c->s);
 	free(dst);
 	if (err)
 		return err;
 	c->nsamples = o->repeat;
-	case_stats(c);
-	return 0;
+	c->have_k = c->t->module;
+	thread_stats(c);
+	return series_stats(c, c->s, c->nsamples, c->st, c->minflt, c->k);
+}
+
+int bench_run_first_touches(struct bench_case *c, const struct bench_opts *o)
+{
+	struct bench_traced *tr = c->tr;
+	int err;
+
+	tr->s = calloc(o->repeat, sizeof(*tr->s));
+	if (!tr->s)
+		return -ENOMEM;
+	err = repeats(c, o, NULL, first_touches, tr->s);
+	if (err)
+		return err;
+	tr->nsamples = o->repeat;
+	return series_stats(c, tr->s, tr->nsamples, tr->st, tr->minflt, tr->k);
 }

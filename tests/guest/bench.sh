@@ -74,7 +74,7 @@ done <"$tmp/faults.txt"
 # --- 2. the JSON shape --------------------------------------------------------
 tap_is "shape marker" "$(jq -r .shape "$tmp/all.json")" kbufmapctl-bench/1
 tap_is "context keys" "$(jq -c '.context | keys' "$tmp/all.json")" \
-	'["aslr","buffer_node","command_line","cpu_asked","cpu_model","cpu_node","cpus_applied","emulated","fault_around_bytes","governor","hypervisor","kernel","module","numa_nodes","pinned","running_node","thp","threads","tool"]'
+	'["aslr","buffer_node","command_line","cpu_asked","cpu_model","cpu_node","cpus_applied","emulated","fault_around_bytes","governor","hypervisor","kernel","module","numa_nodes","pinned","running_node","thp","threads","tool","trace"]'
 tap_is "pinning asked and applied are recorded" "$(jq -c '[.context.cpu_asked, .context.cpus_applied, .context.pinned]' "$tmp/all.json")" '[0,"0",true]'
 tap_is "phase keys" "$(jq -c '[.results[] | select(.skipped == null) | .phases[] | keys] | unique' "$tmp/all.json")" \
 	'[["ci_high","ci_low","gib_per_s","id","max","mean","median","min","minflt","module","outliers","p90","phase","samples_ns","sd"]]'

@@ -83,6 +83,8 @@ tap_is "a value of bench -s after a comma: the next strategy, the first kept" \
 	"$(complete_words bench -s fault,insert-)" fault,insert-batch
 tap_is "a value of bench --baseline after a comma" \
 	"$(complete_words bench --baseline anon,madv-populate-w)" anon,madv-populate-write
+tap_is "a value of bench --trace: fentry, kprobe" "$(complete_words bench --trace "")" \
+	"$(printf '%s\n' fentry kprobe)"
 
 if "$cli" --list-cmds | grep -qx fault-trace; then
 	got=$(complete_words fault-trace --mode "")

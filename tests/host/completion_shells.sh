@@ -80,6 +80,8 @@ tap_is "a value of bench -s after a comma: the next strategy" \
 tap_is "a value of bench --baseline= after a comma" \
 	"$(complete_line "bench --baseline=anon,madv-populate-w" | sed 's/^--baseline=anon,//')" \
 	madv-populate-write
+tap_is "a value of bench --trace: fentry, kprobe" "$(complete_line "bench --trace ")" \
+	"$(printf '%s\n' fentry kprobe)"
 if "$cli" --list-cmds | grep -qx fault-trace; then
 	got=$(complete_line "fault-trace --mode ")
 	tap_is "a value of fault-trace --mode: its own modes" "$got" \

@@ -135,7 +135,7 @@ fi
 # agree with bash.
 # shellcheck disable=SC1091
 . "$compdir/kbufmapctl.bash"
-for co in verify:--mode phys:--touch fault-trace:--mode; do
+for co in verify:--mode phys:--touch fault-trace:--mode bench:--trace; do
 	c=${co%%:*} o=${co#*:}
 	grep -qx "$c" <<<"$cmds" || continue
 	want=$(_kbufmapctl_value "$cli" "$c" "$o" | tr ' ' '\n' | sort -u)

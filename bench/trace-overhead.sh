@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# bench/trace-overhead.sh: what tracing the fault path costs per fault,
+# fault-trace's probes (bench --trace fentry|kprobe) beside bpftrace doing
+# the same histogram, in one guest boot per kernel.
+#
+#   bench/trace-overhead.sh [--build build/h] [--kernels "6.1 6.12"]
+#                           [--pages 4096] [--repeat 7] [--rounds 7]
+#
+# Strategy fault on vmalloc (one .fault call per page, so ns per page is ns
+# per fault), first read touch, pinned to CPU 0. In each boot, ROUNDS
+# rounds of, back to back:
+#   plain     kbufmapctl bench, nothing attached
+#   bpftrace  the same, with bpftrace attached first (kprobe + kretprobe on
+#             kbufmap_vm_fault, hist() of the latency), stopped after
+#   fentry    bench --trace fentry (its untraced and traced series)
+#   kprobe    bench --trace kprobe
+# Ratios: fentry and kprobe, the traced median over the untraced median of
+# the same bench run; bpftrace, its run's median over the plain run's just
+# before. Each is the median over the rounds. The bpftrace histogram must
+# count every fault of its run, or the script fails.
+#
+# Every round's bench JSON documents and bpftrace histogram go to
+# bench/results/KERNEL-trace.json ({"rounds": [{"round", "plain",
+# "bpftrace", "bpftrace_hist", "fentry", "kprobe"}]}), what the guest
+# offers bpftrace to KERNEL-trace-env.txt; the table goes between the
+# trace-overhead markers of bench/README.md (and to standard output).
+# The module used is the one with BTF (fentry needs it).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=$root/build/h kernels="6.1 6.12" pages=4096 repeat=7 rounds=7
+usage() {
+	echo "usage: $0 [--build DIR] [--kernels \"6.1 6.12\"] [--pages N] [--repeat N] [--rounds N]" >&2
+	exit 2
+}
+while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || usage
+	case $1 in
+	--build) build=$(realpath "$2") ;;
+	--kernels) kernels=$2 ;;
+	--pages) pages=$2 ;;
+	--repeat) repeat=$2 ;;
+	--rounds) rounds=$2 ;;
+	*) usage ;;
+	esac
+	shift 2
+done
+for v in "$pages" "$repeat" "$rounds"; do
+	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "$0: --pages, --repeat, --rounds: positive numbers" >&2; exit 2; }
+done
+command -v bpftrace >/dev/null || { echo "$0: bpftrace is not installed (scripts/setup-host.sh)" >&2; exit 1; }
+ctl=$build/cli/kbufmapctl
+out=$here/results
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+warmup=1
+
+# The same histogram fault-trace keeps for kbufmap_vm_fault, in bpftrace.
+# BEGIN runs once every probe is attached: the guest waits for "ready".
+bt_prog='BEGIN { printf("ready\n"); }
+kprobe:kbufmap_vm_fault { @start[tid] = nsecs; }
+kretprobe:kbufmap_vm_fault /@start[tid]/ { @ns = hist(nsecs - @start[tid]); delete(@start[tid]); }'
+
+# The guest's script: each document between "@@ NAME" and "@@ end RC".
+guest_script() {
+	local b="$ctl bench -j -q -s fault -b vmalloc --baseline none --pages $pages --warmup $warmup --repeat $repeat --cpu 0"
+	cat <<SCRIPT
+run() { name=\$1; shift; echo "@@ \$name"; "\$@" 2>/dev/null; rc=\$?; echo; echo "@@ end \$rc"; }
+env_report() {
+	for f in /sys/kernel/btf/vmlinux /sys/kernel/btf/kbufmap /sys/kernel/tracing/kprobe_events \
+		/sys/kernel/debug/tracing/kprobe_events /lib/modules/\$(uname -r)/build; do
+		[ -e "\$f" ] && echo "present: \$f" || echo "missing: \$f"
+	done
+	echo "kbufmap_vm_fault in available_filter_functions: \$(grep -c '^kbufmap_vm_fault' /sys/kernel/tracing/available_filter_functions)"
+	bpftrace --version
+}
+echo "@@ env"; env_report; echo "@@ end 0"
+for r in \$(seq $rounds); do
+	run plain-\$r $b
+	start=\$(date +%s)
+	bpftrace -B line -e '$bt_prog' >/tmp/bt.out 2>/tmp/bt.err &
+	bt=\$!
+	for i in \$(seq 600); do grep -q ready /tmp/bt.out && break; kill -0 \$bt 2>/dev/null || break; sleep 0.5; done
+	echo "@@ bpftrace-start-\$r"; echo "\$(( \$(date +%s) - start )) s to attach"; echo "@@ end 0"
+	run bpftrace-\$r $b
+	kill -INT \$bt; wait \$bt
+	echo "@@ bpftrace-hist-\$r"; cat /tmp/bt.out /tmp/bt.err; echo "@@ end \$?"
+	run fentry-\$r $b --trace fentry
+	run kprobe-\$r $b --trace kprobe
+done
+SCRIPT
+}
+
+# section LOG NAME: the lines of document NAME.
+section() { awk -v n="$2" '$0 == "@@ " n { on = 1; next } /^@@ end/ { on = 0 } on' "$1"; }
+# first_read FILE FIELD: a figure of the first read phase (jq path after it).
+first_read() { jq -r ".results[0].phases[] | select(.phase == \"first-read\") | $2" "$1"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# hist_count FILE: the calls a bpftrace histogram counted.
+hist_count() { awk '/^\[/ { n += $3 } END { print n + 0 }' "$1"; }
+
+# combine K: the rounds' documents of kernel K, one file in results/.
+combine() {
+	for r in $(seq "$rounds"); do
+		jq -n --argjson r "$r" --slurpfile p "$work/$1-plain-$r.json" \
+			--slurpfile b "$work/$1-bpftrace-$r.json" --rawfile h "$work/$1-bpftrace-$r.txt" \
+			--slurpfile f "$work/$1-fentry-$r.json" --slurpfile k "$work/$1-kprobe-$r.json" \
+			'{round: $r, plain: $p[0], bpftrace: $b[0], bpftrace_hist: $h, fentry: $f[0], kprobe: $k[0]}'
+	done | jq -c -s '{rounds: .}' >"$out/$1-trace.json"
+}
+
+rows=""
+for k in $kernels; do
+	ko=$(ls "$build"/kmod/"$k"[.-]*/btf/kbufmap.ko 2>/dev/null | head -1)
+	[ -n "$ko" ] || { echo "$0: no module with BTF built for $k under $build/kmod" >&2; exit 1; }
+	log=$(mktemp)
+	start=$(date +%s)
+	"$root/scripts/guest-run" --kernel "$k" --module "$ko" --mem 2G --timeout 3000 \
+		-- bash -c "$(guest_script)" >"$log"
+	echo "trace-overhead.sh: $k: $(( $(date +%s) - start )) s" >&2
+	kver=$(jq -r .context.kernel <(section "$log" plain-1) | cut -d' ' -f1)
+	section "$log" env >"$out/$k-trace-env.txt"
+	fentry=() kprobe=() bpft=() untraced=()
+	for r in $(seq "$rounds"); do
+		for name in plain bpftrace fentry kprobe; do
+			f=$work/$k-$name-$r.json
+			section "$log" "$name-$r" >"$f"
+			jq -e .shape "$f" >/dev/null || { echo "$0: $k $name-$r: no JSON (see $log)" >&2; exit 1; }
+		done
+		section "$log" "bpftrace-hist-$r" >"$work/$k-bpftrace-$r.txt"
+		want=$(( (warmup + repeat) * 2 * pages ))	# read and write runs fault every page
+		got=$(hist_count "$work/$k-bpftrace-$r.txt")
+		[ "$got" = "$want" ] ||
+			{ echo "$0: $k round $r: bpftrace counted $got faults, the run made $want (see $log)" >&2; exit 1; }
+		p=$(first_read "$work/$k-plain-$r.json" .median)
+		untraced+=("$p")
+		bpft+=("$(awk -v a="$(first_read "$work/$k-bpftrace-$r.json" .median)" -v b="$p" 'BEGIN { print a / b }')")
+		fentry+=("$(first_read "$work/$k-fentry-$r.json" .traced.ratio)")
+		kprobe+=("$(first_read "$work/$k-kprobe-$r.json" .traced.ratio)")
+	done
+	m_u=$(printf '%s\n' "${untraced[@]}" | median)
+	echo "$k: rounds fentry ${fentry[*]}; kprobe ${kprobe[*]}; bpftrace ${bpft[*]}" >&2
+	grep '^@@ end' "$log" | sort | uniq -c | tr '\n' ' ' >&2; echo >&2
+	# Per round, then the median (and range) over the rounds.
+	for r in $(seq "$rounds"); do
+		i=$((r - 1))
+		echo "${fentry[$i]} ${kprobe[$i]} ${bpft[$i]}"
+	done >"$work/$k-ratios.txt"
+	rows+=$(awk -v k="$kver" -v u="$m_u" -f "$here/trace-overhead.awk" "$work/$k-ratios.txt")$'\n'
+	combine "$k"
+	rm -f "$log"
+done
+
+table="| kernel | untraced first read, ns/fault (TCG) | fentry / untraced | kprobe / untraced | bpftrace / untraced | fentry / bpftrace | kprobe / bpftrace | added cost: fentry / bpftrace | added cost: kprobe / bpftrace |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|
+$rows"
+printf '%s' "$table"
+# Into bench/README.md, between the markers.
+readme=$here/README.md
+if grep -q '^<!-- trace-overhead:begin -->$' "$readme"; then
+	awk -v t="$table" '
+		/^<!-- trace-overhead:begin -->$/ { print; printf "%s", t; skip = 1; next }
+		/^<!-- trace-overhead:end -->$/ { skip = 0 }
+		!skip' "$readme" >"$readme.new" && mv "$readme.new" "$readme"
+fi
