@@ -410,8 +410,10 @@ static int bench_run(int argc, char **argv)
 	baselines[0] = false;
 	o.cmdline = join_args(argc, argv);
 	kbm_cmd_parse(argc, argv, 0, NULL, &o);
-	if (o.trace && (err = kbm_check_bpf("bench --trace")))
+	if (o.trace && (err = kbm_check_bpf("bench --trace"))) {
+		free(o.cmdline);
 		return err;
+	}
 	err = pin(&o);
 	if (err) {
 		free(o.cmdline);

@@ -26,7 +26,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 N=512 W=1 R=3
 
-for mode in fentry kprobe; do
+# fentry needs the module's BTF; kernels before 5.11 have no module BTF at
+# all (/sys/kernel/btf holds only vmlinux), so there only kprobe can run.
+modes=(kprobe)
+if [ -e /sys/kernel/btf/kbufmap ]; then
+	modes=(fentry kprobe)
+elif [ -z "$(ls /sys/kernel/btf | grep -vx vmlinux)" ]; then
+	tap_skip "fentry mode" "kernel $(uname -r) has no module BTF (/sys/kernel/btf/<module> came in 5.11): kprobe mode only"
+else
+	tap_result 1 "fentry mode: the loaded module has no BTF (/sys/kernel/btf/kbufmap): load the BTF build"
+fi
+
+for mode in "${modes[@]}"; do
 	j=$tmp/$mode.json
 	"$ctl" bench -q -j -s fault,fault-around,remap -b vmalloc --baseline none \
 		--pages $N --warmup $W --repeat $R --cpu 0 --trace $mode >"$j" 2>"$tmp/$mode.err"
