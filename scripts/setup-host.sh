@@ -20,7 +20,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/kbufmap-setup.done
-want_rev=8	# bump when the package list below changes
+want_rev=9	# bump when the package list below changes
 
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -102,6 +102,7 @@ pkgs=(
 	dkms	# tests/host/dkms_build.sh: dkms add/build of the installed module source
 	gnuplot-nox	# bench/plot.sh: the bench plots (svg and pngcairo terminals)
 	bpftrace	# bench/trace-overhead.sh: the same histogram, bpftrace's cost beside ours
+	strace	# tests/host/install.sh: every file cmake --install writes
 	linux-source-6.1	# for scripts/checkpatch.pl (kernel style of kmod/)
 	linux-image-amd64 linux-headers-amd64
 )
