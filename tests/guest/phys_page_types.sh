@@ -81,9 +81,8 @@ tap_is "--list: as many pages as page-types -l lists ($pt_listed)" "$(phys_liste
 tap_is "--list --all-pages: every page of the range" "$(phys_listed --all-pages)" $((pages + 32))
 
 # Frames that hold still while the two tools run (each run allocates and
-# frees memory): the first 2 MiB of the THP-advised holder, the kernel's code,
-# and the top of RAM (early boot allocations) up to past its end, where
-# kpageflags stops (page-types stops; phys counts no flags).
+# frees memory): the first 2 MiB of the THP-advised holder and the kernel's
+# code.
 b_pfn=$("$cli" -j phys --list-each --pid "$b_pid" --range "${b_range%+*}+1" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"][0]["pfn"])')
 thp_frames=0x$b_pfn+512
@@ -93,13 +92,23 @@ code=$(awk '/Kernel code/ { print $1 }' /proc/iomem)
 k_start=$((0x${code%-*} / 4096)) k_end=$((0x${code#*-} / 4096 + 1))
 agree "PFN range of the kernel's code ($k_start-$k_end)" "--pfn $k_start-$k_end" "-a $k_start,$k_end"
 agree "PFN range of the kernel's code, raw" "--raw --pfn $k_start-$k_end" "-r -a $k_start,$k_end"
+
+# Across the end of RAM, where kpageflags stops: phys walks as many frames
+# as page-types does (its "total") and counts the rest as beyond RAM. The
+# frames below the end are free memory whose flags change from walk to
+# walk, so only the counts are compared.
 end=$(awk '$1 == "spanned" { s = $2 }
 	$1 == "start_pfn:" && $2 + s > e { e = $2 + s } END { print e }' /proc/zoneinfo)
 across=$(printf '0x%x+0x8040' $((end - 0x40)))
-agree "PFN range across the end of RAM ($across)" "--pfn $across" "-a $across"
-beyond=$("$cli" -j phys --pfn "$across" |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["beyond_ram"])')
-tap_ok "phys says frames of $across are beyond RAM ($beyond)" test "$beyond" -gt 0
+pt_total=$("$pt" -a "$across" | awk '$1 == "total" { print $2 }')
+read -r walked beyond < <("$cli" -j phys --pfn "$across" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["summary"]
+print(s["pages"] - s["beyond_ram"], s["beyond_ram"])')
+tap_is "PFN range across the end of RAM ($across): phys walks the frames page-types walks" \
+	"$walked" "$pt_total"
+tap_is "phys says the rest of $across is beyond RAM" "$beyond" $((0x8040 - pt_total))
+tap_ok "page-types stopped inside the range (frames of it are past RAM)" test "$pt_total" -lt $((0x8040))
 
 # The comparison can fail: half a range is not the whole one.
 phys_table --pid "$a_pid" --range "$a_range" >"$tmp/phys"
