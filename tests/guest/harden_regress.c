@@ -5,10 +5,11 @@
  * the module loaded; TAP (tests/lib/tap.h).
  *
  *   harden_regress all     fault-around, private remap offset, huge_faults,
- *                          memoryless node
+ *                          memoryless node, node promise, killed allocation
  *   harden_regress merge   (fault-injection build) no_dontexpand on 6.12
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -281,6 +283,173 @@ static void test_memoryless_node(void)
 	tap_skip("a memoryless node is refused", "this guest has no online node without memory");
 }
 
+/* --- R5: a requested node is a promise (__GFP_THISNODE) ------------------- */
+
+/* A "Key: N kB" field of a meminfo file, in bytes; 0 when missing. */
+static unsigned long long meminfo_bytes(const char *path, const char *key)
+{
+	char line[256];
+	unsigned long long kb = 0;
+	FILE *f = fopen(path, "r");
+	char *at;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		at = strstr(line, key);
+		if (at && at[strlen(key)] == ':')
+			sscanf(at + strlen(key) + 1, "%llu", &kb);
+	}
+	fclose(f);
+	return kb * 1024;
+}
+
+/* Write @val to a module parameter; returns 0 or -1. */
+static int set_param(const char *name, unsigned long long val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/kbufmap/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%llu\n", val);
+	return fclose(f) ? -1 : 0;
+}
+
+static unsigned long long get_param(const char *name)
+{
+	char path[128];
+	unsigned long long val = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/kbufmap/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &val) != 1)
+		val = 0;
+	fclose(f);
+	return val;
+}
+
+/* Pages of [p, p + pages) that move_pages() places on another node than @node. */
+static long pages_off_node(uint8_t *p, unsigned long pages, int node)
+{
+	enum { CHUNK = 4096 };
+	void *addr[CHUNK];
+	int status[CHUNK];
+	unsigned long i, n;
+	long off = 0;
+
+	for (i = 0; i < pages; i += n) {
+		n = pages - i < CHUNK ? pages - i : CHUNK;
+		for (unsigned long j = 0; j < n; j++)
+			addr[j] = p + (i + j) * PS;
+		if (syscall(SYS_move_pages, 0, n, addr, NULL, status, 0))
+			return -1;
+		for (unsigned long j = 0; j < n; j++)
+			off += status[j] != node;
+	}
+	return off;
+}
+
+/*
+ * Ask node 1 for more than it has free: the answer is ENOMEM, or (if reclaim
+ * found the room) pages that all lie on node 1, never pages of node 0.
+ */
+static void test_node_promise(void)
+{
+	const char *node1 = "/sys/devices/system/node/node1/meminfo";
+	unsigned long long free1 = meminfo_bytes(node1, "MemFree");
+	unsigned long long cap = get_param("max_bytes"), want;
+	struct kbufmap_config c;
+	uint8_t *p;
+	long off;
+	int fd;
+
+	if (!free1 || !cap) {
+		tap_skip("a node is a promise", "needs a second NUMA node (guest-run --numa)");
+		return;
+	}
+	want = (free1 + (64ULL << 20)) / PS;
+	if (want > KBUFMAP_MAX_PAGES) {
+		tap_skip("a node is a promise", "node 1 has more free memory than one buffer may hold");
+		return;
+	}
+	if (!tap_ok(!set_param("max_bytes", want * PS), "node promise: cap raised to %llu MiB",
+		    want * PS >> 20))
+		return;
+	fd = open(KBUFMAP_DEVICE_PATH, O_RDWR);
+	memset(&c, 0, sizeof(c));
+	c.nr_pages = want;
+	c.backend = KBUFMAP_BACKEND_PAGES;
+	c.strategy = KBUFMAP_STRATEGY_INSERT;
+	c.node = 1;
+	if (ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c)) {
+		tap_ok(errno == ENOMEM, "node 1 asked for %llu MiB with %llu MiB free: ENOMEM (%s)",
+		       want * PS >> 20, free1 >> 20, strerror(errno));
+	} else {
+		p = mmap(NULL, want * PS, PROT_READ, MAP_SHARED, fd, 0);
+		off = p == MAP_FAILED ? -1 : pages_off_node(p, want, 1);
+		tap_is_u64(off, 0, "node 1 asked for more than it had free: no page from another node");
+		if (p != MAP_FAILED)
+			munmap(p, want * PS);
+	}
+	close(fd);
+	set_param("max_bytes", cap);
+}
+
+/* --- R4: a killed caller stops allocating (fatal_signal_pending) ---------- */
+
+/*
+ * A child configures a buffer of most of the cap; once memory starts to go,
+ * it is killed. Free memory, sampled meanwhile, must stop falling soon after:
+ * an allocation loop that ignores the kill runs on to the end first.
+ */
+static void test_killed_allocation(void)
+{
+	unsigned long long cap = get_param("max_bytes");
+	unsigned long long pages = cap / PS * 3 / 4, free0, lowest, now;
+	pid_t child;
+	int st;
+
+	if (pages > KBUFMAP_MAX_PAGES)
+		pages = KBUFMAP_MAX_PAGES;
+	free0 = lowest = meminfo_bytes("/proc/meminfo", "MemFree");
+	child = fork();
+	if (child == 0) {
+		int fd = open_buffer(pages, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_INSERT);
+
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	for (;;) {
+		now = meminfo_bytes("/proc/meminfo", "MemFree");
+		if (now < lowest)
+			lowest = now;
+		if (free0 > lowest && free0 - lowest > pages * PS / 10)
+			break;
+		if (waitpid(child, &st, WNOHANG) == child) {
+			tap_skip("a killed CONFIGURE stops allocating",
+				 "the child finished before it could be killed");
+			return;
+		}
+		usleep(500);
+	}
+	kill(child, SIGKILL);
+	while (waitpid(child, &st, WNOHANG) == 0) {
+		now = meminfo_bytes("/proc/meminfo", "MemFree");
+		if (now < lowest)
+			lowest = now;
+		usleep(500);
+	}
+	tap_ok(WIFSIGNALED(st), "killed CONFIGURE: the child died of the kill");
+	tap_ok(free0 - lowest < pages * PS / 2,
+	       "killed CONFIGURE of %llu MiB: it stopped after %llu MiB",
+	       pages * PS >> 20, (free0 - lowest) >> 20);
+}
+
 /* --- R3: no_dontexpand must not let 6.12 merge a VMA away without ->close --- */
 
 static int count_device_vmas(void)
@@ -345,5 +514,7 @@ int main(int argc, char **argv)
 	test_private_remap();
 	test_huge_faults();
 	test_memoryless_node();
+	test_node_promise();
+	test_killed_allocation();
 	return tap_done();
 }
