@@ -29,7 +29,7 @@
 enum {
 	OPT_SHARED = 0x400, OPT_PRIVATE, OPT_NODE, OPT_WARMUP, OPT_REPEAT,
 	OPT_CPU, OPT_CSV, OPT_MARKDOWN, OPT_COMPARE, OPT_BASELINE,
-	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE, OPT_TRACE,
+	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE, OPT_TRACE, OPT_THRESHOLD,
 };
 
 static const struct argp_option bench_options[] = {
@@ -60,7 +60,12 @@ static const struct argp_option bench_options[] = {
 	{ "markdown", OPT_MARKDOWN, NULL, 0, "A Markdown table", 3 },
 	{ "compare", OPT_COMPARE, "OLD.json", 0, "Print each median beside the one "
 	  "saved in OLD.json (from bench -j), with the ratio and whether the "
-	  "difference exceeds the noise (95 % CIs apart)", 3 },
+	  "difference exceeds the noise (95 % CIs apart and more than --threshold)", 3 },
+	{ "threshold", OPT_THRESHOLD, "PCT", 0, "With --compare: the smallest change "
+	  "in percent that is flagged when the CIs are apart (0-1000; default "
+	  KBM_STR(BENCH_THRESHOLD_NATIVE) ", under emulation "
+	  KBM_STR(BENCH_THRESHOLD_EMULATED) "): a rerun differs by more than one "
+	  "run's CI shows", 3 },
 	{ "list-baselines", OPT_LIST_BASELINES, NULL, OPTION_HIDDEN, "List the baselines", 3 },
 	{ 0 }
 };
@@ -247,6 +252,10 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CSV: o->format = OUT_CSV; return 0;
 	case OPT_MARKDOWN: o->format = OUT_MARKDOWN; return 0;
 	case OPT_COMPARE: o->compare = arg; return 0;
+	case OPT_THRESHOLD:
+		parse_num(state, "--threshold", arg, 0, 1000, &v);
+		o->threshold_pct = (unsigned int)v;
+		return 0;
 	case OPT_LIST_BASELINES:
 		for (size_t i = 1; i < bench_nr_targets; i++)
 			printf("%s\n", bench_targets[i].name);
@@ -397,6 +406,7 @@ static int bench_run(int argc, char **argv)
 	static bool baselines[16];
 	struct bench_opts o = { .node = KBUFMAP_NODE_ANY, .warmup = DEFAULT_WARMUP,
 				.repeat = DEFAULT_REPEAT, .cpu = -1, .cpu_node = -1,
+				.threshold_pct = BENCH_THRESHOLD_DEFAULT,
 				.threads = 1, .baselines = baselines };
 	struct bench_case *cases;
 	struct bench_env env;

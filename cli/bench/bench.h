@@ -7,6 +7,7 @@
 #ifndef KBM_BENCH_H
 #define KBM_BENCH_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,6 +133,11 @@ static inline bool bench_phase_threaded(unsigned int ph)
 
 /* Options, as parsed. */
 #define BENCH_MAX_SIZES 32
+/* --compare's threshold in percent (bench_output.c picks the default). */
+#define BENCH_THRESHOLD_DEFAULT		UINT_MAX
+#define BENCH_THRESHOLD_NATIVE		10
+#define BENCH_THRESHOLD_EMULATED	25
+
 struct bench_opts {
 	uint64_t sizes[BENCH_MAX_SIZES];
 	size_t nsizes;
@@ -147,6 +153,7 @@ struct bench_opts {
 	int thread_cpus[BENCH_MAX_THREADS];
 	enum { OUT_TABLE, OUT_CSV, OUT_MARKDOWN } format;
 	const char *compare;
+	unsigned int threshold_pct;	/* --threshold, or BENCH_THRESHOLD_DEFAULT */
 	char *cmdline;
 	enum bench_trace trace;		/* --trace */
 };
@@ -191,7 +198,7 @@ int bench_output(const struct bench_opts *o, const struct bench_env *e,
 		 struct bench_case *cases, size_t n);
 /* --compare: KBM_EXIT_OK, KBM_EXIT_FAIL when a figure differs beyond the
  * noise, or another exit status after an error message. */
-int bench_compare(const char *path, struct bench_case *cases, size_t n);
+int bench_compare(const char *path, unsigned int threshold_pct, struct bench_case *cases, size_t n);
 /* Does @path look like a bench JSON? 0 or -1 with a message. */
 int bench_compare_check(const char *path, char *msg, size_t len);
 

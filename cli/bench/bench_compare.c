@@ -12,6 +12,7 @@
  * makes the exit status 1 (a regression gate for scripts).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,21 +97,42 @@ static bool find_saved(const char *text, const char *id, struct saved *s)
 	       number_after(p, next, "ci_high", &s->hi);
 }
 
-/* One phase beside its saved figure; true when the difference exceeds the noise. */
-static bool compare_phase(const char *text, const struct bench_case *c, unsigned int ph)
+/*
+ * A phase's verdict against its saved figure. The 95 % CIs of one run show
+ * the noise within it; a rerun (another address layout, other physical
+ * pages) differs by a few percent more, so a change is flagged only when
+ * the CIs are apart and it is at least the threshold.
+ */
+static const char *phase_verdict(const struct bench_stats *st, const struct saved *s,
+				 double ratio, unsigned int threshold_pct, bool *flag)
+{
+	bool apart = st->ci_hi < s->lo || st->ci_lo > s->hi;
+	double change = fabs(ratio - 1) * 100;
+
+	*flag = apart && change >= threshold_pct;
+	if (!apart)
+		return "within noise (CIs overlap)";
+	if (!*flag)
+		return "within threshold (CIs apart)";
+	return ratio > 1 ? "SLOWER (CIs apart)" : "FASTER (CIs apart)";
+}
+
+/* One phase beside its saved figure; true when it is flagged. */
+static bool compare_phase(const char *text, const struct bench_case *c, unsigned int ph,
+			  unsigned int threshold_pct)
 {
 	const struct bench_stats *st = &c->st[ph];
 	char cid[160], id[200];
+	const char *verdict;
 	struct saved s;
-	bool found, noise;
+	bool flag;
 	double ratio;
 
 	bench_case_id(c, cid, sizeof(cid));
 	snprintf(id, sizeof(id), "%s/%s", cid, bench_phase_name(ph));
-	found = find_saved(text, id, &s);
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "id", "%-58s", id);
-	if (!found) {
+	if (!find_saved(text, id, &s)) {
 		print_null(PRINT_ANY, "old_median", " %10s", "-");
 		print_float(PRINT_ANY, "new_median", " %10.1f", st->median);
 		print_string(PRINT_ANY, "verdict", "        -  %s\n", "not in the saved run");
@@ -118,30 +140,32 @@ static bool compare_phase(const char *text, const struct bench_case *c, unsigned
 		return false;
 	}
 	ratio = s.median > 0 ? st->median / s.median : 0;
-	noise = !(st->ci_hi < s.lo || st->ci_lo > s.hi);
+	verdict = phase_verdict(st, &s, ratio, threshold_pct, &flag);
 	print_float(PRINT_ANY, "old_median", " %10.1f", s.median);
 	print_float(PRINT_ANY, "new_median", " %10.1f", st->median);
 	print_float(PRINT_ANY, "ratio", " %7.2fx", ratio);
-	print_bool(PRINT_JSON, "exceeds_noise", NULL, !noise);
-	print_string(PRINT_ANY, "verdict", "  %s\n", noise ? "within noise (CIs overlap)" :
-		     ratio > 1 ? "SLOWER (CIs apart)" : "FASTER (CIs apart)");
+	print_bool(PRINT_JSON, "cis_apart", NULL, st->ci_hi < s.lo || st->ci_lo > s.hi);
+	print_bool(PRINT_JSON, "exceeds_noise", NULL, flag);
+	print_string(PRINT_ANY, "verdict", "  %s\n", verdict);
 	close_json_object();
-	return !noise;
+	return flag;
 }
 
-int bench_compare(const char *path, struct bench_case *cases, size_t n)
+int bench_compare(const char *path, unsigned int threshold_pct, struct bench_case *cases, size_t n)
 {
 	char *text = slurp(path);
 	size_t flagged = 0;
 
 	if (!text)
 		return kbm_fail(errno, "--compare: cannot read '%s': %s", path, strerror(errno));
-	print_text("\ncompared with %s (ns per page, medians; new/old)\n", path);
+	print_text("\ncompared with %s (ns per page, medians; new/old; flagged: CIs apart and %u %% or more)\n",
+		   path, threshold_pct);
+	print_uint(PRINT_JSON, "compare_threshold_pct", NULL, threshold_pct);
 	open_json_array("compare");
 	for (size_t i = 0; i < n; i++)
 		for (unsigned int ph = 0; ph < PH_COUNT && !cases[i].skip_err; ph++)
 			if (cases[i].st[ph].n)
-				flagged += compare_phase(text, &cases[i], ph);
+				flagged += compare_phase(text, &cases[i], ph, threshold_pct);
 	close_json_array();
 	print_uint(PRINT_ANY, "compare_flagged", "%llu figure(s) differ beyond the noise\n",
 		   (unsigned long long)flagged);

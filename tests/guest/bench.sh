@@ -137,13 +137,14 @@ tap_is "bench --compare against the halved run: exit 1 if and only if a figure i
 	"$rc" "$(want_rc "$tmp/slow.json")"
 # Whether a 2x change exceeds the noise depends on the boot (under TCG on a
 # shared host a CI can span more than 2x), so the test checks that every
-# verdict is the one the saved and the new CIs give, and that phases whose
-# new CI lies wholly above the saved one are flagged SLOWER.
-verdicts=$(jq -r --slurpfile old "$tmp/half.json" '
+# verdict is the one the saved and the new CIs and the default threshold
+# give, and that the flagged phases are SLOWER.
+verdicts=$(jq -r --slurpfile old "$tmp/half.json" --argjson th "$(jq .compare_threshold_pct "$tmp/slow.json")" '
 	($old[0].results[0].phases | map({key: .id, value: .}) | from_entries) as $o
 	| .results[0].phases[] | . as $n | $o[.id] as $p
-	| ((($n.ci_low > $p.ci_high) or ($n.ci_high < $p.ci_low)) | tostring)' "$tmp/slow.json" | tr '\n' ' ')
-tap_is "--compare's verdicts are the CIs' (saved vs new)" \
+	| ((($n.ci_low > $p.ci_high) or ($n.ci_high < $p.ci_low))
+	   and ((($n.median / $p.median) - 1 | fabs) * 100 >= $th) | tostring)' "$tmp/slow.json" | tr '\n' ' ')
+tap_is "--compare's verdicts are the CIs' and the threshold's (saved vs new)" \
 	"$(jq -r '.compare[] | .exceeds_noise | tostring' "$tmp/slow.json" | tr '\n' ' ')" "$verdicts"
 tap_diag "phases flagged against the halved run: $(jq -c '[.compare[] | select(.exceeds_noise) | .id]' "$tmp/slow.json")"
 tap_is "a flagged phase against the halved run is SLOWER" \
