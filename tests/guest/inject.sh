@@ -10,29 +10,24 @@ cli=$1
 param=/sys/module/kbufmap/parameters/inject
 . "$(dirname "$0")/../lib/tap.sh"
 
+out=$(mktemp) checks=$(mktemp)
+trap 'rm -f "$out" "$checks"' EXIT
+# The check table, read once (each CLI and interpreter start is slow under
+# emulation).
+"$cli" --json verify --list-checks >"$checks"
+
 # row_of CHECK < verify --json: "STATUS<TAB>EXPLAIN" of the check's row
 # ("missing" when the report has no row for it, "none" for no explanation).
 row_of() {
-	python3 -c '
-import json, sys
-rows = [r for r in json.load(sys.stdin)["checks"] if r["name"] == sys.argv[1]]
-if not rows:
-    print("missing\tnone")
-else:
-    print(rows[0]["status"] + "\t" + (rows[0].get("explain") or "none"))
-' "$1"
+	jq -r --arg c "$1" '[.checks[] | select(.name == $c)]
+		| if length == 0 then "missing\tnone"
+		  else .[0] | "\(.status)\t\(.explain // "none")" end'
 }
 
 # explain_of CHECK: the check's explanation, as verify --list-checks gives it.
 explain_of() {
-	"$cli" --json verify --list-checks | python3 -c '
-import json, sys
-print(next(c["explain"] for c in json.load(sys.stdin) if c["name"] == sys.argv[1]))
-' "$1"
+	jq -r --arg c "$1" '.[] | select(.name == $c) | .explain' "$checks"
 }
-
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
 
 # expect_caught BUG CHECK [verify options]
 expect_caught() {
