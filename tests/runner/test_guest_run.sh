@@ -67,16 +67,16 @@ echo "host-tmp-token" >"$token"
 	line warn --module "$splat_ko" --module-args what=warn -- true
 	line after-warn -- true
 	line taint -- sh -c 'echo 64 >/proc/sys/kernel/tainted'
-	line softlockup -- sh -c "echo 1 >/proc/sys/kernel/watchdog_thresh; $(splat softlockup 6); r=\$?; echo 10 >/proc/sys/kernel/watchdog_thresh; exit \$r"
+	line softlockup -- sh -c "t=\$(cat /proc/sys/kernel/watchdog_thresh); echo 1 >/proc/sys/kernel/watchdog_thresh; $(splat softlockup 6); r=\$?; echo \$t >/proc/sys/kernel/watchdog_thresh; exit \$r"
 	line hung-task -- sh -c "echo 2 >/proc/sys/kernel/hung_task_timeout_secs; $(splat hung 10); r=\$?; echo 120 >/proc/sys/kernel/hung_task_timeout_secs; exit \$r"
-	line rcu-stall -- sh -c "echo 3 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; $(splat rcustall 10); r=\$?; echo 21 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; exit \$r"
+	line rcu-stall -- sh -c "t=\$(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout); echo 3 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; $(splat rcustall 10); r=\$?; echo \$t >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; exit \$r"
 	line memcg-oom -- sh -c 'mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null; echo +memory >/sys/fs/cgroup/cgroup.subtree_control; mkdir /sys/fs/cgroup/hog && echo 16M >/sys/fs/cgroup/hog/memory.max && echo 0 >/sys/fs/cgroup/hog/memory.swap.max 2>/dev/null; sh -c "echo \$\$ >/sys/fs/cgroup/hog/cgroup.procs; exec tail /dev/zero"; exit 0'
 	line timeout --timeout 10 -- sleep 600
 	line in-use --module "$ko" -- sh -c 'sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
 	line reload-after-in-use --module "$ko" -- test -c /dev/kbufmap
 	line post-check --post-check 'echo leak; exit 1' -- true
 	line post-check-passes --post-check true -- sh -c 'exit 0'
-	line cmdline -- sh -c 'grep -qw init_on_alloc=0 /proc/cmdline && grep -qw page_poison=1 /proc/cmdline'
+	line cmdline -- sh -c 'grep -qw init_on_alloc=0 /proc/cmdline && grep -qw page_poison=1 /proc/cmdline && test $(cat /proc/sys/kernel/watchdog_thresh) = 30 && test $(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout) = 60'
 } >"$tmp/suite.tsv"
 out=$("$guest_run" --kernel "$kernel" --mem 512M --suite "$tmp/suite.tsv" --log "$tmp/log" 2>&1)
 rc=$?
