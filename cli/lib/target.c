@@ -279,6 +279,14 @@ static int drm_name(int fd, char *name, size_t len)
 	return ioctl(fd, DRM_IOCTL_VERSION, &v) ? -errno : 0;
 }
 
+/* Driver @name answers to @want: "" (any), the name, or its first word ("bochs" for bochs-drm). */
+static bool card_is(const char *name, const char *want)
+{
+	size_t n = strlen(want);
+
+	return !n || !strcmp(name, want) || (!strncmp(name, want, n) && name[n] == '-');
+}
+
 /* Open card @path if its driver is @want ("" = any); fd or -errno. */
 static int try_card(const char *path, const char *want, int oflags,
 		    char *seen, size_t seenlen)
@@ -288,7 +296,7 @@ static int try_card(const char *path, const char *want, int oflags,
 
 	if (fd < 0)
 		return -errno;
-	if (drm_name(fd, name, sizeof(name)) == 0 && (!*want || !strcmp(name, want)))
+	if (drm_name(fd, name, sizeof(name)) == 0 && card_is(name, want))
 		return fd;
 	snprintf(seen + strlen(seen), seenlen - strlen(seen), " %s", name);
 	close(fd);
