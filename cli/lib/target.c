@@ -8,6 +8,7 @@
  * drivers/video/fbdev/core/fbmem.c and drivers/uio/uio.c (uio_find_mem_index:
  * the mmap offset picks the map), and the uapi headers included below.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -57,6 +58,34 @@ const char *kbm_target_view_name(const struct kbm_target *t)
 	if (t->view == KBM_VIEW_NONE)
 		return "none";
 	return t->spec.kind == KBM_TARGET_UDMABUF ? "memfd" : "read/write";
+}
+
+/* Each name in @dir starting with @prefix, as "KIND:PATH" (or "KIND:NAME"). */
+static void list_nodes(const char *kind, const char *dir, const char *prefix, bool full,
+		       void (*emit)(const char *, void *), void *arg)
+{
+	char value[300];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+
+	while (dp && (d = readdir(dp)))
+		if (d->d_name[0] != '.' && !strncmp(d->d_name, prefix, strlen(prefix))) {
+			snprintf(value, sizeof(value), "%s:%s%s%.200s", kind, full ? dir : "",
+				 full ? "/" : "", d->d_name);
+			emit(value, arg);
+		}
+	if (dp)
+		closedir(dp);
+}
+
+void kbm_target_list(void (*emit)(const char *value, void *arg), void *arg)
+{
+	for (int k = 0; k < KBM_TARGET_COUNT; k++)
+		emit(k == KBM_TARGET_DEVICE ? "device:" : kind_names[k], arg);
+	list_nodes("dma-heap", "/dev/dma_heap", "", false, emit, arg);
+	list_nodes("drm-dumb", "/dev/dri", "card", true, emit, arg);
+	list_nodes("fb", "/dev", "fb", true, emit, arg);
+	list_nodes("uio", "/dev", "uio", true, emit, arg);
 }
 
 /* ---- parsing -------------------------------------------------------------- */

@@ -74,6 +74,13 @@ struct kbm_target {
 int kbm_target_parse(const char *text, struct kbm_target_spec *spec,
 		     char *why, size_t whylen);
 
+/*
+ * Call @emit with each --target value this machine offers: every kind, and
+ * the kinds with the nodes that exist (dma-heap:system, drm-dumb:/dev/dri/card0,
+ * fb:/dev/fb0, uio:/dev/uio0). For shell completion.
+ */
+void kbm_target_list(void (*emit)(const char *value, void *arg), void *arg);
+
 /* "kbufmap", "dma-heap", ... */
 const char *kbm_target_kind_name(enum kbm_target_kind kind);
 /* The target's size is its own (fb, uio, device with SIZE): --pages does not apply. */
