@@ -283,22 +283,23 @@ static bool parse_report_opt(int key, char *arg, struct argp_state *state,
 static int extent_error(struct map_opts *o, char *msg, size_t len)
 {
 	struct kbm_map_req *q = &o->req;
+	unsigned long long pages = q->pages, off = q->offset;
 
-	if (q->offset >= q->pages)
-		return snprintf(msg, len, "--offset: page %llu is past the %llu-page buffer: allowed 0..%llu",
-				(unsigned long long)q->offset, (unsigned long long)q->pages,
-				(unsigned long long)(q->pages - 1)), -1;
-	if (!o->length_set)
-		q->length = q->pages - q->offset;
-	if (q->length > q->pages - q->offset)
-		return snprintf(msg, len, "--length: %llu pages from page %llu run past the %llu-page buffer: allowed 1..%llu",
-				(unsigned long long)q->length, (unsigned long long)q->offset,
-				(unsigned long long)q->pages,
-				(unsigned long long)(q->pages - q->offset)), -1;
-	if (o->stride > q->length)
-		return snprintf(msg, len, "--stride: %llu pages is longer than the mapping: allowed 1..%llu",
-				(unsigned long long)o->stride, (unsigned long long)q->length), -1;
-	return 0;
+	if (!o->length_set && off < pages)
+		q->length = pages - off;
+	if (off >= pages)
+		snprintf(msg, len, "--offset: page %llu is past the buffer: allowed 0..%llu",
+			 off, pages - 1);
+	else if (q->length > pages - off)
+		snprintf(msg, len, "--length: %llu pages from page %llu run past the %llu-page "
+			 "buffer: allowed 1..%llu", (unsigned long long)q->length, off, pages,
+			 pages - off);
+	else if (o->stride > q->length)
+		snprintf(msg, len, "--stride: %llu pages is longer than the mapping: allowed 1..%llu",
+			 (unsigned long long)o->stride, (unsigned long long)q->length);
+	else
+		return 0;
+	return -1;
 }
 
 /* What only kbufmap has, refused for another target; its size rules. */
