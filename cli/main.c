@@ -26,6 +26,7 @@
 #include "kbm_dev.h"
 #include "names.h"
 #include "out.h"
+#include "target.h"
 
 struct kbm_global g_opt = {
 	.device = KBUFMAP_DEVICE_PATH,
@@ -233,6 +234,7 @@ enum {
 	OPT_LIST_CMDS,
 	OPT_LIST_BACKENDS,
 	OPT_LIST_STRATEGIES,
+	OPT_LIST_TARGETS,
 	OPT_LIST_KINDS,
 };
 
@@ -313,6 +315,8 @@ static const struct argp_option root_options[] = {
 	  "List the mapping strategies, one a line", 0 },
 	{ "list-kinds", OPT_LIST_KINDS, NULL, OPTION_HIDDEN,
 	  "List the mapping kinds (shared, private-ro, private-rw), one a line", 0 },
+	{ "list-targets", OPT_LIST_TARGETS, NULL, OPTION_HIDDEN,
+	  "List the --target values this machine offers, one a line", 0 },
 	{ 0 }
 };
 
@@ -328,6 +332,12 @@ list_names(const char *(*name)(unsigned int), unsigned int count)
 	for (unsigned int i = 0; i < count; i++)
 		printf("%s\n", name(i));
 	exit(kbm_finish(KBM_EXIT_OK));
+}
+
+static void print_line(const char *value, void *arg)
+{
+	(void)arg;
+	printf("%s\n", value);
 }
 
 static const char *cmd_name(unsigned int i)
@@ -349,6 +359,9 @@ static error_t root_parse(int key, char *arg, struct argp_state *state)
 		list_names(strategy_name, KBUFMAP_STRATEGY_COUNT);
 	case OPT_LIST_KINDS:
 		list_names(map_kind_name, KBUFMAP_MAP_KIND_COUNT);
+	case OPT_LIST_TARGETS:
+		kbm_target_list(print_line, NULL);
+		exit(kbm_finish(KBM_EXIT_OK));
 	case ARGP_KEY_ARG:
 		/* The command name: stop here, the command parses the rest. */
 		*cmd_index = state->next - 1;

@@ -5,9 +5,10 @@
 # --list-kinds, verify's checks from --list-check-names,
 # fault-trace's functions from --list-functions (when the tool has it) and
 # phys's flag names from the hidden `phys --list-bits` and bench's
-# baselines from bench --list-baselines. The few fixed words (verify
-# --mode, phys --touch, fault-trace --mode, bench --trace) are written
-# here; tests/host/doc_sync.sh holds them to --help and the manual.
+# baselines from bench --list-baselines, --target values from the hidden
+# --list-targets (the kinds, and the nodes this machine has). The few
+# fixed words (verify --mode, phys --touch, fault-trace --mode, bench
+# --trace) are written here; tests/host/doc_sync.sh holds them to --help and the manual.
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
 _kbufmapctl_words()
@@ -45,6 +46,8 @@ _kbufmapctl_value()
 		_kbufmapctl_words "$tool" verify --list-check-names ;;
 	phys:--touch)
 		echo write read none ;;
+	map:--target|phys:--target)
+		_kbufmapctl_words "$tool" --list-targets ;;
 	phys:--bits)
 		_kbufmapctl_words "$tool" phys --list-bits ;;
 	fault-trace:--mode)

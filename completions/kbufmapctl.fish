@@ -2,7 +2,7 @@
 # completions, every name comes from the tool itself (--list-cmds, a
 # level's --list-opts, --list-backends, --list-strategies, verify's
 # --list-check-names, fault-trace's --list-functions, phys's hidden
-# --list-bits, bench's --list-baselines); only the fixed
+# --list-bits, bench's --list-baselines, --list-targets); only the fixed
 # words of --mode, --touch and bench --trace are written here (the sync test holds them
 # to --help).
 
@@ -32,6 +32,8 @@ function __kbufmapctl_values
             $tool verify --list-check-names 2>/dev/null
         case phys:--touch
             printf '%s\n' write read none
+        case map:--target phys:--target
+            $tool --list-targets 2>/dev/null
         case phys:--bits
             $tool phys --list-bits 2>/dev/null
         case fault-trace:--mode

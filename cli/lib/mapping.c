@@ -32,7 +32,7 @@ static uint64_t now_ns(void)
 /* ---- set-up and mmap ---------------------------------------------------- */
 
 /* Write the pattern over the whole buffer, 64 KiB at a time. */
-static int fill_buffer(int fd, uint64_t size, const uint8_t *pat, size_t plen)
+int kbm_fill_fd(int fd, uint64_t size, const uint8_t *pat, size_t plen)
 {
 	size_t chunk = 65536 / plen * plen;
 	uint8_t *buf = malloc(chunk);
@@ -69,7 +69,7 @@ int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
 		err = kbm_get_info(m->fd, &m->info);
 	if (!err && req->fill) {
 		*stage = KBM_STAGE_FILL;
-		err = fill_buffer(m->fd, req->pages * m->ps, req->fill,
+		err = kbm_fill_fd(m->fd, req->pages * m->ps, req->fill,
 				  req->fill_len);
 	}
 	if (err) {
@@ -88,7 +88,7 @@ int kbm_map_mmap(const struct kbm_map_req *req, struct kbm_mapping *m)
 	void *p;
 
 	m->len = (size_t)req->length * m->ps;
-	p = mmap(NULL, m->len, prot, flags, m->fd, (off_t)(req->offset * m->ps));
+	p = mmap(NULL, m->len, prot, flags, m->fd, m->base + (off_t)(req->offset * m->ps));
 	m->mmap_ns = now_ns() - t0;
 	if (p == MAP_FAILED)
 		return -errno;
@@ -101,7 +101,7 @@ void kbm_map_release(struct kbm_mapping *m)
 	if (m->addr)
 		munmap(m->addr, m->len);
 	m->addr = NULL;
-	if (m->fd >= 0)
+	if (m->fd >= 0 && !m->borrowed_fd)
 		close(m->fd);
 	m->fd = -1;
 }

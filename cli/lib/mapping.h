@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "uapi/kbufmap.h"
 
@@ -36,6 +37,8 @@ struct kbm_mapping {
 	uint8_t *addr;			/* NULL until mapped */
 	size_t len;			/* bytes mapped */
 	uint64_t mmap_ns;
+	off_t base;			/* added to the mmap offset (a target's) */
+	bool borrowed_fd;		/* fd belongs to a target: not closed here */
 	struct kbufmap_info info;	/* GET_INFO after CONFIGURE */
 };
 
@@ -50,6 +53,8 @@ int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
 		  enum kbm_map_stage *stage);
 /* mmap() as @req says; -errno when the kernel refuses. */
 int kbm_map_mmap(const struct kbm_map_req *req, struct kbm_mapping *m);
+/* Write @pat over [0, @size) of @fd with pwrite(); 0 or -errno. */
+int kbm_fill_fd(int fd, uint64_t size, const uint8_t *pat, size_t plen);
 /* munmap() and close; safe to call twice. */
 void kbm_map_release(struct kbm_mapping *m);
 

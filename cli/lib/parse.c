@@ -3,6 +3,7 @@
 #define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
 #endif
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,5 +67,50 @@ int parse_u64(const char *what, const char *arg, uint64_t min, uint64_t max,
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* The unit of a size suffix, in bytes; 0 if unknown. */
+static uint64_t size_unit(const char *suffix, uint64_t ps)
+{
+	static const struct { const char *name; uint64_t shift; } units[] = {
+		{ "", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 },
+		{ "G", 30 }, { "GiB", 30 },
+	};
+
+	if (!strcmp(suffix, "p") || !strcmp(suffix, "pages"))
+		return ps;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(suffix, units[i].name))
+			return 1ULL << units[i].shift;
+	return 0;
+}
+
+int parse_size(const char *what, const char *arg, uint64_t ps, uint64_t min,
+	       uint64_t max, uint64_t *bytes, char *msg, size_t msglen)
+{
+	bool hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X');
+	size_t n = hex ? 2 + strspn(arg + 2, "0123456789abcdefABCDEF") :
+			 strspn(arg, "0123456789");
+	char num[32];
+	uint64_t v, unit = size_unit(arg + n, ps);
+
+	if (n >= sizeof(num) || !unit) {
+		snprintf(msg, msglen, "%s: '%s' is not a size: allowed N bytes, NK, NM, NG "
+			 "(KiB, MiB, GiB) or Np (pages of %llu bytes), %llu..%llu bytes",
+			 what, arg, (unsigned long long)ps, (unsigned long long)min,
+			 (unsigned long long)max);
+		return -1;
+	}
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	if (parse_u64(what, num, 0, max / unit, &v, msg, msglen))
+		return -1;
+	if (v * unit < min) {
+		snprintf(msg, msglen, "%s: '%s' is out of range: allowed %llu..%llu bytes",
+			 what, arg, (unsigned long long)min, (unsigned long long)max);
+		return -1;
+	}
+	*bytes = v * unit;
 	return 0;
 }

@@ -19,4 +19,12 @@
 int parse_u64(const char *what, const char *arg, uint64_t min, uint64_t max,
 	      uint64_t *out, char *msg, size_t msglen);
 
+/*
+ * A size: bytes as N, NK/NKiB, NM/NMiB, NG/NGiB (powers of 1024), or pages
+ * of @ps bytes as Np / Npages. The result in bytes is in [@min, @max].
+ * Returns 0, or -1 with a message naming @what and the forms allowed.
+ */
+int parse_size(const char *what, const char *arg, uint64_t ps, uint64_t min,
+	       uint64_t max, uint64_t *bytes, char *msg, size_t msglen);
+
 #endif /* KBM_PARSE_H */

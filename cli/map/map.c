@@ -8,6 +8,7 @@
  * for other tools. Every option is checked before the device is opened.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,11 +56,13 @@ enum {
 	OPT_NODE = 0x300, OPT_RDONLY, OPT_PRIVATE, OPT_SHARED, OPT_PROT,
 	OPT_OFFSET, OPT_LENGTH, OPT_POPULATE, OPT_MADVISE, OPT_TOUCH,
 	OPT_STRIDE, OPT_FILL, OPT_DUMP, OPT_HOLD, OPT_HOLD_SECONDS,
-	OPT_HOLD_BEFORE, OPT_OUTPUT, OPT_NO_PIN, OPT_DIRECT_DIR,
+	OPT_HOLD_BEFORE, OPT_OUTPUT, OPT_NO_PIN, OPT_DIRECT_DIR, OPT_TARGET,
 };
 
 static const struct argp_option map_options[] = {
 	{ NULL, 0, NULL, 0, "The buffer:", 1 },
+	{ "target", OPT_TARGET, "SPEC", 0, "Whose mmap(): " KBM_TARGET_FORMS
+	  " (default kbufmap; the others are real in-kernel drivers)", 1 },
 	{ "backend", 'b', "NAME", 0,
 	  "vmalloc (default; contig for huge), pages, contig, kmalloc", 1 },
 	{ "strategy", 's', "NAME", 0,
@@ -130,10 +133,11 @@ static void parse_num(struct argp_state *state, const char *what, const char *ar
 		argp_error(state, "%s", msg);
 }
 
-/* --backend, --strategy, --pages, --node, --fill. */
+/* --target, --backend, --strategy, --pages, --node, --fill. */
 static bool parse_buffer_opt(int key, char *arg, struct argp_state *state,
 			     struct map_opts *o)
 {
+	char msg[300];
 	uint64_t v;
 	int n;
 
@@ -152,6 +156,7 @@ static bool parse_buffer_opt(int key, char *arg, struct argp_state *state,
 			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
 				   arg, strategy_names_list());
 		o->req.strategy = (unsigned int)n;
+		o->strategy_set = true;
 		return true;
 	case 'n':
 		parse_num(state, "--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->req.pages);
@@ -161,6 +166,12 @@ static bool parse_buffer_opt(int key, char *arg, struct argp_state *state,
 	case OPT_NODE:
 		parse_num(state, "--node", arg, 0, KBM_MAX_NODE, &v);
 		o->req.node = (int)v;
+		o->node_set = true;
+		return true;
+	case OPT_TARGET:
+		if (kbm_target_parse(arg, &o->target, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->target_text = arg;
 		return true;
 	case OPT_FILL:
 		n = parse_hex_pattern(arg, o->fill, sizeof(o->fill));
@@ -268,12 +279,63 @@ static bool parse_report_opt(int key, char *arg, struct argp_state *state,
 	return false;
 }
 
-/* Defaults that depend on other options, then the checks across options. */
-static void finish_opts(struct argp_state *state, struct map_opts *o)
+/* --offset, --length, --stride against the buffer's q->pages; 0 or -1 and @msg. */
+static int extent_error(struct map_opts *o, char *msg, size_t len)
+{
+	struct kbm_map_req *q = &o->req;
+	unsigned long long pages = q->pages, off = q->offset;
+
+	if (!o->length_set && off < pages)
+		q->length = pages - off;
+	if (off >= pages)
+		snprintf(msg, len, "--offset: page %llu is past the buffer: allowed 0..%llu",
+			 off, pages - 1);
+	else if (q->length > pages - off)
+		snprintf(msg, len, "--length: %llu pages from page %llu run past the %llu-page "
+			 "buffer: allowed 1..%llu", (unsigned long long)q->length, off, pages,
+			 pages - off);
+	else if (o->stride > q->length)
+		snprintf(msg, len, "--stride: %llu pages is longer than the mapping: allowed 1..%llu",
+			 (unsigned long long)o->stride, (unsigned long long)q->length);
+	else
+		return 0;
+	return -1;
+}
+
+/* What only kbufmap has, refused for another target; its size rules. */
+static void finish_foreign(struct argp_state *state, struct map_opts *o)
+{
+	if (o->backend_set || o->strategy_set || o->node_set)
+		argp_error(state, "--backend, --strategy and --node configure a kbufmap buffer: "
+			   "not with --target %s (its driver decides)", o->target_text);
+	if (o->pages_set && kbm_target_fixed_size(&o->target))
+		argp_error(state, "--pages: --target %s has a size of its own: drop --pages "
+			   "(--offset and --length choose the part mapped)", o->target_text);
+}
+
+/* kbufmap's buffer: its backend's limit and the valid combinations. */
+static void finish_kbufmap(struct argp_state *state, struct map_opts *o)
 {
 	struct kbm_map_req *q = &o->req;
 	const char *why;
 	int e;
+
+	if (q->pages > backend_max_pages(q->backend))
+		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
+			   o->pages_arg, backend_name(q->backend),
+			   (unsigned long long)backend_max_pages(q->backend));
+	e = -kbufmap_combo_errno(q->backend, q->strategy, q->node, &why);
+	if (e)
+		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
+			   "see '" KBM_PROG " matrix'", backend_name(q->backend),
+			   strategy_name(q->strategy), errno_name(e), why);
+}
+
+/* Defaults that depend on other options, then the checks across options. */
+static void finish_opts(struct argp_state *state, struct map_opts *o)
+{
+	struct kbm_map_req *q = &o->req;
+	char msg[300];
 
 	if (!o->backend_set && q->strategy == KBUFMAP_STRATEGY_HUGE)
 		q->backend = KBUFMAP_BACKEND_CONTIG;
@@ -287,28 +349,13 @@ static void finish_opts(struct argp_state *state, struct map_opts *o)
 		argp_error(state, "--hold and --hold-before-touch exclude each other");
 	if (o->command && !o->hold)
 		argp_error(state, "a COMMAND runs while the mapping is held: add --hold");
-	if (q->pages > backend_max_pages(q->backend))
-		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
-			   o->pages_arg, backend_name(q->backend),
-			   (unsigned long long)backend_max_pages(q->backend));
-	e = -kbufmap_combo_errno(q->backend, q->strategy, q->node, &why);
-	if (e)
-		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
-			   "see '" KBM_PROG " matrix'", backend_name(q->backend),
-			   strategy_name(q->strategy), errno_name(e), why);
-	if (q->offset >= q->pages)
-		argp_error(state, "--offset: page %llu is past the buffer: allowed 0..%llu",
-			   (unsigned long long)q->offset, (unsigned long long)(q->pages - 1));
-	if (!o->length_set)
-		q->length = q->pages - q->offset;
-	if (q->length > q->pages - q->offset)
-		argp_error(state, "--length: %llu pages from page %llu run past the %llu-page buffer: allowed 1..%llu",
-			   (unsigned long long)q->length, (unsigned long long)q->offset,
-			   (unsigned long long)q->pages,
-			   (unsigned long long)(q->pages - q->offset));
-	if (o->stride > q->length)
-		argp_error(state, "--stride: %llu pages is longer than the mapping: allowed 1..%llu",
-			   (unsigned long long)o->stride, (unsigned long long)q->length);
+	if (map_foreign(o))
+		finish_foreign(state, o);
+	else
+		finish_kbufmap(state, o);
+	/* A target of its own size is checked once it is open. */
+	if (!kbm_target_fixed_size(&o->target) && extent_error(o, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
 	if (o->touch == TOUCH_WRITE && !q->writable)
 		argp_error(state, "--touch write needs a writable mapping (--prot rw)");
 	if (q->fill && q->rdonly)
@@ -370,7 +417,7 @@ static const char sigbus_seed_why[] =
 
 static const char *fault_explanation(const struct map_opts *o, int sig)
 {
-	if (sig == SIGBUS && kbufmap_combo_sigbus(o->req.strategy,
+	if (sig == SIGBUS && !map_foreign(o) && kbufmap_combo_sigbus(o->req.strategy,
 						   kbm_map_kind(&o->req),
 						   o->req.length))
 		return sigbus_seed_why;
@@ -382,6 +429,21 @@ static const char *fault_explanation(const struct map_opts *o, int sig)
 	       "protection; SEGV_MAPERR: no VMA)";
 }
 
+/* Why another driver's mmap() said no, as far as the errno tells. */
+static const char *foreign_mmap_explanation(const struct map_opts *o, int err)
+{
+	if (err == EINVAL && o->req.private_map)
+		return "the driver refuses MAP_PRIVATE: it checks for a shared mapping "
+		       "(VM_SHARED), or remap_pfn_range() refused a copy-on-write range "
+		       "that is not the whole VMA";
+	if (err == EINVAL)
+		return "the driver refused the range or the flags (offset or length past "
+		       "its buffer?)";
+	if (err == ENODEV)
+		return "the driver has no mmap";
+	return strerror(err);
+}
+
 static const char *mmap_explanation(const struct map_opts *o,
 				    const struct kbm_mapping *m, int err)
 {
@@ -390,6 +452,8 @@ static const char *mmap_explanation(const struct map_opts *o,
 	if (err == EACCES && o->req.rdonly && !o->req.private_map && o->req.writable)
 		return "the device is open read-only: MAP_SHARED with PROT_WRITE needs "
 		       "O_RDWR (core mm refuses it before the driver sees it)";
+	if (map_foreign(o))
+		return foreign_mmap_explanation(o, err);
 	if (kbufmap_map_kind_errno(o->req.backend, o->req.strategy,
 				   kbm_map_kind(&o->req),
 				   !!(m->info.flags & KBUFMAP_INFO_CONTIGUOUS), &why))
@@ -409,11 +473,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* The module's counters; never asked of another driver's fd. */
 static void read_counters(const struct kbm_mapping *m, struct map_result *r,
 			  struct kbufmap_counters *c)
 {
 	struct kbufmap_stats st;
 
+	if (!r->have_counters)
+		return;
 	if (kbm_get_counters(m->fd, KBUFMAP_SCOPE_BUFFER, &st) == 0)
 		*c = st.counters;
 	else
@@ -426,11 +493,14 @@ static void do_touch(const struct map_opts *o, struct kbm_mapping *m,
 	uint64_t t0;
 
 	getrusage(RUSAGE_SELF, &r->ru_before);
+	/* A dma-buf's CPU access goes between SYNC_START and SYNC_END. */
+	kbm_target_sync(&r->target, true, o->touch == TOUCH_WRITE);
 	t0 = now_ns();
 	if (o->touch != TOUCH_NONE)
 		kbm_touch(m->addr, m->len, m->ps, o->stride, o->touch == TOUCH_WRITE,
 			  &r->touched, &r->fault);
 	r->touch_ns = now_ns() - t0;
+	kbm_target_sync(&r->target, false, o->touch == TOUCH_WRITE);
 	getrusage(RUSAGE_SELF, &r->ru_after);
 	read_counters(m, r, &r->c_touch);
 	if (r->fault.sig)
@@ -452,8 +522,8 @@ static void do_inspect(const struct map_opts *o, struct kbm_mapping *m,
 	}
 	r->have_smaps = kbm_smaps_read(m->addr, &r->smaps) == 0;
 	r->have_residency = kbm_residency(m->addr, npages, m->ps, &r->res) == 0;
-	r->kernel_runs_err = kbm_kernel_pfn_runs(m->fd, o->req.offset, npages,
-						 &r->kernel_runs);
+	r->kernel_runs_err = r->foreign ? -ENOTTY :
+		kbm_kernel_pfn_runs(m->fd, o->req.offset, npages, &r->kernel_runs);
 	if (o->no_pin)
 		return;
 	if (!o->direct_dir) {
@@ -518,8 +588,37 @@ static int run_command(const struct map_opts *o, const struct kbm_mapping *m,
 	return WEXITSTATUS(status);
 }
 
-/* Configure and map; on a set-up failure the exit status, else 0. */
-static int setup_and_map(const struct map_opts *o, struct kbm_mapping *m,
+/* Open another driver's buffer, check the extent, fill it; exit status or 0. */
+static int setup_foreign(struct map_opts *o, struct kbm_mapping *m,
+			 struct map_result *r)
+{
+	struct kbm_map_req *q = &o->req;
+	char msg[300];
+	int err;
+
+	r->foreign = true;
+	err = kbm_target_open(&o->target, q->pages, q->rdonly ? O_RDONLY : O_RDWR, &r->target);
+	if (err)
+		return kbm_target_fail(&r->target, o->target_text, err);
+	*m = (struct kbm_mapping){ .fd = r->target.fd, .borrowed_fd = true,
+				   .base = r->target.offset, .ps = (size_t)sysconf(_SC_PAGESIZE) };
+	q->pages = (r->target.size + m->ps - 1) / m->ps;
+	if (kbm_target_fixed_size(&o->target) && extent_error(o, msg, sizeof(msg))) {
+		kbm_err("%s (--target %s: %llu bytes)", msg, o->target_text,
+			(unsigned long long)r->target.size);
+		return KBM_EXIT_USAGE;
+	}
+	if (q->fill && r->target.view != KBM_VIEW_FD) {
+		kbm_err("--fill: --target %s has no write() path to its buffer (kernel view: %s)",
+			o->target_text, kbm_target_view_name(&r->target));
+		return KBM_EXIT_USAGE;
+	}
+	err = q->fill ? kbm_fill_fd(r->target.view_fd, r->target.size, q->fill, q->fill_len) : 0;
+	return err ? kbm_fail(err, "--fill: write() to %s: %s", r->target.path, strerror(-err)) : 0;
+}
+
+/* Open and configure /dev/kbufmap; on a failure the exit status, else 0. */
+static int setup_kbufmap(const struct map_opts *o, struct kbm_mapping *m,
 			 struct map_result *r)
 {
 	enum kbm_map_stage stage;
@@ -535,6 +634,18 @@ static int setup_and_map(const struct map_opts *o, struct kbm_mapping *m,
 				stage == KBM_STAGE_CONFIGURE && kbm_configure_hint(err) ? ". " : "",
 				stage == KBM_STAGE_CONFIGURE ? kbm_configure_hint(err) ?: "" : "");
 	r->have_counters = true;
+	return 0;
+}
+
+/* Set up and map; on a set-up failure the exit status, else 0. */
+static int setup_and_map(struct map_opts *o, struct kbm_mapping *m,
+			 struct map_result *r)
+{
+	int err;
+
+	err = map_foreign(o) ? setup_foreign(o, m, r) : setup_kbufmap(o, m, r);
+	if (err)
+		return err;
 	read_counters(m, r, &r->c_start);
 	err = kbm_map_mmap(&o->req, m);
 	read_counters(m, r, &r->c_mmap);
@@ -567,6 +678,7 @@ static int map_run(int argc, char **argv)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return kbm_fail(ENOMEM, "out of memory");
+	r->target = (struct kbm_target){ .fd = -1, .view_fd = -1, .dev_fd = -1 };
 	/* Blocked from the start: a signal right after the hold line waits for us. */
 	sigemptyset(&hold_set);
 	sigaddset(&hold_set, SIGINT);
@@ -603,6 +715,7 @@ static int map_run(int argc, char **argv)
 	}
 out:
 	kbm_map_release(&m);
+	kbm_target_close(&r->target);
 	free(r);
 	return ret;
 }
@@ -612,5 +725,5 @@ const struct kbm_cmd kbm_cmd_map = {
 	.summary = "map a buffer and show what the kernel made of it",
 	.argp = &map_argp,
 	.run = map_run,
-	.needs = KBM_NEEDS_DEVICE,
+	/* No KBM_NEEDS_DEVICE: another --target needs no kbufmap; its open says. */
 };

@@ -8,12 +8,15 @@
 #include <sys/resource.h>
 
 #include "mapping.h"
+#include "target.h"
 
 enum map_touch { TOUCH_READ, TOUCH_WRITE, TOUCH_NONE };
 
 struct map_opts {
 	struct kbm_map_req req;
-	bool pages_set, length_set, prot_set, backend_set;
+	bool pages_set, length_set, prot_set, backend_set, strategy_set, node_set;
+	struct kbm_target_spec target;	/* --target; kind KBUFMAP by default */
+	const char *target_text;
 	const char *pages_arg;
 	int madvise;			/* -1: none */
 	const char *madvise_name;
@@ -30,6 +33,8 @@ struct map_opts {
 
 /* The module's counters at each step, and what the run saw. */
 struct map_result {
+	struct kbm_target target;	/* a foreign target's buffer (not kbufmap) */
+	bool foreign;
 	int mmap_err;			/* 0 or positive errno */
 	const char *mmap_reason;
 	int madvise_err;		/* 0 or positive errno */
@@ -51,6 +56,12 @@ struct map_result {
 	bool pin_tried;
 	struct kbm_pin_result pin[KBM_PIN_COUNT];
 };
+
+/* A driver other than kbufmap: no counters, no GET_PFNS, no backend. */
+static inline bool map_foreign(const struct map_opts *o)
+{
+	return o->target.kind != KBM_TARGET_KBUFMAP;
+}
 
 void map_report(const struct map_opts *o, const struct kbm_mapping *m,
 		const struct map_result *r);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kbufmap_matrix.h"
 #include "map.h"
@@ -19,15 +20,43 @@
 
 static const char *const touch_names[] = { "read", "write", "none" };
 
+/* Whose buffer: "target": {kind, path, driver, size, ...}; a line for another driver. */
+static void report_target(const struct map_opts *o, const struct map_result *r)
+{
+	const struct kbm_target *t = &r->target;
+	enum print_type text = r->foreign ? PRINT_ANY : PRINT_JSON;
+
+	open_json_object("target");
+	print_string(text, "kind", "target     %s", kbm_target_kind_name(o->target.kind));
+	if (r->foreign) {
+		print_string(PRINT_ANY, "path", " %s", t->path);
+		print_string(PRINT_ANY, "driver", " (driver %s)", t->driver);
+		print_uint(PRINT_ANY, "size", ", %llu bytes", t->size);
+		print_uint(PRINT_ANY, "mmap_offset", ", mmap offset 0x%llx", (uint64_t)t->offset);
+		print_string(PRINT_ANY, "kernel_view", ", kernel view %s", kbm_target_view_name(t));
+		print_bool(PRINT_JSON, "dmabuf", NULL, t->dmabuf);
+		print_text(t->dmabuf ? ", a dma-buf (touch inside DMA_BUF_IOCTL_SYNC)\n" : "\n");
+	} else {
+		print_string(PRINT_JSON, "path", NULL, o->req.device);
+		print_string(PRINT_JSON, "driver", NULL, "kbufmap");
+		print_uint(PRINT_JSON, "size", NULL, o->req.pages * (uint64_t)sysconf(_SC_PAGESIZE));
+	}
+	close_json_object();
+}
+
 static void report_request(const struct map_opts *o, const struct kbm_mapping *m)
 {
 	const struct kbm_map_req *q = &o->req;
 	char addr[32];
 
-	print_string(PRINT_ANY, "backend", "mapping    %s", backend_name(q->backend));
-	print_string(PRINT_ANY, "strategy", "/%s", strategy_name(q->strategy));
-	print_uint(PRINT_ANY, "pages", ", buffer of %llu pages", q->pages);
-	print_int(PRINT_JSON, "node", NULL, q->node);
+	if (map_foreign(o)) {
+		print_uint(PRINT_ANY, "pages", "mapping    buffer of %llu pages", q->pages);
+	} else {
+		print_string(PRINT_ANY, "backend", "mapping    %s", backend_name(q->backend));
+		print_string(PRINT_ANY, "strategy", "/%s", strategy_name(q->strategy));
+		print_uint(PRINT_ANY, "pages", ", buffer of %llu pages", q->pages);
+		print_int(PRINT_JSON, "node", NULL, q->node);
+	}
 	print_uint(PRINT_ANY, "offset", ", pages %llu", q->offset);
 	print_uint(PRINT_ANY, "length", " +%llu", q->length);
 	print_string(PRINT_ANY, "open", ", %s", q->rdonly ? "O_RDONLY" : "O_RDWR");
@@ -289,6 +318,7 @@ void map_report(const struct map_opts *o, const struct kbm_mapping *m,
 	bool pfnmap;
 
 	open_json_object(NULL);
+	report_target(o, r);
 	report_request(o, m);
 	if (r->mmap_err) {
 		report_refused(r);

@@ -29,11 +29,13 @@
 enum {
 	OPT_NODE = 0x300, OPT_PRIVATE, OPT_TOUCH, OPT_PID, OPT_RANGE,
 	OPT_MAPPING, OPT_PFN, OPT_BITS, OPT_RAW, OPT_LIST, OPT_EACH,
-	OPT_SUMMARY, OPT_CSV, OPT_ALL_PAGES, OPT_LIST_BITS,
+	OPT_SUMMARY, OPT_CSV, OPT_ALL_PAGES, OPT_LIST_BITS, OPT_TARGET,
 };
 
 static const struct argp_option phys_options[] = {
 	{ NULL, 0, NULL, 0, "The buffer (no --pid, no --pfn):", 1 },
+	{ "target", OPT_TARGET, "SPEC", 0, "Whose buffer: " KBM_TARGET_FORMS
+	  " (default kbufmap; the others are real in-kernel drivers)", 1 },
 	{ "backend", 'b', "NAME", 0, "vmalloc (default), pages, contig, kmalloc", 1 },
 	{ "strategy", 's', "NAME", 0, "fault (default), fault-around, pfn, remap, insert, "
 	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 1 },
@@ -112,6 +114,18 @@ static int parse_range(const char *what, const char *arg, bool addrs,
 	return 0;
 }
 
+/* Another driver's buffer: what only kbufmap has is refused. */
+static error_t check_foreign(struct phys_opts *o, struct argp_state *state)
+{
+	if (o->backend >= 0 || o->strategy >= 0 || o->node != KBUFMAP_NODE_ANY)
+		argp_error(state, "--backend, --strategy and --node configure a kbufmap buffer: "
+			   "not with --target %s (its driver decides)", o->target_text);
+	if (o->pages_arg && kbm_target_fixed_size(&o->target))
+		argp_error(state, "--pages: --target %s has a size of its own: drop --pages",
+			   o->target_text);
+	return 0;
+}
+
 static error_t check_end(struct phys_opts *o, struct argp_state *state)
 {
 	const char *why;
@@ -130,11 +144,13 @@ static error_t check_end(struct phys_opts *o, struct argp_state *state)
 		argp_error(state, "--pid and --pfn are mutually exclusive");
 	if (o->pid || o->pfn) {
 		if (o->backend >= 0 || o->strategy >= 0 || o->pages_arg ||
-		    o->node != KBUFMAP_NODE_ANY || o->private_map)
-			argp_error(state, "--backend, --strategy, --pages, --node and --private "
-				   "configure a buffer: not with --pid or --pfn");
+		    o->node != KBUFMAP_NODE_ANY || o->private_map || o->target_text)
+			argp_error(state, "--target, --backend, --strategy, --pages, --node and "
+				   "--private configure a buffer: not with --pid or --pfn");
 		return 0;
 	}
+	if (o->target.kind != KBM_TARGET_KBUFMAP)
+		return check_foreign(o, state);
 	if (o->backend < 0)
 		o->backend = KBUFMAP_BACKEND_VMALLOC;
 	if (o->strategy < 0)
@@ -169,9 +185,14 @@ static error_t parse_buffer_opt(int key, char *arg, struct phys_opts *o,
 				struct argp_state *state)
 {
 	uint64_t v;
-	char msg[256];
+	char msg[300];
 
 	switch (key) {
+	case OPT_TARGET:
+		if (kbm_target_parse(arg, &o->target, msg, sizeof(msg)))
+			argp_error(state, "%s", msg);
+		o->target_text = arg;
+		return 0;
 	case 'b':
 		if ((o->backend = backend_from_name(arg)) < 0)
 			argp_error(state, "--backend: unknown backend '%s': allowed %s",
@@ -309,7 +330,8 @@ static const struct argp phys_argp = {
 	       "  kbufmapctl phys --backend contig --strategy remap --pages 512\n"
 	       "  kbufmapctl phys --backend pages --node 1 --list\n"
 	       "  kbufmapctl phys --pid 1234 --mapping '[heap]' --bits anonymous,thp\n"
-	       "  kbufmapctl phys --pfn 0x1000+4096 --json\n\n"
+	       "  kbufmapctl phys --pfn 0x1000+4096 --json\n"
+	       "  kbufmapctl phys --target fb:/dev/fb0 --list\n\n"
 	       "Exit status: 0 done, 1 the user and kernel views disagree, "
 	       "2 usage error, 3 module not loaded, 5 access denied, 6 other error.",
 	.children = phys_children,
@@ -318,6 +340,7 @@ static const struct argp phys_argp = {
 /* ------------------------------------------------------------------------- */
 
 int phys_run_buffer(const struct phys_opts *o);
+int phys_run_target(const struct phys_opts *o);
 
 /* What a --pid or --pfn walk covers: pages [start, start + count) of a
  * --range or --pfn, or the selected mappings of the process. */
@@ -463,6 +486,8 @@ static int phys_run(int argc, char **argv)
 		out_set_text_stream(stderr);
 	if (o.pid || o.pfn)
 		return run_walk(&o);
+	if (o.target.kind != KBM_TARGET_KBUFMAP)
+		return phys_run_target(&o);
 	return phys_run_buffer(&o);
 }
 

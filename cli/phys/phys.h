@@ -8,6 +8,7 @@
 
 #include "physwalk.h"
 #include "progress.h"
+#include "target.h"
 
 enum phys_shape { SHAPE_SUMMARY, SHAPE_LIST, SHAPE_EACH };
 
@@ -21,6 +22,9 @@ struct phys_opts {
 	const char *pages_arg;
 	bool private_map;
 	enum { TOUCH_WRITE, TOUCH_READ, TOUCH_NONE } touch;
+	/* --target: whose buffer (kind KBUFMAP by default) */
+	struct kbm_target_spec target;
+	const char *target_text;
 	/* other targets */
 	pid_t pid;
 	const char *range, *mapping, *pfn;

@@ -59,6 +59,9 @@ tap_is "a value of verify --check: --list-check-names" \
 	"$(complete_words verify --check "")" "$(sorted "$cli" verify --list-check-names)"
 tap_is "a value of phys --backend: --list-backends" \
 	"$(complete_words phys --backend "")" "$(sorted "$cli" --list-backends)"
+tap_is "a value of map --target: --list-targets" \
+	"$(complete_words map --target "")" "$(sorted "$cli" --list-targets)"
+tap_ok "--list-targets lists dma-heap" has_line "$(sorted "$cli" --list-targets)" dma-heap
 tap_is "a value of phys --bits: phys --list-bits" \
 	"$(complete_words phys --bits "")" "$(sorted "$cli" phys --list-bits)"
 tap_ok "a value of phys --bits: the list has flag names (anonymous)" \
