@@ -7,14 +7,17 @@
  * bench_compare.c). Every option is checked before anything runs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <numa.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench.h"
+#include "kbm_dev.h"
 #include "kbufmap_matrix.h"
 #include "kbufmapctl.h"
 #include "names.h"
@@ -30,15 +33,19 @@ enum {
 	OPT_SHARED = 0x400, OPT_PRIVATE, OPT_NODE, OPT_WARMUP, OPT_REPEAT,
 	OPT_CPU, OPT_CSV, OPT_MARKDOWN, OPT_COMPARE, OPT_BASELINE,
 	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE, OPT_TRACE, OPT_THRESHOLD,
+	OPT_TARGET,
 };
 
 static const struct argp_option bench_options[] = {
 	{ NULL, 0, NULL, 0, "What to measure:", 1 },
 	{ "pages", 'n', "LIST", 0, "Buffer sizes in pages: N, a list (1,16,256) or a "
 	  "geometric range A-B[xF] (1-65536x16; F defaults to 2); 1..262144, default 4096", 1 },
-	{ "strategy", 's', "LIST", 0, "Strategies (comma list, or all: the default); "
-	  "only the combinations the matrix allows are run", 1 },
-	{ "backend", 'b', "LIST", 0, "Backends (comma list, or all: the default)", 1 },
+	{ "strategy", 's', "LIST", 0, "Strategies (comma list, all: the default, or "
+	  "none); only the combinations the matrix allows are run", 1 },
+	{ "backend", 'b', "LIST", 0, "Backends (comma list, all: the default, or none)", 1 },
+	{ "target", OPT_TARGET, "LIST", 0, "Other drivers' buffers measured beside "
+	  "kbufmap's cases (repeatable, or a comma list): " KBM_TARGET_FORMS
+	  "; the module's counters do not apply to them, minor faults do", 1 },
 	{ "baseline", OPT_BASELINE, "LIST", 0, "Baselines: anon, anon-populate, "
 	  "madv-populate-write, madv-populate-read, memfd, thp; all (default) or none", 1 },
 	{ "shared", OPT_SHARED, NULL, 0, "MAP_SHARED (default)", 1 },
@@ -120,11 +127,13 @@ static void parse_names(struct argp_state *state, const char *opt, char *arg,
 	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int v = strcmp(t, "all") ? lookup(t) : -2;
 
-		if (v == -2) {
+		if (!strcmp(t, "none")) {
+			continue;	/* nothing of this kind (--target alone) */
+		} else if (v == -2) {
 			for (size_t i = 0; i < count; i++)
 				set[i] = true;
 		} else if (v < 0 || (size_t)v >= count) {
-			argp_error(state, "%s: unknown name '%s': allowed all, %s", opt, t, allowed);
+			argp_error(state, "%s: unknown name '%s': allowed all, none, %s", opt, t, allowed);
 		} else {
 			set[v] = true;
 		}
@@ -148,9 +157,34 @@ static void parse_baselines(struct argp_state *state, char *arg, struct bench_op
 		return;
 	}
 	parse_names(state, "--baseline", arg, o->baselines, bench_nr_targets,
-		    baseline_from_name, "none, anon, anon-populate, madv-populate-write, "
+		    baseline_from_name, "anon, anon-populate, madv-populate-write, "
 		    "madv-populate-read, memfd, thp");
 	o->baselines[0] = false;
+}
+
+/*
+ * --target LIST: each foreign target once. "kbufmap" names the module's
+ * cases, which --strategy and --backend choose: accepted, nothing added.
+ */
+static void parse_targets(struct argp_state *state, char *arg, struct bench_opts *o)
+{
+	char *save = NULL, why[512];
+
+	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		struct kbm_target_spec spec;
+
+		if (kbm_target_parse(t, &spec, why, sizeof(why)))
+			argp_error(state, "%s", why);
+		if (spec.kind == KBM_TARGET_KBUFMAP)
+			continue;
+		for (size_t i = 0; i < o->ntargets; i++)
+			if (o->targets[i].kind == spec.kind && !strcmp(o->targets[i].arg, spec.arg) &&
+			    o->targets[i].size == spec.size)
+				argp_error(state, "--target %s: given twice", t);
+		if (o->ntargets == BENCH_MAX_TARGETS)
+			argp_error(state, "--target: more than %d targets", BENCH_MAX_TARGETS);
+		o->targets[o->ntargets++] = spec;
+	}
 }
 
 /* The CPUs the threads run on: node @node's (--cpu-node), or every
@@ -221,6 +255,7 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 			    backend_from_name, backend_names_list());
 		return 0;
 	case OPT_BASELINE: parse_baselines(state, arg, o); return 0;
+	case OPT_TARGET: parse_targets(state, arg, o); return 0;
 	case OPT_SHARED: o->private_map = false; return 0;
 	case OPT_PRIVATE: o->private_map = true; return 0;
 	case OPT_NODE:
@@ -275,25 +310,29 @@ static const struct argp bench_argp = {
 	.parser = bench_parse,
 	.doc = "Measure what each valid backend x strategy costs per page, phase by "
 	       "phase (mmap, first touch read and write, second touch, a bandwidth "
-	       "pass, munmap, pread of the buffer), beside user-space baselines, with "
+	       "pass, munmap, pread of the buffer), beside user-space baselines and "
+	       "other drivers' buffers (--target), with "
 	       "the minor faults and the module's counters of each phase, robust "
 	       "statistics (min, median, p90, max, mean ± σ, a 95 % CI of the median "
 	       "by order statistics) and the context of the run."
 	       "\vExit status: 0 measured; 1 a case failed, or --compare found a figure "
 	       "that differs beyond the noise; 2 bad options (or --trace in a build "
-	       "without BPF); 3 no device; 5 --trace without the privilege for BPF.\n\n"
+	       "without BPF); 3 no device, or a --target absent; 5 --trace or a --target "
+	       "without the privilege it needs.\n\n"
 	       "  kbufmapctl bench --pages 4096\n"
 	       "  kbufmapctl bench -s fault,insert-batch,remap,huge -b contig --cpu 0\n"
 	       "  kbufmapctl bench -s fault --baseline none --pages 1-65536x16 -j > sweep.json\n"
 	       "  kbufmapctl bench -s fault --compare sweep.json\n"
 	       "  kbufmapctl bench -s fault -b vmalloc --threads 2\n"
+	       "  kbufmapctl bench -s fault,insert-batch -b pages --baseline anon --pages 1024 "
+	       "--target udmabuf,drm-dumb:vgem,fb\n"
 	       "  kbufmapctl bench -s fault -b vmalloc --baseline none --trace fentry\n"
 	       "  kbufmapctl bench -s fault -b pages --cpu-node 0 --node 1   # remote memory",
 	.children = bench_children,
 };
 
 /* Append one case per size of the module's valid combinations, then the
- * baselines; returns the number of cases. */
+ * baselines, then the --target drivers; returns the number of cases. */
 static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
 {
 	size_t n = 0, ps = (size_t)sysconf(_SC_PAGESIZE);
@@ -310,6 +349,11 @@ static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
 		for (size_t t = 1; t < bench_nr_targets; t++)
 			if (o->baselines[t])
 				cases[n++] = (struct bench_case){ .t = &bench_targets[t] };
+		/* a framebuffer or UIO map has one size, its own: one case */
+		for (size_t t = 0; t < o->ntargets; t++)
+			if (z == 0 || !kbm_target_fixed_size(&o->targets[t]))
+				cases[n++] = (struct bench_case){ .t = &bench_foreign,
+								  .spec = &o->targets[t] };
 		for (size_t i = n; i-- > 0 && !cases[i].pages;) {
 			cases[i].pages = o->sizes[z];
 			cases[i].ps = ps;
@@ -369,6 +413,55 @@ static bool run_one(struct bench_case *c, const struct bench_opts *o, int *trace
 		c->skip_why = "mapping, touching or pread failed";
 	}
 	return !err;
+}
+
+/*
+ * Before anything runs: the kbufmap device when a module case is to run,
+ * and each --target opened once with one page, so that an absent driver
+ * or node fails at once with its reason (exit 3, 5 not permitted).
+ */
+static int check_targets(const struct bench_opts *o, const struct bench_case *cases, size_t n)
+{
+	char text[300], seen[BENCH_MAX_TARGETS][80];
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++)
+		if (cases[i].t->module && stat(g_opt.device, &st))
+			return kbm_dev_fail(g_opt.device, errno);
+	for (size_t i = 0; i < o->ntargets; i++) {
+		struct kbm_target t;
+		int err = kbm_target_open(&o->targets[i], 1, O_RDWR, &t);
+
+		if (err) {
+			snprintf(text, sizeof(text), "%s%s%s",
+				 kbm_target_kind_name(o->targets[i].kind),
+				 o->targets[i].arg[0] ? ":" : "", o->targets[i].arg);
+			return kbm_target_fail(&t, text, err);
+		}
+		kbm_target_close(&t);
+		/* the case ids (KIND/DRIVER/MAP/PAGES) must be unique for --compare */
+		snprintf(seen[i], sizeof(seen[i]), "%s/%s/%llu", kbm_target_kind_name(t.spec.kind),
+			 t.driver, (unsigned long long)t.spec.size);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(seen[i], seen[j])) {
+				kbm_err("--target: two targets name the same buffer kind and driver "
+					"(%s): give each driver once", seen[i]);
+				return KBM_EXIT_USAGE;
+			}
+	}
+	return KBM_EXIT_OK;
+}
+
+static void free_cases(struct bench_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (cases[i].tr)
+			free(cases[i].tr->s);
+		free(cases[i].tr);
+		free(cases[i].s);
+		free(cases[i].fx);
+	}
+	free(cases);
 }
 
 static char *join_args(int argc, char **argv)
@@ -431,12 +524,18 @@ static int bench_run(int argc, char **argv)
 	}
 	bench_env_read(&env, o.cpu, o.cpu_node);
 	cases = calloc(o.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT +
-				   bench_nr_targets), sizeof(*cases));
+				   bench_nr_targets + o.ntargets), sizeof(*cases));
 	if (!cases) {
 		free(o.cmdline);
 		return kbm_fail(ENOMEM, "out of memory");
 	}
 	n = build_cases(&o, cases);
+	err = check_targets(&o, cases, n);
+	if (err) {
+		free_cases(cases, n);
+		free(o.cmdline);
+		return err;
+	}
 	for (size_t i = 0; i < n && !trace_rc; i++) {
 		progress(i, n, &cases[i]);
 		if (!run_one(&cases[i], &o, &trace_rc))
@@ -446,13 +545,7 @@ static int bench_run(int argc, char **argv)
 	err = trace_rc ?: bench_output(&o, &env, cases, n);
 	if (ret == KBM_EXIT_OK || trace_rc)
 		ret = err;
-	for (size_t i = 0; i < n; i++) {
-		if (cases[i].tr)
-			free(cases[i].tr->s);
-		free(cases[i].tr);
-		free(cases[i].s);
-	}
-	free(cases);
+	free_cases(cases, n);
 	free(o.cmdline);
 	return ret;
 }
@@ -462,5 +555,6 @@ const struct kbm_cmd kbm_cmd_bench = {
 	.summary = "what each mapping strategy costs per page, beside the baselines",
 	.argp = &bench_argp,
 	.run = bench_run,
-	.needs = KBM_NEEDS_DEVICE,
+	/* No KBM_NEEDS_DEVICE: --target drivers alone need no kbufmap;
+	 * check_targets() asks for the device when a module case runs. */
 };

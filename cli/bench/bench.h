@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "target.h"
 #include "uapi/kbufmap.h"
 
 /* The phases, each timed on its own with CLOCK_MONOTONIC. */
@@ -58,12 +59,17 @@ struct bench_target {
 	void *(*map)(struct bench_case *c, bool for_write);
 	int (*pread)(struct bench_case *c, void *dst);	/* NULL: no pread phase */
 	void (*teardown)(struct bench_case *c);
+	/* NULL, or DMA_BUF_IOCTL_SYNC around the CPU's access (not timed) */
+	void (*sync)(struct bench_case *c, bool begin, bool write);
 	bool module;			/* the kbufmap device; counters available */
 };
 
 extern const struct bench_target bench_targets[];
 extern const size_t bench_nr_targets;
 const struct bench_target *bench_target_by_name(const char *name);
+/* --target: another driver's buffer (target.h), one case per size, or one
+ * at the driver's own size; no module counters, minor faults kept. */
+extern const struct bench_target bench_foreign;
 
 /* Robust statistics of one phase (ns per page). */
 struct bench_stats {
@@ -98,6 +104,8 @@ struct bench_case {
 	size_t ps, len;
 	bool private_map;
 	int node;
+	const struct kbm_target_spec *spec;	/* bench_foreign: which target */
+	struct kbm_target *fx;		/* bench_foreign: the open buffer; NULL */
 	unsigned int threads;		/* first touches by this many threads */
 	const int *thread_cpus;		/* thread i runs on thread_cpus[i] */
 	/* state while running */
@@ -133,6 +141,7 @@ static inline bool bench_phase_threaded(unsigned int ph)
 
 /* Options, as parsed. */
 #define BENCH_MAX_SIZES 32
+#define BENCH_MAX_TARGETS 16
 /* --compare's threshold in percent (bench_output.c picks the default). */
 #define BENCH_THRESHOLD_DEFAULT		UINT_MAX
 #define BENCH_THRESHOLD_NATIVE		10
@@ -144,6 +153,8 @@ struct bench_opts {
 	bool strategies[KBUFMAP_STRATEGY_COUNT];
 	bool backends[KBUFMAP_BACKEND_COUNT];
 	bool *baselines;		/* per bench_targets[] row */
+	struct kbm_target_spec targets[BENCH_MAX_TARGETS];	/* --target, foreign only */
+	size_t ntargets;
 	bool private_map;
 	int node;
 	uint64_t warmup, repeat;

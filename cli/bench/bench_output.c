@@ -17,8 +17,16 @@
  *                  "command_line" },
  *     "config": { "warmup", "repeat", "map": "shared"|"private",
  *                 "ci": "order-statistics-95", "outliers": "modified-z>3.5" },
- *     "results": [ { "id": "TARGET[/BACKEND/STRATEGY]/MAP/PAGES",
- *                    "target", "backend" (null), "strategy" (null),
+ *     "results": [ { "id": "TARGET[/BACKEND/STRATEGY]/MAP/PAGES", or for
+ *                    a --target driver "KIND/DRIVER/MAP/PAGES",
+ *                    "target" ("kbufmap", a baseline's name, or a --target
+ *                      kind: "dma-heap", "udmabuf", "drm-dumb", "fb",
+ *                      "uio", "device"),
+ *                    "driver" ("kbufmap", the --target driver as it
+ *                      names itself: "system", "udmabuf", "vgem",
+ *                      "bochs-drm", fb's id, uio's name; null for a
+ *                      baseline),
+ *                    "backend" (null), "strategy" (null),
  *                    "map", "pages", "page_size",
  *                    "skipped": null | { "errno": "ENAME", "why": "..." },
  *                    "trace": { "mode", "why", "probe_faults",
@@ -54,9 +62,12 @@
  *     "compare_flagged": N  (--compare; N > 0 makes the exit status 1)
  *     "warnings": [ "..." ] }
  *
- * A phase a target does not have (pread of anonymous memory) is left out.
+ * A phase a target does not have (pread of anonymous memory, or of a
+ * --target buffer without a file view) is left out; a --target case has
+ * "module": null in every phase (its counters are kbufmap's only).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "bench.h"
 #include "kbufmap_names.h"
@@ -73,11 +84,35 @@ const char *bench_phase_name(unsigned int ph)
 	return ph < PH_COUNT ? phase_names[ph] : "?";
 }
 
+/* A foreign case's driver: as the open buffer names it, else what was asked. */
+static const char *foreign_driver(const struct bench_case *c)
+{
+	if (c->fx && c->fx->driver[0])
+		return c->fx->driver;
+	return c->spec->arg[0] ? c->spec->arg : "-";
+}
+
+/* bench_foreign: the target's kind; else the bench_targets[] row's name. */
+static const char *case_target(const struct bench_case *c)
+{
+	return c->spec ? kbm_target_kind_name(c->spec->kind) : c->t->name;
+}
+
+/* The driver: kbufmap for the module, the foreign driver's name, or NULL. */
+static const char *case_driver(const struct bench_case *c)
+{
+	return c->spec ? foreign_driver(c) : c->t->module ? "kbufmap" : NULL;
+}
+
 void bench_case_id(const struct bench_case *c, char *buf, size_t len)
 {
 	const char *map = c->private_map ? "private" : "shared";
 
-	if (c->t->module)
+	if (c->spec)	/* a driver name may hold a '/' (a node path): not in an id */
+		snprintf(buf, len, "%s/%.*s/%s/%llu", case_target(c),
+			 (int)strcspn(foreign_driver(c), "/ "), foreign_driver(c), map,
+			 (unsigned long long)c->pages);
+	else if (c->t->module)
 		snprintf(buf, len, "%s/%s/%s/%s/%llu", c->t->name,
 			 backend_name(c->backend), strategy_name(c->strategy), map,
 			 (unsigned long long)c->pages);
@@ -211,7 +246,8 @@ static void json_case(const struct bench_case *c)
 	bench_case_id(c, id, sizeof(id));
 	open_json_object(NULL);
 	print_string(PRINT_JSON, "id", NULL, id);
-	print_string(PRINT_JSON, "target", NULL, c->t->name);
+	print_string(PRINT_JSON, "target", NULL, case_target(c));
+	print_string(PRINT_JSON, "driver", NULL, case_driver(c));
 	print_string(PRINT_JSON, "backend", NULL, c->t->module ? backend_name(c->backend) : NULL);
 	print_string(PRINT_JSON, "strategy", NULL, c->t->module ? strategy_name(c->strategy) : NULL);
 	print_string(PRINT_JSON, "map", NULL, c->private_map ? "private" : "shared");

@@ -181,6 +181,13 @@ static int touch(struct bench_case *c, void *addr, bool write, uint64_t *thread_
 	return kbm_touch(addr, c->len, c->ps, 1, write, &done, &f) ? -EFAULT : 0;
 }
 
+/* A dma-buf's CPU access is bracketed by DMA_BUF_IOCTL_SYNC, outside the clock. */
+static void sync_access(struct bench_case *c, bool begin, bool write)
+{
+	if (c->t->sync)
+		c->t->sync(c, begin, write);
+}
+
 static int read_run(struct bench_case *c, struct bench_sample *s)
 {
 	struct probe p;
@@ -192,6 +199,7 @@ static int read_run(struct bench_case *c, struct bench_sample *s)
 	if (!a)
 		return -errno;
 	probe_end(c, &p, &s[PH_MMAP]);
+	sync_access(c, true, false);
 	probe_read(c, &p);
 	err = touch(c, a, false, s[PH_FIRST_READ].thread_ns);
 	probe_end(c, &p, &s[PH_FIRST_READ]);
@@ -202,6 +210,7 @@ static int read_run(struct bench_case *c, struct bench_sample *s)
 	if (!err)
 		read_all(a, c->len);
 	probe_end(c, &p, &s[PH_BANDWIDTH]);
+	sync_access(c, false, false);
 	probe_read(c, &p);
 	munmap(a, c->len);
 	probe_end(c, &p, &s[PH_MUNMAP]);
@@ -216,9 +225,11 @@ static int write_run(struct bench_case *c, struct bench_sample *s)
 
 	if (!a)
 		return -errno;
+	sync_access(c, true, true);
 	probe_read(c, &p);
 	err = touch(c, a, true, s[PH_FIRST_WRITE].thread_ns);
 	probe_end(c, &p, &s[PH_FIRST_WRITE]);
+	sync_access(c, false, true);
 	munmap(a, c->len);
 	return err;
 }
@@ -228,8 +239,8 @@ static int pread_run(struct bench_case *c, void *dst, struct bench_sample *s)
 	struct probe p;
 	int err;
 
-	if (!c->t->pread)
-		return 0;
+	if (!c->t->pread || (c->fx && c->fx->view != KBM_VIEW_FD))
+		return 0;	/* no file view of the buffer: no pread phase */
 	probe_read(c, &p);
 	err = c->t->pread(c, dst);
 	probe_end(c, &p, &s[PH_PREAD]);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -220,21 +221,88 @@ static void *memfd_map(struct bench_case *c, bool for_write)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* ---- another driver's buffer (--target) -------------------------------- */
+
+/*
+ * Allocate the buffer for this case's size (a framebuffer or UIO map has a
+ * size of its own: the case takes it). c->fx stays until the run ends, so
+ * that a failure's reason (c->fx->why) can be reported.
+ */
+static int foreign_setup(struct bench_case *c, const char **why)
+{
+	struct kbm_target *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	c->fx = t;
+	err = kbm_target_open(c->spec, c->pages, O_RDWR, t);
+	if (err) {
+		*why = t->why;
+		return err;
+	}
+	if (t->fixed_size) {
+		c->pages = t->size / c->ps;
+		c->len = (size_t)c->pages * c->ps;
+	}
+	if (!c->pages || t->size < c->len) {
+		*why = "the driver's buffer is smaller than a page or than asked";
+		kbm_target_close(t);
+		return -EINVAL;
+	}
+	c->fd = t->fd;
+	return 0;
+}
+
+static void *foreign_map(struct bench_case *c, bool for_write)
+{
+	void *p = mmap(NULL, c->len, PROT_READ | PROT_WRITE,
+		       c->private_map ? MAP_PRIVATE : MAP_SHARED, c->fx->fd, c->fx->offset);
+
+	(void)for_write;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* The kernel-side view where it is a file: udmabuf's memfd, fb's read(). */
+static int foreign_pread(struct bench_case *c, void *dst)
+{
+	if (c->fx->view != KBM_VIEW_FD)
+		return -EOPNOTSUPP;
+	return kbm_pread_all(c->fx->view_fd, dst, c->len, c->fx->view_offset);
+}
+
+static void foreign_sync(struct bench_case *c, bool begin, bool write)
+{
+	kbm_target_sync(c->fx, begin, write);
+}
+
+static void foreign_teardown(struct bench_case *c)
+{
+	if (c->fx)
+		kbm_target_close(c->fx);
+	c->fd = -1;
+}
+
+const struct bench_target bench_foreign = {
+	"foreign", "another driver's buffer (--target)", foreign_setup, foreign_map,
+	foreign_pread, foreign_teardown, foreign_sync, false,
+};
+
 const struct bench_target bench_targets[] = {
 	{ "kbufmap", "the module: one case per valid backend x strategy",
-	  kbufmap_setup, kbufmap_map, fd_pread, fd_teardown, true },
+	  kbufmap_setup, kbufmap_map, fd_pread, fd_teardown, NULL, true },
 	{ "anon", "anonymous mmap + touch (4 KiB pages, THP refused)",
-	  no_setup, anon_map, NULL, no_teardown, false },
+	  no_setup, anon_map, NULL, no_teardown, NULL, false },
 	{ "anon-populate", "anonymous mmap with MAP_POPULATE",
-	  no_setup, anon_populate_map, NULL, no_teardown, false },
+	  no_setup, anon_populate_map, NULL, no_teardown, NULL, false },
 	{ "madv-populate-write", "anonymous mmap + MADV_POPULATE_WRITE",
-	  madv_populate_setup, madv_write_map, NULL, no_teardown, false },
+	  madv_populate_setup, madv_write_map, NULL, no_teardown, NULL, false },
 	{ "madv-populate-read", "anonymous mmap + MADV_POPULATE_READ",
-	  madv_populate_setup, madv_read_map, NULL, no_teardown, false },
+	  madv_populate_setup, madv_read_map, NULL, no_teardown, NULL, false },
 	{ "memfd", "a memfd (shmem) mapped and touched; pread of it",
-	  memfd_setup, memfd_map, fd_pread, fd_teardown, false },
+	  memfd_setup, memfd_map, fd_pread, fd_teardown, NULL, false },
 	{ "thp", "anonymous, 2 MiB aligned, MADV_HUGEPAGE (where THP is enabled)",
-	  thp_setup, thp_map, NULL, no_teardown, false },
+	  thp_setup, thp_map, NULL, no_teardown, NULL, false },
 };
 const size_t bench_nr_targets = sizeof(bench_targets) / sizeof(bench_targets[0]);
 
