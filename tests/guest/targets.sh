@@ -15,7 +15,11 @@
 #                    pages, MAP_PRIVATE accepted (copy-on-write)
 #   uio (edu BAR)    one whole-VMA remap_pfn_range: pf io; MAP_PRIVATE accepted
 #   device:/dev/zero an ordinary mapping
-# and a target that is absent exits 3 naming what is missing. TAP output.
+# and a target that is absent exits 3 naming what is missing. Then one small
+# `bench --target` run over the targets present: a result per target, with
+# per-page figures and first-touch minor faults that fit each mechanism
+# (about one per page, one per 16 for TTM fault-around, none where the
+# driver maps it all at mmap). TAP output.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -121,4 +125,50 @@ if [ -e /dev/uio0 ]; then
 else
 	absent "uio without a device" uio "/dev/uio0"
 fi
+
+# --- bench --target: per-page figures beside kbufmap's -------------------------
+# want KIND: the first-read minor faults bench must see for PAGES pages,
+# as "lo hi" (what each driver's fault mechanism gives; see the header).
+want() {
+	case $1 in
+	dma-heap|uio) echo "0 0" ;;			# all mapped at mmap time
+	drm-dumb:bochs) echo "1 $(( $2 / 8 ))" ;;		# TTM fault-around, 16 a fault
+	fb) echo "$2 $2" ;;				# deferred I/O: a page a fault
+	*) echo "$2 $2" ;;				# udmabuf, vgem, kbufmap fault
+	esac
+}
+targets=
+[ -e /dev/dma_heap/system ] && targets+=,dma-heap
+[ -e /dev/udmabuf ] && targets+=,udmabuf
+for drv in vgem bochs; do
+	[ -d "/sys/module/$drv" ] || [ -d "/sys/module/${drv}_drm" ] && targets+=,drm-dumb:$drv
+done
+grep -qs bochs /sys/class/graphics/fb0/name && targets+=,fb
+[ -e /dev/uio0 ] && targets+=,uio
+json=$("$ctl" bench -j -q -s fault -b pages --baseline none --pages 64 --warmup 1 \
+	--repeat 3 --target "${targets#,}" 2>/dev/null); rc=$?
+tap_is "bench --target ${targets#,}: exit 0" "$rc" 0
+# One line a result: KIND DRIVER PAGES FIRST-READ-MINFLT MEDIAN-NS/PAGE PHASES MODULE
+table=$(printf '%s\n' "$json" | jq -r '.results[] | [.target, .driver, .pages,
+	(.phases[] | select(.phase == "first-read") | .minflt, .median),
+	([.phases[].phase] | join(",")), (.phases[0].module != null)] | @tsv')
+tap_diag "$(printf '%s\n' "$table" | awk -F'\t' '{ printf "%s %s: %s pages, first-read %s minflt, %.0f ns/page; ", $1, $2, $3, $4, $5 }')"
+for t in kbufmap ${targets//,/ }; do
+	kind=${t%%:*} drv=${t#*:}
+	row=$(printf '%s\n' "$table" | awk -F'\t' -v k="$kind" -v d="$drv" \
+		'$1 == k && (k == d || index($2, d) == 1)')
+	if [ -z "$row" ]; then tap_ok "bench: a result for $t" false; continue; fi
+	IFS=$'\t' read -r _ driver pages minflt median phases module <<<"$row"
+	read -r lo hi <<<"$(want "$t" "$pages")"
+	tap_ok "bench $t ($driver): a per-page median ($median ns/page)" \
+		awk -v m="$median" 'BEGIN { exit !(m > 0) }'
+	tap_ok "bench $t: first-read minor faults $minflt in [$lo, $hi] for $pages pages" \
+		test "$minflt" -ge "$lo" -a "$minflt" -le "$hi"
+	[ "$kind" = kbufmap ] && continue
+	tap_is "bench $t: no module counters for a foreign buffer" "$module" false
+	tap_like "bench $t: the phases measured ($phases)" "$phases" "^mmap,first-read,first-write,second-touch,bandwidth,munmap"
+done
+runp bench --target drm-dumb:nosuchdrv -s none --baseline none --pages 4 --repeat 1
+tap_is "bench an absent target: exit 3" "$rc" 3
+tap_like "bench an absent target: the message names it" "$out" "no DRM card of driver nosuchdrv"
 tap_done
