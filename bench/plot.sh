@@ -3,7 +3,10 @@
 # gnuplot, SVG and PNG side by side in bench/plots/. Reads the JSON (jq),
 # never the text table. One set per kernel found:
 #   KERNEL-phases    ns/page of each phase, per backend/strategy and baseline
-#                    (4096 pages; log scale)
+#                    (4096 pages; log scale), and after them the other
+#                    drivers' buffers of KERNEL-targets.json (bench --target)
+#   KERNEL-targets.md  the table of those drivers beside kbufmap's fault and
+#                    insert-batch: first-touch ns/page, ratios, minor faults
 #   KERNEL-sweep     first read touch, ns/page against the size (log-log)
 #   KERNEL-vs-pread  (mmap + first read + munmap) / pread against the size:
 #                    below 1, mapping beats copying
@@ -25,6 +28,18 @@ plot() {
 	gnuplot -e "set terminal pngcairo size 1300,600 noenhanced font 'Sans,10' background '#ffffff'; set output '$plots/$1.png'" "$2"
 }
 
+# targets_table JSON: a Markdown table of every result of a bench --target
+# run: first-touch medians, their ratio to kbufmap's pages/fault, minor faults.
+targets_table() {
+	jq -r "$med"' ([.results[] | select(.id | test("^kbufmap/pages/fault/"))][0]
+			| med("first-read")) as $f
+		| "Kernel \(.context.kernel), \(.config.repeat) repeats, medians in ns/page (TCG guest: compare ratios).\n",
+		  "| case | pages | mmap | first-read | first-write | first-read / kbufmap fault | minflt (first read) |",
+		  "|---|--:|--:|--:|--:|--:|--:|",
+		  (.results[] | select(.skipped == null)
+		   | "| \(.id | sub("/shared/[0-9]+$"; "")) | \(.pages) | \(med("mmap") | floor) | \(med("first-read") | floor) | \(med("first-write") | floor) | \(med("first-read") / $f * 100 | round / 100) | \([.phases[] | select(.phase == "first-read") | .minflt][0]) |")' "$1"
+}
+
 for m in "$res"/*-matrix.json; do
 	[ -e "$m" ] || { echo "plot.sh: no results in $res (run bench/run.sh)" >&2; exit 1; }
 	k=$(basename "$m" -matrix.json)
@@ -35,12 +50,22 @@ for m in "$res"/*-matrix.json; do
 		| [(.id | sub("/shared/[0-9]+$"; "") | sub("^kbufmap/"; "")),
 		   med("mmap"), med("first-read"), med("first-write"), med("second-touch"),
 		   med("munmap"), med("pread")] | @tsv' "$m" >"$tmp/phases.tsv"
+	t=$res/$k-targets.json
+	if [ -e "$t" ]; then
+		# the drivers (a --target result has a driver other than kbufmap)
+		jq -r "$med"' .results[] | select(.skipped == null and .driver != null
+			and .driver != "kbufmap")
+			| [(.id | sub("/shared/[0-9]+$"; "")),
+			   med("mmap"), med("first-read"), med("first-write"), med("second-touch"),
+			   med("munmap"), med("pread")] | @tsv' "$t" >>"$tmp/phases.tsv"
+		targets_table "$t" >"$plots/$k-targets.md"
+	fi
 	cat >"$tmp/phases.gp" <<GP
 set title "bench, 4096 pages, kernel $kernel (TCG guest: compare ratios, not absolute times)"
 set style data histogram; set style histogram cluster gap 1; set style fill solid 0.9 border -1
 set boxwidth 0.9; set logscale y; set ylabel "ns per page (median, log)"; set grid ytics
 set xtics rotate by -45 font ",8" nomirror; set key outside top center horizontal font ",9"; set datafile missing "NaN"
-set bmargin 9
+set bmargin 9; set rmargin 8
 plot for [c=2:7] "$tmp/phases.tsv" using c:xtic(1) title word("mmap first-read first-write second-touch munmap pread", c-1)
 GP
 	plot "$k-phases" "$tmp/phases.gp"
