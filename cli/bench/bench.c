@@ -133,7 +133,7 @@ static void parse_names(struct argp_state *state, const char *opt, char *arg,
 			for (size_t i = 0; i < count; i++)
 				set[i] = true;
 		} else if (v < 0 || (size_t)v >= count) {
-			argp_error(state, "%s: unknown name '%s': allowed all, none, %s", opt, t, allowed);
+			argp_error(state, "%s: unknown name '%s': allowed all, %s, none", opt, t, allowed);
 		} else {
 			set[v] = true;
 		}
