@@ -46,7 +46,7 @@ _kbufmapctl_value()
 		_kbufmapctl_words "$tool" verify --list-check-names ;;
 	phys:--touch)
 		echo write read none ;;
-	map:--target|phys:--target|bench:--target)
+	map:--target|phys:--target|bench:--target|verify:--target)
 		_kbufmapctl_words "$tool" --list-targets ;;
 	phys:--bits)
 		_kbufmapctl_words "$tool" phys --list-bits ;;

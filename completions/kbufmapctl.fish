@@ -32,7 +32,7 @@ function __kbufmapctl_values
             $tool verify --list-check-names 2>/dev/null
         case phys:--touch
             printf '%s\n' write read none
-        case map:--target phys:--target bench:--target
+        case map:--target phys:--target bench:--target verify:--target
             $tool --list-targets 2>/dev/null
         case phys:--bits
             $tool phys --list-bits 2>/dev/null

@@ -244,8 +244,12 @@ static void render_tap(const struct kbm_report *r)
 
 	report_count(r, &p, &f, &s);
 	printf("TAP version 13\n1..%zu\n", r->n);
-	printf("# " KBM_PROG " " KBUFMAP_VERSION " kernel %s backend %s strategy %s pages %llu mode %s\n",
-	       kernel_release(), r->backend, r->strategy, r->pages, r->mode);
+	if (r->target)
+		printf("# " KBM_PROG " " KBUFMAP_VERSION " kernel %s target %s driver %s pages %llu mode %s\n",
+		       kernel_release(), r->target, r->driver, r->pages, r->mode);
+	else
+		printf("# " KBM_PROG " " KBUFMAP_VERSION " kernel %s backend %s strategy %s pages %llu mode %s\n",
+		       kernel_release(), r->backend, r->strategy, r->pages, r->mode);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kbm_result *c = &r->v[i];
 
@@ -279,8 +283,13 @@ void report_render(const struct kbm_report *r, enum report_format fmt,
 	print_string(PRINT_JSON, "version", NULL, KBUFMAP_VERSION);
 	print_string(PRINT_JSON, "kernel", NULL, kernel_release());
 	open_json_object("config");
-	print_string(PRINT_ANY, "backend", "backend %s", r->backend);
-	print_string(PRINT_ANY, "strategy", ", strategy %s", r->strategy);
+	if (r->target) {
+		print_string(PRINT_ANY, "target", "target %s", r->target);
+		print_string(PRINT_ANY, "driver", ", driver %s", r->driver);
+	} else {
+		print_string(PRINT_ANY, "backend", "backend %s", r->backend);
+		print_string(PRINT_ANY, "strategy", ", strategy %s", r->strategy);
+	}
 	print_uint(PRINT_ANY, "pages", ", %llu pages", r->pages);
 	print_string(PRINT_ANY, "mode", ", mode %s", r->mode);
 	print_text(", kernel %s\n", kernel_release());

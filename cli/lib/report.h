@@ -17,7 +17,10 @@
  *       "strategy": "fault",                   ("all" with --all)
  *       "pages": 4,
  *       "mode": "shared"                       (shared | private | all)
- *     },
+ *     },                                       (verify --target: "target" and
+ *                                               "driver" instead of backend and
+ *                                               strategy; rows carry them as
+ *                                               backend and strategy)
  *     "checks": [
  *       {
  *         "name": "pagemap-alias",
@@ -77,6 +80,8 @@ struct kbm_report {
 	const char *mode;
 	unsigned long long pages;
 	bool all;		/* sections per backend/strategy */
+	/* verify --target: the target and its driver, shown instead of backend/strategy */
+	const char *target, *driver;
 
 	struct kbm_result *v;
 	size_t n, cap;

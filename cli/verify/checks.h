@@ -59,4 +59,18 @@ enum kbm_status check_fork_private(struct vctx *c);
 enum kbm_status check_remap_unchecked_sigbus(struct vctx *c);
 bool applies_rw_refused(const struct vctx *c, const char **why);
 
+/* checks_target*.c: the generic checks on another driver's buffer (--target) */
+enum kbm_status tcheck_cross_write(struct vctx *c);
+enum kbm_status tcheck_pagemap_alias(struct vctx *c);
+enum kbm_status tcheck_user_write_kernel_read(struct vctx *c);
+enum kbm_status tcheck_kernel_write_user_read(struct vctx *c);
+enum kbm_status tcheck_past_end(struct vctx *c);
+enum kbm_status tcheck_first_touch(struct vctx *c);
+enum kbm_status tcheck_fork_shared(struct vctx *c);
+enum kbm_status tcheck_dontneed(struct vctx *c);
+enum kbm_status tcheck_pinnable(struct vctx *c);
+enum kbm_status tcheck_vma_flags(struct vctx *c);
+enum kbm_status tcheck_private_cow(struct vctx *c);
+enum kbm_status tcheck_private_writes_lost(struct vctx *c);
+
 #endif /* KBM_CHECKS_H */

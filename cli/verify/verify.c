@@ -25,7 +25,9 @@
 #include "out.h"
 #include "parse.h"
 #include "report.h"
+#include "target.h"
 #include "verify.h"
+#include "verify_target.h"
 
 struct vopts {
 	unsigned int modes;		/* VMODE_* mask, 0 = default */
@@ -34,7 +36,11 @@ struct vopts {
 	int backend, strategy;		/* -1 = default / all */
 	int node;			/* KBUFMAP_NODE_ANY or --node */
 	bool *selected;			/* [verify_nr_checks] */
+	bool *tselected;		/* [verify_nr_target_checks] */
 	bool any_selected;
+	bool pages_set;
+	struct kbm_target_spec target;	/* --target; kbufmap by default */
+	const char *target_text;
 	bool all, tap;
 	int list;			/* 0 or OPT_LIST_CHECKS/_CHECK_NAMES */
 };
@@ -43,6 +49,7 @@ enum {
 	OPT_LIST_CHECKS = 0x200,
 	OPT_LIST_CHECK_NAMES,
 	OPT_NODE,
+	OPT_TARGET,
 };
 
 /* Node numbers the kernel can have (MAX_NUMNODES with NODES_SHIFT 10). */
@@ -60,6 +67,9 @@ static const struct argp_option verify_options[] = {
 	{ "node", OPT_NODE, "N", 0,
 	  "Allocate on NUMA node N (0.." KBM_STR(KBM_MAX_NODE) "; the pages, contig and kmalloc "
 	  "backends); adds the numa-placement check. Default: the allocator's policy", 0 },
+	{ "target", OPT_TARGET, "SPEC", 0,
+	  "Whose mmap(): " KBM_TARGET_FORMS ". Another driver than kbufmap gets the "
+	  "generic checks (--list-checks with it lists them); default kbufmap", 0 },
 	{ "check", 'c', "NAME", 0,
 	  "Run only this check (repeatable); --list-checks lists them", 0 },
 	{ "all", 'a', NULL, 0,
@@ -80,6 +90,15 @@ static const struct argp_child verify_children[] = {
 	{ 0 }
 };
 
+/* Is @name one of kbufmap's checks? */
+static bool kbufmap_check(const char *name)
+{
+	for (size_t i = 0; i < verify_nr_checks; i++)
+		if (!strcmp(verify_checks[i].name, name))
+			return true;
+	return false;
+}
+
 static const char *check_names(void)
 {
 	static char *buf;
@@ -93,12 +112,15 @@ static const char *check_names(void)
 		return "(out of memory)";
 	for (size_t i = 0; i < verify_nr_checks; i++)
 		fprintf(f, "%s%s", i ? ", " : "", verify_checks[i].name);
+	for (size_t i = 0; i < verify_nr_target_checks; i++)
+		if (!kbufmap_check(verify_target_checks[i].name))
+			fprintf(f, ", %s", verify_target_checks[i].name);
 	if (fclose(f) != 0)
 		return "(out of memory)";
 	return buf;
 }
 
-static void list_checks(void);
+static void list_checks(const struct vcheck *table, size_t n);
 static void list_check_names(void);
 
 /* Each returns 0, or EINVAL after argp_error() (should that ever return). */
@@ -122,13 +144,17 @@ static error_t parse_mode(struct vopts *o, const char *arg,
 static error_t parse_check(struct vopts *o, const char *arg,
 			   struct argp_state *state)
 {
-	for (size_t i = 0; i < verify_nr_checks; i++) {
-		if (!strcmp(verify_checks[i].name, arg)) {
-			o->selected[i] = true;
-			o->any_selected = true;
-			return 0;
-		}
-	}
+	bool found = false;
+
+	for (size_t i = 0; i < verify_nr_checks; i++)
+		if (!strcmp(verify_checks[i].name, arg))
+			found = o->selected[i] = true;
+	for (size_t i = 0; i < verify_nr_target_checks; i++)
+		if (!strcmp(verify_target_checks[i].name, arg))
+			found = o->tselected[i] = true;
+	o->any_selected |= found;
+	if (found)
+		return 0;
 	argp_error(state, "--check: unknown check '%s': valid checks are %s",
 		   arg, check_names());
 	return EINVAL;
@@ -147,6 +173,24 @@ static error_t parse_range(const char *opt, const char *arg, uint64_t min,
 	return 0;
 }
 
+/* Another driver: what only kbufmap has is refused; both modes by default. */
+static error_t parse_end_foreign(struct vopts *o, struct argp_state *state)
+{
+	if (o->all || o->backend >= 0 || o->strategy >= 0 || o->node != KBUFMAP_NODE_ANY) {
+		argp_error(state, "--all, --backend, --strategy and --node configure kbufmap "
+			   "buffers: not with --target %s (its driver decides)", o->target_text);
+		return EINVAL;
+	}
+	if (o->pages_set && kbm_target_fixed_size(&o->target)) {
+		argp_error(state, "--pages: --target %s has a size of its own: drop --pages",
+			   o->target_text);
+		return EINVAL;
+	}
+	if (!o->modes)
+		o->modes = VMODE_SHARED | VMODE_PRIVATE;
+	return 0;
+}
+
 /* The choices that depend on each other, once all options are in. */
 static error_t parse_end(struct vopts *o, struct argp_state *state)
 {
@@ -158,6 +202,8 @@ static error_t parse_end(struct vopts *o, struct argp_state *state)
 		argp_error(state, "--tap and --json are mutually exclusive");
 		return EINVAL;
 	}
+	if (o->target.kind != KBM_TARGET_KBUFMAP)
+		return parse_end_foreign(o, state);
 	if (!o->modes)
 		o->modes = o->all ? VMODE_SHARED | VMODE_PRIVATE : VMODE_SHARED;
 	if (o->all)
@@ -184,6 +230,19 @@ static error_t parse_end(struct vopts *o, struct argp_state *state)
 	return 0;
 }
 
+static error_t parse_target(struct vopts *o, const char *arg,
+			    struct argp_state *state)
+{
+	char msg[512];
+
+	if (kbm_target_parse(arg, &o->target, msg, sizeof(msg))) {
+		argp_error(state, "%s", msg);
+		return EINVAL;
+	}
+	o->target_text = arg;
+	return 0;
+}
+
 static error_t verify_parse(int key, char *arg, struct argp_state *state)
 {
 	struct vopts *o = state->input;
@@ -194,6 +253,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		return parse_mode(o, arg, state);
 	case 'n':
 		o->pages_arg = arg;
+		o->pages_set = true;
 		return parse_range("--pages", arg, 1, KBUFMAP_MAX_PAGES,
 				   &o->pages, state);
 	case 'b':
@@ -212,6 +272,8 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		return EINVAL;
 	case 'c':
 		return parse_check(o, arg, state);
+	case OPT_TARGET:
+		return parse_target(o, arg, state);
 	case OPT_NODE:
 		if (parse_range("--node", arg, 0, KBM_MAX_NODE, &node, state))
 			return EINVAL;
@@ -232,10 +294,12 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		return EINVAL;
 	case ARGP_KEY_END:
 		if (o->list) {	/* before the device is looked for */
-			if (o->list == OPT_LIST_CHECKS)
-				list_checks();
-			else
+			if (o->list != OPT_LIST_CHECKS)
 				list_check_names();
+			else if (o->target.kind != KBM_TARGET_KBUFMAP)
+				list_checks(verify_target_checks, verify_nr_target_checks);
+			else
+				list_checks(verify_checks, verify_nr_checks);
 			exit(kbm_finish(KBM_EXIT_OK));
 		}
 		return parse_end(o, state);
@@ -259,16 +323,17 @@ static const struct argp verify_argp = {
 	       "  kbufmapctl verify --backend pages --strategy insert --pages 64\n"
 	       "  kbufmapctl verify --strategy remap-unchecked --mode private\n"
 	       "  kbufmapctl verify --all --tap\n"
-	       "  kbufmapctl verify --check pagemap-alias --json\n\n"
+	       "  kbufmapctl verify --check pagemap-alias --json\n"
+	       "  kbufmapctl verify --target fb --tap\n\n"
 	       "Exit status: as '" KBM_PROG " --help' lists them.",
 	.children = verify_children,
 };
 
-static void list_checks(void)
+static void list_checks(const struct vcheck *table, size_t n)
 {
 	open_json_array(NULL);
-	for (size_t i = 0; i < verify_nr_checks; i++) {
-		const struct vcheck *k = &verify_checks[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct vcheck *k = &table[i];
 		const char *modes = k->modes == (VMODE_SHARED | VMODE_PRIVATE) ?
 			"shared,private" : k->modes == VMODE_SHARED ?
 			"shared" : "private";
@@ -278,9 +343,11 @@ static void list_checks(void)
 		print_string(PRINT_ANY, "modes", " %-15s", modes);
 		print_string(PRINT_ANY, "group", " %-12s", k->group);
 		print_string(PRINT_ANY, "doc", " %s\n", k->doc);
-		print_string(PRINT_JSON, "explain", NULL, k->explain);
-		print_text("    on FAIL:\n");
-		report_print_wrapped("      ", k->explain);
+		if (k->explain) {
+			print_string(PRINT_JSON, "explain", NULL, k->explain);
+			print_text("    on FAIL:\n");
+			report_print_wrapped("      ", k->explain);
+		}
 		close_json_object();
 	}
 	close_json_array();
@@ -290,6 +357,9 @@ static void list_check_names(void)
 {
 	for (size_t i = 0; i < verify_nr_checks; i++)
 		printf("%s\n", verify_checks[i].name);
+	for (size_t i = 0; i < verify_nr_target_checks; i++)
+		if (!kbufmap_check(verify_target_checks[i].name))
+			printf("%s\n", verify_target_checks[i].name);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -581,6 +651,19 @@ static int finish_run(struct vrun *r)
 	return report_exit_code(&r->rep);
 }
 
+/* --target another driver: the generic checks (verify_target.c). */
+static int run_foreign(const struct vopts *o)
+{
+	struct vtarget_opts t = {
+		.spec = o->target, .text = o->target_text, .pages = o->pages,
+		.modes = o->modes, .selected = o->tselected,
+		.any_selected = o->any_selected, .quiet = g_opt.quiet,
+		.format = o->tap ? REPORT_TAP : g_opt.json ? REPORT_JSON : REPORT_TEXT,
+	};
+
+	return verify_target_run(&t);
+}
+
 static int verify_run(int argc, char **argv)
 {
 	struct vopts o = {
@@ -594,15 +677,26 @@ static int verify_run(int argc, char **argv)
 	int ret;
 
 	o.selected = calloc(verify_nr_checks, sizeof(*o.selected));
-	if (!o.selected)
+	o.tselected = calloc(verify_nr_target_checks, sizeof(*o.tselected));
+	if (!o.selected || !o.tselected) {
+		free(o.selected);
+		free(o.tselected);
 		return kbm_fail(ENOMEM, "the check selection: %s",
 				strerror(ENOMEM));
+	}
 	kbm_cmd_parse(argc, argv, 0, NULL, &o);
+	if (o.target.kind != KBM_TARGET_KBUFMAP) {
+		ret = run_foreign(&o);
+		free(o.selected);
+		free(o.tselected);
+		return ret;
+	}
 
 	r.ps = (size_t)sysconf(_SC_PAGESIZE);
 	r.mon = kbm_dev_open(g_opt.device, O_RDWR, NULL);
 	if (r.mon < 0) {
 		free(o.selected);
+		free(o.tselected);
 		return kbm_dev_fail(g_opt.device, r.mon);
 	}
 	report_config(&r.rep, &o);
@@ -612,6 +706,7 @@ static int verify_run(int argc, char **argv)
 		ret = finish_run(&r);
 	report_free(&r.rep);
 	free(o.selected);
+	free(o.tselected);
 	return ret;
 }
 
@@ -620,5 +715,5 @@ const struct kbm_cmd kbm_cmd_verify = {
 	.summary = "map a buffer and prove the mapping right",
 	.argp = &verify_argp,
 	.run = verify_run,
-	.needs = KBM_NEEDS_DEVICE,
+	/* No KBM_NEEDS_DEVICE: another --target needs no kbufmap; the open says. */
 };

@@ -36,6 +36,8 @@ enum vmode {
 #define VCTX_MAX_MAPS	16
 #define VCTX_MAX_HEAP	8
 
+struct kbm_target;
+
 struct vmap {
 	uint8_t *addr;
 	size_t len;
@@ -57,6 +59,11 @@ struct vctx {
 	int rw_errno;			/* private-rw: 0 or the refusal errno */
 	const char *rw_why;
 	bool sigbus;			/* private mappings SIGBUS at first touch */
+
+	/* --target other than kbufmap: the opened target and "driver X (kernel Y)" */
+	struct kbm_target *tgt;		/* NULL for kbufmap */
+	const char *who;
+	bool registers;			/* the buffer is device registers (uio): no patterns */
 
 	/* resources of the running check; the runner releases them */
 	int fd;				/* fresh buffer, O_RDWR, configured */
@@ -178,6 +185,10 @@ ssize_t pat_which_page(const void *p, size_t ps, uint64_t npages,
 ssize_t find_nonzero(const void *p, size_t len);
 /* "page 2 + 0x10" */
 const char *vwhere(const struct vctx *c, uint64_t off, char *buf, size_t len);
+
+/* ---- foreign targets (verify_target.c, checks_target.c) ---------------- */
+extern const struct vcheck verify_target_checks[];
+extern const size_t verify_nr_target_checks;
 
 /* ---- the runner ------------------------------------------------------- */
 /*

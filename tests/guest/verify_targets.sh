@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# verify_targets.sh: `verify --target` against real in-kernel drivers, in the
+# guest of the targets test (bochs display, edu PCI device, vgem, bochs,
+# uio_pci_generic; tests/CMakeLists.txt), one verify run per target.
+#
+#   verify_targets.sh KBUFMAPCTL
+#
+# For each target this kernel has, the status every check must have (what
+# the driver does, from its source and README "What it found in other
+# drivers"): P pass, F fail (a finding in the driver's semantics), S skip.
+# A kbufmap run is unchanged by --target kbufmap. TAP output.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+
+[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+ctl=$(readlink -f "$1")
+[ "$(id -u)" = 0 ] || { tap_skip "verify targets" "needs root"; tap_done; }
+tap_diag "kernel $(uname -r)"
+
+# The checks in the order a foreign run reports them (shared, then private).
+checks="cross-mapping-write pagemap-alias user-write-kernel-read kernel-write-user-read
+mmap-past-end-refused first-touch-no-sigbus fork-shared madv-dontneed-persists pinnable
+vma-flags zeroed buffer-released fault-accounting vma-flags/private private-cow
+private-writes-reach-device"
+
+# statuses: "P S ..." for the checks above, from TAP output in $out.
+statuses() {
+	printf '%s\n' "$out" | awk '
+		/^not ok [0-9]+ - / { printf "F "; next }
+		/^ok [0-9]+ - .*# SKIP/ { printf "S "; next }
+		/^ok [0-9]+ - / { printf "P " }' | sed 's/ $//'
+}
+# expect TARGET EXIT "P S ...": one verify run and every check's status.
+expect() {
+	out=$("$ctl" verify --target "$1" --tap 2>&1); local rc=$?
+	tap_is "verify --target $1: exit $2" "$rc" "$2"
+	tap_is "verify --target $1: statuses of [$(echo $checks)]" "$(statuses)" "$3"
+	if [ "$(statuses)" = "$3" ]; then	# the findings, for the README
+		tap_diag "$(printf '%s\n' "$out" | grep -A1 '^not ok' | grep '^# ')"
+		tap_diag "$(printf '%s\n' "$out" | grep -E '^# .*(finding|VmFlags)')"
+	else tap_diag "$out"; fi
+}
+
+# --- kbufmap: --target kbufmap is the default, unchanged ---------------------
+a=$("$ctl" verify --tap 2>&1 | grep -c '^ok'); b=$("$ctl" verify --target kbufmap --tap 2>&1 | grep -c '^ok')
+tap_ok "kbufmap: verify passes checks" test "$a" -gt 10
+tap_is "kbufmap: --target kbufmap runs the same checks" "$b" "$a"
+out=$("$ctl" verify --target udmabuf --strategy fault 2>&1); rc=$?
+tap_is "--strategy with a foreign target: usage error" "$rc" 2
+out=$("$ctl" verify --target fb:/dev/fb9 2>&1); rc=$?
+tap_is "an absent framebuffer: exit 3" "$rc" 3
+
+# --- dma-buf heaps and udmabuf (6.12 and later) ------------------------------
+#                 cross pmap uwkr kwur past touch fork dontn pin vmaf zero rel acct vmafp cow dev
+if [ -e /dev/dma_heap/system ]; then
+	expect dma-heap 0 "P S S S P P P P P P S S S S P S"
+else tap_skip "dma-heap" "no /dev/dma_heap/system on $(uname -r)"; fi
+if [ -e /dev/udmabuf ]; then
+	expect udmabuf 0 "P S P P P P P P P P S S S S P S"
+else tap_skip "udmabuf" "no /dev/udmabuf on $(uname -r)"; fi
+
+# --- DRM dumb buffers ---------------------------------------------------------
+if [ -d /sys/module/vgem ]; then
+	expect drm-dumb:vgem 0 "P S S S P P P P P P S S S S P S"
+else tap_skip "drm-dumb:vgem" "module vgem is not loaded"; fi
+if [ -d /sys/module/bochs ] || [ -d /sys/module/bochs_drm ]; then
+	expect drm-dumb:bochs 0 "P S P P P P P P P P S S S S P S"
+else tap_skip "drm-dumb:bochs" "module bochs is not loaded"; fi
+
+# --- fbdev: MAP_PRIVATE accepted, its writes never reach the screen; a mapping
+# past the end accepted (fb_deferred_io_mmap checks no size) -------------------
+if grep -qs bochs /sys/class/graphics/fb0/name; then
+	expect fb 1 "P P P P F P P P P P S S S P P F"
+	tap_like "fb: the finding says the writes are lost" "$out" \
+		"not ok .* private-writes-reach-device.*"$'\n'"# .*accepts MAP_PRIVATE, and writes through such a mapping are lost"
+else tap_skip "fb" "no bochs framebuffer"; fi
+
+# --- UIO: the edu device's BAR 0 (registers: no patterns written) -------------
+new_id=/sys/bus/pci/drivers/uio_pci_generic/new_id
+[ -e /dev/uio0 ] || { [ -w "$new_id" ] && echo "1234 11e8" >"$new_id"; } 2>/dev/null
+if [ -e /dev/uio0 ]; then
+	expect uio 1 "S S S S P P S S P P S S S P P F"
+else tap_skip "uio" "no /dev/uio0"; fi
+tap_done
