@@ -503,7 +503,7 @@ static __always_inline bool vma_maps_target(struct vm_area_struct *vma)
 }
 
 /*
- * A fault that returns VM_FAULT_RETRY is taken again at once (6.4+: the
+ * A fault that returns VM_FAULT_RETRY is taken again at once (on 6.12: the
  * first try under the per-VMA lock retries under mmap_lock whenever the
  * driver has no .map_pages). One page fault is one call: timed from its
  * first try's entry to its last try's return, its retries counted apart.

@@ -397,16 +397,15 @@ void ft_report(const struct ft_report_ctx *ctx, const struct ft_snapshot *s,
 	print_procs(ctx, s);
 	print_hists(ctx, s);
 	print_missed(s);
-	if (final && ft_tracer_slot(ctx->tracer, 0) < FT_NR_FUNCS) {
+	if (final && ft_tracer_slot(ctx->tracer, 0) < FT_NR_FUNCS)
 		print_text("\nPages: .fault %s; .map_pages %s; .huge_fault %s;\n"
 			   "populate %s; mmap %s. .fault serves the fault, fault-around\n"
 			   "and pfn strategies alike: they are not told apart.\n",
 			   ft_funcs[FT_FAULT].pages_rule, ft_funcs[FT_MAP_PAGES].pages_rule,
 			   ft_funcs[FT_HUGE_FAULT].pages_rule, ft_funcs[FT_POP_REMAP].pages_rule,
 			   ft_funcs[FT_MMAP].pages_rule);
-		if (ctx->cmd && ctx->cmd->argv)
-			print_command(ctx->cmd);
-	}
+	if (final && ctx->cmd && ctx->cmd->argv)
+		print_command(ctx->cmd);
 	if (!final)
 		print_text("\n");
 	close_json_object();
