@@ -16,6 +16,19 @@ _kbufmapctl_words()
 	"$@" 2>/dev/null
 }
 
+# The kernel's traceable functions starting with $cur (root only: tracefs).
+_kbufmapctl_kernel_functions()
+{
+	local f
+
+	for f in /sys/kernel/tracing/available_filter_functions \
+		 /sys/kernel/debug/tracing/available_filter_functions; do
+		[ -r "$f" ] || continue
+		awk -v p="${cur:-}" 'index($1, p) == 1 { print $1 }' "$f" 2>/dev/null
+		return
+	done
+}
+
 # _kbufmapctl_value TOOL CMD OPTION: the values OPTION of CMD takes; returns
 # 1 when OPTION takes no value this completion knows of.
 _kbufmapctl_value()
@@ -52,8 +65,10 @@ _kbufmapctl_value()
 		_kbufmapctl_words "$tool" phys --list-bits ;;
 	fault-trace:--mode)
 		echo auto fentry kprobe ;;
-	fault-trace:--function|fault-trace:--functions)
-		_kbufmapctl_words "$tool" fault-trace --list-functions ;;
+	fault-trace:--function)
+		# the module's functions, and every traceable one when readable
+		_kbufmapctl_words "$tool" fault-trace --list-functions
+		_kbufmapctl_kernel_functions ;;
 	fault-trace:--pid|phys:--pid)
 		(cd /proc 2>/dev/null && compgen -G '[0-9]*') ;;
 	verify:-n|verify:--pages|verify:--node|\
@@ -91,7 +106,7 @@ _kbufmapctl()
 	fi
 
 	case $prev in
-	-d|--device)
+	-d|--device|--mapping)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	if words=$(_kbufmapctl_value "$tool" "${cmd:-}" "$prev"); then

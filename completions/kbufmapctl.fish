@@ -38,6 +38,9 @@ function __kbufmapctl_values
             $tool phys --list-bits 2>/dev/null
         case fault-trace:--mode
             printf '%s\n' auto fentry kprobe
+        case fault-trace:--function
+            $tool fault-trace --list-functions 2>/dev/null
+            awk '{ print $1 }' /sys/kernel/tracing/available_filter_functions 2>/dev/null
         case fault-trace:--pid phys:--pid
             __fish_complete_pids
         case '*'
@@ -73,7 +76,7 @@ function __kbufmapctl_complete
     end
 
     switch $words[-1]
-        case -d --device
+        case -d --device --mapping
             __fish_complete_path $cur
             return
     end

@@ -34,6 +34,19 @@ const volatile bool targ_children = false;	/* and its descendants */
  * before 6.7 do not count for kprobe programs.
  */
 const volatile bool count_runs = false;
+/*
+ * --function: per user slot, how to read the return value. fexit finds it
+ * in its context after the arguments: ctx[user_nargs[k]] (8-byte slots);
+ * user_ret[k] is an enum ft_ret_kind.
+ */
+const volatile __u32 user_nargs[FT_MAX_USER_FUNCS] = {};
+const volatile __u32 user_ret[FT_MAX_USER_FUNCS] = {};
+/* --mapping: the mapped file, as its inode's i_sb->s_dev and i_ino. */
+const volatile __u64 map_dev = 0;
+const volatile __u64 map_ino = 0;
+/* --mapping: the last VMA of that file a traced fault hit. */
+__u64 map_vm_start;
+__u64 map_vm_end;
 
 /* Start of each call in flight. */
 struct start_key {
@@ -55,7 +68,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FT_NR_FUNCS);
+	__uint(max_entries, FT_NR_SLOTS);
 	__type(key, __u32);
 	__type(value, struct ft_func_stats);
 } func_stats SEC(".maps");
@@ -78,7 +91,7 @@ struct {
 /* Runs per (function, end): key func * 2 + (0 entry, 1 return). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FT_NR_FUNCS * 2);
+	__uint(max_entries, FT_NR_SLOTS * 2);
 	__type(key, __u32);
 	__type(value, __u64);
 } runs SEC(".maps");
@@ -123,18 +136,23 @@ static __always_inline __u64 vma_pages(struct vm_area_struct *vma)
 	return (BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start)) >> FT_PAGE_SHIFT;
 }
 
-static __always_inline int on_entry(__u32 func, __u64 pages)
+static __always_inline void record_start(__u32 func, __u32 tid, __u64 pages)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id, .func = func };
+	struct start_key key = { .tid = tid, .func = func };
 	struct start_val val = { .pages = pages };
 
-	count_run(func, 0);
-	if (!tgid_traced(id >> 32))
-		return 0;
 	val.ts = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&starts, &key, &val, BPF_ANY))
 		__sync_fetch_and_add(&drops[FT_DROP_START_FULL], 1);
+}
+
+static __always_inline int on_entry(__u32 func, __u64 pages)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	count_run(func, 0);
+	if (tgid_traced(id >> 32))
+		record_start(func, (__u32)id, pages);
 	return 0;
 }
 
@@ -143,7 +161,8 @@ static __always_inline int on_entry(__u32 func, __u64 pages)
  * error; @fallback: .huge_fault declined (VM_FAULT_FALLBACK).
  */
 static __always_inline void account(__u32 func, __u32 tgid, __u64 delta,
-				    __u64 pages, bool failed, bool fallback)
+				    __u64 pages, bool failed, bool fallback,
+				    bool retry)
 {
 	struct ft_proc_key pkey = { .tgid = tgid, .func = func };
 	struct ft_func_stats *fs;
@@ -165,6 +184,7 @@ static __always_inline void account(__u32 func, __u32 tgid, __u64 delta,
 		fs->pages += pages;
 		fs->errors += failed;
 		fs->fallbacks += fallback;
+		fs->retries += retry;
 		fs->total_ns += delta;
 		fs->hist[slot]++;
 	}
@@ -197,8 +217,15 @@ static __always_inline void account(__u32 func, __u32 tgid, __u64 delta,
 #define FT_FAILED_VMF(ret)	(((__u32)(ret) & FT_VM_FAULT_ERR) != 0)
 #define FT_FALLBACK_VMF(ret)	(((__u32)(ret) & VM_FAULT_FALLBACK) != 0)
 
-/* @failed: the call returned an error; @fallback: .huge_fault declined. */
-static __always_inline int on_return(__u32 func, bool failed, bool fallback)
+#define FT_RETRY_VMF(ret)	(((__u32)(ret) & VM_FAULT_RETRY) != 0)
+
+/*
+ * @failed: the call returned an error; @fallback: .huge_fault declined;
+ * @retry: a fault to be retried. @filtered: the entry program chose which
+ * calls to time (--mapping), so a return without its start is no loss.
+ */
+static __always_inline int finish_call(__u32 func, bool failed, bool fallback,
+				       bool retry, bool filtered)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -211,14 +238,42 @@ static __always_inline int on_return(__u32 func, bool failed, bool fallback)
 		return 0;
 	start = bpf_map_lookup_elem(&starts, &key);
 	if (!start) {
-		__sync_fetch_and_add(&drops[FT_DROP_UNMATCHED], 1);
+		if (!filtered)
+			__sync_fetch_and_add(&drops[FT_DROP_UNMATCHED], 1);
 		return 0;
 	}
 	delta = now - start->ts;
 	pages = start->pages;
 	bpf_map_delete_elem(&starts, &key);
-	account(func, id >> 32, delta, pages, failed, fallback);
+	account(func, id >> 32, delta, pages, failed, fallback, retry);
 	return 0;
+}
+
+static __always_inline int on_return(__u32 func, bool failed, bool fallback)
+{
+	return finish_call(func, failed, fallback, false, false);
+}
+
+/* -4095..-1: an -errno, as the kernel's IS_ERR_VALUE(). */
+#define FT_MAX_ERRNO	4095
+
+/* A return value of the kind user space read from the BTF. */
+static __always_inline int on_return_kind(__u32 func, __u32 kind, __u64 ret,
+					  bool filtered)
+{
+	bool failed = false, retry = false;
+
+	if (kind == FT_RET_VM_FAULT) {
+		failed = FT_FAILED_VMF(ret);
+		retry = FT_RETRY_VMF(ret);
+	} else if (kind == FT_RET_ERRNO_INT) {
+		failed = (int)ret < 0 && (int)ret >= -FT_MAX_ERRNO;
+	} else if (kind == FT_RET_ERRNO_LONG) {
+		failed = (__s64)ret < 0 && (__s64)ret >= -FT_MAX_ERRNO;
+	} else if (kind == FT_RET_ERR_PTR) {
+		failed = ret >= (__u64)-FT_MAX_ERRNO;
+	}
+	return finish_call(func, failed, false, retry, filtered);
 }
 
 /*
@@ -357,6 +412,157 @@ int BPF_KRETPROBE(kretprobe_##fn, int ret)				\
 #define FT_PROGS(id, fn, handler, strategies, pages_rule, shape)	\
 	FT_PROGS_##shape(id, fn)
 FT_FUNCS(FT_PROGS)
+
+/*
+ * --function: FT_MAX_USER_FUNCS sets of generic programs. User space sets
+ * the fentry/fexit attach target at load time (bpf_program__set_attach_target)
+ * or names the function to the kprobes. No argument is read; fexit finds
+ * the return value after the arguments, at the slot user space computed from
+ * the BTF prototype: a constant in .rodata, so the verifier sees only the
+ * one context access the switch leaves (x86-64 trampolines take at most
+ * 6 argument slots on the kernels before 6.5: user space keeps to those).
+ */
+static __always_inline __u64 fexit_ret(__u64 *ctx, __u32 nargs)
+{
+	__u64 ret;
+
+	/*
+	 * The barrier keeps each load in its own branch: merged, the loads
+	 * would become one through a computed ctx pointer, which the
+	 * verifier refuses.
+	 */
+	switch (nargs) {
+	case 0: ret = ctx[0]; barrier_var(ret); break;
+	case 1: ret = ctx[1]; barrier_var(ret); break;
+	case 2: ret = ctx[2]; barrier_var(ret); break;
+	case 3: ret = ctx[3]; barrier_var(ret); break;
+	case 4: ret = ctx[4]; barrier_var(ret); break;
+	case 5: ret = ctx[5]; barrier_var(ret); break;
+	default: ret = ctx[6]; barrier_var(ret); break;
+	}
+	return ret;
+}
+
+#define FT_USER_PROGS(k)						\
+SEC("fentry")								\
+int fentry_u##k(__u64 *ctx)						\
+{									\
+	return on_entry(FT_SLOT_USER0 + k, 0);				\
+}									\
+SEC("fexit")								\
+int fexit_u##k(__u64 *ctx)						\
+{									\
+	__u64 ret = 0;	/* void has no return slot to read */		\
+									\
+	if (user_ret[k] != FT_RET_VOID && user_ret[k] != FT_RET_UNKNOWN) \
+		ret = fexit_ret(ctx, user_nargs[k]);			\
+	return on_return_kind(FT_SLOT_USER0 + k, user_ret[k], ret, false); \
+}									\
+SEC("kprobe")								\
+int kprobe_u##k(struct pt_regs *ctx)					\
+{									\
+	return on_entry(FT_SLOT_USER0 + k, 0);				\
+}									\
+SEC("kretprobe")							\
+int kretprobe_u##k(struct pt_regs *ctx)					\
+{									\
+	return on_return_kind(FT_SLOT_USER0 + k, user_ret[k],		\
+			      PT_REGS_RC(ctx), false);			\
+}
+
+_Static_assert(FT_MAX_USER_FUNCS == 8, "one FT_USER_PROGS() per user slot");
+FT_USER_PROGS(0)
+FT_USER_PROGS(1)
+FT_USER_PROGS(2)
+FT_USER_PROGS(3)
+FT_USER_PROGS(4)
+FT_USER_PROGS(5)
+FT_USER_PROGS(6)
+FT_USER_PROGS(7)
+
+/*
+ * --mapping: whole page faults, handle_mm_fault() entry to return, of the
+ * traced processes on a VMA that maps the given file (matched by device
+ * and inode, so the filter holds from the first fault on, without waiting
+ * for user space to find the range in /proc/PID/maps).
+ */
+static __always_inline bool vma_maps_target(struct vm_area_struct *vma)
+{
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	struct inode *inode;
+
+	if (!file)
+		return false;
+	inode = BPF_CORE_READ(file, f_inode);
+	if (!inode || BPF_CORE_READ(inode, i_ino) != map_ino ||
+	    BPF_CORE_READ(inode, i_sb, s_dev) != map_dev)
+		return false;
+	map_vm_start = BPF_CORE_READ(vma, vm_start);
+	map_vm_end = BPF_CORE_READ(vma, vm_end);
+	return true;
+}
+
+/*
+ * A fault that returns VM_FAULT_RETRY is taken again at once (on 6.12: the
+ * first try under the per-VMA lock retries under mmap_lock whenever the
+ * driver has no .map_pages). One page fault is one call: timed from its
+ * first try's entry to its last try's return, its retries counted apart.
+ */
+static __always_inline int mapping_entry(struct vm_area_struct *vma)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct start_key key = { .tid = (__u32)id, .func = FT_SLOT_MAPPING };
+
+	count_run(FT_SLOT_MAPPING, 0);
+	if (!tgid_traced(id >> 32) || !vma_maps_target(vma))
+		return 0;
+	if (!bpf_map_lookup_elem(&starts, &key))	/* else: a retry */
+		record_start(FT_SLOT_MAPPING, (__u32)id, 0);
+	return 0;
+}
+
+static __always_inline int mapping_return(vm_fault_t ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct start_key key = { .tid = (__u32)id, .func = FT_SLOT_MAPPING };
+	__u32 slot = FT_SLOT_MAPPING;
+	struct ft_func_stats *fs;
+
+	if (!FT_RETRY_VMF(ret))
+		return on_return_kind(FT_SLOT_MAPPING, FT_RET_VM_FAULT, ret, true);
+	count_run(FT_SLOT_MAPPING, 1);
+	if (!tgid_traced(id >> 32) || !bpf_map_lookup_elem(&starts, &key))
+		return 0;
+	fs = bpf_map_lookup_elem(&func_stats, &slot);
+	if (fs)
+		fs->retries++;
+	return 0;
+}
+
+SEC("fentry/handle_mm_fault")
+int BPF_PROG(fentry_mapping, struct vm_area_struct *vma)
+{
+	return mapping_entry(vma);
+}
+
+SEC("fexit/handle_mm_fault")
+int BPF_PROG(fexit_mapping, struct vm_area_struct *vma, unsigned long address,
+	     unsigned int flags, struct pt_regs *regs, vm_fault_t ret)
+{
+	return mapping_return(ret);
+}
+
+SEC("kprobe/handle_mm_fault")
+int BPF_KPROBE(kprobe_mapping, struct vm_area_struct *vma)
+{
+	return mapping_entry(vma);
+}
+
+SEC("kretprobe/handle_mm_fault")
+int BPF_KRETPROBE(kretprobe_mapping, vm_fault_t ret)
+{
+	return mapping_return(ret);
+}
 
 /*
  * Follow the traced command's descendants (loaded only with targ_children).

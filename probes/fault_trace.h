@@ -94,6 +94,31 @@ enum ft_func {
 	FT_NR_FUNCS
 };
 
+/*
+ * Slots: the index of the counters in the maps. The module's functions
+ * first (enum ft_func), then the functions named with `--function` (any
+ * kernel function; generic programs fentry_u<k> ... whose attach target is
+ * set at load time), then `--mapping` (handle_mm_fault, filtered by the
+ * mapped file).
+ */
+#define FT_MAX_USER_FUNCS	8
+#define FT_SLOT_USER0		FT_NR_FUNCS
+#define FT_SLOT_MAPPING		(FT_SLOT_USER0 + FT_MAX_USER_FUNCS)
+#define FT_NR_SLOTS		(FT_SLOT_MAPPING + 1)
+
+/*
+ * What the return value of a --function says, from its BTF return type:
+ * how the BPF side tells an error (and, for vm_fault_t, a retry).
+ */
+enum ft_ret_kind {
+	FT_RET_UNKNOWN = 0,	/* no BTF, or a type that says nothing */
+	FT_RET_VOID,		/* cannot fail through its return value */
+	FT_RET_VM_FAULT,	/* vm_fault_t: VM_FAULT_ERROR bits */
+	FT_RET_ERRNO_INT,	/* int: -4095..-1 is an -errno */
+	FT_RET_ERRNO_LONG,	/* long: the same, 64 bits */
+	FT_RET_ERR_PTR,		/* a pointer: IS_ERR() */
+};
+
 /* Events the BPF side could not account for; all are reported. */
 enum ft_drop {
 	FT_DROP_START_FULL = 0,	/* no room to record a call's start: call lost */
@@ -112,6 +137,7 @@ struct ft_func_stats {
 	__u64 pages;		/* pages the calls mapped (see the report) */
 	__u64 errors;		/* calls that returned an error */
 	__u64 fallbacks;	/* .huge_fault: VM_FAULT_FALLBACK returned */
+	__u64 retries;		/* vm_fault_t: VM_FAULT_RETRY returned */
 	__u64 total_ns;
 	__u64 hist[FT_HIST_SLOTS];
 };

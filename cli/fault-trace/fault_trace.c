@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,6 +47,8 @@ enum {
 	OPT_INTERVAL,
 	OPT_MODE,
 	OPT_LIST_FUNCTIONS,
+	OPT_FUNCTION,
+	OPT_MAPPING,
 };
 
 struct ft_args {
@@ -54,6 +58,10 @@ struct ft_args {
 	enum ft_mode mode;
 	bool verbose;
 	char **command;		/* NULL-terminated, or NULL */
+	const char *functions[FT_MAX_USER_FUNCS];	/* --function */
+	unsigned int nfunctions;
+	const char *mapping;	/* --mapping PATH */
+	__u64 map_dev, map_ino;
 };
 
 static const struct argp_option options[] = {
@@ -65,6 +73,13 @@ static const struct argp_option options[] = {
 	{ "mode", OPT_MODE, "MODE", 0,
 	  "auto (default): fentry/fexit when the module has usable BTF, else kprobes; "
 	  "fentry: fail without module BTF; kprobe: kprobe/kretprobe", 0 },
+	{ "function", OPT_FUNCTION, "NAME", 0,
+	  "Trace the kernel function NAME instead of the module's functions (calls, "
+	  "errors when its return type tells, latency); repeat for up to "
+	  KBM_STR(FT_MAX_USER_FUNCS) " functions", 0 },
+	{ "mapping", OPT_MAPPING, "PATH", 0,
+	  "Time whole page faults (handle_mm_fault) of the traced process on its "
+	  "mappings of the file PATH (e.g. /dev/fb0); needs a COMMAND or --pid", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ "list-functions", OPT_LIST_FUNCTIONS, NULL, OPTION_HIDDEN,
 	  "List the traced functions, one a line (for scripts and completion)", 0 },
@@ -83,6 +98,11 @@ static const char doc[] =
 	"Functions traced, with the strategies whose calls land there:\n"
 	FT_FUNCS(FT_HELP_LINE)
 	"\n"
+	"With --function or --mapping only those are traced, not the module's "
+	"functions, and the module need not be loaded: any driver's handlers and "
+	"faults can be measured. --function uses fentry when the kernel's or its "
+	"module's BTF describes the function, else kprobes; a name that is not in "
+	"available_filter_functions is refused (exit 2).\n\n"
 	"With -- COMMAND [ARGS], COMMAND is started once tracing is attached and "
 	"only it and its children are traced; tracing stops when it exits. The "
 	"exit status is 0 when tracing worked, whatever the command's: its status "
@@ -90,6 +110,8 @@ static const char doc[] =
 	"Examples:\n"
 	"  kbufmapctl fault-trace --duration 10\n"
 	"  kbufmapctl fault-trace --interval 1 --pid 1234\n"
+	"  kbufmapctl fault-trace --function udmabuf_vm_fault -- ./mytest\n"
+	"  kbufmapctl fault-trace --mapping /dev/fb0 --pid 1234 --duration 10\n"
 	"  kbufmapctl --json fault-trace -- kbufmapctl -j map --strategy fault --pages 512 -o map.json\n\n"
 	"Exit status: 0 tracing worked, 2 usage error, 3 module not loaded, "
 	"5 not permitted (needs root), 6 other runtime error (e.g. a function "
@@ -139,6 +161,43 @@ static void parse_pid(struct argp_state *state, const char *arg, pid_t *out)
 	*out = (pid_t)v;
 }
 
+/* --function NAME: a symbol's characters, at most FT_MAX_USER_FUNCS names. */
+static void add_function(struct argp_state *state, struct ft_args *a, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > FT_FUNC_NAME_MAX ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != n ||
+	    (name[0] >= '0' && name[0] <= '9'))
+		argp_error(state, "--function: '%s' is not a kernel function name (1.." KBM_STR(FT_FUNC_NAME_MAX) " of A-Z a-z 0-9 _ ., not starting with a digit)",
+			   name);
+	for (unsigned int i = 0; i < a->nfunctions; i++)
+		if (strcmp(a->functions[i], name) == 0)
+			argp_error(state, "--function %s: given twice", name);
+	if (a->nfunctions == FT_MAX_USER_FUNCS)
+		argp_error(state, "--function: at most " KBM_STR(FT_MAX_USER_FUNCS) " functions");
+	a->functions[a->nfunctions++] = name;
+}
+
+/*
+ * --mapping PATH: the file, as the kernel names it in its inode (device in
+ * the kernel's encoding, MAJOR << 20 | MINOR, and inode number), so that
+ * the BPF side knows its VMAs from the first fault on.
+ */
+static void set_mapping(struct argp_state *state, struct ft_args *a, const char *path)
+{
+	struct stat st;
+
+	if (a->mapping)
+		argp_error(state, "--mapping: given twice (one file per run)");
+	if (stat(path, &st) != 0)
+		argp_error(state, "--mapping %s: %s (a file the traced process maps, as /proc/PID/maps names it)",
+			   path, strerror(errno));
+	a->mapping = path;
+	a->map_dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
+	a->map_ino = st.st_ino;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct ft_args *a = state->input;
@@ -159,6 +218,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_FUNCTIONS:
 		list_functions();
 		break;
+	case OPT_FUNCTION:
+		add_function(state, a, arg);
+		break;
+	case OPT_MAPPING:
+		set_mapping(state, a, arg);
+		break;
 	case 'v':
 		a->verbose = true;
 		break;
@@ -172,6 +237,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--pid and a COMMAND exclude each other");
 		if (a->command && a->duration_s)
 			argp_error(state, "--duration and a COMMAND exclude each other (tracing stops when the command exits)");
+		if (a->mapping && !a->command && !a->pid)
+			argp_error(state, "--mapping needs a process to trace: a COMMAND or --pid");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -306,6 +373,11 @@ static int start_tracing(struct ft_session *s)
 	};
 	int rc;
 
+	memcpy(topts.functions, s->a.functions, sizeof(topts.functions));
+	topts.nfunctions = s->a.nfunctions;
+	topts.mapping = s->a.mapping;
+	topts.map_dev = s->a.map_dev;
+	topts.map_ino = s->a.map_ino;
 	if (s->a.command) {
 		s->cmd.argv = s->a.command;
 		s->cmd.pid = spawn_held(s->a.command, &s->oldmask, &s->go_w, &s->err_r);

@@ -56,7 +56,8 @@
 const struct ft_func_desc ft_funcs[FT_NR_FUNCS] = {
 #define FT_FUNC_DESC(id, fn, handler, strategies, pages_rule, shape)	\
 	[FT_##id] = { FT_SYMBOL_PREFIX #fn, #fn, handler, strategies,	\
-		      pages_rule, FT_SHAPE_ARG_##shape, FT_SHAPE_STRUCT_##shape },
+		      pages_rule, FT_SHAPE_ARG_##shape, FT_SHAPE_STRUCT_##shape, \
+		      FT_RET_UNKNOWN, MODULE_NAME },
 	FT_FUNCS(FT_FUNC_DESC)
 #undef FT_FUNC_DESC
 };
@@ -65,9 +66,9 @@ enum { ENTRY = 0, RETURN = 1 };
 
 /* Per traced function and end (entry, return). */
 struct probe_counts {
-	__u64 hits[FT_NR_FUNCS][2];	/* kprobe_profile: handler runs */
-	__u64 missed[FT_NR_FUNCS][2];	/* kprobe_profile: probe misses */
-	__u64 runs[FT_NR_FUNCS][2];	/* our BPF programs' runs */
+	__u64 hits[FT_NR_SLOTS][2];	/* kprobe_profile: handler runs */
+	__u64 missed[FT_NR_SLOTS][2];	/* kprobe_profile: probe misses */
+	__u64 runs[FT_NR_SLOTS][2];	/* our BPF programs' runs */
 };
 
 struct ft_tracer {
@@ -78,15 +79,22 @@ struct ft_tracer {
 	int ncpus;
 	bool kprobe_recursion_counted;	/* kernel >= 6.7 */
 
-	/* Programs in use and their links, per function and end. */
-	struct bpf_program *progs[FT_NR_FUNCS][2];
-	struct bpf_link *links[FT_NR_FUNCS][2];
+	/* The traced slots, in report order, and what each one is. */
+	unsigned int slots[FT_NR_SLOTS];
+	unsigned int nslots;
+	struct ft_func_desc desc[FT_NR_SLOTS];
+	struct ft_user_func user[FT_MAX_USER_FUNCS];	/* --function */
+	char user_prog[FT_MAX_USER_FUNCS][8];		/* "u0" ... */
+
+	/* Programs in use and their links, per slot and end. */
+	struct bpf_program *progs[FT_NR_SLOTS][2];
+	struct bpf_link *links[FT_NR_SLOTS][2];
 	struct bpf_link *fork_link;
 
 	/* kprobe mode through tracefs */
 	const char *tracefs;		/* NULL: PMU kprobes */
-	char events[FT_NR_FUNCS][2][64];
-	bool created[FT_NR_FUNCS][2];
+	char events[FT_NR_SLOTS][2][64];
+	bool created[FT_NR_SLOTS][2];
 
 	/* kprobe_profile and BPF run counts when attached, and at detach. */
 	struct probe_counts base;
@@ -434,18 +442,22 @@ static int read_event_id(const char *tracefs, const char *event, long *id)
 static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
 {
 	struct perf_event_attr attr = { 0 };
-	const char *sym = ft_funcs[func].symbol;
-	char *ev = t->events[func][end], cmd[256];
+	const struct ft_func_desc *d = &t->desc[func];
+	const char *sym = d->symbol;
+	char *ev = t->events[func][end], cmd[384], target[256];
 	long id = 0;
 	int err, pfd;
 
+	/* A module's function as MODULE:NAME: the probe follows the module. */
+	snprintf(target, sizeof(target), "%s%s%s", d->module ? d->module : "",
+		 d->module ? ":" : "", sym);
 	snprintf(ev, sizeof(t->events[func][end]), "kbm%d_%s%s", (int)getpid(),
-		 sym + strlen("kbufmap_"), end == RETURN ? "_ret" : "");
+		 d->prog, end == RETURN ? "_ret" : "");
 	if (end == ENTRY)
-		snprintf(cmd, sizeof(cmd), "p:" EVENT_GROUP "/%s " MODULE_NAME ":%s\n", ev, sym);
+		snprintf(cmd, sizeof(cmd), "p:" EVENT_GROUP "/%s %s\n", ev, target);
 	else
-		snprintf(cmd, sizeof(cmd), "r%d:" EVENT_GROUP "/%s " MODULE_NAME ":%s\n",
-			 KRETPROBE_MAXACTIVE, ev, sym);
+		snprintf(cmd, sizeof(cmd), "r%d:" EVENT_GROUP "/%s %s\n",
+			 KRETPROBE_MAXACTIVE, ev, target);
 	err = kprobe_events_write(t->tracefs, cmd);
 	if (err == -EPERM || err == -EACCES)
 		return ft_fail(err, "cannot create a kprobe on %s: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
@@ -487,7 +499,7 @@ static void remove_kprobe_events(struct ft_tracer *t)
 {
 	char cmd[128];
 
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		for (int e = ENTRY; e <= RETURN; e++) {
 			if (!t->created[i][e])
 				continue;
@@ -523,7 +535,7 @@ static int read_probe_counts(const struct ft_tracer *t, struct probe_counts *pc)
 	percpu = calloc((size_t)t->ncpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		for (int e = ENTRY; e <= RETURN; e++) {
 			__u32 key = (__u32)(i * 2 + e);
 
@@ -544,7 +556,7 @@ static int read_probe_counts(const struct ft_tracer *t, struct probe_counts *pc)
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%255s %llu %llu", name, &hits, &miss) != 3)
 			continue;
-		for (int i = 0; i < FT_NR_FUNCS; i++) {
+		for (int i = 0; i < FT_NR_SLOTS; i++) {
 			for (int e = ENTRY; e <= RETURN; e++) {
 				if (t->events[i][e][0] && strcmp(name, t->events[i][e]) == 0) {
 					pc->hits[i][e] = hits;
@@ -595,6 +607,40 @@ static void tracer_unload(struct ft_tracer *t)
 	memset(t->events, 0, sizeof(t->events));
 }
 
+/* The settings the BPF side reads as constants. */
+static void set_rodata(struct ft_tracer *t, enum ft_mode mode)
+{
+	struct fault_trace_bpf__rodata *ro = t->skel->rodata;
+
+	ro->targ_tgid = (__u32)t->opts.tgid;
+	ro->targ_children = t->opts.children;
+	ro->count_runs = mode == FT_MODE_KPROBE && find_tracefs();
+	for (unsigned int k = 0; k < t->opts.nfunctions; k++) {
+		ro->user_nargs[k] = t->user[k].nargs;
+		ro->user_ret[k] = t->user[k].ret;
+	}
+	ro->map_dev = t->opts.map_dev;
+	ro->map_ino = t->opts.map_ino;
+}
+
+/* fentry/fexit of a --function: the attach target, set before load. */
+static int set_user_target(struct ft_tracer *t, unsigned int slot)
+{
+	for (int e = ENTRY; e <= RETURN; e++) {
+		int err = bpf_program__set_attach_target(t->progs[slot][e], 0,
+							 t->desc[slot].symbol);
+
+		if (err) {
+			tracer_err(t, err, "cannot set %s as the attach target of %s: %s",
+				   t->desc[slot].symbol, e == ENTRY ? "fentry" : "fexit",
+				   strerror(-err));
+			dump_libbpf_log();
+			return errno_exit(err);
+		}
+	}
+	return KBM_EXIT_OK;
+}
+
 /* Open, configure and load the object for @mode. */
 static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 {
@@ -609,23 +655,27 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 		dump_libbpf_log();
 		return errno_exit(err);
 	}
-	t->skel->rodata->targ_tgid = (__u32)t->opts.tgid;
-	t->skel->rodata->targ_children = t->opts.children;
-	t->skel->rodata->count_runs = mode == FT_MODE_KPROBE && find_tracefs();
-
+	set_rodata(t, mode);
 	bpf_object__for_each_program(p, t->skel->obj)
 		bpf_program__set_autoload(p, false);
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (unsigned int n = 0; n < t->nslots; n++) {
+		unsigned int i = t->slots[n];
+
 		t->progs[i][ENTRY] = prog_by_name(t->skel, fentry ? "fentry" : "kprobe",
-						  ft_funcs[i].prog);
+						  t->desc[i].prog);
 		t->progs[i][RETURN] = prog_by_name(t->skel, fentry ? "fexit" : "kretprobe",
-						   ft_funcs[i].prog);
+						   t->desc[i].prog);
 		if (!t->progs[i][ENTRY] || !t->progs[i][RETURN]) {
-			tracer_err(t, 0, "internal error: no BPF program for %s", ft_funcs[i].symbol);
+			tracer_err(t, 0, "internal error: no BPF program for %s", t->desc[i].symbol);
 			return KBM_EXIT_RUNTIME;
 		}
 		bpf_program__set_autoload(t->progs[i][ENTRY], true);
 		bpf_program__set_autoload(t->progs[i][RETURN], true);
+		if (fentry && i >= FT_SLOT_USER0 && i < FT_SLOT_MAPPING) {
+			err = set_user_target(t, i);
+			if (err)
+				return err;
+		}
 	}
 	if (t->opts.children)
 		bpf_program__set_autoload(t->skel->progs.follow_fork, true);
@@ -656,7 +706,7 @@ static int attach_prog(struct ft_tracer *t, int i, int e)
 	if (t->mode == FT_MODE_KPROBE) {
 		what = e == ENTRY ? "kprobe" : "kretprobe";
 		t->links[i][e] = bpf_program__attach_kprobe(t->progs[i][e], e == RETURN,
-							    ft_funcs[i].symbol);
+							    t->desc[i].symbol);
 	} else {
 		what = e == ENTRY ? "fentry" : "fexit";
 		t->links[i][e] = bpf_program__attach(t->progs[i][e]);
@@ -665,7 +715,7 @@ static int attach_prog(struct ft_tracer *t, int i, int e)
 		return KBM_EXIT_OK;
 	err = -errno;
 	tracer_err(t, err, "cannot attach %s to %s: %s%s", what,
-		   ft_funcs[i].symbol, strerror(-err),
+		   t->desc[i].symbol, strerror(-err),
 		   err == -EPERM || err == -EACCES ?
 		   ": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
 	dump_libbpf_log();
@@ -681,7 +731,9 @@ static int tracer_attach(struct ft_tracer *t)
 		if (t->tracefs)
 			remove_stale_events(t->tracefs);
 	}
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (unsigned int n = 0; n < t->nslots; n++) {
+		int i = (int)t->slots[n];
+
 		for (int e = ENTRY; e <= RETURN; e++) {
 			if (t->mode == FT_MODE_KPROBE && t->tracefs)
 				rc = attach_kprobe_event(t, i, e);
@@ -731,9 +783,78 @@ static struct ft_tracer *tracer_new(const struct ft_tracer_opts *opts)
 }
 
 /*
+ * The traced slots: the module's functions, or else the --function ones
+ * (resolved: a name that is not traceable is a usage error) and --mapping.
+ */
+static int setup_slots(struct ft_tracer *t)
+{
+	const struct ft_tracer_opts *o = &t->opts;
+	struct btf *vmlinux;
+	int rc = KBM_EXIT_OK;
+
+	if (!o->nfunctions && !o->mapping) {
+		for (unsigned int i = 0; i < FT_NR_FUNCS; i++) {
+			t->desc[i] = ft_funcs[i];
+			t->slots[t->nslots++] = i;
+		}
+		return KBM_EXIT_OK;
+	}
+	vmlinux = btf__load_vmlinux_btf();	/* NULL: resolved without BTF */
+	for (unsigned int k = 0; k < o->nfunctions && !rc; k++) {
+		struct ft_func_desc *d = &t->desc[FT_SLOT_USER0 + k];
+
+		rc = ft_resolve_function(o->functions[k], vmlinux, &t->user[k]);
+		snprintf(t->user_prog[k], sizeof(t->user_prog[k]), "u%u", k);
+		d->symbol = o->functions[k];
+		d->prog = t->user_prog[k];
+		d->module = t->user[k].module[0] ? t->user[k].module : NULL;
+		d->handler = d->module ? d->module : "vmlinux";
+		d->ret = t->user[k].ret;
+		t->slots[t->nslots++] = FT_SLOT_USER0 + k;
+	}
+	btf__free(vmlinux);
+	if (o->mapping) {
+		t->desc[FT_SLOT_MAPPING] = (struct ft_func_desc) {
+			.symbol = "handle_mm_fault", .prog = "mapping",
+			.handler = "page fault", .ret = FT_RET_VM_FAULT,
+		};
+		t->slots[t->nslots++] = FT_SLOT_MAPPING;
+	}
+	return rc;
+}
+
+/*
+ * fentry for --function needs every function's BTF, with at most 6
+ * argument slots (what x86-64 trampolines take before 6.5). --mapping's
+ * handle_mm_fault is in vmlinux's BTF on every kernel with BTF.
+ */
+static bool user_btf_usable(const struct ft_tracer *t, char *why, size_t len)
+{
+	for (unsigned int k = 0; k < t->opts.nfunctions; k++) {
+		const struct ft_user_func *u = &t->user[k];
+
+		if (!u->has_btf) {
+			snprintf(why, len, "%s", u->why);
+			return false;
+		}
+		if (u->nargs > 6) {
+			snprintf(why, len, "%s takes %u argument slots, fentry at most 6",
+				 t->opts.functions[k], u->nargs);
+			return false;
+		}
+	}
+	if (t->opts.mapping && access("/sys/kernel/btf/vmlinux", F_OK) != 0) {
+		snprintf(why, len, "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
+		return false;
+	}
+	snprintf(why, len, "BTF found for every function");
+	return true;
+}
+
+/*
  * Pick fentry or kprobe mode, and say why in t->reason. Returns
  * KBM_EXIT_OK, or RUNTIME (printed) when fentry was requested but the
- * module's BTF does not allow it.
+ * BTF does not allow it.
  */
 static int choose_mode(struct ft_tracer *t)
 {
@@ -745,7 +866,10 @@ static int choose_mode(struct ft_tracer *t)
 		snprintf(t->reason, sizeof(t->reason), "requested");
 		return KBM_EXIT_OK;
 	}
-	usable = module_btf_usable(why, sizeof(why));
+	if (t->nslots && t->slots[0] >= FT_SLOT_USER0)
+		usable = user_btf_usable(t, why, sizeof(why));
+	else
+		usable = module_btf_usable(why, sizeof(why));
 	if (!usable && t->opts.mode == FT_MODE_FENTRY) {
 		kbm_err("fentry mode is not available: %s", why);
 		return KBM_EXIT_RUNTIME;
@@ -801,13 +925,17 @@ int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
 	libbpf_verbose = opts->verbose;
 	libbpf_set_print(libbpf_print);
 
-	rc = check_kallsyms();
-	if (rc)
-		return rc;
+	if (!opts->nfunctions && !opts->mapping) {
+		rc = check_kallsyms();
+		if (rc)
+			return rc;
+	}
 	t = tracer_new(opts);
 	if (!t)
 		return KBM_EXIT_RUNTIME;
-	rc = choose_mode(t);
+	rc = setup_slots(t);
+	if (!rc)
+		rc = choose_mode(t);
 	if (!rc)
 		rc = tracer_load_attach_fallback(t);
 	if (rc) {
@@ -828,7 +956,7 @@ void ft_tracer_detach(struct ft_tracer *t)
 {
 	if (!t || t->detached)
 		return;
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		for (int e = ENTRY; e <= RETURN; e++) {
 			bpf_link__destroy(t->links[i][e]);
 			t->links[i][e] = NULL;
@@ -861,6 +989,33 @@ enum ft_mode ft_tracer_mode(const struct ft_tracer *t)
 const char *ft_tracer_mode_reason(const struct ft_tracer *t)
 {
 	return t->reason;
+}
+
+unsigned int ft_tracer_nslots(const struct ft_tracer *t)
+{
+	return t->nslots;
+}
+
+unsigned int ft_tracer_slot(const struct ft_tracer *t, unsigned int i)
+{
+	return t->slots[i];
+}
+
+const struct ft_func_desc *ft_tracer_desc(const struct ft_tracer *t, unsigned int slot)
+{
+	return &t->desc[slot];
+}
+
+const struct ft_tracer_opts *ft_tracer_opts(const struct ft_tracer *t)
+{
+	return &t->opts;
+}
+
+bool ft_tracer_mapping_range(const struct ft_tracer *t, __u64 *start, __u64 *end)
+{
+	*start = __atomic_load_n(&t->skel->bss->map_vm_start, __ATOMIC_RELAXED);
+	*end = __atomic_load_n(&t->skel->bss->map_vm_end, __ATOMIC_RELAXED);
+	return *end != 0;
 }
 
 const char *ft_mode_name(enum ft_mode mode)
@@ -945,7 +1100,7 @@ static int read_func_stats(struct ft_tracer *t, struct ft_snapshot *s)
 	percpu = calloc((size_t)t->ncpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
-	for (__u32 i = 0; i < FT_NR_FUNCS && !err; i++) {
+	for (__u32 i = 0; i < FT_NR_SLOTS && !err; i++) {
 		struct ft_func_stats *sum = &s->funcs[i];
 
 		if (bpf_map_lookup_elem(fd, &i, percpu) != 0) {
@@ -957,6 +1112,7 @@ static int read_func_stats(struct ft_tracer *t, struct ft_snapshot *s)
 			sum->pages += percpu[c].pages;
 			sum->errors += percpu[c].errors;
 			sum->fallbacks += percpu[c].fallbacks;
+			sum->retries += percpu[c].retries;
 			sum->total_ns += percpu[c].total_ns;
 			for (int k = 0; k < FT_HIST_SLOTS; k++)
 				sum->hist[k] += percpu[c].hist[k];
@@ -987,7 +1143,7 @@ static void read_missed_tracefs(struct ft_tracer *t, struct ft_missed *m)
 		m->unknown_why = "kprobe_profile or the run counts unreadable";
 		return;
 	}
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		for (int e = ENTRY; e <= RETURN; e++) {
 			m->probe[i] += sat_sub(pc->missed[i][e], t->base.missed[i][e]);
 			m->recursion[i] += sat_sub(sat_sub(pc->hits[i][e], t->base.hits[i][e]),
@@ -1017,7 +1173,7 @@ static void read_missed(struct ft_tracer *t, struct ft_missed *m)
 		m->probe_known = true;
 		m->recursion_known = true;
 	}
-	for (int i = 0; i < FT_NR_FUNCS; i++)
+	for (int i = 0; i < FT_NR_SLOTS; i++)
 		m->recursion[i] = prog_recursion_misses(t->progs[i][ENTRY]) +
 				  prog_recursion_misses(t->progs[i][RETURN]);
 }

@@ -26,7 +26,9 @@ enum ft_mode {
 
 /*
  * One traced function: its name, what the report says about it and what
- * its BTF must show. Generated from FT_FUNCS (probes/fault_trace.h).
+ * its BTF must show. For the module's functions generated from FT_FUNCS
+ * (probes/fault_trace.h); for --function and --mapping filled in by the
+ * tracer (strategies and pages_rule NULL: not known).
  */
 struct ft_func_desc {
 	const char *symbol;	/* kbufmap_vm_fault */
@@ -36,17 +38,50 @@ struct ft_func_desc {
 	const char *pages_rule;	/* how "pages" is counted */
 	unsigned int btf_arg;	/* the argument that points to ... */
 	const char *btf_struct;	/* ... this struct */
+	enum ft_ret_kind ret;	/* --function: what its return value says */
+	const char *module;	/* the module it is in, NULL: vmlinux */
 };
 
 extern const struct ft_func_desc ft_funcs[FT_NR_FUNCS];
 
+/* The longest --function NAME (KSYM_NAME_LEN is 512 since 6.1). */
+#define FT_FUNC_NAME_MAX	127
+
 struct ft_tracer;
+struct btf;
+
+#define FT_MODULE_LEN	64	/* MODULE_NAME_LEN */
+
+/* A --function, resolved (fault_trace_funcs.c). */
+struct ft_user_func {
+	char module[FT_MODULE_LEN];	/* "": vmlinux */
+	bool has_btf;		/* a FUNC with a usable prototype */
+	unsigned int nargs;	/* 8-byte argument slots before the return value */
+	enum ft_ret_kind ret;
+	char why[200];		/* !has_btf: why not */
+};
+
+/*
+ * Is @fn traceable, where, and what does its BTF (from @vmlinux, or its
+ * module's; @vmlinux NULL: none) say? KBM_EXIT_OK, or USAGE for a name
+ * that is not a traceable function, RUNTIME when nothing can be read
+ * (printed).
+ */
+int ft_resolve_function(const char *fn, struct btf *vmlinux, struct ft_user_func *u);
 
 struct ft_tracer_opts {
 	enum ft_mode mode;
 	pid_t tgid;		/* 0: every process */
 	bool children;		/* and the processes it forks */
 	bool verbose;		/* libbpf's messages on stderr */
+	/*
+	 * --function and --mapping: with either, only these are traced, not
+	 * the module's functions.
+	 */
+	const char *functions[FT_MAX_USER_FUNCS];
+	unsigned int nfunctions;
+	const char *mapping;	/* a file's path, NULL: no --mapping */
+	__u64 map_dev, map_ino;	/* its device (kernel encoding) and inode */
 };
 
 /*
@@ -64,14 +99,22 @@ const char *ft_mode_name(enum ft_mode mode);
 /* Why this mode: "module BTF found", "no module BTF: ..." */
 const char *ft_tracer_mode_reason(const struct ft_tracer *t);
 
+/* The traced slots (enum ft_func, then --function, then --mapping). */
+unsigned int ft_tracer_nslots(const struct ft_tracer *t);
+unsigned int ft_tracer_slot(const struct ft_tracer *t, unsigned int i);
+const struct ft_func_desc *ft_tracer_desc(const struct ft_tracer *t, unsigned int slot);
+const struct ft_tracer_opts *ft_tracer_opts(const struct ft_tracer *t);
+/* --mapping: the last VMA a traced fault hit; false when none yet. */
+bool ft_tracer_mapping_range(const struct ft_tracer *t, __u64 *start, __u64 *end);
+
 /* Missed events per function, as the kernel counts them. */
 struct ft_missed {
 	/* kprobe mode: kprobe + kretprobe misses from kprobe_profile. */
 	bool probe_known;
-	__u64 probe[FT_NR_FUNCS];
+	__u64 probe[FT_NR_SLOTS];
 	/* recursion_misses of the function's BPF programs (bpf_prog_info). */
 	bool recursion_known;
-	__u64 recursion[FT_NR_FUNCS];
+	__u64 recursion[FT_NR_SLOTS];
 	const char *unknown_why;	/* when one of the above is not known */
 };
 
@@ -83,7 +126,7 @@ struct ft_proc_entry {
 /* Everything the report shows, at one instant. */
 struct ft_snapshot {
 	__u64 mono_ns;			/* CLOCK_MONOTONIC when taken */
-	struct ft_func_stats funcs[FT_NR_FUNCS];	/* summed over CPUs */
+	struct ft_func_stats funcs[FT_NR_SLOTS];	/* summed over CPUs */
 	__u64 drops[FT_NR_DROPS];
 	struct ft_missed missed;
 	struct ft_proc_entry *procs;	/* sorted by (tgid, func) */

@@ -27,6 +27,7 @@ static void func_sub(struct ft_func_stats *o, const struct ft_func_stats *a,
 	o->pages = a->pages - b->pages;
 	o->errors = a->errors - b->errors;
 	o->fallbacks = a->fallbacks - b->fallbacks;
+	o->retries = a->retries - b->retries;
 	o->total_ns = a->total_ns - b->total_ns;
 	for (int k = 0; k < FT_HIST_SLOTS; k++)
 		o->hist[k] = a->hist[k] - b->hist[k];
@@ -57,7 +58,7 @@ int ft_snapshot_diff(const struct ft_snapshot *cur, const struct ft_snapshot *pr
 	*out = *cur;
 	out->procs = NULL;
 	out->nprocs = 0;
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		func_sub(&out->funcs[i], &cur->funcs[i], &prev->funcs[i]);
 		out->missed.probe[i] = cur->missed.probe[i] - prev->missed.probe[i];
 		out->missed.recursion[i] = cur->missed.recursion[i] - prev->missed.recursion[i];
@@ -100,23 +101,57 @@ static __u64 missed_of(const struct ft_snapshot *s, int i)
 	return s->missed.probe[i] + s->missed.recursion[i];
 }
 
-static void print_functions(const struct ft_snapshot *s)
+/*
+ * --function and --mapping: pages are not known; errors only when the
+ * return type tells (then "returns" says how they were told).
+ */
+static const char *const ret_kind_names[] = {
+	[FT_RET_UNKNOWN] = NULL,
+	[FT_RET_VOID] = "void",
+	[FT_RET_VM_FAULT] = "vm_fault_t",
+	[FT_RET_ERRNO_INT] = "int -errno",
+	[FT_RET_ERRNO_LONG] = "long -errno",
+	[FT_RET_ERR_PTR] = "ERR_PTR",
+};
+
+static void print_counts(unsigned int slot, const struct ft_func_desc *d,
+			 const struct ft_func_stats *f)
 {
+	bool builtin = slot < FT_NR_FUNCS;
+
+	print_uint(PRINT_ANY, "calls", " %9llu", f->calls);
+	if (builtin)
+		print_uint(PRINT_ANY, "pages", " %9llu", f->pages);
+	else
+		unknown_field("pages", " %9s");
+	if (!builtin)
+		print_string(PRINT_JSON, "returns", NULL, ret_kind_names[d->ret]);
+	if (builtin || d->ret != FT_RET_UNKNOWN)
+		print_uint(PRINT_ANY, "errors", " %7llu", f->errors);
+	else
+		unknown_field("errors", " %7s");
+	print_uint(PRINT_JSON, "fallbacks", NULL, f->fallbacks);
+	print_uint(PRINT_JSON, "retries", NULL, f->retries);
+}
+
+static void print_functions(const struct ft_report_ctx *ctx, const struct ft_snapshot *s)
+{
+	const struct ft_tracer *t = ctx->tracer;
+
 	print_text("%-33s %-11s %9s %9s %7s %7s %10s\n", "FUNCTION", "HANDLER",
 		   "CALLS", "PAGES", "ERRORS", "MISSED", "AVG_NS");
 	open_json_array("functions");
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (unsigned int n = 0; n < ft_tracer_nslots(t); n++) {
+		unsigned int i = ft_tracer_slot(t, n);
+		const struct ft_func_desc *d = ft_tracer_desc(t, i);
 		const struct ft_func_stats *f = &s->funcs[i];
 		__u64 lo, hi;
 
 		open_json_object(NULL);
-		print_string(PRINT_ANY, "name", "%-33s", ft_funcs[i].symbol);
-		print_string(PRINT_ANY, "handler", " %-11s", ft_funcs[i].handler);
-		print_string(PRINT_JSON, "strategies", NULL, ft_funcs[i].strategies);
-		print_uint(PRINT_ANY, "calls", " %9llu", f->calls);
-		print_uint(PRINT_ANY, "pages", " %9llu", f->pages);
-		print_uint(PRINT_ANY, "errors", " %7llu", f->errors);
-		print_uint(PRINT_JSON, "fallbacks", NULL, f->fallbacks);
+		print_string(PRINT_ANY, "name", "%-33s", d->symbol);
+		print_string(PRINT_ANY, "handler", " %-11s", d->handler);
+		print_string(PRINT_JSON, "strategies", NULL, d->strategies);
+		print_counts(i, d, f);
 		if (s->missed.probe_known && s->missed.recursion_known)
 			print_uint(PRINT_ANY, "missed", " %7llu", missed_of(s, i));
 		else
@@ -138,13 +173,16 @@ static void print_functions(const struct ft_snapshot *s)
 		close_json_object();
 	}
 	close_json_array();
+	if (s->funcs[FT_SLOT_MAPPING].retries)
+		print_text("handle_mm_fault: %llu tries returned VM_FAULT_RETRY and were taken again: each fault counts once, timed from its first try\n",
+			   (unsigned long long)s->funcs[FT_SLOT_MAPPING].retries);
 	if (s->funcs[FT_HUGE_FAULT].fallbacks)
 		print_text("%s: %llu of its calls fell back (VM_FAULT_FALLBACK: no pages; the PTE path follows)\n",
 			   ft_funcs[FT_HUGE_FAULT].symbol,
 			   (unsigned long long)s->funcs[FT_HUGE_FAULT].fallbacks);
 }
 
-static void print_procs(const struct ft_snapshot *s)
+static void print_procs(const struct ft_report_ctx *ctx, const struct ft_snapshot *s)
 {
 	if (s->nprocs)
 		print_text("\nPer process:\n%7s %-16s %-33s %9s %9s %7s %10s\n", "PID",
@@ -152,15 +190,20 @@ static void print_procs(const struct ft_snapshot *s)
 	open_json_array("processes");
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct ft_proc_entry *p = &s->procs[i];
-		const char *fn = p->key.func < FT_NR_FUNCS ?
-			ft_funcs[p->key.func].symbol : "?";
+		const char *fn = p->key.func < FT_NR_SLOTS ?
+			ft_tracer_desc(ctx->tracer, p->key.func)->symbol : NULL;
+
+		fn = fn ? fn : "?";
 
 		open_json_object(NULL);
 		print_uint(PRINT_ANY, "pid", "%7llu", p->key.tgid);
 		print_string(PRINT_ANY, "comm", " %-16s", p->st.comm);
 		print_string(PRINT_ANY, "function", " %-33s", fn);
 		print_uint(PRINT_ANY, "calls", " %9llu", p->st.calls);
-		print_uint(PRINT_ANY, "pages", " %9llu", p->st.pages);
+		if (p->key.func < FT_NR_FUNCS)
+			print_uint(PRINT_ANY, "pages", " %9llu", p->st.pages);
+		else
+			unknown_field("pages", " %9s");
 		print_uint(PRINT_ANY, "errors", " %7llu", p->st.errors);
 		print_uint(PRINT_JSON, "total_ns", NULL, p->st.total_ns);
 		print_uint(PRINT_ANY, "avg_ns", " %10llu\n",
@@ -171,9 +214,11 @@ static void print_procs(const struct ft_snapshot *s)
 }
 
 /* libbpf-tools' print_log2_hist, in nanoseconds, text only. */
-static void print_hists(const struct ft_snapshot *s)
+static void print_hists(const struct ft_report_ctx *ctx, const struct ft_snapshot *s)
 {
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (unsigned int n = 0; n < ft_tracer_nslots(ctx->tracer); n++) {
+		unsigned int i = ft_tracer_slot(ctx->tracer, n);
+		const struct ft_func_desc *d = ft_tracer_desc(ctx->tracer, i);
 		const struct ft_func_stats *f = &s->funcs[i];
 		int first = -1, last = -1;
 		__u64 max = 0, lo, hi;
@@ -189,8 +234,8 @@ static void print_hists(const struct ft_snapshot *s)
 		}
 		if (first < 0)
 			continue;
-		print_text("\nLatency of %s (%s), %llu calls:\n", ft_funcs[i].symbol,
-			   ft_funcs[i].handler, (unsigned long long)f->calls);
+		print_text("\nLatency of %s (%s), %llu calls:\n", d->symbol,
+			   d->handler, (unsigned long long)f->calls);
 		print_text("%25s : %-10s %s\n", "ns", "count", "distribution");
 		for (int k = first; k <= last; k++) {
 			int stars = (int)(f->hist[k] * 40 / max);
@@ -218,7 +263,7 @@ static void print_missed(const struct ft_snapshot *s)
 	__u64 probe = 0, recursion = 0, total;
 	bool known = m->probe_known && m->recursion_known;
 
-	for (int i = 0; i < FT_NR_FUNCS; i++) {
+	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		probe += m->probe[i];
 		recursion += m->recursion[i];
 	}
@@ -290,6 +335,32 @@ static void print_command(const struct ft_command *cmd)
 	close_json_object();
 }
 
+/* --mapping: the file, and the last VMA of it a traced fault hit. */
+static void print_mapping(const struct ft_report_ctx *ctx)
+{
+	const struct ft_tracer_opts *o = ft_tracer_opts(ctx->tracer);
+	__u64 start, end;
+	char dev[48];
+
+	if (!o->mapping)
+		return;
+	open_json_object("mapping");
+	print_string(PRINT_ANY, "path", "Mapping: %s", o->mapping);
+	snprintf(dev, sizeof(dev), "%llu:%llu", (unsigned long long)(o->map_dev >> 20),
+		 (unsigned long long)(o->map_dev & 0xfffff));
+	print_string(PRINT_ANY, "dev", " (device %s", dev);
+	print_uint(PRINT_ANY, "inode", ", inode %llu)", o->map_ino);
+	if (ft_tracer_mapping_range(ctx->tracer, &start, &end)) {
+		print_hex(PRINT_ANY, "vm_start", ", faults in %s", start);
+		print_hex(PRINT_ANY, "vm_end", "-%s\n", end);
+	} else {
+		print_string(PRINT_JSON, "vm_start", NULL, NULL);
+		print_string(PRINT_JSON, "vm_end", NULL, NULL);
+		print_text(", no fault on it yet\n");
+	}
+	close_json_object();
+}
+
 void ft_report(const struct ft_report_ctx *ctx, const struct ft_snapshot *s,
 	       __u64 elapsed_ns, bool final, unsigned int seq)
 {
@@ -319,22 +390,22 @@ void ft_report(const struct ft_report_ctx *ctx, const struct ft_snapshot *s,
 		print_text("Traced: every process\n");
 	}
 	close_json_object();
+	print_mapping(ctx);
 	print_text("\n");
 
-	print_functions(s);
-	print_procs(s);
-	print_hists(s);
+	print_functions(ctx, s);
+	print_procs(ctx, s);
+	print_hists(ctx, s);
 	print_missed(s);
-	if (final) {
+	if (final && ft_tracer_slot(ctx->tracer, 0) < FT_NR_FUNCS)
 		print_text("\nPages: .fault %s; .map_pages %s; .huge_fault %s;\n"
 			   "populate %s; mmap %s. .fault serves the fault, fault-around\n"
 			   "and pfn strategies alike: they are not told apart.\n",
 			   ft_funcs[FT_FAULT].pages_rule, ft_funcs[FT_MAP_PAGES].pages_rule,
 			   ft_funcs[FT_HUGE_FAULT].pages_rule, ft_funcs[FT_POP_REMAP].pages_rule,
 			   ft_funcs[FT_MMAP].pages_rule);
-		if (ctx->cmd && ctx->cmd->argv)
-			print_command(ctx->cmd);
-	}
+	if (final && ctx->cmd && ctx->cmd->argv)
+		print_command(ctx->cmd);
 	if (!final)
 		print_text("\n");
 	close_json_object();

@@ -10,7 +10,10 @@
 # kind in kprobe mode, one run of `kbufmapctl map` under
 # `fault-trace -- COMMAND` must count exactly what the module's own counters
 # for that buffer say, every histogram must sum to its call count, and no
-# event may be missed. Then: --pid, --interval with a forked child, auto mode
+# event may be missed. --function (the module's .fault and handle_mm_fault)
+# and --mapping /dev/kbufmap in one run per mode must count the module's
+# faults too; a name that is not traceable exits 2, and --function works
+# with the module unloaded. Then: --pid, --interval with a forked child, auto mode
 # with and without module BTF, rmmod refused while fentry is attached and
 # accepted after, the errors for a missing module, for an unprivileged user
 # and for bad options, and a COMMAND that cannot be run (127). The tracing
@@ -167,6 +170,49 @@ tap_is "--list-functions = the report's functions (${#funcs[@]})" "$func_list" \
 tap_is "--list-functions in JSON = the text list" \
 	"$("$ctl" -j fault-trace --list-functions | jq -r '.[]')" "$func_list"
 
+# --- --function and --mapping: any kernel function, one mapping's faults ----
+# One run per mode: the module's .fault named as a --function, a core kernel
+# function (handle_mm_fault), and --mapping timing whole faults on the
+# mapping of /dev/kbufmap, all against the module's own fault counter.
+read -r -d '' fn_checks <<'JQ'
+def f($n; $h): .functions[] | select(.name == $n and .handler == $h);
+($tp[0].counters.faults) as $faults |
+[
+  ["mode", .mode, $mode],
+  ["command status", .command.exit_status, 0],
+  ["missed events", .missed.total, 0],
+  ["--function kbufmap_vm_fault calls = module faults", f("kbufmap_vm_fault"; "kbufmap").calls, $faults],
+  ["--function handle_mm_fault: calls >= module faults > 0",
+   (f("handle_mm_fault"; "vmlinux").calls >= $faults and $faults > 0), true],
+  ["--mapping: faults = module faults", f("handle_mm_fault"; "page fault").calls, $faults],
+  ["--mapping: histogram sums to the faults",
+   ([f("handle_mm_fault"; "page fault").histogram[].count] | add), $faults],
+  ["--mapping: the VMA is the buffer's", ((.mapping.vm_end - .mapping.vm_start) / 4096), ($np | tonumber)]
+]
+| .[] | map(tostring) | join("\t")
+JQ
+for mode in "${modes[@]}"; do
+	rm -f "$tmp/tp.json"
+	"$ctl" -q -j fault-trace --mode "$mode" --function kbufmap_vm_fault --function handle_mm_fault \
+		--mapping /dev/kbufmap -- "$ctl" -j map --no-pin -o "$tmp/tp.json" --strategy fault \
+		--pages "$pages" >"$tmp/fn.json" 2>"$tmp/err"
+	rc=$?
+	if [ $rc != 0 ] || [ ! -s "$tmp/tp.json" ]; then
+		nok "$mode/--function: fault-trace exited $rc: $(head -c 400 "$tmp/fn.json" "$tmp/err" | tr '\n' ' ')"
+		continue
+	fi
+	results=$(jq -r --slurpfile tp "$tmp/tp.json" --arg mode "$mode" --arg np "$pages" \
+		"$fn_checks" "$tmp/fn.json") && [ -n "$results" ] ||
+		results="jq could not read the report	failed	ok"
+	while IFS=$'\t' read -r desc got want; do
+		check "$mode/$desc" "$got" "$want"
+	done <<<"$results"
+done
+"$ctl" fault-trace --function kbm_no_such_function -- true >/dev/null 2>"$tmp/err"
+check "--function of no traceable function: exit status" "$?" 2
+tap_like "--function of no traceable function: says so" "$(cat "$tmp/err")" \
+	"kbm_no_such_function: not a traceable kernel function"
+
 # --- --pid: a process that starts touching once the tracer is attached -----
 for mode in "${modes[@]}"; do
 	"$ctl" -j map --no-pin --hold-before-touch -o "$tmp/tp.json" --pages "$pages" 2>"$tmp/touch.err" &
@@ -201,7 +247,10 @@ check "--interval: 2 processes in the breakdown" \
 
 # --- usage errors -------------------------------------------------------
 for args in "--pid 0" "--pid x" "--duration 0" "--duration 1s" "--interval 100000" \
-	    "--mode fexit" "--pid 1 -- true" "--duration 5 -- true"; do
+	    "--mode fexit" "--pid 1 -- true" "--duration 5 -- true" \
+	    "--function 9x" "--function a --function a" "--mapping /dev/kbufmap" \
+	    "--mapping /nonexistent -- true" \
+	    "$(printf -- '--function f%d ' 1 2 3 4 5 6 7 8 9)"; do
 	# shellcheck disable=SC2086
 	"$ctl" fault-trace $args >/dev/null 2>"$tmp/err"
 	check "usage error: fault-trace $args" "$?" 2
@@ -258,6 +307,12 @@ fi
 check "module not loaded: exit status" "$?" 3
 check "module not loaded: message" \
 	"$(grep -c 'kbufmap module not loaded: no kbufmap_vm_fault in /proc/kallsyms' "$tmp/err")" 1
+
+# --- --function needs no kbufmap module ------------------------------------
+"$ctl" -q -j fault-trace --function handle_mm_fault -- true >"$tmp/fn.json" 2>"$tmp/err"
+check "no module, --function handle_mm_fault: exit status" "$?" 0
+check "no module, --function handle_mm_fault: calls > 0" \
+	"$(jq '.functions[0].calls > 0' "$tmp/fn.json")" true
 
 # --- a module without BTF: auto falls back to kprobes, fentry refuses -------
 if objcopy --remove-section=.BTF "$ko" "$tmp/nobtf.ko" && insmod "$tmp/nobtf.ko"; then
