@@ -84,7 +84,7 @@ struct ft_tracer {
 	unsigned int nslots;
 	struct ft_func_desc desc[FT_NR_SLOTS];
 	struct ft_user_func user[FT_MAX_USER_FUNCS];	/* --function */
-	char user_prog[FT_MAX_USER_FUNCS][8];		/* "u0" ... */
+	char user_prog[FT_MAX_USER_FUNCS][12];		/* "u0" ... */
 
 	/* Programs in use and their links, per slot and end. */
 	struct bpf_program *progs[FT_NR_SLOTS][2];

@@ -343,7 +343,7 @@ static int find_card(struct kbm_target *t, const char *want, int oflags)
 		fd = try_card(path, want, oflags, seen, sizeof(seen));
 	}
 	if (fd < 0) {
-		snprintf(t->why, sizeof(t->why), "no DRM card%s%.60s in /dev/dri (found:%s); "
+		snprintf(t->why, sizeof(t->why), "no DRM card%s%.60s in /dev/dri (found:%.100s); "
 			 "load its driver, e.g. modprobe vgem", *want ? " of driver " : "", want,
 			 *seen ? seen : " none");
 		return -ENOENT;
