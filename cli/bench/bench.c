@@ -232,11 +232,43 @@ static void finish_opts(struct argp_state *state, struct bench_opts *o)
 		argp_error(state, "%s", msg);
 }
 
+/* The options that take one number; ARGP_ERR_UNKNOWN for any other key. */
+static error_t parse_number_opt(int key, char *arg, struct argp_state *state,
+				struct bench_opts *o)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t v;
+
+	switch (key) {
+	case OPT_NODE:
+		parse_num(state, "--node", arg, 0, 1023, &v);
+		o->node = (int)v;
+		return 0;
+	case OPT_WARMUP: parse_num(state, "--warmup", arg, 0, MAX_RUNS, &o->warmup); return 0;
+	case OPT_REPEAT: parse_num(state, "--repeat", arg, 1, MAX_RUNS, &o->repeat); return 0;
+	case OPT_CPU:
+		parse_num(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
+		o->cpu = (int)v;
+		return 0;
+	case OPT_THREADS:
+		parse_num(state, "--threads", arg, 1, BENCH_MAX_THREADS, &v);
+		o->threads = (unsigned int)v;
+		return 0;
+	case OPT_CPU_NODE:
+		parse_num(state, "--cpu-node", arg, 0, 1023, &v);
+		o->cpu_node = (int)v;
+		return 0;
+	case OPT_THRESHOLD:
+		parse_num(state, "--threshold", arg, 0, 1000, &v);
+		o->threshold_pct = (unsigned int)v;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
 static error_t bench_parse(int key, char *arg, struct argp_state *state)
 {
 	struct bench_opts *o = state->input;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t v;
 
 	switch (key) {
 	case 'n': {
@@ -258,24 +290,6 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 	case OPT_TARGET: parse_targets(state, arg, o); return 0;
 	case OPT_SHARED: o->private_map = false; return 0;
 	case OPT_PRIVATE: o->private_map = true; return 0;
-	case OPT_NODE:
-		parse_num(state, "--node", arg, 0, 1023, &v);
-		o->node = (int)v;
-		return 0;
-	case OPT_WARMUP: parse_num(state, "--warmup", arg, 0, MAX_RUNS, &o->warmup); return 0;
-	case OPT_REPEAT: parse_num(state, "--repeat", arg, 1, MAX_RUNS, &o->repeat); return 0;
-	case OPT_CPU:
-		parse_num(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
-		o->cpu = (int)v;
-		return 0;
-	case OPT_THREADS:
-		parse_num(state, "--threads", arg, 1, BENCH_MAX_THREADS, &v);
-		o->threads = (unsigned int)v;
-		return 0;
-	case OPT_CPU_NODE:
-		parse_num(state, "--cpu-node", arg, 0, 1023, &v);
-		o->cpu_node = (int)v;
-		return 0;
 	case OPT_TRACE: {
 		const char *why = NULL;
 
@@ -287,10 +301,6 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CSV: o->format = OUT_CSV; return 0;
 	case OPT_MARKDOWN: o->format = OUT_MARKDOWN; return 0;
 	case OPT_COMPARE: o->compare = arg; return 0;
-	case OPT_THRESHOLD:
-		parse_num(state, "--threshold", arg, 0, 1000, &v);
-		o->threshold_pct = (unsigned int)v;
-		return 0;
 	case OPT_LIST_BASELINES:
 		for (size_t i = 1; i < bench_nr_targets; i++)
 			printf("%s\n", bench_targets[i].name);
@@ -302,7 +312,7 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 		finish_opts(state, o);
 		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return parse_number_opt(key, arg, state, o);
 }
 
 static const struct argp bench_argp = {

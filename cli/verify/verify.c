@@ -243,6 +243,18 @@ static error_t parse_target(struct vopts *o, const char *arg,
 	return 0;
 }
 
+/* --list-checks or --list-check-names: print, then exit 0. */
+static void list_and_exit(const struct vopts *o)
+{
+	if (o->list != OPT_LIST_CHECKS)
+		list_check_names();
+	else if (o->target.kind != KBM_TARGET_KBUFMAP)
+		list_checks(verify_target_checks, verify_nr_target_checks);
+	else
+		list_checks(verify_checks, verify_nr_checks);
+	exit(kbm_finish(KBM_EXIT_OK));
+}
+
 static error_t verify_parse(int key, char *arg, struct argp_state *state)
 {
 	struct vopts *o = state->input;
@@ -293,15 +305,8 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
 	case ARGP_KEY_END:
-		if (o->list) {	/* before the device is looked for */
-			if (o->list != OPT_LIST_CHECKS)
-				list_check_names();
-			else if (o->target.kind != KBM_TARGET_KBUFMAP)
-				list_checks(verify_target_checks, verify_nr_target_checks);
-			else
-				list_checks(verify_checks, verify_nr_checks);
-			exit(kbm_finish(KBM_EXIT_OK));
-		}
+		if (o->list)	/* before the device is looked for */
+			list_and_exit(o);
 		return parse_end(o, state);
 	default:
 		return ARGP_ERR_UNKNOWN;
