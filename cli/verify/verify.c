@@ -121,7 +121,7 @@ static const char *check_names(void)
 }
 
 static void list_checks(const struct vcheck *table, size_t n);
-static void list_check_names(void);
+static void list_check_names(bool foreign);
 
 /* Each returns 0, or EINVAL after argp_error() (should that ever return). */
 static error_t parse_mode(struct vopts *o, const char *arg,
@@ -247,7 +247,7 @@ static error_t parse_target(struct vopts *o, const char *arg,
 static void list_and_exit(const struct vopts *o)
 {
 	if (o->list != OPT_LIST_CHECKS)
-		list_check_names();
+		list_check_names(o->target.kind != KBM_TARGET_KBUFMAP);
 	else if (o->target.kind != KBM_TARGET_KBUFMAP)
 		list_checks(verify_target_checks, verify_nr_target_checks);
 	else
@@ -358,13 +358,14 @@ static void list_checks(const struct vcheck *table, size_t n)
 	close_json_array();
 }
 
-static void list_check_names(void)
+/* The names --list-checks shows for the same --target, one a line. */
+static void list_check_names(bool foreign)
 {
-	for (size_t i = 0; i < verify_nr_checks; i++)
-		printf("%s\n", verify_checks[i].name);
-	for (size_t i = 0; i < verify_nr_target_checks; i++)
-		if (!kbufmap_check(verify_target_checks[i].name))
-			printf("%s\n", verify_target_checks[i].name);
+	const struct vcheck *table = foreign ? verify_target_checks : verify_checks;
+	size_t n = foreign ? verify_nr_target_checks : verify_nr_checks;
+
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", table[i].name);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -5,11 +5,10 @@
 #   fault_trace.sh [-n PAGES] KBUFMAPCTL KO
 #
 # KO is the module file that is loaded: the test unloads and reloads it
-# (and a copy without BTF). For every strategy in fentry mode (when the
-# module has BTF; else in kprobe mode), and for one strategy per handler
-# kind in kprobe mode, one run of `kbufmapctl map` under
+# (and a copy without BTF). In fentry mode (when the module has BTF) and in
+# kprobe mode, one session of `kbufmapctl map` once per strategy under
 # `fault-trace -- COMMAND` must count exactly what the module's own counters
-# for that buffer say, every histogram must sum to its call count, and no
+# for those buffers say, summed, every histogram must sum to its call count, no
 # event may be missed. --function (the module's .fault and handle_mm_fault)
 # and --mapping /dev/kbufmap in one run per mode must count the module's
 # faults too; a name that is not traceable exits 2, and --function works
@@ -80,31 +79,36 @@ populate_fn() {
 	if is_traced "$f"; then echo "$f"; else echo ""; fi
 }
 
-# The checks of one traced run, in one jq call (jq is slow to start in a
-# TCG guest): "description<TAB>got<TAB>want" lines for check().
+# The checks of one traced session, in one jq call (jq is slow to start in a
+# TCG guest): "description<TAB>got<TAB>want" lines for check(). $c is the
+# sum of the module's counters over the session's map runs; $runs has, per
+# run, its strategy, pages, populate function ("" if none) and the pages
+# the module inserted.
 read -r -d '' run_checks <<'JQ'
-def f($n): .functions[] | select(.name == $n);
-. as $t | ($tp[0].counters) as $c |
+. as $t | $sum[0] as $c |
+def f($n): ($t.functions[] | select(.name == $n)) // {calls: 0, pages: 0, errors: 0, fallbacks: 0};
 [
   ["mode", .mode, $mode],
   ["command status", .command.exit_status, 0],
   ["missed events", .missed.total, 0],
   ["mmap calls = module mmaps", (f("kbufmap_mmap") | .calls - .errors), $c.mmaps],
   [".fault calls = module faults", f("kbufmap_vm_fault").calls, $c.faults],
+  [".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults],
   [".map_pages calls = module fault_around_calls", f("kbufmap_vm_map_pages").calls, $c.fault_around_calls],
   [".huge_fault PMDs = module huge_faults", (f("kbufmap_vm_huge_fault") | .calls - .fallbacks - .errors), $c.huge_faults],
   [".huge_fault pages = 512 x module huge_faults", f("kbufmap_vm_huge_fault").pages, 512 * $c.huge_faults]
 ]
-+ (if $pf == "" then
-     [[".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults],
-      ["no traced populate function: the pages came from faults",
-       ($c.faults + $c.fault_around_calls + $c.huge_faults > 0), true]]
-   else
-     [[$pf + " calls", f($pf).calls, 1], [$pf + " pages", f($pf).pages, ($np | tonumber)]]
-     + (if ($s == "insert" or $s == "insert-batch" or $s == "map-pages") then
-          [[$pf + " pages = module pages_inserted", f($pf).pages, $c.pages_inserted]]
-        else [] end)
-   end)
++ [$runs[0][] | . as $r
+   | if $r.pf == "" then
+       [$r.s + ": no traced populate function: the pages came from faults",
+        ($r.faults + $r.fault_around_calls + $r.huge_faults > 0), true]
+     else
+       ([$r.s + ": " + $r.pf + " calls", f($r.pf).calls, 1],
+        [$r.s + ": " + $r.pf + " pages", f($r.pf).pages, $r.np])
+       , (if ($r.s == "insert" or $r.s == "insert-batch" or $r.s == "map-pages") then
+            [$r.s + ": " + $r.pf + " pages = module pages_inserted", f($r.pf).pages, $r.pages_inserted]
+          else empty end)
+     end]
 + [["histogram and per-process totals = calls, every function",
     ([.functions[] | . as $fn
       | ([.histogram[].count] | add // 0) as $h
@@ -116,40 +120,50 @@ def f($n): .functions[] | select(.name == $n);
 | .[] | map(tostring) | join("\t")
 JQ
 
-# One strategy, one mode: the trace against the module's own counters.
-run_strategy() {	# run_strategy MODE STRATEGY
-	local mode=$1 s=$2 np=$pages out=$tmp/ft.json tp=$tmp/tp.json rc desc got want results
-	[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
-	rm -f "$tp"
-	"$ctl" -q -j fault-trace --mode "$mode" -- "$ctl" -j map --no-pin -o "$tp" --strategy "$s" --pages "$np" >"$out" 2>"$tmp/err"
+# One traced session, one mode: `map` once per strategy given, under one
+# fault-trace (each BPF load and attach costs seconds under emulation); the
+# trace against the module's own counters for those buffers, function by
+# function, and each strategy's populate function called once for its pages.
+run_strategies() {	# run_strategies MODE STRATEGY...
+	local mode=$1 out=$tmp/ft.json script=$tmp/walk.sh rc desc got want results s np
+	shift
+	rm -f "$tmp"/tp-*.json
+	: >"$script"
+	for s in "$@"; do
+		np=$pages
+		[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
+		printf '"%s" -j map --no-pin -o "%s" --strategy %s --pages %s >/dev/null || exit 1\n' \
+			"$ctl" "$tmp/tp-$s.json" "$s" "$np" >>"$script"
+	done
+	"$ctl" -q -j fault-trace --mode "$mode" -- sh "$script" >"$out" 2>"$tmp/err"
 	rc=$?
-	if [ $rc != 0 ] || [ ! -s "$tp" ]; then
-		nok "$mode/$s: fault-trace exited $rc: $(head -c 400 "$out" "$tmp/err" | tr '\n' ' ')"
+	if [ $rc != 0 ] || [ "$(ls "$tmp"/tp-*.json 2>/dev/null | wc -l)" != $# ]; then
+		nok "$mode/[$*]: fault-trace exited $rc: $(head -c 400 "$out" "$tmp/err" | tr '\n' ' ')"
 		return
 	fi
+	# Per run: strategy, pages, populate function, its counters; and the sums.
+	for s in "$@"; do
+		np=$pages
+		[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
+		jq -c --arg s "$s" --argjson np "$np" --arg pf "$(populate_fn "$s")" \
+			'.counters + {s: $s, np: $np, pf: $pf}' "$tmp/tp-$s.json"
+	done | jq -s . >"$tmp/runs.json"
+	jq '[.[] | del(.s, .np, .pf)] | reduce .[] as $r ({}; reduce ($r | keys[]) as $k (.; .[$k] += $r[$k]))' \
+		"$tmp/runs.json" >"$tmp/sum.json"
 	# No process substitution: the guest's /dev has no /dev/fd.
-	results=$(jq -r --slurpfile tp "$tp" --arg mode "$mode" --arg s "$s" --arg np "$np" \
-		--arg pf "$(populate_fn "$s")" "$run_checks" "$out") && [ -n "$results" ] ||
+	results=$(jq -r --slurpfile runs "$tmp/runs.json" --slurpfile sum "$tmp/sum.json" \
+		--arg mode "$mode" "$run_checks" "$out") && [ -n "$results" ] ||
 		results="jq could not read the report	failed	ok"
 	while IFS=$'\t' read -r desc got want; do
-		check "$mode/$s: $desc" "$got" "$want"
+		check "$mode/$(echo "$@" | tr ' ' ,): $desc" "$got" "$want"
 	done <<<"$results"
 }
 
 strategies=$("$ctl" --list-strategies)	# every strategy the tool knows
 tap_is "--list-strategies names ten strategies" "$(echo $strategies | wc -w)" 10
-# Every strategy in the first mode; when fentry walked them all, kprobe mode
-# (the same counting programs, attached another way) takes one strategy per
-# traced handler kind: .fault, .map_pages, .huge_fault and a populate
-# function. Each traced run loads and attaches the BPF programs anew, which
-# is slow under emulation.
-kprobe_sample="fault fault-around huge insert-batch"
+# Every strategy in every mode, one session per mode.
 for mode in "${modes[@]}"; do
-	walk=$strategies
-	[ "$mode" = kprobe ] && [ ${#modes[@]} -gt 1 ] && walk=$kprobe_sample
-	for s in $walk; do
-		run_strategy "$mode" "$s"
-	done
+	run_strategies "$mode" $strategies
 done
 # Kernels before 5.11 have no module BTF at all (/sys/kernel/btf holds only
 # vmlinux, though the guest has 9p and virtio modules loaded): fentry on a
@@ -324,7 +338,7 @@ if objcopy --remove-section=.BTF "$ko" "$tmp/nobtf.ko" && insmod "$tmp/nobtf.ko"
 	check "no module BTF: --mode fentry exit status" "$?" 6
 	check "no module BTF: --mode fentry says why" \
 		"$(grep -c 'fentry mode is not available' "$tmp/err")" 1
-	run_strategy kprobe fault	# probes on a reloaded module
+	run_strategies kprobe fault	# probes on a reloaded module
 	rmmod kbufmap || nok "rmmod of the module without BTF"
 else
 	nok "cannot load a copy of the module without BTF"

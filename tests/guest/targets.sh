@@ -27,6 +27,17 @@ set -u
 ctl=$(readlink -f "$1")
 [ "$(id -u)" = 0 ] || { tap_skip "targets" "needs root"; tap_done; }
 tap_diag "kernel $(uname -r)"
+# Before 6.1 (bullseye's 5.10): vgem's own .fault hands out its shmem pages
+# and TTM maps VM_MIXEDMAP, so neither is VM_PFNMAP and both accept
+# MAP_PRIVATE; fbdev's deferred I/O mapping is VM_IO; uio_pci_generic
+# exports no memory map.
+old_kernel=0
+[ "$(printf '%s\n' 6.1 "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" = 6.1 ] || old_kernel=1
+uio_mapped() { [ -e /sys/class/uio/uio0/maps/map0 ]; }
+# From 7.x (sid's 7.2): bochs is a GEM-shmem driver, not TTM (pf, no io, a
+# fault per page), and udmabuf maps the whole buffer on its first fault.
+new_kernel=0
+[ "$(uname -r | cut -d. -f1)" -ge 7 ] && new_kernel=1
 
 # run NAME ARGS...: $out and $rc of one map/phys run (stderr into $out too).
 run() { out=$("$ctl" "$@" --no-pin 2>&1); rc=$?; }
@@ -93,7 +104,15 @@ for drv in vgem bochs; do
 	fi
 	run map --target "drm-dumb:$drv" --touch write
 	tap_is "drm-dumb:$drv: mapped and touched" "$rc" 0
+	if [ $old_kernel = 1 ]; then
+		if [ "$drv" = vgem ]; then has_flags "drm-dumb:vgem (5.10: pages)" "de dd" "pf io"
+		else has_flags "drm-dumb:bochs (5.10: TTM mixed map)" "io de dd mm" "pf"; fi
+		run map --target "drm-dumb:$drv" --private
+		tap_is "drm-dumb:$drv: MAP_PRIVATE accepted before 6.1" "$rc" 0
+		continue
+	fi
 	if [ "$drv" = vgem ]; then has_flags "drm-dumb:vgem" "pf de dd" "io"
+	elif [ $new_kernel = 1 ]; then has_flags "drm-dumb:bochs (7.x: GEM shmem)" "pf de dd" "io"
 	else has_flags "drm-dumb:bochs (TTM)" "pf io de dd" ""; fi
 	run map --target "drm-dumb:$drv" --private
 	refused "drm-dumb:$drv: MAP_PRIVATE"
@@ -103,7 +122,8 @@ done
 if grep -qs bochs /sys/class/graphics/fb0/name; then
 	run map --target fb --length 16 --touch write
 	tap_is "fb0: mapped and touched" "$rc" 0
-	has_flags "fb0 (deferred I/O)" "de dd" "pf io"
+	if [ $old_kernel = 1 ]; then has_flags "fb0 (deferred I/O, 5.10: VM_IO)" "io de dd" "pf"
+	else has_flags "fb0 (deferred I/O)" "de dd" "pf io"; fi
 	run map --target fb --length 16 --private --touch write
 	tap_is "fb0: MAP_PRIVATE accepted (the writes stay private)" "$rc" 0
 	has_flags "fb0 MAP_PRIVATE" "mw" "sh"
@@ -116,7 +136,11 @@ fi
 # --- UIO: the edu device's BAR 0 through uio_pci_generic ---------------------
 new_id=/sys/bus/pci/drivers/uio_pci_generic/new_id
 [ -e /dev/uio0 ] || { [ -w "$new_id" ] && echo "1234 11e8" >"$new_id"; } 2>/dev/null
-if [ -e /dev/uio0 ]; then
+if [ -e /dev/uio0 ] && ! uio_mapped; then
+	run map --target uio
+	tap_is "uio without a memory map ($(uname -r)): exit 3" "$rc" 3
+	tap_like "uio without a memory map: the message says so" "$out" "no memory map 0"
+elif [ -e /dev/uio0 ]; then
 	run map --target uio --touch write
 	tap_is "uio: mapped and touched" "$rc" 0
 	has_flags "uio (whole-VMA remap_pfn_range)" "pf io de dd" ""
@@ -132,7 +156,10 @@ fi
 want() {
 	case $1 in
 	dma-heap|uio) echo "0 0" ;;			# all mapped at mmap time
-	drm-dumb:bochs) echo "1 $(( $2 / 8 ))" ;;		# TTM fault-around, 16 a fault
+	drm-dumb:bochs)					# TTM fault-around, 16 a fault;
+		[ $new_kernel = 1 ] && echo "$2 $2" ||		# 7.x GEM shmem: a page a fault
+			echo "1 $(( $2 / 8 ))" ;;
+	udmabuf) [ $new_kernel = 1 ] && echo "1 $2" || echo "$2 $2" ;;	# 7.x: all at the first fault
 	fb) echo "$2 $2" ;;				# deferred I/O: a page a fault
 	*) echo "$2 $2" ;;				# udmabuf, vgem, kbufmap fault
 	esac
@@ -144,7 +171,7 @@ for drv in vgem bochs; do
 	[ -d "/sys/module/$drv" ] || [ -d "/sys/module/${drv}_drm" ] && targets+=,drm-dumb:$drv
 done
 grep -qs bochs /sys/class/graphics/fb0/name && targets+=,fb
-[ -e /dev/uio0 ] && targets+=,uio
+uio_mapped && targets+=,uio
 json=$("$ctl" bench -j -q -s fault -b pages --baseline none --pages 64 --warmup 1 \
 	--repeat 3 --target "${targets#,}" 2>/dev/null); rc=$?
 tap_is "bench --target ${targets#,}: exit 0" "$rc" 0
