@@ -196,21 +196,37 @@ static const char *view_skip(const struct vctx *c, char *buf, size_t len)
 	return buf;
 }
 
-enum kbm_status tcheck_user_write_kernel_read(struct vctx *c)
+/*
+ * What both coherence checks start with: a reason to skip, a scratch buffer
+ * of the buffer's size and a shared read-write mapping. Returns
+ * KBM_PASS when all is there, else the check's result.
+ */
+static enum kbm_status coherence_setup(struct vctx *c, uint8_t **scratch, uint8_t **map)
 {
-	uint8_t *a, *got = vzalloc(c, c->size);
-	char why[256], where[64];
+	char why[256];
 	const char *skip = view_skip(c, why, sizeof(why));
-	ssize_t bad;
-	int err;
 
 	if (skip)
 		return vskip(c, "%s", skip);
-	if (!got)
+	*scratch = vzalloc(c, c->size);
+	if (!*scratch)
 		return vfail(c, "out of memory");
-	a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
-	if (a == MAP_FAILED)
+	*map = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
+	if (*map == MAP_FAILED)
 		return mmap_failed(c, "the buffer", MAP_SHARED, errno);
+	return KBM_PASS;
+}
+
+enum kbm_status tcheck_user_write_kernel_read(struct vctx *c)
+{
+	uint8_t *a, *got;
+	enum kbm_status st = coherence_setup(c, &got, &a);
+	char where[64];
+	ssize_t bad;
+	int err;
+
+	if (st != KBM_PASS)
+		return st;
 	tfill(c, a, 0x41);
 	err = view_rw(c, a, got, c->size, 0, false);
 	if (err)
@@ -228,19 +244,14 @@ enum kbm_status tcheck_user_write_kernel_read(struct vctx *c)
 
 enum kbm_status tcheck_kernel_write_user_read(struct vctx *c)
 {
-	uint8_t *a, *buf = vzalloc(c, c->size);
-	char why[256], where[64];
-	const char *skip = view_skip(c, why, sizeof(why));
+	uint8_t *a, *buf;
+	enum kbm_status st = coherence_setup(c, &buf, &a);
+	char where[64];
 	ssize_t bad;
 	int err;
 
-	if (skip)
-		return vskip(c, "%s", skip);
-	if (!buf)
-		return vfail(c, "out of memory");
-	a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
-	if (a == MAP_FAILED)
-		return mmap_failed(c, "the buffer", MAP_SHARED, errno);
+	if (st != KBM_PASS)
+		return st;
 	vtouch(a, c->size, c->ps);	/* mapped before the write: no stale PTE may survive it */
 	pat_fill(buf, c->size, 0, 0x42);
 	err = view_rw(c, a, buf, c->size, 0, true);
