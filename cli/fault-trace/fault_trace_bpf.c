@@ -517,37 +517,42 @@ static void remove_kprobe_events(struct ft_tracer *t)
 	}
 }
 
-/*
- * kprobe_profile: "  <event> <hits> <missed>", missed = the kprobe's own
- * misses plus, for a kretprobe, the calls it had no instance for. Then the
- * runs of our programs: hits - runs = runs the kernel skipped for recursion.
- * The runs are read first, so that a live reading errs towards hits.
- */
-static int read_probe_counts(const struct ft_tracer *t, struct probe_counts *pc)
+/* Our programs' runs per (slot, end), summed over the CPUs. */
+static int read_runs(const struct ft_tracer *t, __u64 runs[FT_NR_SLOTS][2])
 {
-	char path[128], line[512], name[256];
-	unsigned long long hits, miss;
 	int fd = bpf_map__fd(t->skel->maps.runs);
-	__u64 *percpu;
-	FILE *f;
+	__u64 *percpu = calloc((size_t)t->ncpus, sizeof(*percpu));
 
-	memset(pc, 0, sizeof(*pc));
-	percpu = calloc((size_t)t->ncpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
 	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		for (int e = ENTRY; e <= RETURN; e++) {
 			__u32 key = (__u32)(i * 2 + e);
 
+			runs[i][e] = 0;
 			if (bpf_map_lookup_elem(fd, &key, percpu) != 0) {
+				int err = -errno;
+
 				free(percpu);
-				return -errno;
+				return err;
 			}
 			for (int c = 0; c < t->ncpus; c++)
-				pc->runs[i][e] += percpu[c];
+				runs[i][e] += percpu[c];
 		}
 	}
 	free(percpu);
+	return 0;
+}
+
+/*
+ * kprobe_profile: "  <event> <hits> <missed>", missed = the kprobe's own
+ * misses plus, for a kretprobe, the calls it had no instance for.
+ */
+static int read_profile(const struct ft_tracer *t, struct probe_counts *pc)
+{
+	char path[128], line[512], name[256];
+	unsigned long long hits, miss;
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/kprobe_profile", t->tracefs);
 	f = fopen(path, "re");
@@ -567,6 +572,35 @@ static int read_probe_counts(const struct ft_tracer *t, struct probe_counts *pc)
 	}
 	fclose(f);
 	return 0;
+}
+
+/*
+ * The probes' hits and misses and our programs' runs, as one reading:
+ * hits - runs = runs the kernel skipped for recursion. A traced function
+ * that is hot system-wide (handle_mm_fault) fires between the reads, and
+ * would show up as a hit without its run: the runs are read before and
+ * after the profile until no run happened in between (a skipped run moves
+ * only the hits, as it should). If the function never rests, the last
+ * reading stands; runs read first err towards hits.
+ */
+#define PROBE_READ_TRIES	20
+
+static int read_probe_counts(const struct ft_tracer *t, struct probe_counts *pc)
+{
+	__u64 after[FT_NR_SLOTS][2];
+	int err;
+
+	memset(pc, 0, sizeof(*pc));
+	err = read_runs(t, pc->runs);
+	for (int try = 0; !err && try < PROBE_READ_TRIES; try++) {
+		err = read_profile(t, pc);
+		if (!err)
+			err = read_runs(t, after);
+		if (err || memcmp(after, pc->runs, sizeof(after)) == 0)
+			break;
+		memcpy(pc->runs, after, sizeof(after));
+	}
+	return err;
 }
 
 static __u64 sat_sub(__u64 a, __u64 b)
@@ -956,6 +990,13 @@ void ft_tracer_detach(struct ft_tracer *t)
 {
 	if (!t || t->detached)
 		return;
+	/*
+	 * The final counts come before the links go: a program detached
+	 * while its probe still fires would turn every hit in between into
+	 * a miss.
+	 */
+	if (t->tracefs)
+		t->have_final = read_probe_counts(t, &t->final) == 0;
 	for (int i = 0; i < FT_NR_SLOTS; i++) {
 		for (int e = ENTRY; e <= RETURN; e++) {
 			bpf_link__destroy(t->links[i][e]);
@@ -964,11 +1005,8 @@ void ft_tracer_detach(struct ft_tracer *t)
 	}
 	bpf_link__destroy(t->fork_link);
 	t->fork_link = NULL;
-	if (t->tracefs) {
-		/* The counts outlive the probes only until the events go. */
-		t->have_final = read_probe_counts(t, &t->final) == 0;
+	if (t->tracefs)
 		remove_kprobe_events(t);
-	}
 	t->detached = true;
 }
 

@@ -90,7 +90,7 @@ def f($n): ($t.functions[] | select(.name == $n)) // {calls: 0, pages: 0, errors
 [
   ["mode", .mode, $mode],
   ["command status", .command.exit_status, 0],
-  ["missed events", .missed.total, 0],
+  ["missed events (the breakdown when any)", (if .missed.total == 0 then 0 else (.missed | tojson) end), 0],
   ["mmap calls = module mmaps", (f("kbufmap_mmap") | .calls - .errors), $c.mmaps],
   [".fault calls = module faults", f("kbufmap_vm_fault").calls, $c.faults],
   [".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults],
@@ -194,7 +194,7 @@ def f($n; $h): .functions[] | select(.name == $n and .handler == $h);
 [
   ["mode", .mode, $mode],
   ["command status", .command.exit_status, 0],
-  ["missed events", .missed.total, 0],
+  ["missed events (the breakdown when any)", (if .missed.total == 0 then 0 else (.missed | tojson) end), 0],
   ["--function kbufmap_vm_fault calls = module faults", f("kbufmap_vm_fault"; "kbufmap").calls, $faults],
   ["--function handle_mm_fault: calls >= module faults > 0",
    (f("handle_mm_fault"; "vmlinux").calls >= $faults and $faults > 0), true],
