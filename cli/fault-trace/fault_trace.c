@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -317,6 +318,37 @@ static pid_t spawn_held(char **argv, const sigset_t *child_mask, int *go_w, int 
 	return pid;
 }
 
+/*
+ * Whether execvp() would find @cmd and may run it: 0 or the errno it
+ * would fail with. Checked before the probes are loaded, which takes
+ * seconds; the exec itself still reports what this cannot foresee.
+ */
+static int command_runnable(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char file[PATH_MAX];
+	int err = ENOENT;
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) == 0 ? 0 : errno;
+	if (!path || !*path)
+		path = "/bin:/usr/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		struct stat st;
+
+		if (snprintf(file, sizeof(file), "%.*s%s%s", (int)len, path,
+			     len ? "/" : "", cmd) < (int)sizeof(file) &&
+		    stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(file, X_OK) == 0)
+				return 0;
+			err = EACCES;
+		}
+		path += len + (path[len] == ':');
+	}
+	return err;
+}
+
 /* Wait for @pid, SIGTERM then SIGKILL after a grace period. */
 static void stop_child(pid_t pid, int pidfd, int *status)
 {
@@ -379,6 +411,12 @@ static int start_tracing(struct ft_session *s)
 	topts.map_dev = s->a.map_dev;
 	topts.map_ino = s->a.map_ino;
 	if (s->a.command) {
+		int e = command_runnable(s->a.command[0]);
+
+		if (e) {
+			kbm_fail(e, "cannot run '%s': %s", s->a.command[0], strerror(e));
+			return KBM_EXIT_NOEXEC;
+		}
 		s->cmd.argv = s->a.command;
 		s->cmd.pid = spawn_held(s->a.command, &s->oldmask, &s->go_w, &s->err_r);
 		if (s->cmd.pid < 0) {
