@@ -7,5 +7,17 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup-host.sh
 start=$(date +%s)
-cmake --workflow --preset ci
+status=0
+cmake --workflow --preset ci || status=$?
 echo "test.sh: whole suite took $(( $(date +%s) - start ))s"
+# Whoever reads only the end of the log still sees what failed: the failing
+# tests, and each failing (sub)test line of the suites with its diagnostics.
+log=build/ci/Testing/Temporary/LastTest.log
+if [ "$status" != 0 ] && [ -s "$log" ]; then
+	echo "test.sh: FAILED; the failing tests and subtests:"
+	sed 's/^[0-9]*:/  failed test:/' build/ci/Testing/Temporary/LastTestsFailed.log 2>/dev/null
+	awk '/^ *not ok [0-9]+ / { n = 8; print; next }
+	     n > 0 && /^ *#/ { n--; print; next }
+	     { n = 0 }' "$log" | head -n 80
+fi
+exit "$status"
