@@ -109,8 +109,13 @@ tap_like "--pid: the smaps line in text" "$("$cli" phys --pid $spid --mapping '[
 	"smaps +AnonHugePages [0-9]+ kB, FilePmdMapped [0-9]+ kB \\(1 mappings\\)"
 kill $spid
 
-# Unprivileged: the note, exit 0, no PFNs.
-out=$(setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "exec $cli phys --pid \$\$ --mapping '[stack]'" 2>&1); rc=$?
+# Unprivileged: the note, exit 0, no PFNs. The tool inspects its own
+# process (sh execs it), from a copy in a directory anyone may enter: the
+# checkout may sit in a 0700 directory, which the guest's 9p mount enforces.
+udir=$(mktemp -d)
+trap 'rm -rf "$udir"' EXIT
+cp "$cli" "$udir/kbufmapctl" && chmod 755 "$udir" "$udir/kbufmapctl"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "exec $udir/kbufmapctl phys --pid \$\$ --mapping '[stack]'" 2>&1); rc=$?
 tap_is "unprivileged exits 0" "$rc" 0
 tap_like "unprivileged prints the note" "$out" "need root"
 
