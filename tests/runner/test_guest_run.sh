@@ -76,7 +76,7 @@ echo "host-tmp-token" >"$token"
 	line reload-after-in-use --module "$ko" -- test -c /dev/kbufmap
 	line post-check --post-check 'echo leak; exit 1' -- true
 	line post-check-passes --post-check true -- sh -c 'exit 0'
-	line cmdline -- sh -c 'grep -qw init_on_alloc=0 /proc/cmdline && grep -qw page_poison=1 /proc/cmdline && test $(cat /proc/sys/kernel/watchdog_thresh) = 30 && test $(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout) = 60'
+	line cmdline -- sh -c 'grep -qw init_on_alloc=0 /proc/cmdline && grep -qw page_poison=1 /proc/cmdline && test $(cat /proc/sys/kernel/watchdog_thresh) = 60 && test $(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout) = 120'
 } >"$tmp/suite.tsv"
 out=$("$guest_run" --kernel "$kernel" --mem 512M --suite "$tmp/suite.tsv" --log "$tmp/log" 2>&1)
 rc=$?
