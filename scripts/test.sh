@@ -17,7 +17,7 @@ if [ "$status" != 0 ] && [ -s "$log" ]; then
 	echo "test.sh: FAILED; the failing tests and subtests:"
 	sed 's/^[0-9]*:/  failed test:/' build/ci/Testing/Temporary/LastTestsFailed.log 2>/dev/null
 	awk '/^ *not ok [0-9]+ / { n = 8; print; next }
-	     n > 0 && /^ *#/ { n--; print; next }
+	     n > 0 && /^ *#/ && !/# Subtest:/ { n--; print; next }
 	     { n = 0 }' "$log" | head -n 80
 fi
 exit "$status"
