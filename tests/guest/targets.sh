@@ -15,7 +15,9 @@
 #                    pages, MAP_PRIVATE accepted (copy-on-write)
 #   uio (edu BAR)    one whole-VMA remap_pfn_range: pf io; MAP_PRIVATE accepted
 #   device:/dev/zero an ordinary mapping
-# and a target that is absent exits 3 naming what is missing. Then one small
+# and a target that is absent exits 3 naming what is missing. `fault-trace
+# --function` counts udmabuf's fault handler a call per page, `--mapping`
+# times the framebuffer's faults. Then one small
 # `bench --target` run over the targets present: a result per target, with
 # per-page figures and first-touch minor faults that fit each mechanism
 # (about one per page, one per 16 for TTM fault-around, none where the
@@ -148,6 +150,57 @@ elif [ -e /dev/uio0 ]; then
 	tap_is "uio: MAP_PRIVATE accepted (one whole-VMA remap)" "$rc" 0
 else
 	absent "uio without a device" uio "/dev/uio0"
+fi
+
+# --- fault-trace on foreign drivers -------------------------------------------
+# --function on udmabuf's own fault handler: one call per page touched (7.x
+# maps the whole buffer on the first fault: one call). --mapping on the
+# framebuffer: whole faults on that one VMA, a page a fault on first read.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# trace JSON FAULT-TRACE-OPTION...: trace `map` of the remaining arguments
+# after "--"; rc, the trace in JSON and map's report in $tmp/map.json.
+trace() {
+	local json=$1 ft=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do ft+=("$1"); shift; done
+	shift
+	rm -f "$tmp/map.json"
+	"$ctl" -q -j fault-trace "${ft[@]}" -- "$ctl" -j map --no-pin -o "$tmp/map.json" "$@" \
+		>"$json" 2>"$tmp/err"
+	rc=$?
+	[ -s "$tmp/map.json" ] || rc=99
+}
+# fn_field JSON NAME HANDLER FIELD: one traced function's field (HANDLER
+# "" for any: a module's name, or vmlinux where the driver is built in).
+fn_field() {
+	jq -r --arg n "$2" --arg h "$3" \
+		"[.functions[] | select(.name == \$n and (\$h == \"\" or .handler == \$h)) | $4][0] // \"none\"" "$1"
+}
+if [ ! -e /dev/udmabuf ]; then
+	tap_skip "fault-trace --function udmabuf_vm_fault" "no /dev/udmabuf on this kernel"
+elif ! grep -qw udmabuf_vm_fault /proc/kallsyms; then
+	tap_ok "fault-trace: udmabuf's fault handler udmabuf_vm_fault is in /proc/kallsyms" false
+else
+	trace "$tmp/ft.json" --function udmabuf_vm_fault -- --target udmabuf --pages 64 --touch read
+	tap_is "fault-trace --function udmabuf_vm_fault -- map --target udmabuf: exit 0" "$rc" 0
+	calls=$(fn_field "$tmp/ft.json" udmabuf_vm_fault "" .calls)
+	want_calls=64
+	[ $new_kernel = 1 ] && want_calls=1
+	tap_is "fault-trace: udmabuf_vm_fault calls for 64 pages read" "$calls" "$want_calls"
+	tap_is "fault-trace: udmabuf_vm_fault histogram sums to its calls" \
+		"$(fn_field "$tmp/ft.json" udmabuf_vm_fault "" '[.histogram[].count] | add')" "$calls"
+	tap_is "fault-trace: no event missed" "$(jq -r .missed.total "$tmp/ft.json")" 0
+fi
+if grep -qs bochs /sys/class/graphics/fb0/name; then
+	trace "$tmp/ft.json" --mapping /dev/fb0 -- --target fb --length 16 --touch read
+	tap_is "fault-trace --mapping /dev/fb0 -- map --target fb: exit 0" "$rc" 0
+	faults=$(fn_field "$tmp/ft.json" handle_mm_fault "page fault" .calls)
+	tap_is "fault-trace --mapping /dev/fb0: a fault a page for 16 pages read" "$faults" 16
+	tap_is "fault-trace --mapping /dev/fb0: the latency histogram sums to the faults" \
+		"$(fn_field "$tmp/ft.json" handle_mm_fault "page fault" '[.histogram[].count] | add')" "$faults"
+	tap_is "fault-trace --mapping /dev/fb0: the VMA is the 16 pages mapped" \
+		"$(jq -r '(.mapping.vm_end - .mapping.vm_start) / 4096' "$tmp/ft.json")" 16
 fi
 
 # --- bench --target: per-page figures beside kbufmap's -------------------------
