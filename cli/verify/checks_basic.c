@@ -40,13 +40,11 @@ enum kbm_status check_distinct_addresses(struct vctx *c)
 {
 	int prot = vmode_prot(c), flags = vmode_flags(c);
 	uint8_t *a, *b;
+	enum kbm_status st;
 
-	a = vmap(c, c->fd, c->size, prot, flags, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "mapping A", c->size, prot, flags, errno);
-	b = vmap(c, c->fd, c->size, prot, flags, 0);
-	if (b == MAP_FAILED)
-		return vfail_mmap(c, "mapping B", c->size, prot, flags, errno);
+	st = vmap_pair(c, prot, flags, &a, &b);
+	if (st != KBM_PASS)
+		return st;
 	if (a == b)
 		return vfail(c, "both mmap() calls returned %p: two mappings of one buffer must be two VMAs",
 			     (void *)a);
@@ -118,12 +116,9 @@ enum kbm_status check_pagemap_alias(struct vctx *c)
 	uint8_t *a, *b;
 	int err;
 
-	a = vmap(c, c->fd, c->size, prot, flags, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "mapping A", c->size, prot, flags, errno);
-	b = vmap(c, c->fd, c->size, prot, flags, 0);
-	if (b == MAP_FAILED)
-		return vfail_mmap(c, "mapping B", c->size, prot, flags, errno);
+	st = vmap_pair(c, prot, flags, &a, &b);
+	if (st != KBM_PASS)
+		return st;
 	ea = vzalloc(c, n * sizeof(*ea));
 	eb = vzalloc(c, n * sizeof(*eb));
 	kp = vzalloc(c, n * sizeof(*kp));
@@ -185,13 +180,11 @@ enum kbm_status check_cross_mapping_write(struct vctx *c)
 {
 	int prot = PROT_READ | PROT_WRITE;
 	uint8_t *a, *b;
+	enum kbm_status st;
 
-	a = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "mapping A", c->size, prot, MAP_SHARED, errno);
-	b = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (b == MAP_FAILED)
-		return vfail_mmap(c, "mapping B", c->size, prot, MAP_SHARED, errno);
+	st = vmap_pair(c, prot, MAP_SHARED, &a, &b);
+	if (st != KBM_PASS)
+		return st;
 	if (cross_write(c, a, b, 'A', 'B', 0x11) != KBM_PASS ||
 	    cross_write(c, b, a, 'B', 'A', 0x5c) != KBM_PASS)
 		return KBM_FAIL;

@@ -103,16 +103,14 @@ enum kbm_status check_page_boundaries(struct vctx *c)
 	const uint32_t seed = 0xb0;
 	size_t ps = c->ps;
 	uint8_t *a, *b, got[16];
+	enum kbm_status st;
 	int err;
 
 	if (c->pages < 2)
 		return vskip(c, "a 1-page buffer has no page boundary (--pages 2 or more)");
-	a = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "mapping A", c->size, prot, MAP_SHARED, errno);
-	b = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (b == MAP_FAILED)
-		return vfail_mmap(c, "mapping B", c->size, prot, MAP_SHARED, errno);
+	st = vmap_pair(c, prot, MAP_SHARED, &a, &b);
+	if (st != KBM_PASS)
+		return st;
 	/* 16 bytes across each boundary, in one copy: 8 on each side. */
 	for (size_t i = 1; i < c->pages; i++) {
 		uint8_t src[16];
@@ -147,15 +145,13 @@ enum kbm_status check_whole_buffer(struct vctx *c)
 	const int prot = PROT_READ | PROT_WRITE;
 	const uint32_t seed = 0x3c3c;
 	uint8_t *a, *b;
+	enum kbm_status st;
 	char where[64];
 	ssize_t bad;
 
-	a = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "mapping A", c->size, prot, MAP_SHARED, errno);
-	b = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (b == MAP_FAILED)
-		return vfail_mmap(c, "mapping B", c->size, prot, MAP_SHARED, errno);
+	st = vmap_pair(c, prot, MAP_SHARED, &a, &b);
+	if (st != KBM_PASS)
+		return st;
 	pat_fill(a, c->size, 0, seed);
 	bad = pat_find_mismatch(b, c->size, 0, seed);
 	if (bad >= 0)

@@ -106,21 +106,31 @@ static enum kbm_status mmap_failed(struct vctx *c, const char *what, int flags, 
 		     strerror(err), c->who);
 }
 
+/* Two shared mappings of the target's buffer, A and B; as vmap_pair(). */
+static enum kbm_status tmap_pair(struct vctx *c, int prot, uint8_t **a, uint8_t **b)
+{
+	*a = tmap(c, prot, MAP_SHARED);
+	if (*a == MAP_FAILED)
+		return mmap_failed(c, "mapping A", MAP_SHARED, errno);
+	*b = tmap(c, prot, MAP_SHARED);
+	if (*b == MAP_FAILED)
+		return mmap_failed(c, "mapping B", MAP_SHARED, errno);
+	return KBM_PASS;
+}
+
 enum kbm_status tcheck_cross_write(struct vctx *c)
 {
 	const int prot = PROT_READ | PROT_WRITE;
+	enum kbm_status st;
 	uint8_t *a, *b;
 	char where[64];
 	ssize_t bad;
 
 	if (no_patterns(c))
 		return vskip(c, "%s", no_patterns(c));
-	a = tmap(c, prot, MAP_SHARED);
-	if (a == MAP_FAILED)
-		return mmap_failed(c, "mapping A", MAP_SHARED, errno);
-	b = tmap(c, prot, MAP_SHARED);
-	if (b == MAP_FAILED)
-		return mmap_failed(c, "mapping B", MAP_SHARED, errno);
+	st = tmap_pair(c, prot, &a, &b);
+	if (st != KBM_PASS)
+		return st;
 	tfill(c, a, 0x31);
 	bad = tmismatch(c, b, 0x31);
 	if (bad < 0) {
@@ -158,17 +168,15 @@ enum kbm_status tcheck_pagemap_alias(struct vctx *c)
 {
 	uint64_t *ea = vzalloc(c, c->pages * sizeof(*ea));
 	uint64_t *eb = vzalloc(c, c->pages * sizeof(*eb));
+	enum kbm_status st;
 	uint8_t *a, *b;
 	int err;
 
 	if (!ea || !eb)
 		return vfail(c, "out of memory");
-	a = tmap(c, PROT_READ, MAP_SHARED);
-	if (a == MAP_FAILED)
-		return mmap_failed(c, "mapping A", MAP_SHARED, errno);
-	b = tmap(c, PROT_READ, MAP_SHARED);
-	if (b == MAP_FAILED)
-		return mmap_failed(c, "mapping B", MAP_SHARED, errno);
+	st = tmap_pair(c, PROT_READ, &a, &b);
+	if (st != KBM_PASS)
+		return st;
 	vtouch(a, c->size, c->ps);
 	vtouch(b, c->size, c->ps);
 	if (vmap_is_pfnmap(a))

@@ -142,6 +142,12 @@ int vmode_prot(const struct vctx *c);
 uint8_t *vmap_patterned(struct vctx *c, uint32_t seed, int prot, int flags,
 			uint8_t **kbuf, enum kbm_status *st);
 
+/*
+ * Two mappings of the whole buffer, A and B, for the checks that compare
+ * them. KBM_PASS, or the check's FAIL naming the one the driver refused.
+ */
+enum kbm_status vmap_pair(struct vctx *c, int prot, int flags, uint8_t **a, uint8_t **b);
+
 /* Is the VMA at @addr VM_PFNMAP ("pf" in smaps)? pagemap cannot see those. */
 bool vmap_is_pfnmap(const void *addr);
 

@@ -249,6 +249,17 @@ const char *mapflags_str(int flags)
 	return (flags & MAP_TYPE) == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
 }
 
+enum kbm_status vmap_pair(struct vctx *c, int prot, int flags, uint8_t **a, uint8_t **b)
+{
+	*a = vmap(c, c->fd, c->size, prot, flags, 0);
+	if (*a == MAP_FAILED)
+		return vfail_mmap(c, "mapping A", c->size, prot, flags, errno);
+	*b = vmap(c, c->fd, c->size, prot, flags, 0);
+	if (*b == MAP_FAILED)
+		return vfail_mmap(c, "mapping B", c->size, prot, flags, errno);
+	return KBM_PASS;
+}
+
 enum kbm_status vfail_mmap(struct vctx *c, const char *what, size_t len,
 			   int prot, int flags, int err)
 {
