@@ -408,8 +408,9 @@ static void text_results(const struct bench_opts *o, struct bench_case *cases, s
 
 /*
  * --compare's threshold: as given, or by default 10 % natively and 25 %
- * under emulation, where reruns of the same case moved medians by
- * 18-30 % (TCG translates code anew, timing it as it goes).
+ * under emulation, where reruns of the same case moved medians by up to
+ * 6 % on a quiet guest (TCG translates code anew, timing it as it goes;
+ * 18-30 % when every exec read its program over uncached 9p).
  */
 static unsigned int bench_threshold(const struct bench_opts *o, const struct bench_env *e)
 {
