@@ -15,7 +15,7 @@ echo "test.sh: whole suite took $(( $(date +%s) - start ))s"
 log=build/ci/Testing/Temporary/LastTest.log
 if [ "$status" != 0 ] && [ -s "$log" ]; then
 	echo "test.sh: FAILED; the failing tests and subtests:"
-	sed 's/^[0-9]*:/  failed test:/' build/ci/Testing/Temporary/LastTestsFailed.log 2>/dev/null
+	sed 's/^[0-9]*:/  failed test:/' "$(dirname "$log")/LastTestsFailed.log" 2>/dev/null
 	awk '/^ *not ok [0-9]+ / { n = 8; print; next }
 	     n > 0 && /^ *#/ && !/# Subtest:/ { n--; print; next }
 	     { n = 0 }' "$log" | head -n 80
