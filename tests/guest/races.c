@@ -175,6 +175,14 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/* A shared read-write mapping of the whole buffer, or 0 (errno set). */
+static uintptr_t map_shared(int fd, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? 0 : (uintptr_t)p;
+}
+
 static void fill(uintptr_t addr, size_t len)
 {
 	size_t i;
@@ -183,6 +191,12 @@ static void fill(uintptr_t addr, size_t len)
 		*(uint64_t *)(addr + i * PAGE) = i + 1;
 }
 
+/*
+ * Unmap the device's mapping by mapping PROT_NONE anonymous memory over it
+ * (the same unmap path in the kernel), then map the device there again. A
+ * plain munmap() would leave a hole in which another thread's mmap (a new
+ * thread's stack) could land, only to be overwritten by our MAP_FIXED.
+ */
 static void *remapper(void *arg)
 {
 	struct shared_map *m = arg;
@@ -192,7 +206,11 @@ static void *remapper(void *arg)
 	while (!stop) {
 		void *p;
 
-		munmap((void *)m->addr, m->len);
+		if (mmap((void *)m->addr, m->len, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+			bad("remapper", "unmapping mmap errno", errno);
+			break;
+		}
 		p = mmap((void *)m->addr, m->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
 		if (p == MAP_FAILED) {
 			bad("remapper", "mmap errno", errno);
@@ -234,7 +252,12 @@ static void race_fork_storm(void)
 	pthread_t t[2];
 
 	configure(fd, 32, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_FAULT);
-	m.addr = (uintptr_t)mmap(NULL, m.len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	m.addr = map_shared(fd, m.len);
+	if (!m.addr) {
+		tap_ok(0, "fork storm: set-up: mmap: %s", strerror(errno));
+		close(fd);
+		return;
+	}
 	fill(m.addr, m.len);
 	stop = 0;
 	pthread_create(&t[0], NULL, reader, &m);
@@ -287,7 +310,11 @@ static void pin_outlives(uint32_t backend, uint32_t strategy, const char *name)
 		tap_ok(0, "vmsplice pin (%s): set-up: %s", name, strerror(errno));
 		return;
 	}
-	iov.iov_base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	iov.iov_base = (void *)map_shared(fd, len);
+	if (!iov.iov_base) {
+		tap_ok(0, "vmsplice pin (%s): set-up: mmap: %s", name, strerror(errno));
+		goto out;
+	}
 	fill((uintptr_t)iov.iov_base, len);
 	n = vmsplice(pipefd[1], &iov, 1, 0);
 	if (strategy == KBUFMAP_STRATEGY_PFN) {
@@ -309,7 +336,8 @@ static void pin_outlives(uint32_t backend, uint32_t strategy, const char *name)
 	       name, total, len, ok ? "intact" : "WRONG");
 out:
 	if (fd >= 0) {
-		munmap(iov.iov_base, len);
+		if (iov.iov_base)
+			munmap(iov.iov_base, len);
 		close(fd);
 	}
 	close(pipefd[0]);
@@ -342,7 +370,12 @@ static void race_huge_split(void)
 		close(fd);
 		return;
 	}
-	m.addr = (uintptr_t)mmap(NULL, m.len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	m.addr = map_shared(fd, m.len);
+	if (!m.addr) {
+		tap_ok(0, "huge split race: set-up: mmap: %s", strerror(errno));
+		close(fd);
+		return;
+	}
 	fill(m.addr, m.len);
 	stop = 0;
 	for (i = 0; i < 2; i++)
@@ -396,7 +429,12 @@ static void race_unload(void)
 
 	configure(fd, 4, KBUFMAP_BACKEND_VMALLOC, KBUFMAP_STRATEGY_FAULT);
 	unload_refused("a file is open");
-	p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = (void *)map_shared(fd, 4 * PAGE);
+	if (!p) {
+		tap_ok(0, "unload race: set-up: mmap: %s", strerror(errno));
+		close(fd);
+		return;
+	}
 	fill((uintptr_t)p, 4 * PAGE);
 	unload_refused("a file is open and mapped");
 	close(fd);
