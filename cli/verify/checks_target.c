@@ -29,17 +29,42 @@
 #include "procfs.h"
 #include "target.h"
 
-static void *tmap(struct vctx *c, int prot, int flags)
+/* A mapping of the target's whole buffer, or MAP_FAILED (errno set). */
+void *tmap(struct vctx *c, int prot, int flags)
 {
 	return vmap(c, c->tgt->fd, c->size, prot, flags, c->tgt->offset);
 }
 
 /* Fill the mapping with pattern @seed, in a dma-buf CPU-access bracket. */
-static void tfill(struct vctx *c, uint8_t *a, uint32_t seed)
+void tfill(struct vctx *c, uint8_t *a, uint32_t seed)
 {
 	kbm_target_sync(c->tgt, true, true);
 	pat_fill(a, c->size, 0, seed);
 	kbm_target_sync(c->tgt, false, true);
+}
+
+/* The FAIL of a refused mapping of @what ("the buffer", "mapping A"). */
+enum kbm_status tmap_failed(struct vctx *c, const char *what, int flags, int err)
+{
+	return vfail(c, "mmap of %s (%zu pages, %s) failed: %s (%s): %s refused a mapping "
+		     "of its own buffer", what, c->pages, mapflags_str(flags), errno_name(err),
+		     strerror(err), c->who);
+}
+
+/*
+ * A shared read-write mapping of the buffer filled with @seed, for the checks
+ * that need memory: SKIP for device registers, FAIL if the mapping is refused.
+ */
+enum kbm_status tmap_filled(struct vctx *c, uint32_t seed, uint8_t **a)
+{
+	if (c->registers)
+		return vskip(c, "the buffer is device registers (a UIO map of a BAR), not "
+			     "memory: test patterns are not written into registers");
+	*a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
+	if (*a == MAP_FAILED)
+		return tmap_failed(c, "the buffer", MAP_SHARED, errno);
+	tfill(c, *a, seed);
+	return KBM_PASS;
 }
 
 /* First offset where the mapping is not pattern @seed, or -1. */
@@ -99,22 +124,15 @@ static const char *no_patterns(const struct vctx *c)
 	return NULL;
 }
 
-static enum kbm_status mmap_failed(struct vctx *c, const char *what, int flags, int err)
-{
-	return vfail(c, "mmap of %s (%zu pages, %s) failed: %s (%s): %s refused a mapping "
-		     "of its own buffer", what, c->pages, mapflags_str(flags), errno_name(err),
-		     strerror(err), c->who);
-}
-
 /* Two shared mappings of the target's buffer, A and B; as vmap_pair(). */
 static enum kbm_status tmap_pair(struct vctx *c, int prot, uint8_t **a, uint8_t **b)
 {
 	*a = tmap(c, prot, MAP_SHARED);
 	if (*a == MAP_FAILED)
-		return mmap_failed(c, "mapping A", MAP_SHARED, errno);
+		return tmap_failed(c, "mapping A", MAP_SHARED, errno);
 	*b = tmap(c, prot, MAP_SHARED);
 	if (*b == MAP_FAILED)
-		return mmap_failed(c, "mapping B", MAP_SHARED, errno);
+		return tmap_failed(c, "mapping B", MAP_SHARED, errno);
 	return KBM_PASS;
 }
 
@@ -221,7 +239,7 @@ static enum kbm_status coherence_setup(struct vctx *c, uint8_t **scratch, uint8_
 		return vfail(c, "out of memory");
 	*map = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
 	if (*map == MAP_FAILED)
-		return mmap_failed(c, "the buffer", MAP_SHARED, errno);
+		return tmap_failed(c, "the buffer", MAP_SHARED, errno);
 	return KBM_PASS;
 }
 
@@ -314,7 +332,7 @@ enum kbm_status tcheck_first_touch(struct vctx *c)
 
 	a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
 	if (a == MAP_FAILED)
-		return mmap_failed(c, "the buffer", MAP_SHARED, errno);
+		return tmap_failed(c, "the buffer", MAP_SHARED, errno);
 	sig = vtry_touch(c, a, c->size, false, &addr, &code);
 	if (!sig && write) {
 		kbm_target_sync(c->tgt, true, true);

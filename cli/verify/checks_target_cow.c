@@ -21,11 +21,6 @@
 #include "procfs.h"
 #include "target.h"
 
-static void *tmap(struct vctx *c, int prot, int flags)
-{
-	return vmap(c, c->tgt->fd, c->size, prot, flags, c->tgt->offset);
-}
-
 /* mmap(MAP_PRIVATE, rw): the mapping, or NULL with *st its PASS/FAIL. */
 static uint8_t *map_private(struct vctx *c, enum kbm_status *st)
 {

@@ -22,18 +22,6 @@
 #include "target.h"
 #include "vmflags.h"
 
-static void *tmap(struct vctx *c, int prot, int flags)
-{
-	return vmap(c, c->tgt->fd, c->size, prot, flags, c->tgt->offset);
-}
-
-static enum kbm_status mmap_failed(struct vctx *c, int flags, int err)
-{
-	return vfail(c, "mmap (%zu pages, %s) failed: %s (%s): %s refused a mapping of its "
-		     "own buffer", c->pages, mapflags_str(flags), errno_name(err), strerror(err),
-		     c->who);
-}
-
 /* The VmFlags of the VMA at @a, or "?" */
 static const char *flags_of(const void *a, struct vma_info *vi)
 {
@@ -42,35 +30,25 @@ static const char *flags_of(const void *a, struct vma_info *vi)
 	return vi->vmflags;
 }
 
-static const char registers_why[] =
-	"the buffer is device registers (a UIO map of a BAR), not memory: test patterns "
-	"are not written into registers";
-
 /* Child: sees the parent's pattern 0x51, then writes 0x52 for the parent. */
 static int fork_child(struct vctx *c, uint8_t *a)
 {
 	if (pat_find_mismatch(a, c->size, 0, 0x51) >= 0)
 		return 1;
-	kbm_target_sync(c->tgt, true, true);
-	pat_fill(a, c->size, 0, 0x52);
-	kbm_target_sync(c->tgt, false, true);
+	tfill(c, a, 0x52);
 	return 0;
 }
 
 enum kbm_status tcheck_fork_shared(struct vctx *c)
 {
+	enum kbm_status st;
 	uint8_t *a;
 	pid_t pid;
 	int rc;
 
-	if (c->registers)
-		return vskip(c, "%s", registers_why);
-	a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
-	if (a == MAP_FAILED)
-		return mmap_failed(c, MAP_SHARED, errno);
-	kbm_target_sync(c->tgt, true, true);
-	pat_fill(a, c->size, 0, 0x51);
-	kbm_target_sync(c->tgt, false, true);
+	st = tmap_filled(c, 0x51, &a);
+	if (st != KBM_PASS)
+		return st;
 	pid = vfork_child();
 	if (pid < 0)
 		return vfail(c, "fork(): %s", strerror(errno));
@@ -93,16 +71,12 @@ enum kbm_status tcheck_fork_shared(struct vctx *c)
 enum kbm_status tcheck_dontneed(struct vctx *c)
 {
 	struct vma_info vi;
+	enum kbm_status st;
 	uint8_t *a;
 
-	if (c->registers)
-		return vskip(c, "%s", registers_why);
-	a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
-	if (a == MAP_FAILED)
-		return mmap_failed(c, MAP_SHARED, errno);
-	kbm_target_sync(c->tgt, true, true);
-	pat_fill(a, c->size, 0, 0x61);
-	kbm_target_sync(c->tgt, false, true);
+	st = tmap_filled(c, 0x61, &a);
+	if (st != KBM_PASS)
+		return st;
 	if (madvise(a, c->size, MADV_DONTNEED) != 0) {
 		int err = errno;
 
@@ -152,7 +126,7 @@ enum kbm_status tcheck_pinnable(struct vctx *c)
 		return vfail(c, "out of memory");
 	a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
 	if (a == MAP_FAILED)
-		return mmap_failed(c, MAP_SHARED, errno);
+		return tmap_failed(c, "the buffer", MAP_SHARED, errno);
 	vtouch(a, c->size, c->ps);
 	kbm_target_sync(c->tgt, true, false);
 	n = splice_page(c, a, back);
@@ -199,7 +173,7 @@ enum kbm_status tcheck_vma_flags(struct vctx *c)
 	if (a == MAP_FAILED) {
 		if (flags == MAP_PRIVATE && errno == EINVAL)
 			return vskip(c, "%s refuses MAP_PRIVATE (see private-cow)", c->who);
-		return mmap_failed(c, flags, errno);
+		return tmap_failed(c, "the buffer", flags, errno);
 	}
 	vtouch(a, c->ps, c->ps);
 	if (smaps_find(a, &vi))
