@@ -844,6 +844,12 @@ static void run_worker(int proc, uint64_t seed)
 	for (i = 0; i < 2; i++)
 		w[i] = (struct worker){ .rng = seed ^ (0x100000001b3ULL * (2 * proc + i + 1)),
 					.thread = i };
+	/*
+	 * The racer exists before the first operation, and no operation
+	 * creates a thread or calls malloc(): a MAP_FIXED into the arena
+	 * can then never land on the process's own memory (a new thread's
+	 * stack placed in a hole the other thread just unmapped).
+	 */
 	if (pthread_create(&racer, NULL, run_thread, &w[1])) {
 		fprintf(stderr, "fuzz: pthread_create failed\n");
 		_exit(2);
