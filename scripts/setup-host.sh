@@ -25,22 +25,8 @@ want_rev=9	# bump when the package list below changes
 here=$(cd "$(dirname "$0")" && pwd)
 
 # The URI of the machine's own Debian source (never a name written here).
-debian_uri() {
-	local f uri
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		# deb822: the stanza whose Suites include plain "bookworm".
-		uri=$(awk '
-			/^URIs:/   { u = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") found = 1 }
-			/^$/       { if (found && u != "") { print u; exit } u = ""; found = 0 }
-			END        { if (found && u != "") print u }' "$f")
-		[ -n "$uri" ] && { echo "$uri"; return; }
-	done
-	if [ -f /etc/apt/sources.list ]; then
-		awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list
-	fi
-}
+# shellcheck source=lib/debian-uri.sh
+. "$here/lib/debian-uri.sh"
 
 
 # The build roots of the kernels this host cannot install (kernels.list,
