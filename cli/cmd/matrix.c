@@ -61,7 +61,7 @@ static int note_index(const char *text)
 static const char sigbus_note[] =
 	"mmap() succeeds, the first touch gets SIGBUS: per-page remap_pfn_range() "
 	"on a copy-on-write mapping fails with -EINVAL and the error is ignored "
-	"(the second seed question's \"Bus error\"; see verify --strategy remap-unchecked --mode private)";
+	"(the \"Bus error\" of a driver that remaps per page; see verify --strategy remap-unchecked --mode private)";
 
 static void print_cell(unsigned int b, unsigned int s, unsigned int kind)
 {

@@ -404,13 +404,13 @@ static const struct argp map_argp = {
 
 /* ---- explanations ------------------------------------------------------- */
 
-static const char sigbus_seed_why[] =
+static const char sigbus_per_page_remap_why[] =
 	"remap_pfn_range() on a copy-on-write mapping (MAP_PRIVATE keeps VM_MAYWRITE, "
 	"even on an O_RDONLY file) must cover the whole VMA in one call, because it "
 	"records the first PFN in vm_pgoff for vm_normal_page(). Called once per page it "
 	"returns -EINVAL every time; this driver ignores the error, so mmap() succeeds "
 	"with nothing mapped and the first access finds no PTE and no .fault: SIGBUS "
-	"(the second seed question's \"Bus error\"). Ways out: MAP_SHARED; one "
+	"(the \"Bus error\" of a driver that remaps per page). Ways out: MAP_SHARED; one "
 	"remap_pfn_range() over physically contiguous memory (--strategy remap "
 	"--backend contig); clearing VM_MAYWRITE for read-only private maps; and "
 	"always checking what remap_pfn_range() returns";
@@ -420,7 +420,7 @@ static const char *fault_explanation(const struct map_opts *o, int sig)
 	if (sig == SIGBUS && !map_foreign(o) && kbufmap_combo_sigbus(o->req.strategy,
 						   kbm_map_kind(&o->req),
 						   o->req.length))
-		return sigbus_seed_why;
+		return sigbus_per_page_remap_why;
 	if (sig == SIGBUS)
 		return "the kernel could not resolve the fault: a fault handler returned "
 		       "VM_FAULT_SIGBUS (e.g. past the buffer), or a prefaulting mmap() "

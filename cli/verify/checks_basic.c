@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The foundation checks: the first seed question's program, made rigorous.
+ * The foundation checks: the question this project grew from (does a
+ * .fault-mapped buffer, mapped twice, alias the same pages?), made rigorous.
  * Map the buffer twice and prove both mappings are the buffer: distinct
  * addresses, same PFNs (pagemap and the kernel's own list), writes visible
  * across mappings and to/from the kernel's read()/write(), zeroed memory,
