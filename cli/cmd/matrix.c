@@ -38,7 +38,8 @@ static const struct argp matrix_argp = {
 	       "writable) and private-rw (MAP_PRIVATE, copy-on-write). Refused "
 	       "cells show the errno and, below the table, why. Needs no device."
 	       "\vThe table is computed by kbufmap_matrix.h, the code the module "
-	       "itself enforces, so the two cannot disagree.",
+	       "itself enforces, so the two cannot disagree.\n\n"
+	       "Exit status: 0 printed, 2 usage error, 6 output could not be written.",
 	.children = matrix_children,
 };
 

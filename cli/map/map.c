@@ -393,12 +393,15 @@ static const struct argp map_argp = {
 	       "and why), a SIGBUS/SIGSEGV caught and explained, the maps line, "
 	       "VmFlags decoded, Rss/Pss, the faults (getrusage and the module's "
 	       "counters), residency, and whether the mapping can be pinned (GUP)."
-	       "\vExit status: 0 mapped and touched; 1 mmap() refused or the touch "
-	       "faulted; 2 bad options; 3 no device. With --hold and a COMMAND: the "
-	       "command's status (it gets KBUFMAP_PID, KBUFMAP_ADDR, KBUFMAP_PAGES).\n\n"
+	       "\vExamples:\n"
 	       "  kbufmapctl map --strategy remap-unchecked --private --fill aabbccdd --dump 4\n"
-	       "  kbufmapctl map --strategy remap --backend contig --private --fill aabbccdd --dump 4\n"
-	       "  kbufmapctl map --strategy pfn --hold -- sh -c 'pmap -X $KBUFMAP_PID'",
+	       "  kbufmapctl map -s remap -b contig --private --fill aabbccdd --dump 4\n"
+	       "  kbufmapctl map --strategy pfn --hold -- sh -c 'pmap -X $KBUFMAP_PID'\n\n"
+	       "Exit status: 0 mapped and reported; 1 mmap() refused or the touch "
+	       "faulted; 2 usage error; 3 module not loaded; 5 access denied; 6 other "
+	       "error; 127 --hold: COMMAND cannot be run. With --hold and a COMMAND "
+	       "that runs: the command's status (it gets KBUFMAP_PID, KBUFMAP_ADDR, "
+	       "KBUFMAP_PAGES).",
 	.children = map_children,
 };
 

@@ -67,6 +67,10 @@ for w in --mode --backend --strategy --check --all --tap --list-checks --json --
 done
 has "verify --help names its level" "^Usage: kbufmapctl verify"
 expect "help verify" 0 "--strategy" help verify
+expect "help --help" 0 "^Usage: kbufmapctl help .*\\[COMMAND\\]" help --help
+expect "help help" 0 "^Usage: kbufmapctl help " help help
+expect "help with two commands" 2 "" help verify map
+expect "help of an unknown command" 2 "" help nosuch
 expect "matrix --help" 0 "^Usage: kbufmapctl matrix" matrix --help
 has "matrix --help mentions --json" -- "--json"
 expect "version --help" 0 "^Usage: kbufmapctl version" version --help
