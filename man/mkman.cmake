@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Build one manual page from its mdoc source (cmake -P), filling in what
 # is written elsewhere so that it cannot be copied wrong:
 #   @VERSION@      the project's version (include/kbufmap_version.h)

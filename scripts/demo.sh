@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The demo: build kbufmap, boot a guest kernel with the module loaded and
 # show what kbufmapctl finds. On a fresh Debian 12 machine, as root, this is
 # the only command needed; it installs what it needs first.
@@ -14,7 +15,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2?--kernel needs a value such as 6.1 or 6.12}; shift 2 ;;
 	--native) native=1; shift ;;
-	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo.sh: unknown option '$1' (allowed: --kernel VERSION, --native)" >&2; exit 2 ;;
 	esac
 done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # fault_trace.sh: test `kbufmapctl fault-trace` inside a guest where the
 # kbufmap module is loaded (scripts/guest-run --module KO -- ...).
 #

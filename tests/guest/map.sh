@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # map.sh: test `kbufmapctl map` in a guest with the kbufmap module loaded.
 #
 #   map.sh KBUFMAPCTL

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # phys agrees with the kernel's own page-types: for the same process range
 # (phys --pid P --range R against page-types -p P -a R), the whole process,
 # and physical frame ranges (phys --pfn R against page-types -a R), the

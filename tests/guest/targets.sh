@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # targets.sh: `map --target` and `phys --target` against real in-kernel
 # drivers, in a guest booted with a bochs display, the edu PCI device and the
 # guest kernel's own vgem, bochs and uio_pci_generic (tests/CMakeLists.txt).

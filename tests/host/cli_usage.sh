@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # kbufmapctl's command line without the module: help at every level, option
 # validation (exit 2 before the device is opened), the missing-device path
 # (exit 3), JSON that stays JSON (errors too), completion words, and a failed

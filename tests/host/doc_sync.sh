@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The tool, its manual and its completions must agree, like bpftool's
 # test_bpftool_synctypes.py: every command, option and value the tool
 # lists (--list-cmds, a level's --list-opts, --help, --list-*) is in the
