@@ -73,10 +73,10 @@ enum kbm_status check_private_ro_stays_ro(struct vctx *c)
 		     "VM_MAYWRITE is cleared, so the VMA is not copy-on-write");
 }
 
-/* Write @seed's pattern to the whole buffer with the kernel's write(). */
-static int kwrite_pattern(struct vctx *c, uint8_t *buf, uint32_t seed)
+/* Write @salt's pattern to the whole buffer with the kernel's write(). */
+static int kwrite_pattern(struct vctx *c, uint8_t *buf, uint32_t salt)
 {
-	pat_fill(buf, c->size, 0, seed);
+	pat_fill(buf, c->size, 0, salt);
 	return kbm_pwrite_all(c->fd, buf, c->size, 0);
 }
 
