@@ -195,6 +195,17 @@ if grep -qx version <<<"$documented"; then
 		grep -q "ABI $abi," "$page"
 fi
 
+# --- matrix's sample output -------------------------------------------------------
+# matrix needs no module: every line of the page's example is a line of
+# its real output (the page leaves some out, marked "...").
+if grep -qx matrix <<<"$documented"; then
+	sample=$(sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$mandir/man8/kbufmapctl-matrix.8" |
+		sed -n '/^\.Bd -literal/,/^\.Ed/p' | grep -v '^\.\|^# \|^\\&\.\.\.$')
+	tap_ok "kbufmapctl-matrix(8) shows sample output" test -n "$sample"
+	tap_is "kbufmapctl-matrix(8): every line of the example is the tool's" \
+		"$(grep -vxF -f <("$cli" matrix) <<<"$sample")" ""
+fi
+
 for c in verify phys; do
 	grep -qx "$c" <<<"$documented" || continue
 	page=$mandir/man8/kbufmapctl-$c.8
