@@ -26,20 +26,22 @@ fi
 tap_ok "LICENSE holds the GPL version 2" grep -q "GNU GENERAL PUBLIC LICENSE" LICENSE
 tap_ok "LICENSE is version 2" grep -q "Version 2, June 1991" LICENSE
 
-checked=0 missing="" wrong=""
+# Source files, by name or by a #! first line.
+sources=()
 while IFS= read -r f; do
 	[ -f "$f" ] || continue
-	if ! grep -qE "$source_name" <<<"$f" && [ "$(head -c 2 "$f")" != "#!" ]; then
-		continue
-	fi
-	checked=$((checked + 1))
-	line=$(head -n 3 "$f" | grep -m1 'SPDX-License-Identifier')
-	if [ -z "$line" ]; then
-		missing="$missing $f"
-	elif ! grep -qE "$allowed" <<<"$line"; then
-		wrong="$wrong $f"
+	if [[ $f =~ $source_name ]]; then
+		sources+=("$f")
+	else
+		IFS= read -r -n 2 head <"$f" && [ "$head" = "#!" ] && sources+=("$f")
 	fi
 done <<<"$files"
+checked=${#sources[@]}
+# One awk over all of them: each file's first SPDX line within 3 lines.
+found=$(awk 'FNR <= 3 && /SPDX-License-Identifier/ { print FILENAME "\t" $0; nextfile }' "${sources[@]}")
+missing=$(comm -23 <(printf '%s\n' "${sources[@]}" | sort) <(cut -f1 <<<"$found" | sort) | tr '\n' ' ')
+wrong=$(grep -vE "$allowed" <<<"$found" | cut -f1 | tr '\n' ' ')
+missing=${missing% } wrong=${wrong% }
 
 tap_ok "source files found ($checked)" test "$checked" -gt 100
 tap_is "every source file has an SPDX-License-Identifier line at its top" "${missing# }" ""
