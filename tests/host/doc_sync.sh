@@ -172,10 +172,14 @@ params=$(cat "$kmod"/*.c | sed -nE 's/^[[:space:]]*module_param[a-z_]*\(([a-z0-9
 tap_ok "the module's source has module parameters to compare" test -n "$params"
 set_is "kbufmap(4) MODULE PARAMETERS: every module parameter, and only those" \
 	"$(k4_section 'MODULE PARAMETERS' | awk '$1 == ".It" && $2 == "Sy" { print $3 }')" "$params"
-# Every errno the ioctl, mmap, read and write paths of kbufmap_main.c return.
+# Every errno the ioctl, read and write paths of kbufmap_main.c return, and
+# the matrix's refusals at CONFIGURE.
 errors=$(k4_section ERRORS)
-for e in $(grep -oE -- '-E[A-Z0-9]+' "$kmod/kbufmap_main.c" | sort -u | tr -d -); do
-	tap_like "kbufmap(4) ERRORS: $e (returned by kmod/kbufmap_main.c)" "$errors" "Er $e( |$)"
+for src in "$kmod/kbufmap_main.c" "$incdir/kbufmap_matrix.h"; do
+	name=$(basename "$(dirname "$src")")/$(basename "$src")
+	for e in $(grep -oE -- '-E[A-Z0-9]+' "$src" | sort -u | tr -d -); do
+		tap_like "kbufmap(4) ERRORS: $e (returned in $name)" "$errors" "Er $e( |$)"
+	done
 done
 
 # --- version's sample output --------------------------------------------------
