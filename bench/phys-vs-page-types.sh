@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Pages per second of `kbufmapctl phys --summary --pid P --range R` against
 # the kernel's `page-types -p P -a R` on the same 1 GiB of touched anonymous
 # memory, with transparent huge pages off and on, in one guest boot: RUNS

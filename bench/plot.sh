@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench/plot.sh: plots of bench/results/*.json (from bench/run.sh) with
 # gnuplot, SVG and PNG side by side in bench/plots/. Reads the JSON (jq),
 # never the text table. One set per kernel found:

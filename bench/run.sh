@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench/run.sh: `kbufmapctl bench` over the matrix in guests of both
 # kernels, one boot per kernel; the JSON results go to bench/results/.
 #

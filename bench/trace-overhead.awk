@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # bench/trace-overhead.awk: one row of trace-overhead.sh's table from the
 # per-round ratios "fentry kprobe bpftrace" (each traced / untraced), with
 # -v k=KERNEL -v u=UNTRACED_NS. Each figure is the median over the rounds,

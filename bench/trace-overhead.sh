@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench/trace-overhead.sh: what tracing the fault path costs per fault,
 # fault-trace's probes (bench --trace fentry|kprobe) beside bpftrace doing
 # the same histogram, in one guest boot per kernel.

@@ -35,10 +35,12 @@ struct kbm_global g_opt = {
 const char *argp_program_version = KBM_PROG " " KBUFMAP_VERSION;
 
 static int help_run(int argc, char **argv);
+static const struct argp help_argp;
 
 static const struct kbm_cmd kbm_cmd_help = {
 	.name = "help",
 	.summary = "print this help, or a command's: help COMMAND",
+	.argp = &help_argp,
 	.run = help_run,
 };
 
@@ -450,30 +452,54 @@ static int run_cmd(const struct kbm_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
+/* help [COMMAND]: its own argp, so that "help --help" describes help. */
+static error_t help_parse(int key, char *arg, struct argp_state *state)
+{
+	const char **name = state->input;
+
+	if (key != ARGP_KEY_ARG)
+		return ARGP_ERR_UNKNOWN;
+	if (*name)
+		argp_error(state, "one command at most");
+	*name = arg;
+	return 0;
+}
+
+static const struct argp_child help_children[] = {
+	{ &kbm_common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+static const struct argp help_argp = {
+	.parser = help_parse,
+	.args_doc = "[COMMAND]",
+	.doc = "Print " KBM_PROG "'s help, or a command's (as '" KBM_PROG
+	       " COMMAND --help').",
+	.children = help_children,
+};
+
 static int help_run(int argc, char **argv)
 {
-	const struct kbm_cmd *cmd;
 	char *help_argv[] = { NULL, "--help", NULL };
+	const struct kbm_cmd *cmd;
+	const char *name = NULL;
 
-	if (argc < 2) {
+	kbm_cmd_parse(argc, argv, 0, NULL, &name);
+	if (!name) {
 		argp_help(&root_argp, stdout, ARGP_HELP_STD_HELP, KBM_PROG);
 		return KBM_EXIT_OK;
 	}
-	if (argc > 2) {
-		kbm_err("help: one command at most");
+	cmd = find_cmd(name);
+	if (!cmd) {
+		kbm_err("help: unknown command '%s': commands are %s", name,
+			cmd_names());
 		return KBM_EXIT_USAGE;
 	}
-	cmd = find_cmd(argv[1]);
-	if (!cmd || cmd == &kbm_cmd_help) {
-		if (!cmd) {
-			kbm_err("help: unknown command '%s': commands are %s",
-				argv[1], cmd_names());
-			return KBM_EXIT_USAGE;
-		}
-		argp_help(&root_argp, stdout, ARGP_HELP_STD_HELP, KBM_PROG);
+	if (cmd == &kbm_cmd_help) {
+		argp_help(&help_argp, stdout, ARGP_HELP_STD_HELP, argv[0]);
 		return KBM_EXIT_OK;
 	}
-	help_argv[0] = argv[1];
+	help_argv[0] = (char *)name;
 	return run_cmd(cmd, 2, help_argv);
 }
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # BPF programs with CO-RE: compile a .bpf.c with clang for the BPF target and
 # turn the object into a libbpf skeleton with bpftool, in the manner of
 # libbpf-bootstrap's FindBpfObject.cmake. The vmlinux.h they include is

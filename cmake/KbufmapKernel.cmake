@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Building the kbufmap module with Kbuild, once per target kernel.
 #
 # Kbuild writes its objects next to the sources, so each kernel gets its own

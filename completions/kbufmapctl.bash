@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # bash completion for kbufmapctl, per command. Every name comes from the
 # tool itself, so it cannot go stale: commands from --list-cmds, a level's
 # options from `kbufmapctl [CMD] --list-opts`, backends, strategies and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # fish completion for kbufmapctl, per command. As in the bash and zsh
 # completions, every name comes from the tool itself (--list-cmds, a
 # level's --list-opts, --list-backends, --list-strategies, verify's

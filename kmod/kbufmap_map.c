@@ -72,7 +72,7 @@ static struct page *kbufmap_src_page(const struct kbufmap_buffer *buf,
  * The ignore_remap_error injection. remap_pfn_range() cannot fail here unless
  * mmap() lets it: so besides ignoring the error, the injected remap strategy
  * keeps VM_MAYWRITE on read-only private mappings and maps page by page, as
- * the seed question's driver did; on the CoW mapping every call then fails
+ * the Bus error's driver did; on the CoW mapping every call then fails
  * (whether or not the memory happens to be contiguous) and the first access
  * gets SIGBUS.
  */
@@ -357,7 +357,7 @@ noinline int kbufmap_populate_remap(struct kbufmap_buffer *buf,
 		prot = vm_get_page_prot(vma->vm_flags | VM_SHARED);
 
 	while (done < count) {
-		/* The injected driver maps page by page, as the seed one did. */
+		/* The injected driver maps page by page, as that one did. */
 		unsigned long n = kbufmap_remap_error_injected(buf) ? 1 :
 			kbufmap_src_run(buf, first + done, count - done);
 
@@ -377,7 +377,7 @@ noinline int kbufmap_populate_remap(struct kbufmap_buffer *buf,
 }
 
 /*
- * INTENTIONALLY BROKEN: the driver of the second seed question, kept as a
+ * INTENTIONALLY BROKEN: the driver behind the Bus error question, kept as a
  * strategy so that `verify` can show what its bug does. It remaps page by
  * page, ignores remap_pfn_range()'s result and leaves VM_MAYWRITE alone. On a
  * MAP_PRIVATE mapping of more than one page every call fails (-EINVAL: a CoW

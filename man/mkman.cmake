@@ -1,7 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0
 # Build one manual page from its mdoc source (cmake -P), filling in what
 # is written elsewhere so that it cannot be copied wrong:
 #   @VERSION@      the project's version (include/kbufmap_version.h)
-#   @EXIT_STATUS@  an mdoc list from KBM_EXIT_STATUSES in cli/lib/status.h
+#   @EXIT_STATUS@  an mdoc list from KBM_EXIT_STATUSES in cli/lib/status.h,
+#                  only of the statuses the page's line `.\" exit: 0 2 6`
+#                  names (required with the placeholder); a line
+#                  `.\" exit 0: meaning` replaces the table's meaning
 #   @SEE_ALSO@     every other page of this manual, and the page's own
 #                  extras from a line `.\" see-also: name(sec) ...`,
 #                  sorted by section then name as mdoc wants
@@ -26,13 +30,41 @@ string(REGEX MATCHALL "X\\([A-Z_]+, *[0-9]+, *\"[^\"]*\"\\)" rows "${status_src}
 if(NOT rows)
 	message(FATAL_ERROR "${STATUS_H}: no X(NAME, value, \"meaning\") rows")
 endif()
-set(status ".Bl -tag -width Ds")
-foreach(row IN LISTS rows)
-	string(REGEX REPLACE "^X\\([A-Z_]+, *([0-9]+), *\"(.*)\"\\)$" "\\1" value "${row}")
-	string(REGEX REPLACE "^X\\([A-Z_]+, *([0-9]+), *\"(.*)\"\\)$" "\\2" meaning "${row}")
-	string(APPEND status "\n.It ${value}\n${meaning}")
-endforeach()
-string(APPEND status "\n.El")
+# The statuses this page's command can return, and its own meanings.
+set(status "")
+if(page MATCHES "@EXIT_STATUS@")
+	if(NOT page MATCHES "\n\\.\\\\\" exit:([ 0-9]+)\n")
+		message(FATAL_ERROR "${IN}: @EXIT_STATUS@ needs a line '.\\\" exit: N ...'")
+	endif()
+	string(REGEX MATCHALL "[0-9]+" wanted "${CMAKE_MATCH_1}")
+	set(known "")
+	set(status ".Bl -tag -width Ds")
+	foreach(row IN LISTS rows)
+		string(REGEX REPLACE "^X\\([A-Z_]+, *([0-9]+), *\"(.*)\"\\)$" "\\1" value "${row}")
+		string(REGEX REPLACE "^X\\([A-Z_]+, *([0-9]+), *\"(.*)\"\\)$" "\\2" meaning "${row}")
+		list(APPEND known "${value}")
+		if(NOT value IN_LIST wanted)
+			continue()
+		endif()
+		if(page MATCHES "\n\\.\\\\\" exit ${value}: ([^\n]+)")
+			set(meaning "${CMAKE_MATCH_1}")
+		endif()
+		string(APPEND status "\n.It ${value}\n${meaning}")
+	endforeach()
+	string(APPEND status "\n.El")
+	foreach(value IN LISTS wanted)
+		if(NOT value IN_LIST known)
+			message(FATAL_ERROR "${IN}: exit status ${value} is not in ${STATUS_H}")
+		endif()
+	endforeach()
+	string(REGEX MATCHALL "\n\\.\\\\\" exit [0-9]+:" overrides "${page}")
+	foreach(o IN LISTS overrides)
+		string(REGEX MATCH "[0-9]+" value "${o}")
+		if(NOT value IN_LIST wanted)
+			message(FATAL_ERROR "${IN}: a meaning for exit ${value}, which its exit: line leaves out")
+		endif()
+	endforeach()
+endif()
 
 # SEE ALSO: "name(sec)" items, sorted by section, then name.
 set(refs "")

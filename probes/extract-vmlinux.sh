@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # extract-vmlinux.sh VMLINUZ OUT
 #
 # Unpack the ELF vmlinux from an x86 bzImage (Debian's /boot/vmlinuz-V) and

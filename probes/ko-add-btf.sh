@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # ko-add-btf.sh VMLINUX IN.ko OUT.ko
 #
 # Write OUT.ko: a copy of IN.ko with a .BTF section, split BTF on top of the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: build kbufmap, boot a guest kernel with the module loaded and
+# SPDX-License-Identifier: GPL-2.0
+# The demo: build kbufmap, boot a guest kernel with the module loaded and
 # show what kbufmapctl finds. On a fresh Debian 12 machine, as root, this is
 # the only command needed; it installs what it needs first.
 #
@@ -14,7 +15,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2?--kernel needs a value such as 6.1 or 6.12}; shift 2 ;;
 	--native) native=1; shift ;;
-	-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo.sh: unknown option '$1' (allowed: --kernel VERSION, --native)" >&2; exit 2 ;;
 	esac
 done
@@ -25,7 +26,7 @@ demo_script() {
 	cat <<SH
 set -e
 step() { printf '\n### %s\n' "\$*"; }
-step "The second seed question, as its asker saw it: a pattern written by the kernel, read through MAP_PRIVATE of a per-page remap_pfn_range() driver"
+step "Bus error under MAP_PRIVATE of a driver that calls remap_pfn_range() per page: a pattern written by the kernel, read through such a mapping"
 $cli map --strategy remap-unchecked --private --fill aabbccdd --dump 4 || echo "(exit \$?: the touch got SIGBUS, caught and explained above)"
 step "The same through one remap_pfn_range() over contiguous memory: the pattern reads back"
 $cli map --strategy remap --backend contig --private --fill aabbccdd --dump 4
@@ -33,9 +34,9 @@ step "kbufmapctl version"
 $cli version
 step "kbufmapctl matrix: which allocator x strategy x mapping kind is valid"
 $cli matrix
-step "The first seed question: a .fault-mapped buffer, mapped twice, aliases the same pages"
+step "A page mapped by a .fault handler, aliasing checked through pagemap: the buffer mapped twice shows the same pages"
 $cli verify --mode shared --pages 8
-step "The second seed question: per-page remap_pfn_range under MAP_PRIVATE gives a Bus error"
+step "The same Bus error, caught and explained by verify: per-page remap_pfn_range() under MAP_PRIVATE"
 $cli verify --strategy remap-unchecked --mode private --check remap-unchecked-sigbus
 step "Every allocator x strategy, shared and private: valid ones checked, refused ones shown with their errno"
 $cli verify --all --mode all

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Install everything kbufmap needs on a Debian 12 host, as root:
 # build tools, QEMU, busybox for the guest's initramfs, BPF tooling, and the
 # guest kernels scripts/kernels.list names: those this host can install with

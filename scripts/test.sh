@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The whole test suite, from a fresh Debian 12 machine, as root:
 # install what is needed, build the module for both guest kernels and the
 # CLI (under ASan/UBSan), then run every host and guest test.

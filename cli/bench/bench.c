@@ -325,19 +325,19 @@ static const struct argp bench_argp = {
 	       "the minor faults and the module's counters of each phase, robust "
 	       "statistics (min, median, p90, max, mean ± σ, a 95 % CI of the median "
 	       "by order statistics) and the context of the run."
-	       "\vExit status: 0 measured; 1 a case failed, or --compare found a figure "
-	       "that differs beyond the noise; 2 bad options (or --trace in a build "
-	       "without BPF); 3 no device, or a --target absent; 5 --trace or a --target "
-	       "without the privilege it needs.\n\n"
+	       "\vExamples:\n"
 	       "  kbufmapctl bench --pages 4096\n"
 	       "  kbufmapctl bench -s fault,insert-batch,remap,huge -b contig --cpu 0\n"
 	       "  kbufmapctl bench -s fault --baseline none --pages 1-65536x16 -j > sweep.json\n"
 	       "  kbufmapctl bench -s fault --compare sweep.json\n"
 	       "  kbufmapctl bench -s fault -b vmalloc --threads 2\n"
-	       "  kbufmapctl bench -s fault,insert-batch -b pages --baseline anon --pages 1024 "
-	       "--target udmabuf,drm-dumb:vgem,fb\n"
+	       "  kbufmapctl bench -s fault -b pages --baseline anon --target udmabuf,fb\n"
 	       "  kbufmapctl bench -s fault -b vmalloc --baseline none --trace fentry\n"
-	       "  kbufmapctl bench -s fault -b pages --cpu-node 0 --node 1   # remote memory",
+	       "  kbufmapctl bench -s fault -b pages --cpu-node 0 --node 1   # remote memory\n\n"
+	       "Exit status: 0 measured; 1 a case failed, or --compare found a figure "
+	       "that differs beyond the noise; 2 usage error (or --trace in a build "
+	       "without BPF); 3 module not loaded, or a --target absent; 5 --trace or a "
+	       "--target without the privilege it needs; 6 other error.",
 	.children = bench_children,
 };
 

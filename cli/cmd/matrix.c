@@ -38,7 +38,8 @@ static const struct argp matrix_argp = {
 	       "writable) and private-rw (MAP_PRIVATE, copy-on-write). Refused "
 	       "cells show the errno and, below the table, why. Needs no device."
 	       "\vThe table is computed by kbufmap_matrix.h, the code the module "
-	       "itself enforces, so the two cannot disagree.",
+	       "itself enforces, so the two cannot disagree.\n\n"
+	       "Exit status: 0 printed, 2 usage error, 6 output could not be written.",
 	.children = matrix_children,
 };
 
@@ -61,7 +62,7 @@ static int note_index(const char *text)
 static const char sigbus_note[] =
 	"mmap() succeeds, the first touch gets SIGBUS: per-page remap_pfn_range() "
 	"on a copy-on-write mapping fails with -EINVAL and the error is ignored "
-	"(the second seed question's \"Bus error\"; see verify --strategy remap-unchecked --mode private)";
+	"(the \"Bus error\" of a driver that remaps per page; see verify --strategy remap-unchecked --mode private)";
 
 static void print_cell(unsigned int b, unsigned int s, unsigned int kind)
 {

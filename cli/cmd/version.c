@@ -39,7 +39,9 @@ static const struct argp version_argp = {
 	.options = NULL,
 	.parser = version_parse,
 	.doc = "Print the tool's version, the kbufmap ABI it was built for and, "
-	       "if the device can be opened, the module's ABI. Needs no module.",
+	       "if the device can be opened, the module's ABI. Needs no module."
+	       "\vExit status: 0 printed (with or without the module), 2 usage error, "
+	       "6 output could not be written.",
 	.children = version_children,
 };
 

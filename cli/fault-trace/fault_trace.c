@@ -113,7 +113,7 @@ static const char doc[] =
 	"  kbufmapctl fault-trace --interval 1 --pid 1234\n"
 	"  kbufmapctl fault-trace --function udmabuf_vm_fault -- ./mytest\n"
 	"  kbufmapctl fault-trace --mapping /dev/fb0 --pid 1234 --duration 10\n"
-	"  kbufmapctl --json fault-trace -- kbufmapctl -j map --strategy fault --pages 512 -o map.json\n\n"
+	"  kbufmapctl -j fault-trace -- kbufmapctl -j map --pages 512 -o map.json\n\n"
 	"Exit status: 0 tracing worked, 2 usage error, 3 module not loaded, "
 	"5 not permitted (needs root), 6 other runtime error (e.g. a function "
 	"that cannot be attached), 127 COMMAND cannot be run (not found, not "

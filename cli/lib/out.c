@@ -219,7 +219,9 @@ static void json_put_s64(int64_t v) { printf("%" PRId64, v); }
 static void text_put_s64(const char *fmt, int64_t v) { fprintf(text_fp(), fmt, v); }
 static void json_put_bool(bool v) { fputs(v ? "true" : "false", stdout); }
 static void text_put_bool(const char *fmt, bool v) { fprintf(text_fp(), fmt, v ? "yes" : "no"); }
-static void json_put_hex(uint64_t v) { printf("%" PRIu64, v); }
+/* Addresses and frame numbers: "0x..." strings, as in the text (and exact
+ * past 2^53, where a JSON number read as a double is not). */
+static void json_put_hex(uint64_t v) { printf("\"0x%" PRIx64 "\"", v); }
 static void json_put_null(const char *v) { (void)v; fputs("null", stdout); }
 static void text_put_null(const char *fmt, const char *v) { fprintf(text_fp(), fmt, v ? v : ""); }
 static void text_put_float(const char *fmt, double v) { fprintf(text_fp(), fmt, v); }

@@ -63,7 +63,8 @@ int json_depth(void);
  *   bool    bool                true / false     "yes" / "no" (%s)
  *   float   double              number; NaN and  v (%f, %g, %.1f...)
  *                               +-Inf as null
- *   hex     uint64_t            number           "0x1f" (%s)
+ *   hex     uint64_t            "0x1f"           "0x1f" (%s): for addresses
+ *                                                and frame numbers
  *   null    const char *        null             v (%s, e.g. "-")
  */
 #define KBM_PRINT_TYPES(X)			\

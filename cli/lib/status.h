@@ -17,7 +17,7 @@
 	X(SKIPPED, 4, "every check skipped: nothing ran")		\
 	X(ACCESS,  5, "access denied")					\
 	X(RUNTIME, 6, "any other runtime error")			\
-	X(NOEXEC, 127, "fault-trace: the traced command could not be run")
+	X(NOEXEC, 127, "the COMMAND of fault-trace or map --hold could not be run")
 
 enum kbm_exit {
 #define KBM_EXIT_ENUM(name, value, doc) KBM_EXIT_##name = value,

@@ -393,24 +393,27 @@ static const struct argp map_argp = {
 	       "and why), a SIGBUS/SIGSEGV caught and explained, the maps line, "
 	       "VmFlags decoded, Rss/Pss, the faults (getrusage and the module's "
 	       "counters), residency, and whether the mapping can be pinned (GUP)."
-	       "\vExit status: 0 mapped and touched; 1 mmap() refused or the touch "
-	       "faulted; 2 bad options; 3 no device. With --hold and a COMMAND: the "
-	       "command's status (it gets KBUFMAP_PID, KBUFMAP_ADDR, KBUFMAP_PAGES).\n\n"
+	       "\vExamples:\n"
 	       "  kbufmapctl map --strategy remap-unchecked --private --fill aabbccdd --dump 4\n"
-	       "  kbufmapctl map --strategy remap --backend contig --private --fill aabbccdd --dump 4\n"
-	       "  kbufmapctl map --strategy pfn --hold -- sh -c 'pmap -X $KBUFMAP_PID'",
+	       "  kbufmapctl map -s remap -b contig --private --fill aabbccdd --dump 4\n"
+	       "  kbufmapctl map --strategy pfn --hold -- sh -c 'pmap -X $KBUFMAP_PID'\n\n"
+	       "Exit status: 0 mapped and reported; 1 mmap() refused or the touch "
+	       "faulted; 2 usage error; 3 module not loaded; 5 access denied; 6 other "
+	       "error; 127 --hold: COMMAND cannot be run. With --hold and a COMMAND "
+	       "that runs: the command's status (it gets KBUFMAP_PID, KBUFMAP_ADDR, "
+	       "KBUFMAP_PAGES).",
 	.children = map_children,
 };
 
 /* ---- explanations ------------------------------------------------------- */
 
-static const char sigbus_seed_why[] =
+static const char sigbus_per_page_remap_why[] =
 	"remap_pfn_range() on a copy-on-write mapping (MAP_PRIVATE keeps VM_MAYWRITE, "
 	"even on an O_RDONLY file) must cover the whole VMA in one call, because it "
 	"records the first PFN in vm_pgoff for vm_normal_page(). Called once per page it "
 	"returns -EINVAL every time; this driver ignores the error, so mmap() succeeds "
 	"with nothing mapped and the first access finds no PTE and no .fault: SIGBUS "
-	"(the second seed question's \"Bus error\"). Ways out: MAP_SHARED; one "
+	"(the \"Bus error\" of a driver that remaps per page). Ways out: MAP_SHARED; one "
 	"remap_pfn_range() over physically contiguous memory (--strategy remap "
 	"--backend contig); clearing VM_MAYWRITE for read-only private maps; and "
 	"always checking what remap_pfn_range() returns";
@@ -420,7 +423,7 @@ static const char *fault_explanation(const struct map_opts *o, int sig)
 	if (sig == SIGBUS && !map_foreign(o) && kbufmap_combo_sigbus(o->req.strategy,
 						   kbm_map_kind(&o->req),
 						   o->req.length))
-		return sigbus_seed_why;
+		return sigbus_per_page_remap_why;
 	if (sig == SIGBUS)
 		return "the kernel could not resolve the fault: a fault handler returned "
 		       "VM_FAULT_SIGBUS (e.g. past the buffer), or a prefaulting mmap() "

@@ -401,8 +401,8 @@ static int walk_vmas(const struct phys_opts *o, const struct walk_target *t,
 		if (v->pfnmap) {	/* a hole to pagemap: say so, do not count */
 			open_json_object(NULL);
 			print_string(PRINT_ANY, "mapping", "raw-PFN mapping %s", v->path);
-			print_uint(PRINT_ANY, "start", " 0x%llx", v->start);
-			print_uint(PRINT_ANY, "end", "-0x%llx: pagemap cannot see it (VM_PFNMAP)\n", v->end);
+			print_hex(PRINT_ANY, "start", " %s", v->start);
+			print_hex(PRINT_ANY, "end", "-%s: pagemap cannot see it (VM_PFNMAP)\n", v->end);
 			close_json_object();
 			continue;
 		}

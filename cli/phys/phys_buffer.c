@@ -106,8 +106,8 @@ static int report(const struct xcheck *x, const struct kbufmap_info *info,
 	for (size_t i = 0; i < x->nbad; i++) {
 		open_json_object(NULL);
 		print_uint(PRINT_ANY, "page", "MISMATCH     page %llu", x->bad_page[i]);
-		print_uint(PRINT_ANY, "pagemap_pfn", ": pagemap pfn 0x%llx", x->bad_user[i]);
-		print_uint(PRINT_ANY, "kernel_pfn", ", kernel pfn 0x%llx\n", x->kpfns[x->bad_page[i]]);
+		print_hex(PRINT_ANY, "pagemap_pfn", ": pagemap pfn %s", x->bad_user[i]);
+		print_hex(PRINT_ANY, "kernel_pfn", ", kernel pfn %s\n", x->kpfns[x->bad_page[i]]);
 		close_json_object();
 	}
 	close_json_array();

@@ -20,10 +20,7 @@
  * or 0 (nothing). */
 static void print_hex_str(const char *key, int text_style, uint64_t v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	print_string(PRINT_JSON, key, NULL, buf);
+	print_hex(PRINT_JSON, key, NULL, v);
 	if (text_style == 16)
 		print_text("%016" PRIx64, v);
 	else if (text_style == 'x')
@@ -33,6 +30,26 @@ static void print_hex_str(const char *key, int text_style, uint64_t v)
 static bool pfn_known(const struct phys_page *p)
 {
 	return pm_present(p->pme) && pm_pfn(p->pme);
+}
+
+/*
+ * The PFN column: text @pfn as page-types prints it (hex, or "-"); JSON
+ * "0x..." or null, and a swapped page's swap type and offset.
+ */
+static void print_pfn(const struct phys_page *p, const char *pfn)
+{
+	uint64_t f = pm_pfn(p->pme);
+
+	print_text(" %12s", pfn);
+	if (pfn_known(p)) {
+		print_hex(PRINT_JSON, "pfn", NULL, f);
+		return;
+	}
+	print_null(PRINT_JSON, "pfn", NULL, NULL);
+	if (pm_swapped(p->pme)) {
+		print_uint(PRINT_JSON, "swap_type", NULL, f & 31);
+		print_hex(PRINT_JSON, "swap_offset", NULL, f >> 5);
+	}
 }
 
 /* One CSV field (RFC 4180): quoted when it holds a comma, quote or newline. */
@@ -82,7 +99,7 @@ static void print_page(const struct phys_out *po, const struct phys_page *p,
 	}
 	open_json_object(NULL);
 	print_hex_str("vaddr", 16, p->vaddr);
-	print_string(PRINT_ANY, "pfn", " %12s", pfn);
+	print_pfn(p, pfn);
 	print_string(PRINT_ANY, "view", " %-7s", row_view(po));
 	print_int(PRINT_ANY, "node", " %4lld", p->node);
 	print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
@@ -112,7 +129,7 @@ static void flush_range(struct phys_out *po)
 	} else {
 		open_json_object(NULL);
 		print_hex_str("vaddr", 16, p->vaddr);
-		print_string(PRINT_ANY, "pfn", " %12s", pfn);
+		print_pfn(p, pfn);
 		print_string(PRINT_ANY, "view", " %-7s", row_view(po));
 		print_uint(PRINT_ANY, "pages", " %8llu", po->len);
 		print_int(PRINT_ANY, "node", " %4lld", p->node);

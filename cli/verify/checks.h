@@ -74,8 +74,8 @@ enum kbm_status tcheck_private_cow(struct vctx *c);
 enum kbm_status tcheck_private_writes_lost(struct vctx *c);
 /* checks_target.c: mapping the target's buffer, for the checks above */
 void *tmap(struct vctx *c, int prot, int flags);
-void tfill(struct vctx *c, uint8_t *a, uint32_t seed);
+void tfill(struct vctx *c, uint8_t *a, uint32_t salt);
 enum kbm_status tmap_failed(struct vctx *c, const char *what, int flags, int err);
-enum kbm_status tmap_filled(struct vctx *c, uint32_t seed, uint8_t **a);
+enum kbm_status tmap_filled(struct vctx *c, uint32_t salt, uint8_t **a);
 
 #endif /* KBM_CHECKS_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The foundation checks: the first seed question's program, made rigorous.
+ * The foundation checks: the question this project grew from (does a
+ * .fault-mapped buffer, mapped twice, alias the same pages?), made rigorous.
  * Map the buffer twice and prove both mappings are the buffer: distinct
  * addresses, same PFNs (pagemap and the kernel's own list), writes visible
  * across mappings and to/from the kernel's read()/write(), zeroed memory,
@@ -20,14 +21,14 @@
 #include "procfs.h"
 
 /* Per-page marker bytes: distinct for up to 256 pages (37 is odd). */
-static uint8_t first_byte(size_t page, uint8_t seed)
+static uint8_t first_byte(size_t page, uint8_t salt)
 {
-	return (uint8_t)(seed + page * 37);
+	return (uint8_t)(salt + page * 37);
 }
 
-static uint8_t last_byte(size_t page, uint8_t seed)
+static uint8_t last_byte(size_t page, uint8_t salt)
 {
-	return (uint8_t)(seed + 0x80 + page * 37);
+	return (uint8_t)(salt + 0x80 + page * 37);
 }
 
 /* The page whose marker @v is (inverse of *37 mod 256 is 173). */
@@ -143,16 +144,16 @@ enum kbm_status check_pagemap_alias(struct vctx *c)
 }
 
 static enum kbm_status cross_write(struct vctx *c, uint8_t *w, uint8_t *r,
-				   char wn, char rn, uint8_t seed)
+				   char wn, char rn, uint8_t salt)
 {
 	size_t ps = c->ps;
 
 	for (size_t i = 0; i < c->pages; i++) {
-		w[i * ps] = first_byte(i, seed);
-		w[i * ps + ps - 1] = last_byte(i, seed);
+		w[i * ps] = first_byte(i, salt);
+		w[i * ps + ps - 1] = last_byte(i, salt);
 	}
 	for (size_t i = 0; i < c->pages; i++) {
-		uint8_t want[2] = { first_byte(i, seed), last_byte(i, seed) };
+		uint8_t want[2] = { first_byte(i, salt), last_byte(i, salt) };
 		uint8_t got[2] = { r[i * ps], r[i * ps + ps - 1] };
 
 		for (int k = 0; k < 2; k++) {
@@ -160,7 +161,7 @@ static enum kbm_status cross_write(struct vctx *c, uint8_t *w, uint8_t *r,
 
 			if (got[k] == want[k])
 				continue;
-			other = marker_page(got[k], k ? (uint8_t)(seed + 0x80) : seed);
+			other = marker_page(got[k], k ? (uint8_t)(salt + 0x80) : salt);
 			if (other < c->pages && other != i && c->pages <= 256)
 				return vfail(c, "page %zu %s byte: wrote 0x%02x through mapping %c, "
 					     "mapping %c reads 0x%02x, the value written to page %zu: "
@@ -196,7 +197,7 @@ enum kbm_status check_cross_mapping_write(struct vctx *c)
 enum kbm_status check_user_write_kernel_read(struct vctx *c)
 {
 	int prot = PROT_READ | PROT_WRITE;
-	const uint32_t seed = 0x1234;
+	const uint32_t salt = 0x1234;
 	uint8_t *a, *buf;
 	char where[64];
 	ssize_t bad;
@@ -208,14 +209,14 @@ enum kbm_status check_user_write_kernel_read(struct vctx *c)
 	buf = vzalloc(c, c->size);
 	if (!buf)
 		return vfail(c, "out of memory");
-	pat_fill(a, c->size, 0, seed);
+	pat_fill(a, c->size, 0, salt);
 	err = kbm_pread_all(c->fd, buf, c->size, 0);
 	if (err)
 		return vfail(c, "pread() of the whole buffer: %s", strerror(-err));
-	bad = pat_find_mismatch(buf, c->size, 0, seed);
+	bad = pat_find_mismatch(buf, c->size, 0, salt);
 	if (bad >= 0) {
 		size_t page = (size_t)bad / c->ps;
-		ssize_t from = pat_which_page(buf + page * c->ps, c->ps, c->pages, seed);
+		ssize_t from = pat_which_page(buf + page * c->ps, c->ps, c->pages, salt);
 
 		if (from >= 0)
 			return vfail(c, "buffer page %zu holds what user space wrote to page %zd of "
@@ -225,7 +226,7 @@ enum kbm_status check_user_write_kernel_read(struct vctx *c)
 			     "0x%02x there through the mapping: user writes do not land in the "
 			     "buffer at that offset (the mapped page is not the buffer's page)",
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)), buf[bad],
-			     pat_byte((uint64_t)bad, seed));
+			     pat_byte((uint64_t)bad, salt));
 	}
 	return vpass(c, "all %zu bytes written through the mapping read back by the kernel's read()",
 		     c->size);
@@ -234,7 +235,7 @@ enum kbm_status check_user_write_kernel_read(struct vctx *c)
 enum kbm_status check_kernel_write_user_read(struct vctx *c)
 {
 	int prot = vmode_prot(c), flags = vmode_flags(c);
-	const uint32_t seed = 0x4321;
+	const uint32_t salt = 0x4321;
 	uint8_t *m[2], *buf;
 	char where[64];
 	int err;
@@ -250,17 +251,17 @@ enum kbm_status check_kernel_write_user_read(struct vctx *c)
 	buf = vzalloc(c, c->size);
 	if (!buf)
 		return vfail(c, "out of memory");
-	pat_fill(buf, c->size, 0, seed);
+	pat_fill(buf, c->size, 0, salt);
 	err = kbm_pwrite_all(c->fd, buf, c->size, 0);
 	if (err)
 		return vfail(c, "pwrite() of the whole buffer: %s", strerror(-err));
 	for (int k = 0; k < 2; k++) {
-		ssize_t bad = pat_find_mismatch(m[k], c->size, 0, seed);
+		ssize_t bad = pat_find_mismatch(m[k], c->size, 0, salt);
 
 		if (bad >= 0) {
 			size_t page = (size_t)bad / c->ps;
 			ssize_t from = pat_which_page(m[k] + page * c->ps, c->ps,
-						      c->pages, seed);
+						      c->pages, salt);
 
 			if (from >= 0)
 				return vfail(c, "page %zu of mapping %c shows buffer page %zd: the "
@@ -270,7 +271,7 @@ enum kbm_status check_kernel_write_user_read(struct vctx *c)
 				     "with write(): the mapping does not show the buffer's page "
 				     "(a stale copy, or another page for this offset)",
 				     vwhere(c, (uint64_t)bad, where, sizeof(where)),
-				     'A' + k, m[k][bad], pat_byte((uint64_t)bad, seed));
+				     'A' + k, m[k][bad], pat_byte((uint64_t)bad, salt));
 		}
 	}
 	return vpass(c, "all %zu bytes written by the kernel's write() seen in both (already faulted-in) mappings",

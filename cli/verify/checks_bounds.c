@@ -72,15 +72,15 @@ enum kbm_status check_mremap_grow(struct vctx *c)
 
 /* After page @hole of @a was unmapped: do the other pages still show the buffer? */
 static enum kbm_status rest_intact(struct vctx *c, uint8_t *a, size_t hole,
-				   uint32_t seed)
+				   uint32_t salt)
 {
 	size_t n = c->pages, ps = c->ps, last = hole == n - 1 ? 0 : n - 1;
-	uint8_t v = (uint8_t)~pat_byte(last * ps, seed), got = 0;
+	uint8_t v = (uint8_t)~pat_byte(last * ps, salt), got = 0;
 	char where[64];
 	int err;
 
 	for (size_t i = 0; i < n; i++) {
-		ssize_t bad = i == hole ? -1 : pat_find_mismatch(a + i * ps, ps, i * ps, seed);
+		ssize_t bad = i == hole ? -1 : pat_find_mismatch(a + i * ps, ps, i * ps, salt);
 
 		if (bad >= 0)
 			return vfail(c, "after unmapping page %zu, page %zu reads 0x%02x at %s, "
@@ -88,7 +88,7 @@ static enum kbm_status rest_intact(struct vctx *c, uint8_t *a, size_t hole,
 				     "buffer at their offsets",
 				     hole, i, a[i * ps + (size_t)bad],
 				     vwhere(c, i * ps + (size_t)bad, where, sizeof(where)),
-				     pat_byte(i * ps + (uint64_t)bad, seed));
+				     pat_byte(i * ps + (uint64_t)bad, salt));
 	}
 	if (c->mode != VMODE_SHARED)
 		return KBM_PASS;
@@ -137,14 +137,14 @@ enum kbm_status check_partial_munmap(struct vctx *c)
 	int prot = vmode_prot(c), flags = vmode_flags(c);
 	size_t n = c->pages, hole = n >= 3 ? n / 2 : 0, ps = c->ps;
 	unsigned int want_vmas = n >= 3 ? 2 : 1;
-	const uint32_t seed = 0x77;
+	const uint32_t salt = 0x77;
 	struct kbufmap_info info;
 	uint8_t *a, *buf;
 	int err;
 
 	if (n < 2)
 		return vskip(c, "needs at least 2 pages (--pages)");
-	a = vmap_patterned(c, seed, prot, flags, &buf, &st);
+	a = vmap_patterned(c, salt, prot, flags, &buf, &st);
 	if (!a)
 		return st;
 	vtouch(a, c->size, ps);
@@ -153,7 +153,7 @@ enum kbm_status check_partial_munmap(struct vctx *c)
 		return vfail(c, "munmap() of page %zu alone failed: %s%s", hole,
 			     errno_name(-err), err == -EINVAL ?
 			     " (a .may_split that refuses partial unmaps?)" : "");
-	st = rest_intact(c, a, hole, seed);
+	st = rest_intact(c, a, hole, salt);
 	if (st != KBM_PASS)
 		return st;
 

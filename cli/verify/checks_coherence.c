@@ -23,7 +23,7 @@
 enum kbm_status check_dup_fd_alias(struct vctx *c)
 {
 	const int prot = PROT_READ | PROT_WRITE;
-	const uint32_t seed = 0xd0;
+	const uint32_t salt = 0xd0;
 	uint8_t *a, *b;
 	uint64_t ea, eb;
 	char where[64];
@@ -41,8 +41,8 @@ enum kbm_status check_dup_fd_alias(struct vctx *c)
 	if (b == MAP_FAILED)
 		return vfail_mmap(c, "the dup()ed descriptor", c->size, prot,
 				  MAP_SHARED, errno);
-	pat_fill(a, c->size, 0, seed);
-	bad = pat_find_mismatch(b, c->size, 0, seed);
+	pat_fill(a, c->size, 0, salt);
+	bad = pat_find_mismatch(b, c->size, 0, salt);
 	if (bad >= 0)
 		return vfail(c, "at %s the mapping of the dup()ed descriptor reads 0x%02x, the "
 			     "original's 0x%02x: one open file shows two buffers",
@@ -100,7 +100,7 @@ enum kbm_status check_separate_opens(struct vctx *c)
 enum kbm_status check_page_boundaries(struct vctx *c)
 {
 	const int prot = PROT_READ | PROT_WRITE;
-	const uint32_t seed = 0xb0;
+	const uint32_t salt = 0xb0;
 	size_t ps = c->ps;
 	uint8_t *a, *b, got[16];
 	enum kbm_status st;
@@ -115,12 +115,12 @@ enum kbm_status check_page_boundaries(struct vctx *c)
 	for (size_t i = 1; i < c->pages; i++) {
 		uint8_t src[16];
 
-		pat_fill(src, sizeof(src), i * ps - 8, seed);
+		pat_fill(src, sizeof(src), i * ps - 8, salt);
 		memcpy(a + i * ps - 8, src, sizeof(src));
 	}
 	for (size_t i = 1; i < c->pages; i++) {
 		uint64_t off = i * ps - 8;
-		ssize_t bad = pat_find_mismatch(b + off, 16, off, seed);
+		ssize_t bad = pat_find_mismatch(b + off, 16, off, salt);
 
 		if (bad >= 0)
 			return vfail(c, "a 16-byte write across the boundary of pages %zu and %zu "
@@ -130,7 +130,7 @@ enum kbm_status check_page_boundaries(struct vctx *c)
 		err = kbm_pread_all(c->fd, got, sizeof(got), off);
 		if (err)
 			return vfail(c, "pread(): %s", strerror(-err));
-		bad = pat_find_mismatch(got, 16, off, seed);
+		bad = pat_find_mismatch(got, 16, off, salt);
 		if (bad >= 0)
 			return vfail(c, "a 16-byte write across the boundary of pages %zu and %zu "
 				     "reads back wrong through the kernel's read() at byte %zd",
@@ -143,7 +143,7 @@ enum kbm_status check_page_boundaries(struct vctx *c)
 enum kbm_status check_whole_buffer(struct vctx *c)
 {
 	const int prot = PROT_READ | PROT_WRITE;
-	const uint32_t seed = 0x3c3c;
+	const uint32_t salt = 0x3c3c;
 	uint8_t *a, *b;
 	enum kbm_status st;
 	char where[64];
@@ -152,12 +152,12 @@ enum kbm_status check_whole_buffer(struct vctx *c)
 	st = vmap_pair(c, prot, MAP_SHARED, &a, &b);
 	if (st != KBM_PASS)
 		return st;
-	pat_fill(a, c->size, 0, seed);
-	bad = pat_find_mismatch(b, c->size, 0, seed);
+	pat_fill(a, c->size, 0, salt);
+	bad = pat_find_mismatch(b, c->size, 0, salt);
 	if (bad >= 0)
 		return vfail(c, "at %s mapping B reads 0x%02x, mapping A wrote 0x%02x",
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)), b[bad],
-			     pat_byte((uint64_t)bad, seed));
+			     pat_byte((uint64_t)bad, salt));
 	return vpass(c, "every byte of %zu written through mapping A read back through mapping B",
 		     c->size);
 }
@@ -198,13 +198,13 @@ enum kbm_status check_dontneed_persists(struct vctx *c)
 {
 	enum kbm_status st;
 	const int prot = PROT_READ | PROT_WRITE;
-	const uint32_t seed = 0x99;
+	const uint32_t salt = 0x99;
 	uint8_t *a, *buf, v, got;
 	char where[64];
 	ssize_t bad;
 	int err;
 
-	a = vmap_patterned(c, seed, prot, MAP_SHARED, &buf, &st);
+	a = vmap_patterned(c, salt, prot, MAP_SHARED, &buf, &st);
 	if (!a)
 		return st;
 	vtouch(a, c->size, c->ps);
@@ -212,13 +212,13 @@ enum kbm_status check_dontneed_persists(struct vctx *c)
 		return dontneed_refused(c, a, errno);
 	if (vrefault_after_dontneed(c, a, c->size) != KBM_PASS)
 		return KBM_FAIL;
-	bad = pat_find_mismatch(a, c->size, 0, seed);
+	bad = pat_find_mismatch(a, c->size, 0, salt);
 	if (bad >= 0)
 		return vfail(c, "after MADV_DONTNEED the mapping reads 0x%02x at %s, the buffer holds "
 			     "0x%02x: the re-fault did not bring the buffer's page back (zero "
 			     "page, or anonymous memory?)", a[bad],
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)),
-			     pat_byte((uint64_t)bad, seed));
+			     pat_byte((uint64_t)bad, salt));
 	v = (uint8_t)~a[c->size - 1];
 	a[c->size - 1] = v;
 	err = kbm_pread_all(c->fd, &got, 1, c->size - 1);
@@ -235,22 +235,22 @@ enum kbm_status check_survives_close(struct vctx *c)
 {
 	enum kbm_status st;
 	int prot = vmode_prot(c), flags = vmode_flags(c);
-	const uint32_t seed = 0xc1;
+	const uint32_t salt = 0xc1;
 	char where[64];
 	uint8_t *a, *buf;
 	ssize_t bad;
 
-	a = vmap_patterned(c, seed, prot, flags, &buf, &st);
+	a = vmap_patterned(c, salt, prot, flags, &buf, &st);
 	if (!a)
 		return st;
 	vclose(c, c->fd);
 	/* Nothing touched yet: fault-driven strategies fault after close(). */
-	bad = pat_find_mismatch(a, c->size, 0, seed);
+	bad = pat_find_mismatch(a, c->size, 0, salt);
 	if (bad >= 0)
 		return vfail(c, "after close() the mapping reads 0x%02x at %s, the buffer held 0x%02x: "
 			     "the buffer did not outlive its file", a[bad],
 			     vwhere(c, (uint64_t)bad, where, sizeof(where)),
-			     pat_byte((uint64_t)bad, seed));
+			     pat_byte((uint64_t)bad, salt));
 	if (c->mode == VMODE_SHARED) {
 		memset(a, 0x5a, c->size);
 		bad = -1;

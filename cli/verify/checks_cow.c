@@ -4,8 +4,8 @@
  * own copy (new PFN, exclusive, anonymous) that neither the kernel nor other
  * mappings see, pages not yet copied keep showing the kernel's writes, a
  * child has its own copies; combinations that cannot copy-on-write refuse
- * writable private mappings and stay read-only. And the second seed
- * question's "Bus error", reproduced on purpose.
+ * writable private mappings and stay read-only. And the "Bus error"
+ * of a driver that calls remap_pfn_range() per page, reproduced on purpose.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* CMake defines it too */
@@ -73,10 +73,10 @@ enum kbm_status check_private_ro_stays_ro(struct vctx *c)
 		     "VM_MAYWRITE is cleared, so the VMA is not copy-on-write");
 }
 
-/* Write @seed's pattern to the whole buffer with the kernel's write(). */
-static int kwrite_pattern(struct vctx *c, uint8_t *buf, uint32_t seed)
+/* Write @salt's pattern to the whole buffer with the kernel's write(). */
+static int kwrite_pattern(struct vctx *c, uint8_t *buf, uint32_t salt)
 {
-	pat_fill(buf, c->size, 0, seed);
+	pat_fill(buf, c->size, 0, salt);
 	return kbm_pwrite_all(c->fd, buf, c->size, 0);
 }
 
@@ -436,7 +436,7 @@ static const char sigbus_explanation[] =
 	"VM_MAYWRITE in .mmap so the VMA is not copy-on-write. And always check what\n"
 	"remap_pfn_range() returns.";
 
-/* The seed question opened the device O_RDONLY: does that SIGBUS too? */
+/* The driver that question came from was opened O_RDONLY: SIGBUS too? */
 static bool rdonly_open_sigbuses(struct vctx *c)
 {
 	int fdro = vopen(c, O_RDONLY), code = 0;

@@ -86,7 +86,7 @@ enum kbm_status check_buffer_released(struct vctx *c)
 enum kbm_status check_fork_shared(struct vctx *c)
 {
 	const int prot = PROT_READ | PROT_WRITE;
-	const uint32_t seed = 0xf0;
+	const uint32_t salt = 0xf0;
 	size_t ps = c->ps;
 	uint8_t *a, got;
 	pid_t pid;
@@ -103,7 +103,7 @@ enum kbm_status check_fork_shared(struct vctx *c)
 		if (a[0] != 0xa5)
 			_exit(10);
 		for (size_t i = 0; i < c->pages; i++)
-			a[i * ps + 1] = pat_byte(i * ps + 1, seed);
+			a[i * ps + 1] = pat_byte(i * ps + 1, salt);
 		_exit(0);
 	}
 	rc = vwait(pid);
@@ -113,7 +113,7 @@ enum kbm_status check_fork_shared(struct vctx *c)
 		return vfail(c, "the child %s %d", rc > 128 ? "died of signal" : "exited with",
 			     rc > 128 ? rc - 128 : rc);
 	for (size_t i = 0; i < c->pages; i++) {
-		uint8_t want = pat_byte(i * ps + 1, seed);
+		uint8_t want = pat_byte(i * ps + 1, salt);
 
 		if (a[i * ps + 1] != want)
 			return vfail(c, "page %zu: the child wrote 0x%02x through the inherited shared "
@@ -242,11 +242,11 @@ bool applies_huge(const struct vctx *c, const char **why)
 }
 
 /*
- * A @pages buffer holding the pattern of @seed, mapped shared: the mapping
+ * A @pages buffer holding the pattern of @salt, mapped shared: the mapping
  * (and its descriptor in *fd), or NULL with *st set to the check's result.
  */
 static uint8_t *huge_map_patterned(struct vctx *c, uint64_t pages,
-				   uint32_t seed, int *fd, enum kbm_status *st)
+				   uint32_t salt, int *fd, enum kbm_status *st)
 {
 	const int prot = PROT_READ | PROT_WRITE;
 	size_t size = (size_t)pages * c->ps;
@@ -269,7 +269,7 @@ static uint8_t *huge_map_patterned(struct vctx *c, uint64_t pages,
 		*st = vfail(c, "out of memory");
 		return NULL;
 	}
-	pat_fill(buf, size, 0, seed);
+	pat_fill(buf, size, 0, salt);
 	err = kbm_pwrite_all(*fd, buf, size, 0);
 	if (err) {
 		*st = vfail(c, "pwrite(): %s", strerror(-err));
@@ -315,7 +315,7 @@ enum kbm_status check_huge_pmd(struct vctx *c)
 	uint64_t pages = (c->pages + pmd_pages - 1) / pmd_pages * pmd_pages;
 	struct kbufmap_stats s0, s1;
 	unsigned long long huge, faults, regions;
-	const uint32_t seed = 0x2b;
+	const uint32_t salt = 0x2b;
 	enum kbm_status st = KBM_FAIL;
 	char where[64];
 	int fd, err;
@@ -328,7 +328,7 @@ enum kbm_status check_huge_pmd(struct vctx *c)
 			     (unsigned long long)pages);
 	size = (size_t)pages * c->ps;
 	regions = size / PMD_BYTES;
-	a = huge_map_patterned(c, pages, seed, &fd, &st);
+	a = huge_map_patterned(c, pages, salt, &fd, &st);
 	if (!a)
 		return st;
 	/* 6.12 calls .huge_fault with THP "always", or "madvise" and this. */
@@ -337,14 +337,14 @@ enum kbm_status check_huge_pmd(struct vctx *c)
 	err = kbm_get_counters(fd, KBUFMAP_SCOPE_BUFFER, &s0);
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
-	bad = pat_find_mismatch(a, size, 0, seed);
+	bad = pat_find_mismatch(a, size, 0, salt);
 	err = kbm_get_counters(fd, KBUFMAP_SCOPE_BUFFER, &s1);
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
 	if (bad >= 0)
 		return vfail(c, "the huge mapping reads 0x%02x at %s, the buffer holds 0x%02x",
 			     a[bad], vwhere(c, (uint64_t)bad, where, sizeof(where)),
-			     pat_byte((uint64_t)bad, seed));
+			     pat_byte((uint64_t)bad, salt));
 	huge = D(huge_faults);
 	faults = D(faults);
 	if (huge == regions)

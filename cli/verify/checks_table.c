@@ -18,7 +18,7 @@
 const struct vcheck verify_checks[] = {
 	/* name, group, modes, flags, applies, fn, doc (PASS), explain (FAIL) */
 
-	/* the foundation (the first seed question's program, made rigorous) */
+	/* the foundation: a .fault-mapped buffer, mapped twice, aliases its pages */
 	{ "distinct-addresses", "aliasing", SH | PR, NT, NULL,
 	  check_distinct_addresses,
 	  "two mappings of the buffer are at distinct, non-overlapping addresses",
@@ -241,11 +241,11 @@ const struct vcheck verify_checks[] = {
 	  "(not copy-on-write) or the child lost the mapping "
 	  "(VM_DONTCOPY)." },
 
-	/* the second seed question */
+	/* the Bus error under MAP_PRIVATE of a per-page remap_pfn_range() */
 	{ "remap-unchecked-sigbus", "pitfall", PR, VCHK_SIGBUS, NULL,
 	  check_remap_unchecked_sigbus,
 	  "per-page remap_pfn_range() on MAP_PRIVATE: mmap() succeeds, the first touch SIGBUSes",
-	  "The seed pitfall: per-page remap_pfn_range() on a "
+	  "The Bus error under MAP_PRIVATE: per-page remap_pfn_range() on a "
 	  "copy-on-write (MAP_PRIVATE) mapping returns -EINVAL for every "
 	  "page; a driver that ignores the error lets mmap() succeed and "
 	  "the first touch SIGBUSes. Remap the whole VMA in one call, "

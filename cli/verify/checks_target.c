@@ -35,11 +35,11 @@ void *tmap(struct vctx *c, int prot, int flags)
 	return vmap(c, c->tgt->fd, c->size, prot, flags, c->tgt->offset);
 }
 
-/* Fill the mapping with pattern @seed, in a dma-buf CPU-access bracket. */
-void tfill(struct vctx *c, uint8_t *a, uint32_t seed)
+/* Fill the mapping with pattern @salt, in a dma-buf CPU-access bracket. */
+void tfill(struct vctx *c, uint8_t *a, uint32_t salt)
 {
 	kbm_target_sync(c->tgt, true, true);
-	pat_fill(a, c->size, 0, seed);
+	pat_fill(a, c->size, 0, salt);
 	kbm_target_sync(c->tgt, false, true);
 }
 
@@ -52,10 +52,10 @@ enum kbm_status tmap_failed(struct vctx *c, const char *what, int flags, int err
 }
 
 /*
- * A shared read-write mapping of the buffer filled with @seed, for the checks
+ * A shared read-write mapping of the buffer filled with @salt, for the checks
  * that need memory: SKIP for device registers, FAIL if the mapping is refused.
  */
-enum kbm_status tmap_filled(struct vctx *c, uint32_t seed, uint8_t **a)
+enum kbm_status tmap_filled(struct vctx *c, uint32_t salt, uint8_t **a)
 {
 	if (c->registers)
 		return vskip(c, "the buffer is device registers (a UIO map of a BAR), not "
@@ -63,17 +63,17 @@ enum kbm_status tmap_filled(struct vctx *c, uint32_t seed, uint8_t **a)
 	*a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
 	if (*a == MAP_FAILED)
 		return tmap_failed(c, "the buffer", MAP_SHARED, errno);
-	tfill(c, *a, seed);
+	tfill(c, *a, salt);
 	return KBM_PASS;
 }
 
-/* First offset where the mapping is not pattern @seed, or -1. */
-static ssize_t tmismatch(struct vctx *c, const uint8_t *a, uint32_t seed)
+/* First offset where the mapping is not pattern @salt, or -1. */
+static ssize_t tmismatch(struct vctx *c, const uint8_t *a, uint32_t salt)
 {
 	ssize_t bad;
 
 	kbm_target_sync(c->tgt, true, false);
-	bad = pat_find_mismatch(a, c->size, 0, seed);
+	bad = pat_find_mismatch(a, c->size, 0, salt);
 	kbm_target_sync(c->tgt, false, false);
 	return bad;
 }

@@ -40,8 +40,8 @@ static uint8_t *map_private(struct vctx *c, enum kbm_status *st)
 	return NULL;
 }
 
-/* Did pattern @seed reach the kernel-side view? 1 yes, 0 no, -errno. */
-static int view_has(struct vctx *c, uint8_t *a, uint32_t seed)
+/* Did pattern @salt reach the kernel-side view? 1 yes, 0 no, -errno. */
+static int view_has(struct vctx *c, uint8_t *a, uint32_t salt)
 {
 	uint8_t *buf = vzalloc(c, c->size);
 	int err;
@@ -55,7 +55,7 @@ static int view_has(struct vctx *c, uint8_t *a, uint32_t seed)
 	(void)a;
 	if (err)
 		return err;
-	return pat_find_mismatch(buf, c->size, 0, seed) < 0;
+	return pat_find_mismatch(buf, c->size, 0, salt) < 0;
 }
 
 /* Private writes of 0x72 over shared data 0x71: FAIL if they leaked, else PASS. */

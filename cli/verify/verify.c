@@ -330,7 +330,9 @@ static const struct argp verify_argp = {
 	       "  kbufmapctl verify --all --tap\n"
 	       "  kbufmapctl verify --check pagemap-alias --json\n"
 	       "  kbufmapctl verify --target fb --tap\n\n"
-	       "Exit status: as '" KBM_PROG " --help' lists them.",
+	       "Exit status: 0 every check that ran passed, 1 a check failed, 2 usage "
+	       "error, 3 module not loaded, 4 every check skipped, 5 access denied, "
+	       "6 other error.",
 	.children = verify_children,
 };
 

@@ -135,11 +135,11 @@ int vmode_prot(const struct vctx *c);
 
 /*
  * The usual start of a data check: @kbuf (if not NULL) gets a host copy of
- * the buffer filled with the pattern of @seed, which the kernel's write()
+ * the buffer filled with the pattern of @salt, which the kernel's write()
  * stores in the buffer; then the buffer is mapped with @prot and @flags.
  * Returns the mapping, or NULL with *st set to the check's FAIL.
  */
-uint8_t *vmap_patterned(struct vctx *c, uint32_t seed, int prot, int flags,
+uint8_t *vmap_patterned(struct vctx *c, uint32_t salt, int prot, int flags,
 			uint8_t **kbuf, enum kbm_status *st);
 
 /*
@@ -175,18 +175,18 @@ pid_t vfork_child(void);
 int vwait(pid_t pid);
 
 /* ---- data patterns ---------------------------------------------------- */
-/* Byte at buffer offset @off in pattern @seed: differs page to page. */
-uint8_t pat_byte(uint64_t off, uint32_t seed);
-void pat_fill(void *dst, size_t len, uint64_t off, uint32_t seed);
+/* Byte at buffer offset @off in pattern @salt: differs page to page. */
+uint8_t pat_byte(uint64_t off, uint32_t salt);
+void pat_fill(void *dst, size_t len, uint64_t off, uint32_t salt);
 /* First offset (relative to @p) where @p differs from the pattern, or -1. */
 ssize_t pat_find_mismatch(const void *p, size_t len, uint64_t off,
-			  uint32_t seed);
+			  uint32_t salt);
 /*
  * Which buffer page's pattern does the page at @p hold in full? The index,
  * or -1 (checked for the first @npages pages, at most 4096).
  */
 ssize_t pat_which_page(const void *p, size_t ps, uint64_t npages,
-		       uint32_t seed);
+		       uint32_t salt);
 /* First offset where @p is not zero, or -1. */
 ssize_t find_nonzero(const void *p, size_t len);
 /* "page 2 + 0x10" */

@@ -422,9 +422,9 @@ int vwait(pid_t pid)
 
 /* ---- patterns ------------------------------------------------------------- */
 
-uint8_t pat_byte(uint64_t off, uint32_t seed)
+uint8_t pat_byte(uint64_t off, uint32_t salt)
 {
-	uint64_t x = (off ^ ((uint64_t)seed << 40)) + 0x9e3779b97f4a7c15ULL;
+	uint64_t x = (off ^ ((uint64_t)salt << 40)) + 0x9e3779b97f4a7c15ULL;
 
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
@@ -432,30 +432,30 @@ uint8_t pat_byte(uint64_t off, uint32_t seed)
 	return (uint8_t)x;
 }
 
-void pat_fill(void *dst, size_t len, uint64_t off, uint32_t seed)
+void pat_fill(void *dst, size_t len, uint64_t off, uint32_t salt)
 {
 	uint8_t *d = dst;
 
 	for (size_t i = 0; i < len; i++)
-		d[i] = pat_byte(off + i, seed);
+		d[i] = pat_byte(off + i, salt);
 }
 
 ssize_t pat_find_mismatch(const void *p, size_t len, uint64_t off,
-			  uint32_t seed)
+			  uint32_t salt)
 {
 	const uint8_t *s = p;
 
 	for (size_t i = 0; i < len; i++)
-		if (s[i] != pat_byte(off + i, seed))
+		if (s[i] != pat_byte(off + i, salt))
 			return (ssize_t)i;
 	return -1;
 }
 
 ssize_t pat_which_page(const void *p, size_t ps, uint64_t npages,
-		       uint32_t seed)
+		       uint32_t salt)
 {
 	for (uint64_t j = 0; j < npages && j < 4096; j++)
-		if (pat_find_mismatch(p, ps, j * ps, seed) < 0)
+		if (pat_find_mismatch(p, ps, j * ps, salt) < 0)
 			return (ssize_t)j;
 	return -1;
 }
@@ -486,7 +486,7 @@ const char *vwhere(const struct vctx *c, uint64_t off, char *buf, size_t len)
 	return buf;
 }
 
-uint8_t *vmap_patterned(struct vctx *c, uint32_t seed, int prot, int flags,
+uint8_t *vmap_patterned(struct vctx *c, uint32_t salt, int prot, int flags,
 			uint8_t **kbuf, enum kbm_status *st)
 {
 	uint8_t *buf, *a;
@@ -497,7 +497,7 @@ uint8_t *vmap_patterned(struct vctx *c, uint32_t seed, int prot, int flags,
 		*st = vfail(c, "out of memory");
 		return NULL;
 	}
-	pat_fill(buf, c->size, 0, seed);
+	pat_fill(buf, c->size, 0, salt);
 	err = kbm_pwrite_all(c->fd, buf, c->size, 0);
 	if (err) {
 		*st = vfail(c, "pwrite(): %s", strerror(-err));

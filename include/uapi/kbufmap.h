@@ -56,7 +56,7 @@ enum kbufmap_strategy {
 	KBUFMAP_STRATEGY_MAP_PAGES = 6,		/* vm_map_pages() at mmap */
 	KBUFMAP_STRATEGY_VMALLOC_RANGE = 7,	/* remap_vmalloc_range() at mmap */
 	KBUFMAP_STRATEGY_HUGE = 8,		/* .huge_fault, 2 MiB PMDs */
-	/* The second seed question's bug, on purpose: per-page
+	/* The Bus error under MAP_PRIVATE, on purpose: per-page
 	 * remap_pfn_range() whose error is ignored. Opt-in, for `verify`.
 	 */
 	KBUFMAP_STRATEGY_REMAP_UNCHECKED = 9,

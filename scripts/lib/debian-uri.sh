@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # debian_uri [APT_DIR]: the URI of the machine's own Debian bookworm source,
 # printed once, or nothing. APT_DIR (default /etc/apt) holds sources.list

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Every command of the ASan/UBSan build once against the real module: the
 # other guest tests start the plain build (tests/CMakeLists.txt says why),
 # so this is where the sanitizers see each command's paths through the

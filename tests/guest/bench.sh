@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench.sh: test `kbufmapctl bench` in a guest with the kbufmap module loaded.
 #
 #   bench.sh KBUFMAPCTL BENCH_TOUCH

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # On a quiet guest (ctest runs this test alone: RUN_SERIAL), bench's
 # statistics hold: a rerun's medians agree with the first run's within
 # --compare's default threshold (25 % under emulation), --compare flags

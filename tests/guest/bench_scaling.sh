@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench_scaling.sh: `kbufmapctl bench --threads` and `--cpu-node` in a guest
 # with two NUMA nodes of one CPU each (guest-run --numa).
 #

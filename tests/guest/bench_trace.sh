@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench_trace.sh: test `kbufmapctl bench --trace` in a guest with the
 # kbufmap module (with BTF, for fentry) loaded.
 #

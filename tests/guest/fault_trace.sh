@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # fault_trace.sh: test `kbufmapctl fault-trace` inside a guest where the
 # kbufmap module is loaded (scripts/guest-run --module KO -- ...).
 #
@@ -190,6 +191,8 @@ tap_is "--list-functions in JSON = the text list" \
 # mapping of /dev/kbufmap, all against the module's own fault counter.
 read -r -d '' fn_checks <<'JQ'
 def f($n; $h): .functions[] | select(.name == $n and .handler == $h);
+# addresses are "0x..." strings in the JSON
+def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + $c - (if $c >= 97 then 87 elif $c >= 65 then 55 else 48 end));
 ($tp[0].counters.faults) as $faults |
 [
   ["mode", .mode, $mode],
@@ -201,7 +204,7 @@ def f($n; $h): .functions[] | select(.name == $n and .handler == $h);
   ["--mapping: faults = module faults", f("handle_mm_fault"; "page fault").calls, $faults],
   ["--mapping: histogram sums to the faults",
    ([f("handle_mm_fault"; "page fault").histogram[].count] | add), $faults],
-  ["--mapping: the VMA is the buffer's", ((.mapping.vm_end - .mapping.vm_start) / 4096), ($np | tonumber)]
+  ["--mapping: the VMA is the buffer's", (((.mapping.vm_end | hex) - (.mapping.vm_start | hex)) / 4096), ($np | tonumber)]
 ]
 | .[] | map(tostring) | join("\t")
 JQ

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # The hardening issue's "done when": many files asking for the per-file
 # maximum get ENOMEM past the module's cap (and past the RAM with the cap
 # raised), the OOM killer never runs, no allocation-failure report reaches

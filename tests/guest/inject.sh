@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Every verify check must be able to fail. Against a test-only build of the
 # module (KBUFMAP_FAULT_INJECT=1), each deliberate driver bug is switched on in
 # turn through the `inject` parameter, and the check that guards that property

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # map.sh: test `kbufmapctl map` in a guest with the kbufmap module loaded.
 #
 #   map.sh KBUFMAPCTL
@@ -9,7 +10,7 @@
 # mm for fault-around, de and dd always), the fault deltas of the mechanism
 # (N .fault for fault, nothing at touch for the prefaulting ones, N/512
 # huge faults for huge on 6.12), and pinnable "no" exactly for VM_PFNMAP/
-# VM_IO. Then the second seed question both ways, --hold with a COMMAND and
+# VM_IO. Then the MAP_PRIVATE Bus error both ways, --hold with a COMMAND and
 # with signals, `phys --pid` against held mappings, --hold-before-touch under
 # `fault-trace --pid`, refused mappings (exit 1) and bad values
 # (exit 2). TAP output (tests/lib/tap.sh).
@@ -106,15 +107,15 @@ while IFS=$'\t' read -r desc got want; do
 done <"$tmp/checks"
 tap_ok "the matrix gave runs to check" test -s "$tmp/checks"
 
-# --- the second seed question, both ways -------------------------------------
+# --- the Bus error under MAP_PRIVATE, both ways -----------------------------
 out=$("$ctl" map --strategy remap-unchecked --private --fill aabbccdd --dump 4)
-tap_is "seed: remap-unchecked MAP_PRIVATE exits 1" "$?" 1
-tap_like "seed: the SIGBUS is caught at page 0" "$out" "signal +SIGBUS \(BUS_ADRERR\) at page 0"
-tap_like "seed: and explained" "$out" "must cover the whole VMA in one call.*second seed question"
+tap_is "bus error: remap-unchecked MAP_PRIVATE exits 1" "$?" 1
+tap_like "bus error: the SIGBUS is caught at page 0" "$out" "signal +SIGBUS \(BUS_ADRERR\) at page 0"
+tap_like "bus error: and explained" "$out" "must cover the whole VMA in one call.*Bus error\" of a driver that remaps per page"
 out=$("$ctl" map --strategy remap --backend contig --private --fill aabbccdd --dump 4)
-tap_is "seed: remap of contig MAP_PRIVATE exits 0" "$?" 0
-tap_like "seed: first page reads the pattern" "$out" "first page \[aabbccdd\]"
-tap_like "seed: last page too" "$out" "last page +\[aabbccdd\]"
+tap_is "bus error: remap of contig MAP_PRIVATE exits 0" "$?" 0
+tap_like "bus error: first page reads the pattern" "$out" "first page \[aabbccdd\]"
+tap_like "bus error: last page too" "$out" "last page +\[aabbccdd\]"
 
 # --- --hold: the line, the mapping alive, SIGTERM, a COMMAND -------------------
 "$ctl" map --strategy pfn --pages 8 --hold --hold-seconds 60 >/dev/null 2>"$tmp/hold.err" &

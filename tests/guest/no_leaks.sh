@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Run by guest-run after every module test, before the unload: once every
 # file and mapping is gone, the module must hold no buffer and no byte.
 # TAP (tests/lib/tap.sh); any failure fails the run.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # kbufmapctl phys in a guest: each backend shows what it promises, the
 # user/kernel cross-check passes for every valid strategy, raw-PFN maps are
 # reported invisible to pagemap with the kernel's PFNs shown (rows labelled

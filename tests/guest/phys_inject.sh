@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # phys against the fault-injection build in a two-node guest: pages asked
 # for on node 1 are on node 1; the wrong_page bug makes phys exit 1 naming
 # the page; the wrong_node bug makes it exit 1 too. Usage: phys_inject.sh CLI

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # phys agrees with the kernel's own page-types: for the same process range
 # (phys --pid P --range R against page-types -p P -a R), the whole process,
 # and physical frame ranges (phys --pfn R against page-types -a R), the
@@ -85,7 +86,7 @@ tap_is "--list --all-pages: every page of the range" "$(phys_listed --all-pages)
 # code.
 b_pfn=$("$cli" -j phys --list-each --pid "$b_pid" --range "${b_range%+*}+1" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"][0]["pfn"])')
-thp_frames=0x$b_pfn+512
+thp_frames=$b_pfn+512	# "pfn" is "0x..." in JSON
 agree "PFN range of a held THP ($thp_frames)" "--pfn $thp_frames" "-a $thp_frames"
 agree "PFN range of a held THP, raw" "--raw --pfn $thp_frames" "-r -a $thp_frames"
 code=$(awk '/Kernel code/ { print $1 }' /proc/iomem)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # kbufmapctl as an unprivileged user (uid/gid 65534, no groups, no
 # capabilities): refused with exit 5 and a message that says why while the
 # device is root's alone; with the device opened to everyone, `verify --mode

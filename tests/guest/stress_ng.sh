@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # stress-ng's device stressor on /dev/kbufmap: open, ioctls of random
 # numbers, mmap, lseek, read and poll from several workers at once, bounded in
 # time. The kernel log and the leak check are the runner's (guest-run,

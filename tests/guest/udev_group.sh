@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The installed udev rule's effect: a user in its group may use the device
 # without root, a user outside gets "access denied" and exit 5. Run as root
 # in a guest with the module loaded. The guest runs no udevd, so the rule's

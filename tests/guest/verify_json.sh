@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # verify --json must be one valid JSON document whose checks all passed and
 # whose summary agrees with its own list; a check's explanation ("explain")
 # is only on a FAIL row, and --list-checks --json gives every check one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # verify --tap must be well-formed TAP 13 that a CI harness can read: the
 # version line, a plan that matches the number of test lines, numbers in
 # order, a reason on every SKIP, and no "not ok".

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # verify_targets.sh: `verify --target` against real in-kernel drivers, in the
 # guest of the targets test (bochs display, edu PCI device, vgem, bochs,
 # uio_pci_generic; tests/CMakeLists.txt), one verify run per target.

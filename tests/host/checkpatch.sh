@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Kernel style for kmod/: checkpatch.pl from Debian's linux-source tarball,
 # extracted once into the build tree. Any error or warning fails; one TAP
 # case per file (tests/lib/tap.sh).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # kbufmapctl's command line without the module: help at every level, option
 # validation (exit 2 before the device is opened), the missing-device path
 # (exit 3), JSON that stays JSON (errors too), completion words, and a failed
@@ -67,6 +68,10 @@ for w in --mode --backend --strategy --check --all --tap --list-checks --json --
 done
 has "verify --help names its level" "^Usage: kbufmapctl verify"
 expect "help verify" 0 "--strategy" help verify
+expect "help --help" 0 "^Usage: kbufmapctl help .*\\[COMMAND\\]" help --help
+expect "help help" 0 "^Usage: kbufmapctl help " help help
+expect "help with two commands" 2 "" help verify map
+expect "help of an unknown command" 2 "" help nosuch
 expect "matrix --help" 0 "^Usage: kbufmapctl matrix" matrix --help
 has "matrix --help mentions --json" -- "--json"
 expect "version --help" 0 "^Usage: kbufmapctl version" version --help
@@ -137,6 +142,24 @@ PY
 then ok "matrix --json content"; else bad "matrix --json content" "see the assertion above"; fi
 run --pretty matrix
 valid_json "matrix --pretty is valid JSON" "$tmp/out"
+# Addresses and frame numbers are "0x..." strings in JSON, numbers are
+# numbers: phys of this shell's stack needs no module (PFNs need root, else
+# null).
+run --json phys --pid $$ --mapping '[stack]' --list-each
+tap_is "phys --pid --json exits 0" "$rc" 0
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pages = [p for run in doc["pages"] for p in (run if isinstance(run, list) else [run])]
+assert pages, "no pages"
+hexa = lambda v: isinstance(v, str) and v.startswith("0x") and int(v, 16) >= 0
+for p in pages:
+    assert hexa(p["vaddr"]) and hexa(p["flags"]), p
+    assert p["pfn"] is None or hexa(p["pfn"]), p
+    assert isinstance(p["node"], int) and isinstance(p["mapcount"], int), p
+PY
+then ok "phys --json: vaddr, pfn and flags as \"0x...\", node and mapcount numbers"
+else bad "phys --json: vaddr, pfn and flags as \"0x...\", node and mapcount numbers" "see the assertion above"; fi
 run --json --device "$nodev" version
 valid_json "version --json is valid JSON" "$tmp/out"
 run --device "$nodev" verify --json --pages 0

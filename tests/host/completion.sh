@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # completions/kbufmapctl.bash driven in real bash, the way readline calls
 # it: COMP_WORDS/COMP_CWORD set, the function called, COMPREPLY checked.
 # Each answer must be what the tool itself lists, for the right command.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The zsh and fish completions driven in the real shells on partial command
 # lines: zsh with compinit, through a pseudo-terminal (zsh_complete.zsh);
 # fish with `complete -C`. Each answer must be what the tool itself lists,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # `dkms add` and `dkms build` of the module source as `cmake --install`
 # lays it out, against one kernel's headers, in private DKMS trees (and a
 # private signing key) so nothing of the machine's DKMS state changes. The

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The tool, its manual and its completions must agree, like bpftool's
 # test_bpftool_synctypes.py: every command, option and value the tool
 # lists (--list-cmds, a level's --list-opts, --help, --list-*) is in the
 # manual and offered by each completion, and the manual documents nothing
 # the tool does not have. TAP output (tests/lib/tap.sh).
+# kbufmap(4) must give the header's ioctl magic, ABI and limits, the
+# module's parameters, and every errno of kmod/kbufmap_main.c.
 # usage: doc_sync.sh PATH/TO/kbufmapctl BUILD_MAN_DIR COMPLETIONS_DIR INCLUDE_DIR
+# (the module's source is INCLUDE_DIR/../kmod)
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 usage="usage: doc_sync.sh KBUFMAPCTL BUILD_MAN_DIR COMPLETIONS_DIR INCLUDE_DIR"
@@ -62,6 +66,9 @@ cmds=$(lines "$cli" --list-cmds)
 tap_ok "the tool lists its commands" test -n "$cmds"
 set_is "kbufmapctl(8) COMMANDS: every command, and only those" \
 	"$(page_items "$main" Cm)" "$cmds"
+tap_is "kbufmapctl(8) COMMANDS: in the order of --help (the command table)" \
+	"$(awk '$1 == ".It" && $2 == "Cm" { print $3 }' "$main" | tr '\n' ' ')" \
+	"$("$cli" --list-cmds | tr '\n' ' ')"
 pages=$(cd "$mandir/man8" && ls kbufmapctl-*.8 2>/dev/null | sed 's/^kbufmapctl-//; s/\.8$//')
 documented=""
 for c in $cmds; do
@@ -77,7 +84,8 @@ for c in $cmds; do
 		continue
 	fi
 	tap_is "$c has its page kbufmapctl-$c(8)" "$has_page" yes
-	documented="$documented $c"
+	# one a line: the checks below ask grep -qx whether a command is here
+	documented="$documented$c"$'\n'
 done
 for p in $pages; do
 	tap_ok "kbufmapctl-$p(8) documents a command the tool has" grep -qx -- "$p" <<<"$cmds"
@@ -103,6 +111,26 @@ for c in $documented; do
 		"$(help_pairs "$("$cli" "$c" --help)" | grep -vF -f <(help_pairs "$("$cli" --help)"))"
 done
 
+# --- exit statuses --------------------------------------------------------------
+# page_exits PAGE: the statuses its EXIT STATUS section lists.
+page_exits() {
+	awk '/^\.Sh EXIT STATUS/ { on = 1; next } /^\.Sh / { on = 0 }
+		on && $1 == ".It" && $2 ~ /^[0-9]+$/ { print $2 }' "$1" | sort -n | tr '\n' ' '
+}
+# help_exits TEXT: the statuses of its "Exit status:" paragraph, each a
+# number that opens a clause ("0 done, 1 ...; 127 COMMAND ...").
+help_exits() {
+	awk '/Exit status:/ { on = 1 } on && /^$/ { on = 0 } on' <<<"$1" |
+		sed -E 's/^ +([0-9]+) /; \1 /' | tr '\n' ' ' |
+		grep -oE '(status:|[,;.]) [0-9]{1,3} ' | grep -oE '[0-9]+' | sort -n | tr '\n' ' '
+}
+tap_is "kbufmapctl(8) EXIT STATUS: every status of --help" \
+	"$(page_exits "$main")" "$(help_exits "$("$cli" --help)")"
+for c in $documented; do
+	tap_is "kbufmapctl-$c(8) EXIT STATUS: the statuses '$c --help' gives" \
+		"$(page_exits "$mandir/man8/kbufmapctl-$c.8")" "$(help_exits "$("$cli" "$c" --help)")"
+done
+
 # --- values -----------------------------------------------------------------
 backends=$(lines "$cli" --list-backends)
 strategies=$(lines "$cli" --list-strategies)
@@ -114,6 +142,74 @@ set_is "kbufmap(4) STRATEGIES: every strategy, and only those" \
 counters=$(sed -nE 's/.*X\([A-Z_]+, *[a-z_]+, *"([a-z_]+)"\).*/\1/p' "$incdir/kbufmap_names.h")
 set_is "kbufmap(4) COUNTERS: every counter of kbufmap_names.h, and only those" \
 	"$(awk '/^\.Sh COUNTERS/,/^\.Sh MODULE/' "$k4" | awk '$1==".It" && $2=="Sy" {print $3}')" "$counters"
+
+# --- kbufmap(4) against the header and the module -----------------------------
+# hdr_value NAME: a #define of the uapi header, evaluated ("(1ULL << 18)").
+hdr_value() {
+	local v
+	v=$(sed -nE "s/^#define[[:space:]]+$1[[:space:]]+(.*)$/\1/p" "$uapi" |
+		sed -E 's#/\*.*##; s/([0-9])U?L*L*/\1/g')
+	[ -n "$v" ] && echo $((v))
+}
+# k4_section NAME: the source lines of kbufmap(4)'s section NAME.
+k4_section() { awk -v s=".Sh $1" '$0 == s { on = 1; next } /^\.Sh / { on = 0 } on' "$k4"; }
+uapi=$incdir/uapi/kbufmap.h
+kmod=$incdir/../kmod
+magic=$(sed -nE 's/^#define[[:space:]]+KBUFMAP_IOC_MAGIC[[:space:]]+(0x[0-9A-Fa-f]+).*/\1/p' "$uapi")
+tap_ok "the uapi header gives the ioctl magic" test -n "$magic"
+tap_is "kbufmap(4): the ioctl magic is the header's ($magic)" \
+	"$(sed -nE 's/^The ioctl magic is (0x[0-9A-Fa-f]+)\.$/\1/p' "$k4" | tr a-f A-F)" \
+	"$(tr a-f A-F <<<"${magic#0x}" | sed 's/^/0x/')"
+abi="$(hdr_value KBUFMAP_ABI_MAJOR).$(hdr_value KBUFMAP_ABI_MINOR)"
+tap_is "kbufmap(4): the ABI is the header's ($abi)" \
+	"$(sed -nE 's/^The ABI is ([0-9]+\.[0-9]+)$/\1/p' "$k4")" "$abi"
+for lim in KBUFMAP_MAX_PAGES KBUFMAP_KMALLOC_MAX_PAGES KBUFMAP_PFN_BATCH_MAX; do
+	n=$(hdr_value $lim)
+	tap_ok "kbufmap(4) gives $lim as the header does ($n)" grep -qw -- "$n" "$k4"
+done
+# Module parameters: every module_param*(NAME, ...) of the module's source.
+params=$(cat "$kmod"/*.c | sed -nE 's/^[[:space:]]*module_param[a-z_]*\(([a-z0-9_]+),.*/\1/p')
+tap_ok "the module's source has module parameters to compare" test -n "$params"
+set_is "kbufmap(4) MODULE PARAMETERS: every module parameter, and only those" \
+	"$(k4_section 'MODULE PARAMETERS' | awk '$1 == ".It" && $2 == "Sy" { print $3 }')" "$params"
+# Every errno the ioctl, read and write paths of kbufmap_main.c return, and
+# the matrix's refusals at CONFIGURE.
+errors=$(k4_section ERRORS)
+for src in "$kmod/kbufmap_main.c" "$incdir/kbufmap_matrix.h"; do
+	name=$(basename "$(dirname "$src")")/$(basename "$src")
+	for e in $(grep -oE -- '-E[A-Z0-9]+' "$src" | sort -u | tr -d -); do
+		tap_like "kbufmap(4) ERRORS: $e (returned in $name)" "$errors" "Er $e( |$)"
+	done
+done
+
+# --- version's sample output --------------------------------------------------
+# Each line 'version' prints here (no module on the host) must open a line
+# of the page's example, by its label (up to the first colon, or the first
+# word); the ABI shown must be the header's.
+if grep -qx version <<<"$documented"; then
+	page=$mandir/man8/kbufmapctl-version.8
+	while IFS= read -r line; do
+		case $line in *:*) label=${line%%:*}: ;; *) label=${line%% *} ;; esac
+		tap_ok "kbufmapctl-version(8) shows the line '$label'" \
+			awk -v l="$label" 'index($0, l) == 1 { f = 1 } END { exit !f }' "$page"
+	done < <("$cli" version)
+	tap_ok "kbufmapctl-version(8): the ABI built for is the header's ($abi)" \
+		grep -qx "ABI (built for): $abi" "$page"
+	tap_ok "kbufmapctl-version(8): the module's ABI is the header's ($abi)" \
+		grep -q "ABI $abi," "$page"
+fi
+
+# --- matrix's sample output -------------------------------------------------------
+# matrix needs no module: every line of the page's example is a line of
+# its real output (the page leaves some out, marked "...").
+if grep -qx matrix <<<"$documented"; then
+	sample=$(sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$mandir/man8/kbufmapctl-matrix.8" |
+		sed -n '/^\.Bd -literal/,/^\.Ed/p' | grep -v '^\.\|^# \|^\\&\.\.\.$')
+	tap_ok "kbufmapctl-matrix(8) shows sample output" test -n "$sample"
+	tap_is "kbufmapctl-matrix(8): every line of the example is the tool's" \
+		"$(grep -vxF -f <("$cli" matrix) <<<"$sample")" ""
+fi
+
 for c in verify phys; do
 	grep -qx "$c" <<<"$documented" || continue
 	page=$mandir/man8/kbufmapctl-$c.8

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # `cmake --install` into a temporary prefix puts everything where its
 # reader looks (man, bash-completion, fish, DKMS, udev), and writes
 # nothing outside the prefix: every file system call that writes (open for

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Lint every built manual page with tools that must say nothing: mandoc -T
 # lint (warnings and errors), groff -ww and man --warnings (both exit 0 on
 # warnings, so their standard error is what counts), and lexgrog (the NAME

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # probes_build.sh BUILD_DIR SOURCE_DIR: check, on the host, what the build
 # made for `kbufmapctl fault-trace`:
 #  - each guest kernel's vmlinux was extracted from its bzImage with .BTF;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Every function and variable of the module has a name of its own: kallsyms,
 # kprobes and BPF programs find them by name, and a name two files both use
 # for a static (two kbufmap_read(), say) leaves a tracer guessing which one

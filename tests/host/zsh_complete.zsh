@@ -1,4 +1,5 @@
 #!/usr/bin/env zsh
+# SPDX-License-Identifier: GPL-2.0
 # Complete a partial command line in a real interactive zsh, with compinit
 # and completions/_kbufmapctl on its fpath, and print the candidates one a
 # line. zsh only completes inside a line editor, so the line is typed into

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # TAP 13 for shell tests, kselftest style: source it, call tap_ok/tap_is/
 # tap_skip per case, end with tap_done. Exit status: 0 all passed (some may

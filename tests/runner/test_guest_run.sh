@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The guest runner's own tests: it passes a command's exit status through
 # (statuses of 119 and more come back as 119, so a command cannot fake the
 # runner's verdicts), nothing a command prints changes a verdict, and a real

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # guest-run's kernel-log scan (guest-run --scan), on the host: every class of
 # kernel report fails a run, in the words the kernels print it (6.1 and
 # 6.12); what user space writes to /dev/kmsg never does, nor does a clean

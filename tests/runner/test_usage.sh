@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # guest-run's usage errors are its own status (124), never a command's;
 # a suite in which nothing runs exits 4.
 # TAP output (tests/lib/tap.sh).

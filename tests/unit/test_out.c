@@ -132,7 +132,7 @@ static void printers(void)
 		"{\"s\":\"a\\\"b\",\"snull\":null,\"u\":18446744073709551615,"
 		"\"i\":-9223372036854775808,\"u64\":18446744073709551615,"
 		"\"s64\":-9223372036854775808,\"t\":true,\"f\":false,\"x\":0.1,"
-		"\"big\":1e+300,\"nan\":null,\"inf\":null,\"h\":31,\"n\":null,"
+		"\"big\":1e+300,\"nan\":null,\"inf\":null,\"h\":\"0x1f\",\"n\":null,"
 		"\"jsononly\":2,\"a\":[1,\"x\"]}\n";
 	const char *pretty_want =
 		"{\n  \"s\": \"x\",\n  \"a\": [\n    1\n  ],\n  \"e\": {}\n}\n";
