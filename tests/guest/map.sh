@@ -114,7 +114,7 @@ while read -r want b s flags; do
 	# shellcheck disable=SC2086
 	got=$("$ctl" -j map --backend "$b" --strategy "$s" --pages 4 $flags 2>/dev/null |
 		jq -r '.pin[] | select(.method == "o_direct") |
-			"\(.tried) \(if .ok then "pinned" else .errno end) \(.note | test("ext4"))"')
+			"\(.tried) \(if .ok then "pinned" else .errno end) \(.note | test("/var/tmp, ext4"))"')
 	tap_is "O_DIRECT probe of $b/$s ($flags) tried on the ext4: $want" "$got" "true $want true"
 done <<'DIO'
 pinned vmalloc fault --shared

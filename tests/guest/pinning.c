@@ -4,7 +4,8 @@
  * valid backend x strategy x mapping kind? At the first, a middle and the
  * last page (and, for huge, a page inside a 2 MiB PMD), six GUP users try:
  *  - vmsplice() into a pipe, then the pipe is read and compared;
- *  - a shared futex (FUTEX_WAKE on the address: 0 or EFAULT, never a crash);
+ *  - a shared futex (FUTEX_WAKE on the address): a driver's page has no
+ *    futex key (EFAULT) unless a private writable mapping copied it;
  *  - process_vm_readv() of the page from a child;
  *  - an O_DIRECT write from the mapping and, where it is writable, an
  *    O_DIRECT read into it, both against a file on the guest's ext4;
@@ -381,8 +382,13 @@ static void expected(const struct mapping *m, enum method meth, int want[3])
 		return;
 	}
 	want[0] = 0;
-	if (meth == M_FUTEX)
-		want[1] = EFAULT;	/* a page without ->mapping has no futex key */
+	/*
+	 * A driver's page is neither anonymous nor in a file's page cache
+	 * (no ->mapping): no shared futex key. A writable private mapping
+	 * gets an anonymous copy first (the key is taken for writing).
+	 */
+	if (meth == M_FUTEX && m->kind != KBUFMAP_MAP_PRIVATE_RW)
+		want[0] = EFAULT;
 	if (meth == M_URING) {
 		/* A long-term pin for writing: a read-only VMA refuses it. */
 		if (m->kind == KBUFMAP_MAP_PRIVATE_RO)
