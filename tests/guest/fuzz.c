@@ -1134,6 +1134,18 @@ static void print_summary(double secs)
 		 (unsigned long long)shared->ops_done, secs, secs > 0 ? shared->ops_done / secs : 0);
 }
 
+/* In the guest the runner provides an ext4: the O_DIRECT operations ran. */
+static void check_direct_ran(void)
+{
+	uint64_t ran = 0;
+
+	for (int i = 0; i < NR_OUTCOMES; i++)
+		ran += shared->outcomes[OP_DIRECT_IO][i];
+	if (getenv("KBUFMAP_IN_GUEST"))
+		tap_ok(ran > 0, "O_DIRECT operations ran on the ext4 at /var/tmp: %llu",
+		       (unsigned long long)ran);
+}
+
 /* After every worker is gone, the module must hold no buffer. */
 static void check_module_idle(void)
 {
@@ -1242,6 +1254,7 @@ int main(int argc, char **argv)
 	if (o.ops)
 		tap_ok(shared->ops_done >= o.ops, "ran %llu of %llu operations within %lu s",
 		       (unsigned long long)shared->ops_done, (unsigned long long)o.ops, o.seconds);
+	check_direct_ran();
 	check_module_idle();
 	return tap_done();
 }
