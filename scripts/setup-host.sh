@@ -79,7 +79,7 @@ pkgs=(
 	build-essential cmake pkg-config git ca-certificates
 	libbpf-dev libnuma-dev libelf-dev zlib1g-dev
 	clang llvm bpftool dwarves
-	qemu-system-x86 busybox-static cpio kmod zstd xz-utils
+	qemu-system-x86 busybox-static cpio kmod zstd xz-utils e2fsprogs
 	python3 jq
 	stress-ng	# tests/guest/stress_ng.sh: stress-ng --dev on the device
 	debootstrap	# the build roots of kernels.list's "root" kernels

@@ -427,6 +427,15 @@ static const char *pinning_fs_name(long type)
 	return NULL;
 }
 
+static bool write_zeroes(int fd, size_t ps)
+{
+	void *zero = calloc(1, ps);
+	bool ok = zero && pwrite(fd, zero, ps, 0) == (ssize_t)ps;
+
+	free(zero);
+	return ok;
+}
+
 /*
  * A scratch file in @dir on a file system whose O_DIRECT really pins.
  * Returns an O_DIRECT fd (already unlinked) holding one page: a copy of
@@ -451,8 +460,12 @@ static int direct_file(const char *dir, const uint8_t *addr, size_t ps,
 			 dir, (unsigned long)sfs.f_type);
 		dfd = -1;
 	} else {
-		/* copy_from_user(), no pin; on -EFAULT a hole does as well. */
-		if (write(fd, addr, ps) != (ssize_t)ps && ftruncate(fd, (off_t)ps)) {
+		/*
+		 * copy_from_user(), no pin. Where the mapping cannot be read,
+		 * zeroes: never a hole, whose O_DIRECT read zeroes the user
+		 * range by copying, so it would "succeed" without a pin.
+		 */
+		if (write(fd, addr, ps) != (ssize_t)ps && !write_zeroes(fd, ps)) {
 			snprintf(why, whylen, "%s: %s", dir, strerror(errno));
 			dfd = -1;
 		} else {
@@ -467,6 +480,11 @@ static int direct_file(const char *dir, const uint8_t *addr, size_t ps,
 	unlink(path);
 	close(fd);
 	return dfd;
+}
+
+static int short_errno(ssize_t n, size_t want)
+{
+	return n == (ssize_t)want ? 0 : n < 0 ? errno : EFAULT;
 }
 
 static void pin_o_direct(uint8_t *addr, size_t ps, bool writable,
@@ -484,12 +502,13 @@ static void pin_o_direct(uint8_t *addr, size_t ps, bool writable,
 		return;
 	}
 	r->tried = true;
+	/* A short transfer moved no page: count it as the fault it hides. */
 	if (writable) {
-		r->err = pread(dfd, addr, ps, 0) < 0 ? errno : 0;
+		r->err = short_errno(pread(dfd, addr, ps, 0), ps);
 		snprintf(r->note, sizeof(r->note), "O_DIRECT read of one page into the mapping, file in %.150s",
 			 why);
 	} else {
-		r->err = pwrite(dfd, addr, ps, 0) < 0 ? errno : 0;
+		r->err = short_errno(pwrite(dfd, addr, ps, 0), ps);
 		snprintf(r->note, sizeof(r->note),
 			 "O_DIRECT write of one page from the read-only mapping, file in %.150s", why);
 	}

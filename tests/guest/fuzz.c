@@ -3,8 +3,12 @@
  * A seeded fuzzer of /dev/kbufmap: every ioctl with random and boundary
  * values, mmap with random offsets, lengths, protections and flags, touches,
  * munmap (whole and partial), mremap, mprotect, madvise (every advice),
- * pread/pwrite, fork and close/reopen, in several processes that each run a
- * second, racing thread over the same files and mappings.
+ * pread/pwrite, fork and close/reopen, and the kernel's page pinners on the
+ * mappings (vmsplice, shared futexes, process_vm_readv/writev, O_DIRECT to a
+ * file on ext4), in several processes that each run a second, racing thread
+ * over the same files and mappings. A pinning call that does not return
+ * within PIN_SECS kills its worker (a per-thread timer), and the run names
+ * the call.
  *
  * Every operation has a list of errnos that are an answer (the module or core
  * mm refusing the request); any other errno, an unexpected SIGBUS, or a crash
@@ -30,7 +34,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,12 +56,16 @@
 #define ERR_SIGSEGV	(MAX_ERRNO + 1)	/* outcome slots after the errnos */
 #define ERR_SIGBUS	(MAX_ERRNO + 2)
 #define NR_OUTCOMES	(MAX_ERRNO + 3)
+#define PIN_SECS	10		/* a pinning call hung past this */
+#define PIN_MAX_PAGES	16		/* the most one pinning call takes */
+#define MAX_PROCS	64
 
 #define OPS(X)							\
 	X(VERSION, 2) X(CONFIGURE, 8) X(GET_INFO, 3) X(GET_PFNS, 3)	\
 	X(GET_COUNTERS, 3) X(BAD_IOCTL, 2) X(MMAP, 14) X(TOUCH, 30)	\
 	X(MUNMAP, 5) X(MREMAP, 4) X(MPROTECT, 4) X(MADVISE, 10)		\
-	X(RW, 4) X(FORK, 1) X(REOPEN, 2)
+	X(RW, 4) X(FORK, 1) X(REOPEN, 2) X(VMSPLICE, 2) X(FUTEX, 2)	\
+	X(PROCESS_VM, 2) X(DIRECT_IO, 2)
 #define OP_ENUM(name, w) OP_##name,
 #define OP_NAME(name, w) #name,
 #define OP_WEIGHT(name, w) w,
@@ -67,6 +79,8 @@ struct fuzz_shared {
 	uint64_t ops_claimed;
 	uint64_t ops_done;
 	uint64_t failures;
+	/* Each thread's operation under way, for a worker a timer killed. */
+	struct { int op; uint64_t nth; } inflight[MAX_PROCS][2];
 };
 
 struct map_rec {
@@ -86,6 +100,8 @@ static struct {
 	int sigbus_ok;			/* this worker maps remap-unchecked */
 	uint64_t nr_pages[NR_FDS];	/* what each file was last given (a hint) */
 	int proc;
+	int pipes[2][2];		/* one per thread, for vmsplice */
+	int direct_fd;			/* O_DIRECT file on ext4, or -1 */
 } st = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static struct fuzz_shared *shared;
@@ -97,6 +113,7 @@ struct worker {
 	uint64_t rng;
 	int thread;
 	uint64_t nth;			/* this thread's operation count */
+	timer_t watchdog;		/* SIGALRM to this thread: kills the worker */
 };
 
 static __thread sigjmp_buf touch_jb;
@@ -686,6 +703,127 @@ static void op_rw(struct worker *w)
 	outcome(w, OP_RW, ret, rw_ok, self, self ? "through a mapping" : "stack buffer");
 }
 
+/* ---- the page pinners ------------------------------------------------------ */
+
+/*
+ * A part of a mapping (at most PIN_MAX_PAGES) for a pinning call. Its pages
+ * may be gone or moved by the racing thread: EFAULT is always an answer.
+ */
+static int pin_range(struct worker *w, uintptr_t *addr, size_t *len)
+{
+	struct map_rec rec;
+
+	if (!pick_map(w, &rec, NULL))
+		return 0;
+	sub_range(w, &rec, addr, len);
+	if (*len > PIN_MAX_PAGES * PAGE)
+		*len = PIN_MAX_PAGES * PAGE;
+	return 1;
+}
+
+/* The watchdog: armed around each pinning call, so a hang is bounded. */
+static void pin_begin(struct worker *w, enum op_kind op)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = PIN_SECS } };
+
+	shared->inflight[st.proc][w->thread].op = op;
+	shared->inflight[st.proc][w->thread].nth = w->nth;
+	timer_settime(w->watchdog, 0, &its, NULL);
+}
+
+static void pin_end(struct worker *w)
+{
+	struct itimerspec off = { 0 };
+
+	timer_settime(w->watchdog, 0, &off, NULL);
+	shared->inflight[st.proc][w->thread].op = 0;	/* no pinner is OP_VERSION */
+}
+
+static const int vmsplice_ok[] = { EAGAIN, EINVAL, ENOMEM, 0 };
+static const int futex_ok[] = { EAGAIN, EINVAL, ETIMEDOUT, EINTR, 0 };
+static const int process_vm_ok[] = { ENOMEM, 0 };
+static const int direct_ok[] = { EINVAL, 0 };
+
+/* vmsplice() the range into this thread's pipe (GUP), then drain the pipe. */
+static void op_vmsplice(struct worker *w)
+{
+	int *p = st.pipes[w->thread];
+	char buf[PAGE];
+	struct iovec iov;
+	size_t len;
+	uintptr_t addr;
+	long ret;
+
+	if (!pin_range(w, &addr, &len))
+		return;
+	iov = (struct iovec){ (void *)addr, len };
+	pin_begin(w, OP_VMSPLICE);
+	ret = vmsplice(p[1], &iov, 1, SPLICE_F_NONBLOCK);
+	outcome(w, OP_VMSPLICE, ret, vmsplice_ok, 1, "into a pipe");
+	while (read(p[0], buf, sizeof(buf)) > 0)
+		;
+	pin_end(w);
+}
+
+/* A shared futex on a word of the range: its key comes from the page. */
+static void op_futex(struct worker *w)
+{
+	struct timespec ts = { 0, 1000 };	/* a wait ends by itself */
+	uintptr_t addr;
+	size_t len;
+	int wait = chance(w, 30), flags = chance(w, 10) ? FUTEX_PRIVATE_FLAG : 0;
+	long ret;
+
+	if (!pin_range(w, &addr, &len))
+		return;
+	addr += PAGE * below(w, len / PAGE) + (chance(w, 5) ? 1 + below(w, 3) : 4 * below(w, PAGE / 4));
+	pin_begin(w, OP_FUTEX);
+	ret = syscall(SYS_futex, (void *)addr, (wait ? FUTEX_WAIT : FUTEX_WAKE) | flags,
+		      wait ? (uint32_t)rnd(w) : 1, wait ? &ts : NULL, NULL, 0);
+	outcome(w, OP_FUTEX, ret, futex_ok, 1, wait ? "wait" : "wake");
+	pin_end(w);
+}
+
+/* process_vm_readv/writev of the range on this very process (remote GUP). */
+static void op_process_vm(struct worker *w)
+{
+	static __thread char buf[2 * PAGE];
+	struct iovec local = { buf, sizeof(buf) }, remote;
+	int write = chance(w, 30);
+	uintptr_t addr;
+	size_t len;
+	long ret;
+
+	if (!pin_range(w, &addr, &len))
+		return;
+	remote = (struct iovec){ (void *)addr, len < sizeof(buf) ? len : sizeof(buf) };
+	if (write)
+		memset(buf, (int)w->nth, sizeof(buf));
+	pin_begin(w, OP_PROCESS_VM);
+	ret = write ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0) :
+		      process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	outcome(w, OP_PROCESS_VM, ret, process_vm_ok, 1, write ? "writev" : "readv");
+	pin_end(w);
+}
+
+/* O_DIRECT between the range and the worker's file on ext4 (GUP both ways). */
+static void op_direct_io(struct worker *w)
+{
+	int read_into = chance(w, 50);
+	off_t off = PAGE * below(w, PIN_MAX_PAGES);
+	uintptr_t addr;
+	size_t len;
+	long ret;
+
+	if (!pin_range(w, &addr, &len) || st.direct_fd < 0)
+		return;
+	pin_begin(w, OP_DIRECT_IO);
+	ret = read_into ? pread(st.direct_fd, (void *)addr, len, off) :
+			  pwrite(st.direct_fd, (void *)addr, len, off);
+	outcome(w, OP_DIRECT_IO, ret, direct_ok, 1, read_into ? "read into" : "write from");
+	pin_end(w);
+}
+
 /* The forked child: touch and unmap what the parent had, then exit. */
 static void fork_child(struct worker *w, const struct map_rec *maps)
 {
@@ -765,7 +903,8 @@ typedef void (*op_fn)(struct worker *w);
 static const op_fn op_fns[OP_COUNT] = {
 	op_version, op_configure, op_get_info, op_get_pfns, op_get_counters,
 	op_bad_ioctl, op_mmap, op_touch, op_munmap, op_mremap, op_mprotect,
-	op_madvise, op_rw, op_fork, op_reopen,
+	op_madvise, op_rw, op_fork, op_reopen, op_vmsplice, op_futex,
+	op_process_vm, op_direct_io,
 };
 
 static enum op_kind pick_op(struct worker *w)
@@ -792,6 +931,13 @@ static int out_of_time(void)
 static void *run_thread(void *arg)
 {
 	struct worker *w = arg;
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM };
+
+	sev._sigev_un._tid = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &sev, &w->watchdog)) {
+		perror("fuzz: timer_create");
+		_exit(2);
+	}
 
 	for (;;) {
 		if (max_ops && __atomic_fetch_add(&shared->ops_claimed, 1, __ATOMIC_RELAXED) >= max_ops)
@@ -805,6 +951,26 @@ static void *run_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * A file on ext4 in /var/tmp (the guest's scratch disk) for O_DIRECT: -1,
+ * and the DIRECT_IO operations do nothing, where there is none.
+ */
+static int direct_file(void)
+{
+	char path[] = "/var/tmp/kbufmap-fuzz-XXXXXX";
+	struct statfs sfs;
+	int fd = mkstemp(path), dfd = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!fstatfs(fd, &sfs) && sfs.f_type == 0xEF53 &&
+	    !ftruncate(fd, (off_t)(2 * PIN_MAX_PAGES * PAGE)))
+		dfd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	unlink(path);
+	close(fd);
+	return dfd;
+}
+
 /* The worker's files, arena and guard pages, before any thread starts. */
 static void setup_worker(int proc)
 {
@@ -814,6 +980,12 @@ static void setup_worker(int proc)
 	st.sigbus_ok = proc % 3 == 2;
 	for (i = 0; i < NR_FDS; i++)
 		st.fds[i] = open(KBUFMAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	for (i = 0; i < 2; i++)
+		if (pipe2(st.pipes[i], O_NONBLOCK | O_CLOEXEC)) {
+			perror("fuzz: pipe2");
+			_exit(2);
+		}
+	st.direct_fd = direct_file();
 	st.guard = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	st.rdonly = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	/* 2 MiB aligned, so the huge strategy can get PMD-sized pieces. */
@@ -911,7 +1083,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 's': if (parse_u64("seed", optarg, 0, UINT64_MAX, &o->seed)) return -1; break;
 		case 'n': if (parse_u64("ops", optarg, 0, UINT64_MAX, &o->ops)) return -1; break;
 		case 't': if (parse_u64("seconds", optarg, 1, 86400, &v)) return -1; o->seconds = v; break;
-		case 'p': if (parse_u64("procs", optarg, 1, 64, &v)) return -1; o->procs = v; break;
+		case 'p': if (parse_u64("procs", optarg, 1, MAX_PROCS, &v)) return -1; o->procs = v; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -962,6 +1134,18 @@ static void print_summary(double secs)
 		 (unsigned long long)shared->ops_done, secs, secs > 0 ? shared->ops_done / secs : 0);
 }
 
+/* In the guest the runner provides an ext4: the O_DIRECT operations ran. */
+static void check_direct_ran(void)
+{
+	uint64_t ran = 0;
+
+	for (int i = 0; i < NR_OUTCOMES; i++)
+		ran += shared->outcomes[OP_DIRECT_IO][i];
+	if (getenv("KBUFMAP_IN_GUEST"))
+		tap_ok(ran > 0, "O_DIRECT operations ran on the ext4 at /var/tmp: %llu",
+		       (unsigned long long)ran);
+}
+
 /* After every worker is gone, the module must hold no buffer. */
 static void check_module_idle(void)
 {
@@ -986,6 +1170,19 @@ static void check_module_idle(void)
 	tap_is_u64(bytes, 0, "no byte left allocated once every worker exited");
 }
 
+/* A worker its watchdog killed: which pinning call hung. */
+static void report_hung(unsigned long proc)
+{
+	for (int t = 0; t < 2; t++) {
+		int op = shared->inflight[proc][t].op;
+
+		if (op)
+			tap_diag("worker %lu thread %d: a pinning call did not return within %d s: "
+				 "op %llu %s", proc, t, PIN_SECS,
+				 (unsigned long long)shared->inflight[proc][t].nth, op_names[op]);
+	}
+}
+
 static int wait_workers(const pid_t *pids, unsigned long procs)
 {
 	unsigned long i;
@@ -997,7 +1194,9 @@ static int wait_workers(const pid_t *pids, unsigned long procs)
 		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
 		    WEXITSTATUS(status)) {
 			crashed++;
-			if (WIFSIGNALED(status))
+			if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+				report_hung(i);
+			else if (WIFSIGNALED(status))
 				tap_diag("worker %lu died of signal %d (%s)", i, WTERMSIG(status),
 					 strsignal(WTERMSIG(status)));
 			else
@@ -1055,6 +1254,7 @@ int main(int argc, char **argv)
 	if (o.ops)
 		tap_ok(shared->ops_done >= o.ops, "ran %llu of %llu operations within %lu s",
 		       (unsigned long long)shared->ops_done, (unsigned long long)o.ops, o.seconds);
+	check_direct_ran();
 	check_module_idle();
 	return tap_done();
 }

@@ -10,7 +10,9 @@
 # mm for fault-around, de and dd always), the fault deltas of the mechanism
 # (N .fault for fault, nothing at touch for the prefaulting ones, N/512
 # huge faults for huge on 6.12), and pinnable "no" exactly for VM_PFNMAP/
-# VM_IO. Then the MAP_PRIVATE Bus error both ways, --hold with a COMMAND and
+# VM_IO. The O_DIRECT probe really runs (on the runner's ext4) for a
+# page-backed and a raw-PFN strategy. Then the MAP_PRIVATE Bus error both
+# ways, --hold with a COMMAND and
 # with signals, `phys --pid` against held mappings, --hold-before-touch under
 # `fault-trace --pid`, refused mappings (exit 1) and bad values
 # (exit 2). TAP output (tests/lib/tap.sh).
@@ -106,6 +108,22 @@ while IFS=$'\t' read -r desc got want; do
 	tap_is "$desc" "$got" "$want"
 done <"$tmp/checks"
 tap_ok "the matrix gave runs to check" test -s "$tmp/checks"
+
+# --- O_DIRECT really tried: the guest has an ext4 at /var/tmp ---------------
+# The probe reads into a writable mapping and writes from a read-only one;
+# page-backed memory pins, raw PFNs refuse with EFAULT.
+while read -r want b s flags; do
+	# shellcheck disable=SC2086
+	got=$("$ctl" -j map --backend "$b" --strategy "$s" --pages 4 $flags 2>/dev/null |
+		jq -r '.pin[] | select(.method == "o_direct") |
+			"\(.tried) \(if .ok then "pinned" else .errno end) \(.note | test("/var/tmp, ext4"))"')
+	tap_is "O_DIRECT probe of $b/$s ($flags) tried on the ext4: $want" "$got" "true $want true"
+done <<'DIO'
+pinned vmalloc fault --shared
+pinned pages insert --private --prot r
+EFAULT contig pfn --shared
+EFAULT kmalloc remap --private --prot r
+DIO
 
 # --- the Bus error under MAP_PRIVATE, both ways -----------------------------
 out=$("$ctl" map --strategy remap-unchecked --private --fill aabbccdd --dump 4)
