@@ -82,15 +82,6 @@ int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
 int kbm_guarded_copy(void *dst, const void *src, size_t len,
 		     struct kbm_fault *f);
 
-/* One VMA of /proc/self/smaps, with the fields `map` reports (KiB). */
-struct kbm_smaps {
-	char maps_line[256];		/* the /proc/self/maps line */
-	unsigned long rss, pss, referenced, locked, anon, anon_huge;
-	unsigned long file_pmd, shmem_pmd;
-	char vmflags[160];
-};
-int kbm_smaps_read(const void *addr, struct kbm_smaps *s);
-
 /* What pagemap (and move_pages) see of a mapping. */
 struct kbm_residency {
 	size_t pages, present;

@@ -523,7 +523,7 @@ static void do_inspect(const struct map_opts *o, struct kbm_mapping *m,
 			kbm_guarded_copy(r->dump_last, m->addr + m->len - m->ps,
 					 o->dump, &r->dump_fault);
 	}
-	r->have_smaps = kbm_smaps_read(m->addr, &r->smaps) == 0;
+	r->have_smaps = smaps_find(m->addr, &r->smaps) == 0;
 	r->have_residency = kbm_residency(m->addr, npages, m->ps, &r->res) == 0;
 	r->kernel_runs_err = r->foreign ? -ENOTTY :
 		kbm_kernel_pfn_runs(m->fd, o->req.offset, npages, &r->kernel_runs);
