@@ -4,8 +4,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,43 +113,6 @@ unsigned int kbm_map_kind(const struct kbm_map_req *req)
 
 /* ---- touching, with SIGBUS/SIGSEGV caught -------------------------------- */
 
-static sigjmp_buf guard_env;
-static volatile sig_atomic_t guard_on;
-static struct kbm_fault guard_fault;
-
-static void guard_handler(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	if (!guard_on) {
-		/* Not ours: die of it as we would have without the guard. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	guard_on = 0;
-	guard_fault.sig = sig;
-	guard_fault.code = si->si_code;
-	guard_fault.addr = si->si_addr;
-	siglongjmp(guard_env, 1);
-}
-
-const char *kbm_sigcode_name(int sig, int code)
-{
-	if (sig == SIGBUS) {
-		switch (code) {
-		case BUS_ADRALN: return "BUS_ADRALN";
-		case BUS_ADRERR: return "BUS_ADRERR";
-		case BUS_OBJERR: return "BUS_OBJERR";
-		}
-	} else if (sig == SIGSEGV) {
-		switch (code) {
-		case SEGV_MAPERR: return "SEGV_MAPERR";
-		case SEGV_ACCERR: return "SEGV_ACCERR";
-		}
-	}
-	return "si_code ?";
-}
-
 struct guarded_job {
 	uint8_t *addr;
 	const void *src;
@@ -160,8 +121,9 @@ struct guarded_job {
 	volatile size_t done;		/* pages touched so far */
 };
 
-static void touch_job(struct guarded_job *j)
+static void touch_job(void *arg)
 {
+	struct guarded_job *j = arg;
 	volatile uint8_t *v = j->addr;
 
 	for (size_t off = 0; off < j->len; off += j->stride * j->ps) {
@@ -173,32 +135,11 @@ static void touch_job(struct guarded_job *j)
 	}
 }
 
-static void copy_job(struct guarded_job *j)
+static void copy_job(void *arg)
 {
+	struct guarded_job *j = arg;
+
 	memcpy(j->addr, j->src, j->len);
-}
-
-static int run_guarded(void (*fn)(struct guarded_job *), struct guarded_job *j,
-		       struct kbm_fault *f)
-{
-	struct sigaction sa, old_bus, old_segv;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = guard_handler;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &old_bus);
-	sigaction(SIGSEGV, &sa, &old_segv);
-	memset(&guard_fault, 0, sizeof(guard_fault));
-	if (sigsetjmp(guard_env, 1) == 0) {
-		guard_on = 1;
-		fn(j);
-		guard_on = 0;
-	}
-	sigaction(SIGBUS, &old_bus, NULL);
-	sigaction(SIGSEGV, &old_segv, NULL);
-	*f = guard_fault;
-	return f->sig;
 }
 
 int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
@@ -208,7 +149,7 @@ int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
 		.addr = addr, .len = len, .ps = ps, .stride = stride ? stride : 1,
 		.write = write,
 	};
-	int sig = run_guarded(touch_job, &j, f);
+	int sig = kbm_guard(touch_job, &j, f);
 
 	*touched = j.done;
 	return sig;
@@ -219,7 +160,7 @@ int kbm_guarded_copy(void *dst, const void *src, size_t len,
 {
 	struct guarded_job j = { .addr = dst, .src = src, .len = len };
 
-	return run_guarded(copy_job, &j, f);
+	return kbm_guard(copy_job, &j, f);
 }
 
 /* ---- residency: pagemap and move_pages --------------------------------- */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "guard.h"
 #include "uapi/kbufmap.h"
 
 /* What to configure and how to map it. */
@@ -60,16 +61,6 @@ void kbm_map_release(struct kbm_mapping *m);
 
 /* The kernel's MAP_* kind of @req (enum kbufmap_map_kind). */
 unsigned int kbm_map_kind(const struct kbm_map_req *req);
-
-/* A SIGBUS/SIGSEGV caught while running guarded code. */
-struct kbm_fault {
-	int sig;			/* 0: none */
-	int code;			/* si_code */
-	void *addr;			/* si_addr */
-};
-
-/* "BUS_ADRERR", "SEGV_ACCERR", ... */
-const char *kbm_sigcode_name(int sig, int code);
 
 /*
  * Touch every @stride-th page of [@addr, @addr + @len), reading or writing
