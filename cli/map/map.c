@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kbm_dev.h"
 #include "kbm_hints.h"
 #include "kbufmap_matrix.h"
@@ -467,14 +468,6 @@ static const char *mmap_explanation(const struct map_opts *o,
 }
 
 /* ---- the steps ------------------------------------------------------------ */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* The module's counters; never asked of another driver's fd. */
 static void read_counters(const struct kbm_mapping *m, struct map_result *r,
