@@ -220,6 +220,13 @@ if grep -qx verify <<<"$documented"; then
 	set_is "kbufmapctl-verify(8) CHECKS: every check, and only those" \
 		"$(page_items "$mandir/man8/kbufmapctl-verify.8" Sy)" "$(lines "$cli" verify --list-check-names)"
 fi
+if grep -qx bench <<<"$documented"; then
+	# the first tag list of DESCRIPTION: the phases, in the tool's order
+	tap_is "kbufmapctl-bench(8): the phases of bench --list-phases, in order" \
+		"$(awk '/^\.Sh DESCRIPTION/ { d = 1 } d && /^\.Bl -tag/ { l = 1 } l && /^\.El/ { exit }
+			l && $1 == ".It" && $2 == "Sy" { print $3 }' "$mandir/man8/kbufmapctl-bench.8" | tr '\n' ' ')" \
+		"$("$cli" bench --list-phases | tr '\n' ' ')"
+fi
 if grep -qx fault-trace <<<"$documented"; then
 	set_is "kbufmapctl-fault-trace(8): every traced function, and only those" \
 		"$(page_items "$mandir/man8/kbufmapctl-fault-trace.8" Sy)" "$(lines "$cli" fault-trace --list-functions)"
