@@ -25,11 +25,13 @@
 #include "parse.h"
 #include "phys.h"
 #include "procfs.h"
+#include "values.h"
 
 enum {
 	OPT_NODE = 0x300, OPT_PRIVATE, OPT_TOUCH, OPT_PID, OPT_RANGE,
 	OPT_MAPPING, OPT_PFN, OPT_BITS, OPT_RAW, OPT_LIST, OPT_EACH,
 	OPT_SUMMARY, OPT_CSV, OPT_ALL_PAGES, OPT_LIST_BITS, OPT_TARGET,
+	OPT_LIST_VALUES,
 };
 
 static const struct argp_option phys_options[] = {
@@ -63,6 +65,14 @@ static const struct argp_option phys_options[] = {
 	  "flag table; notes go to stderr", 3 },
 	{ "list-bits", OPT_LIST_BITS, NULL, OPTION_HIDDEN,
 	  "List the flag names --bits accepts, one a line (for completion)", 3 },
+	{ "list-values", OPT_LIST_VALUES, "OPTION", OPTION_HIDDEN,
+	  "List the values OPTION takes, one a line (for completion)", 3 },
+	{ 0 }
+};
+
+/* The fixed values of phys's options, for --list-values (the completions). */
+static const struct kbm_values phys_values[] = {
+	{ 0, "touch", (const char *const[]){ "write", "read", "none", NULL }, NULL },
 	{ 0 }
 };
 
@@ -295,6 +305,10 @@ static error_t parse_output_opt(int key, char *arg, struct phys_opts *o,
 	case OPT_LIST_BITS:
 		list_bits();
 		return 0;
+	case OPT_LIST_VALUES:
+		if (kbm_print_values(phys_values, arg))
+			argp_error(state, "--list-values: %s takes no fixed values", arg);
+		exit(kbm_finish(KBM_EXIT_OK));
 	}
 	return ARGP_ERR_UNKNOWN;
 }
