@@ -295,7 +295,7 @@ struct vguard_job {
 	volatile enum kbm_status st;
 };
 
-static void vguard_job(void *arg)
+static void run_check(void *arg)
 {
 	struct vguard_job *j = arg;
 
@@ -307,7 +307,7 @@ enum kbm_status vguard_run(struct vctx *c, enum kbm_status (*fn)(struct vctx *))
 	struct vguard_job j = { .c = c, .fn = fn, .st = KBM_FAIL };
 	struct kbm_fault f;
 
-	if (kbm_guard(vguard_job, &j, &f)) {
+	if (kbm_guard(run_check, &j, &f)) {
 		char where[96];
 
 		describe_addr(c, f.addr, where, sizeof(where));
@@ -339,7 +339,7 @@ struct vtouch_job {
 };
 
 /* Every page of the job, read or written back with what it holds. */
-static void vtouch_job(void *arg)
+static void touch_pages(void *arg)
 {
 	struct vtouch_job *j = arg;
 
@@ -357,7 +357,7 @@ int vtry_touch(struct vctx *c, void *p, size_t len, bool write,
 	struct vtouch_job j = { .p = p, .len = len, .ps = c->ps, .write = write };
 	struct kbm_fault f;
 
-	if (kbm_guard(vtouch_job, &j, &f)) {
+	if (kbm_guard(touch_pages, &j, &f)) {
 		*fault_addr = f.addr;
 		*code = f.code;
 	}
