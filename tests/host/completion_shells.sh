@@ -89,8 +89,6 @@ tap_is "a value of map --touch: read, write, none" "$(complete_line "map --touch
 tap_is "a value of map --prot: r, rw" "$(complete_line "map --prot ")" "$(printf '%s\n' r rw)"
 tap_is "a value of map --madvise: map --list-values --madvise" \
 	"$(complete_line "map --madvise ")" "$(sorted "$cli" map --list-values --madvise)"
-tap_is "a value of map --madvise, partial: 'populate-w'" \
-	"$(complete_line "map --madvise populate-w")" populate-write
 tap_is "a value in --opt=value form: map --touch=" \
 	"$(complete_line "map --touch=" | sed 's/^--touch=//')" "$(printf '%s\n' none read write)"
 if "$cli" --list-cmds | grep -qx fault-trace; then
