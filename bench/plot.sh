@@ -12,16 +12,36 @@
 #   KERNEL-vs-pread  (mmap + first read + munmap) / pread against the size:
 #                    below 1, mapping beats copying
 #   KERNEL-threads   first touches by 1 and 2 threads: total and per thread
+# The phases and their order are the tool's (bench --list-phases) from
+# --build DIR (default build/h, as bench/run.sh), else kbufmapctl on PATH.
+#
+#   bench/plot.sh [--build build/h]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
 res=$here/results plots=$here/plots
+build=$root/build/h
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) build=$(realpath "$2"); shift 2 ;;
+	*) echo "usage: $0 [--build DIR]" >&2; exit 2 ;;
+	esac
+done
+ctl=$build/cli/kbufmapctl
+[ -x "$ctl" ] || ctl=$(command -v kbufmapctl) ||
+	{ echo "plot.sh: no kbufmapctl in $build/cli or on PATH (--build DIR)" >&2; exit 1; }
+phases=$("$ctl" bench --list-phases | tr '\n' ' ')
+phases=${phases% }
+nphases=$(wc -w <<<"$phases")
 command -v gnuplot >/dev/null || { echo "plot.sh: no gnuplot (gnuplot-nox; scripts/setup-host.sh)" >&2; exit 1; }
 mkdir -p "$plots"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# median ns/page of phase P of a result: the jq function the tables use
+# median ns/page of phase P of a result: the jq function the tables use;
+# meds: the medians of every phase, in the tool's order
 med='def med($p): ([.phases[] | select(.phase == $p) | .median] | first // "NaN");'
+meds='def meds: ($phases | split(" "))[] as $p | med($p);'
 
 # plot NAME SCRIPT: the gnuplot SCRIPT rendered to NAME.svg and NAME.png
 plot() {
@@ -47,18 +67,15 @@ for m in "$res"/*-matrix.json; do
 	kernel=$(jq -r .context.kernel "$m")
 
 	# phases: one row per case, one column per phase
-	jq -r "$med"' .results[] | select(.skipped == null)
-		| [(.id | sub("/shared/[0-9]+$"; "") | sub("^kbufmap/"; "")),
-		   med("mmap"), med("first-read"), med("first-write"), med("second-touch"),
-		   med("munmap"), med("pread")] | @tsv' "$m" >"$tmp/phases.tsv"
+	jq -r --arg phases "$phases" "$med$meds"' .results[] | select(.skipped == null)
+		| [(.id | sub("/shared/[0-9]+$"; "") | sub("^kbufmap/"; "")), meds] | @tsv' \
+		"$m" >"$tmp/phases.tsv"
 	t=$res/$k-targets.json
 	if [ -e "$t" ]; then
 		# the drivers (a --target result has a driver other than kbufmap)
-		jq -r "$med"' .results[] | select(.skipped == null and .driver != null
-			and .driver != "kbufmap")
-			| [(.id | sub("/shared/[0-9]+$"; "")),
-			   med("mmap"), med("first-read"), med("first-write"), med("second-touch"),
-			   med("munmap"), med("pread")] | @tsv' "$t" >>"$tmp/phases.tsv"
+		jq -r --arg phases "$phases" "$med$meds"' .results[] | select(.skipped == null
+			and .driver != null and .driver != "kbufmap")
+			| [(.id | sub("/shared/[0-9]+$"; "")), meds] | @tsv' "$t" >>"$tmp/phases.tsv"
 		targets_table "$t" >"$plots/$k-targets.md"
 	fi
 	cat >"$tmp/phases.gp" <<GP
@@ -67,7 +84,7 @@ set style data histogram; set style histogram cluster gap 1; set style fill soli
 set boxwidth 0.9; set logscale y; set ylabel "ns per page (median, log)"; set grid ytics
 set xtics rotate by -45 font ",8" nomirror; set key outside top center horizontal font ",9"; set datafile missing "NaN"
 set bmargin 9; set rmargin 8
-plot for [c=2:7] "$tmp/phases.tsv" using c:xtic(1) title word("mmap first-read first-write second-touch munmap pread", c-1)
+plot for [c=2:$((nphases + 1))] "$tmp/phases.tsv" using c:xtic(1) title word("$phases", c-1)
 GP
 	plot "$k-phases" "$tmp/phases.gp"
 

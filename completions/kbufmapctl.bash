@@ -7,9 +7,10 @@
 # fault-trace's functions from --list-functions (when the tool has it) and
 # phys's flag names from the hidden `phys --list-bits` and bench's
 # baselines from bench --list-baselines, --target values from the hidden
-# --list-targets (the kinds, and the nodes this machine has). The few
-# fixed words (verify --mode, phys --touch, fault-trace --mode, bench
-# --trace) are written here; tests/host/doc_sync.sh holds them to --help and the manual.
+# --list-targets (the kinds, and the nodes this machine has), and the fixed
+# values of any other option (map --touch, verify --mode, ...) from the
+# hidden `kbufmapctl CMD --list-values OPTION`. Only fault-trace --mode is
+# written here; tests/host/doc_sync.sh holds it to --help and the manual.
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
 _kbufmapctl_words()
@@ -48,18 +49,12 @@ _kbufmapctl_value()
 		;;	# a number: nothing to offer
 	bench:--compare)
 		compgen -f ;;
-	bench:--trace)
-		echo fentry kprobe ;;
 	*:-b|*:--backend)
 		_kbufmapctl_words "$tool" --list-backends ;;
 	*:-s|*:--strategy)
 		_kbufmapctl_words "$tool" --list-strategies ;;
-	verify:-m|verify:--mode)
-		echo shared private all ;;
 	verify:-c|verify:--check)
 		_kbufmapctl_words "$tool" verify --list-check-names ;;
-	phys:--touch)
-		echo write read none ;;
 	map:--target|phys:--target|bench:--target|verify:--target)
 		_kbufmapctl_words "$tool" --list-targets ;;
 	phys:--bits)
@@ -76,7 +71,9 @@ _kbufmapctl_value()
 	fault-trace:--duration|fault-trace:--interval)
 		;;	# a number: nothing to offer
 	*)
-		return 1 ;;
+		# the option's fixed values, if it has any
+		[ -n "$cmd" ] && _kbufmapctl_words "$tool" "$cmd" --list-values "$opt"
+		return ;;
 	esac
 	return 0
 }

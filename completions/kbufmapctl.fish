@@ -3,9 +3,9 @@
 # completions, every name comes from the tool itself (--list-cmds, a
 # level's --list-opts, --list-backends, --list-strategies, verify's
 # --list-check-names, fault-trace's --list-functions, phys's hidden
-# --list-bits, bench's --list-baselines, --list-targets); only the fixed
-# words of --mode, --touch and bench --trace are written here (the sync test holds them
-# to --help).
+# --list-bits, bench's --list-baselines, --list-targets, any other
+# option's fixed values from `CMD --list-values OPTION`); only fault-trace
+# --mode is written here (the sync test holds it to --help).
 
 # __kbufmapctl_values TOOL CMD OPTION: the values OPTION of CMD takes;
 # status 1 when OPTION takes no value this completion knows of.
@@ -21,18 +21,12 @@ function __kbufmapctl_values
         case bench:--baseline
             printf '%s\n' all none
             $tool bench --list-baselines 2>/dev/null
-        case bench:--trace
-            printf '%s\n' fentry kprobe
         case '*:-b' '*:--backend'
             $tool --list-backends 2>/dev/null
         case '*:-s' '*:--strategy'
             $tool --list-strategies 2>/dev/null
-        case verify:-m verify:--mode
-            printf '%s\n' shared private all
         case verify:-c verify:--check
             $tool verify --list-check-names 2>/dev/null
-        case phys:--touch
-            printf '%s\n' write read none
         case map:--target phys:--target bench:--target verify:--target
             $tool --list-targets 2>/dev/null
         case phys:--bits
@@ -45,7 +39,10 @@ function __kbufmapctl_values
         case fault-trace:--pid phys:--pid
             __fish_complete_pids
         case '*'
-            return 1
+            # the option's fixed values, if it has any
+            test -n "$argv[2]"; or return 1
+            set -l vals ($tool $argv[2] --list-values $argv[3] 2>/dev/null); or return 1
+            printf '%s\n' $vals
     end
 end
 

@@ -23,6 +23,7 @@
 #include "names.h"
 #include "out.h"
 #include "parse.h"
+#include "values.h"
 
 #define DEFAULT_PAGES	4096
 #define DEFAULT_WARMUP	1
@@ -33,13 +34,13 @@ enum {
 	OPT_SHARED = 0x400, OPT_PRIVATE, OPT_NODE, OPT_WARMUP, OPT_REPEAT,
 	OPT_CPU, OPT_CSV, OPT_MARKDOWN, OPT_COMPARE, OPT_BASELINE,
 	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE, OPT_TRACE, OPT_THRESHOLD,
-	OPT_TARGET,
+	OPT_TARGET, OPT_LIST_PHASES, OPT_LIST_VALUES,
 };
 
 static const struct argp_option bench_options[] = {
 	{ NULL, 0, NULL, 0, "What to measure:", 1 },
 	{ "pages", 'n', "LIST", 0, "Buffer sizes in pages: N, a list (1,16,256) or a "
-	  "geometric range A-B[xF] (1-65536x16; F defaults to 2); 1..262144, default 4096", 1 },
+	  "geometric range A-B[xF] (1-65536x16; F defaults to 2); 1..{MAX_PAGES}, default 4096", 1 },
 	{ "strategy", 's', "LIST", 0, "Strategies (comma list, all: the default, or "
 	  "none); only the combinations the matrix allows are run", 1 },
 	{ "backend", 'b', "LIST", 0, "Backends (comma list, all: the default, or none)", 1 },
@@ -74,6 +75,21 @@ static const struct argp_option bench_options[] = {
 	  KBM_STR(BENCH_THRESHOLD_EMULATED) "): a rerun differs by more than one "
 	  "run's CI shows", 3 },
 	{ "list-baselines", OPT_LIST_BASELINES, NULL, OPTION_HIDDEN, "List the baselines", 3 },
+	{ "list-phases", OPT_LIST_PHASES, NULL, OPTION_HIDDEN, "List the phases, in their order", 3 },
+	{ "list-values", OPT_LIST_VALUES, "OPTION", OPTION_HIDDEN,
+	  "List the values OPTION takes, one a line (for completion)", 3 },
+	{ 0 }
+};
+
+static const char *trace_value(unsigned int i)
+{
+	return i <= BENCH_TRACE_KPROBE - BENCH_TRACE_FENTRY ?
+	       bench_trace_name(BENCH_TRACE_FENTRY + i) : NULL;
+}
+
+/* The fixed values of bench's options, for --list-values (the completions). */
+static const struct kbm_values bench_values[] = {
+	{ 0, "trace", NULL, trace_value },
 	{ 0 }
 };
 
@@ -305,6 +321,14 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 		for (size_t i = 1; i < bench_nr_targets; i++)
 			printf("%s\n", bench_targets[i].name);
 		exit(kbm_finish(KBM_EXIT_OK));
+	case OPT_LIST_PHASES:
+		for (unsigned int ph = 0; ph < PH_COUNT; ph++)
+			printf("%s\n", bench_phase_name(ph));
+		exit(kbm_finish(KBM_EXIT_OK));
+	case OPT_LIST_VALUES:
+		if (kbm_print_values(bench_values, arg))
+			argp_error(state, "--list-values: %s takes no fixed values", arg);
+		exit(kbm_finish(KBM_EXIT_OK));
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
@@ -316,6 +340,7 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp bench_argp = {
+	.help_filter = kbm_help_filter,
 	.options = bench_options,
 	.parser = bench_parse,
 	.doc = "Measure what each valid backend x strategy costs per page, phase by "

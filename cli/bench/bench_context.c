@@ -5,35 +5,15 @@
  * outlier runs, ASLR on, a frequency governor other than performance, an
  * unpinned CPU, emulation.
  */
-#include <ctype.h>
 #include <numa.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "bench.h"
 #include "kbufmapctl.h"
 #include "out.h"
-
-/* The first line of @path, trimmed, into @buf; false if unreadable. */
-static bool read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	bool ok = f && fgets(buf, (int)len, f);
-	size_t n;
-
-	if (f)
-		fclose(f);
-	if (!ok) {
-		buf[0] = 0;
-		return false;
-	}
-	n = strlen(buf);
-	while (n && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = 0;
-	return true;
-}
+#include "procfs.h"
 
 /* The value of the first "@key<tab>: value" line of /proc/cpuinfo. */
 static bool cpuinfo_field(const char *key, char *buf, size_t len)
@@ -57,22 +37,6 @@ static bool cpuinfo_field(const char *key, char *buf, size_t len)
 	return found;
 }
 
-/* The bracketed choice of a sysfs mode file ("always [madvise] never"). */
-static void sysfs_choice(const char *path, char *buf, size_t len)
-{
-	char line[256], *a, *b;
-
-	snprintf(buf, len, "unknown");
-	if (!read_line(path, line, sizeof(line)))
-		return;
-	a = strchr(line, '[');
-	b = a ? strchr(a, ']') : NULL;
-	if (a && b) {
-		*b = 0;
-		snprintf(buf, len, "%s", a + 1);
-	}
-}
-
 /*
  * Emulation or a hypervisor: the CPUID hypervisor bit shows in cpuinfo's
  * flags; /sys/hypervisor/type (Xen); "QEMU" in DMI. No "vmx"/"svm" and a
@@ -85,10 +49,10 @@ static void detect_hypervisor(struct bench_env *e)
 
 	cpuinfo_field("flags", flags, sizeof(flags));
 	hv_bit = strstr(flags, " hypervisor") != NULL;
-	read_line("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor));
-	read_line("/sys/class/dmi/id/product_name", product, sizeof(product));
+	read_first_line("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor));
+	read_first_line("/sys/class/dmi/id/product_name", product, sizeof(product));
 	snprintf(e->hypervisor, sizeof(e->hypervisor), "none");
-	if (read_line("/sys/hypervisor/type", e->hypervisor, sizeof(e->hypervisor)))
+	if (!read_first_line("/sys/hypervisor/type", e->hypervisor, sizeof(e->hypervisor)))
 		return;
 	if (strstr(vendor, "QEMU") || strstr(product, "QEMU") ||
 	    strstr(e->cpu_model, "QEMU"))
@@ -118,28 +82,27 @@ static void read_pinning(struct bench_env *e)
 
 void bench_env_read(struct bench_env *e, int cpu_asked, int cpu_node)
 {
-	struct utsname u;
 	char line[64];
 
 	memset(e, 0, sizeof(*e));
-	uname(&u);
-	snprintf(e->kernel, sizeof(e->kernel), "%s %s", u.release, u.machine);
+	snprintf(e->kernel, sizeof(e->kernel), "%s %s", kernel_release(), kernel_machine());
 	if (!cpuinfo_field("model name", e->cpu_model, sizeof(e->cpu_model)))
 		snprintf(e->cpu_model, sizeof(e->cpu_model), "unknown");
 	detect_hypervisor(e);
-	sysfs_choice("/sys/kernel/mm/transparent_hugepage/enabled", e->thp, sizeof(e->thp));
-	if (!read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
+	if (!thp_enabled(e->thp, sizeof(e->thp)))
+		snprintf(e->thp, sizeof(e->thp), "unknown");
+	if (read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
 		       e->governor, sizeof(e->governor)))
 		snprintf(e->governor, sizeof(e->governor), "none");
-	if (!read_line("/sys/module/kbufmap/version", e->module_version,
+	if (read_first_line("/sys/module/kbufmap/version", e->module_version,
 		       sizeof(e->module_version)))
 		snprintf(e->module_version, sizeof(e->module_version), "ABI %d.%d",
 			 KBUFMAP_ABI_MAJOR, KBUFMAP_ABI_MINOR);
 	e->fault_around_bytes = -1;
-	if (read_line("/sys/kernel/debug/fault_around_bytes", line, sizeof(line)))
+	if (!read_first_line("/sys/kernel/debug/fault_around_bytes", line, sizeof(line)))
 		sscanf(line, "%ld", &e->fault_around_bytes);
 	e->aslr = -1;
-	if (read_line("/proc/sys/kernel/randomize_va_space", line, sizeof(line)))
+	if (!read_first_line("/proc/sys/kernel/randomize_va_space", line, sizeof(line)))
 		sscanf(line, "%d", &e->aslr);
 	e->cpu_asked = cpu_asked;
 	read_pinning(e);

@@ -22,17 +22,10 @@
 #include <time.h>
 
 #include "bench.h"
+#include "clock.h"
 #include "kbm_dev.h"
 #include "kbufmap_names.h"
 #include "mapping.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* What is read around a phase. */
 struct probe {

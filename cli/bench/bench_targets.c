@@ -17,6 +17,7 @@
 #include "kbm_dev.h"
 #include "kbufmapctl.h"
 #include "mapping.h"
+#include "procfs.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
@@ -163,15 +164,10 @@ static void *madv_read_map(struct bench_case *c, bool for_write)
  * alignment slack is unmapped again inside the timed mmap phase. */
 static int thp_setup(struct bench_case *c, const char **why)
 {
-	char mode[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char buf[32];
+	const char *mode = thp_enabled(buf, sizeof(buf));
 
-	if (f) {
-		if (!fgets(mode, sizeof(mode), f))
-			mode[0] = 0;
-		fclose(f);
-	}
-	if (!strstr(mode, "[always]") && !strstr(mode, "[madvise]")) {
+	if (!mode || (strcmp(mode, "always") && strcmp(mode, "madvise"))) {
 		*why = "transparent huge pages are not enabled (always or madvise)";
 		return -EOPNOTSUPP;
 	}

@@ -68,21 +68,6 @@ static void print_features(void)
 	close_json_array();
 }
 
-/* The first line of @path into @buf, without its newline; 0 or -errno. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		err = -EIO;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return err;
-}
-
 /* Every file of the module's parameters directory, as name=value. */
 static void print_parameters(void)
 {
@@ -96,7 +81,7 @@ static void print_parameters(void)
 		if (names[i]->d_name[0] != '.') {
 			snprintf(path, sizeof(path), SYS_MODULE "/parameters/%s",
 				 names[i]->d_name);
-			if (read_line(path, value, sizeof(value)) == 0) {
+			if (read_first_line(path, value, sizeof(value)) == 0) {
 				print_text(" %s=", names[i]->d_name);
 				print_string(PRINT_ANY, names[i]->d_name, "%s", value);
 			}
@@ -131,7 +116,7 @@ static void print_module_version(const struct kbufmap_version *ver)
 	bool same_major = ver->major == KBUFMAP_ABI_MAJOR;
 
 	print_bool(PRINT_JSON, "loaded", NULL, true);
-	if (read_line(SYS_MODULE "/version", mver, sizeof(mver)) == 0)
+	if (read_first_line(SYS_MODULE "/version", mver, sizeof(mver)) == 0)
 		print_string(PRINT_ANY, "version", "version %s, ", mver);
 	else
 		print_null(PRINT_JSON, "version", NULL, NULL);

@@ -4,8 +4,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +11,13 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kbm_dev.h"
 #include "kbufmap_matrix.h"
 #include "mapping.h"
 #include "pagemap.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- set-up and mmap ---------------------------------------------------- */
 
@@ -115,43 +105,6 @@ unsigned int kbm_map_kind(const struct kbm_map_req *req)
 
 /* ---- touching, with SIGBUS/SIGSEGV caught -------------------------------- */
 
-static sigjmp_buf guard_env;
-static volatile sig_atomic_t guard_on;
-static struct kbm_fault guard_fault;
-
-static void guard_handler(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	if (!guard_on) {
-		/* Not ours: die of it as we would have without the guard. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	guard_on = 0;
-	guard_fault.sig = sig;
-	guard_fault.code = si->si_code;
-	guard_fault.addr = si->si_addr;
-	siglongjmp(guard_env, 1);
-}
-
-const char *kbm_sigcode_name(int sig, int code)
-{
-	if (sig == SIGBUS) {
-		switch (code) {
-		case BUS_ADRALN: return "BUS_ADRALN";
-		case BUS_ADRERR: return "BUS_ADRERR";
-		case BUS_OBJERR: return "BUS_OBJERR";
-		}
-	} else if (sig == SIGSEGV) {
-		switch (code) {
-		case SEGV_MAPERR: return "SEGV_MAPERR";
-		case SEGV_ACCERR: return "SEGV_ACCERR";
-		}
-	}
-	return "si_code ?";
-}
-
 struct guarded_job {
 	uint8_t *addr;
 	const void *src;
@@ -160,8 +113,9 @@ struct guarded_job {
 	volatile size_t done;		/* pages touched so far */
 };
 
-static void touch_job(struct guarded_job *j)
+static void touch_job(void *arg)
 {
+	struct guarded_job *j = arg;
 	volatile uint8_t *v = j->addr;
 
 	for (size_t off = 0; off < j->len; off += j->stride * j->ps) {
@@ -173,32 +127,11 @@ static void touch_job(struct guarded_job *j)
 	}
 }
 
-static void copy_job(struct guarded_job *j)
+static void copy_job(void *arg)
 {
+	struct guarded_job *j = arg;
+
 	memcpy(j->addr, j->src, j->len);
-}
-
-static int run_guarded(void (*fn)(struct guarded_job *), struct guarded_job *j,
-		       struct kbm_fault *f)
-{
-	struct sigaction sa, old_bus, old_segv;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = guard_handler;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &old_bus);
-	sigaction(SIGSEGV, &sa, &old_segv);
-	memset(&guard_fault, 0, sizeof(guard_fault));
-	if (sigsetjmp(guard_env, 1) == 0) {
-		guard_on = 1;
-		fn(j);
-		guard_on = 0;
-	}
-	sigaction(SIGBUS, &old_bus, NULL);
-	sigaction(SIGSEGV, &old_segv, NULL);
-	*f = guard_fault;
-	return f->sig;
 }
 
 int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
@@ -208,7 +141,7 @@ int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
 		.addr = addr, .len = len, .ps = ps, .stride = stride ? stride : 1,
 		.write = write,
 	};
-	int sig = run_guarded(touch_job, &j, f);
+	int sig = kbm_guard(touch_job, &j, f);
 
 	*touched = j.done;
 	return sig;
@@ -219,80 +152,7 @@ int kbm_guarded_copy(void *dst, const void *src, size_t len,
 {
 	struct guarded_job j = { .addr = dst, .src = src, .len = len };
 
-	return run_guarded(copy_job, &j, f);
-}
-
-/* ---- smaps ------------------------------------------------------------- */
-
-static bool smaps_header(const char *line, unsigned long *s, unsigned long *e)
-{
-	return line[strspn(line, "0123456789abcdef")] == '-' &&
-	       sscanf(line, "%lx-%lx ", s, e) == 2;
-}
-
-static void smaps_line(struct kbm_smaps *s, const char *line)
-{
-	static const struct { const char *name; size_t off; } fields[] = {
-		{ "Rss:", offsetof(struct kbm_smaps, rss) },
-		{ "Pss:", offsetof(struct kbm_smaps, pss) },
-		{ "Referenced:", offsetof(struct kbm_smaps, referenced) },
-		{ "Locked:", offsetof(struct kbm_smaps, locked) },
-		{ "Anonymous:", offsetof(struct kbm_smaps, anon) },
-		{ "AnonHugePages:", offsetof(struct kbm_smaps, anon_huge) },
-		{ "FilePmdMapped:", offsetof(struct kbm_smaps, file_pmd) },
-		{ "ShmemPmdMapped:", offsetof(struct kbm_smaps, shmem_pmd) },
-	};
-
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		size_t n = strlen(fields[i].name);
-
-		if (!strncmp(line, fields[i].name, n)) {
-			*(unsigned long *)((char *)s + fields[i].off) =
-				strtoul(line + n, NULL, 10);
-			return;
-		}
-	}
-	if (!strncmp(line, "VmFlags:", 8)) {
-		size_t n;
-
-		snprintf(s->vmflags, sizeof(s->vmflags), "%s",
-			 line + 8 + strspn(line + 8, " "));
-		n = strcspn(s->vmflags, "\n");
-		while (n && s->vmflags[n - 1] == ' ')
-			n--;
-		s->vmflags[n] = '\0';
-	}
-}
-
-int kbm_smaps_read(const void *addr, struct kbm_smaps *s)
-{
-	uintptr_t a = (uintptr_t)addr;
-	bool in = false, found = false;
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f = fopen("/proc/self/smaps", "re");
-
-	if (!f)
-		return -errno;
-	memset(s, 0, sizeof(*s));
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long start, end;
-
-		if (smaps_header(line, &start, &end)) {
-			if (found)
-				break;
-			in = found = a >= start && a < end;
-			if (in) {
-				snprintf(s->maps_line, sizeof(s->maps_line), "%s", line);
-				s->maps_line[strcspn(s->maps_line, "\n")] = '\0';
-			}
-		} else if (in) {
-			smaps_line(s, line);
-		}
-	}
-	free(line);
-	fclose(f);
-	return found ? 0 : -ENOENT;
+	return kbm_guard(copy_job, &j, f);
 }
 
 /* ---- residency: pagemap and move_pages --------------------------------- */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "guard.h"
 #include "uapi/kbufmap.h"
 
 /* What to configure and how to map it. */
@@ -61,16 +62,6 @@ void kbm_map_release(struct kbm_mapping *m);
 /* The kernel's MAP_* kind of @req (enum kbufmap_map_kind). */
 unsigned int kbm_map_kind(const struct kbm_map_req *req);
 
-/* A SIGBUS/SIGSEGV caught while running guarded code. */
-struct kbm_fault {
-	int sig;			/* 0: none */
-	int code;			/* si_code */
-	void *addr;			/* si_addr */
-};
-
-/* "BUS_ADRERR", "SEGV_ACCERR", ... */
-const char *kbm_sigcode_name(int sig, int code);
-
 /*
  * Touch every @stride-th page of [@addr, @addr + @len), reading or writing
  * one byte per page, with SIGBUS/SIGSEGV caught. *@touched: the pages
@@ -81,15 +72,6 @@ int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
 /* memcpy() from a mapping, faults caught the same way. */
 int kbm_guarded_copy(void *dst, const void *src, size_t len,
 		     struct kbm_fault *f);
-
-/* One VMA of /proc/self/smaps, with the fields `map` reports (KiB). */
-struct kbm_smaps {
-	char maps_line[256];		/* the /proc/self/maps line */
-	unsigned long rss, pss, referenced, locked, anon, anon_huge;
-	unsigned long file_pmd, shmem_pmd;
-	char vmflags[160];
-};
-int kbm_smaps_read(const void *addr, struct kbm_smaps *s);
 
 /* What pagemap (and move_pages) see of a mapping. */
 struct kbm_residency {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* asprintf, strerrorname_np; CMake defines it too */
+#define _GNU_SOURCE	/* getline; CMake defines it too */
 #endif
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,80 +12,188 @@
 
 #include "procfs.h"
 
-static void smaps_field(const char *line, const char *name, unsigned long *v)
-{
-	size_t n = strlen(name);
+/* ---- smaps -------------------------------------------------------------- */
 
-	if (strncmp(line, name, n) == 0 && line[n] == ':')
-		*v = strtoul(line + n + 1, NULL, 10);
+/* "start-end perms offset dev inode   path": a VMA's first line. */
+static bool smaps_is_header(const char *line)
+{
+	size_t n = strspn(line, "0123456789abcdef");
+
+	return n && line[n] == '-';
 }
 
-/* "start-end perms offset dev inode path": a VMA's first line. */
-static bool smaps_header(const char *line, unsigned long *s, unsigned long *e)
+static void smaps_header(const char *line, struct vma_info *vi)
 {
-	return line[strspn(line, "0123456789abcdef")] == '-' &&
-	       sscanf(line, "%lx-%lx ", s, e) == 2;
+	int path_at = 0;
+
+	sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &vi->start, &vi->end,
+	       vi->perms, &path_at);
+	if (path_at)
+		snprintf(vi->path, sizeof(vi->path), "%s", line + path_at);
+	vi->path[strcspn(vi->path, "\n")] = '\0';
+	snprintf(vi->maps_line, sizeof(vi->maps_line), "%s", line);
+	vi->maps_line[strcspn(vi->maps_line, "\n")] = '\0';
 }
 
 /* "VmFlags: rd wr sh mr", without the leading and trailing blanks. */
 static void smaps_vmflags(const char *line, struct vma_info *vi)
 {
 	const char *p = line + strlen("VmFlags:");
+	size_t n;
 
-	while (*p == ' ')
-		p++;
+	p += strspn(p, " ");
 	snprintf(vi->vmflags, sizeof(vi->vmflags), "%s", p);
-	vi->vmflags[strcspn(vi->vmflags, "\n")] = '\0';
-	for (size_t n = strlen(vi->vmflags); n && vi->vmflags[n - 1] == ' '; n--)
-		vi->vmflags[n - 1] = '\0';
+	n = strcspn(vi->vmflags, "\n");
+	while (n && vi->vmflags[n - 1] == ' ')
+		n--;
+	vi->vmflags[n] = '\0';
+}
+
+static void smaps_field(const char *line, struct vma_info *vi)
+{
+	static const struct { const char *name; size_t off; } fields[] = {
+		{ "Size:", offsetof(struct vma_info, size_kb) },
+		{ "Rss:", offsetof(struct vma_info, rss_kb) },
+		{ "Pss:", offsetof(struct vma_info, pss_kb) },
+		{ "Referenced:", offsetof(struct vma_info, referenced_kb) },
+		{ "Locked:", offsetof(struct vma_info, locked_kb) },
+		{ "Anonymous:", offsetof(struct vma_info, anon_kb) },
+		{ "AnonHugePages:", offsetof(struct vma_info, anon_huge_kb) },
+		{ "FilePmdMapped:", offsetof(struct vma_info, file_pmd_kb) },
+		{ "ShmemPmdMapped:", offsetof(struct vma_info, shmem_pmd_kb) },
+	};
+
+	if (!strncmp(line, "VmFlags:", 8)) {
+		smaps_vmflags(line, vi);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		size_t n = strlen(fields[i].name);
+
+		if (!strncmp(line, fields[i].name, n)) {
+			*(unsigned long *)((char *)vi + fields[i].off) =
+				strtoul(line + n, NULL, 10);
+			return;
+		}
+	}
+}
+
+void smaps_from(struct smaps_iter *it, FILE *f)
+{
+	*it = (struct smaps_iter){ .f = f };
+}
+
+int smaps_open(struct smaps_iter *it, pid_t pid)
+{
+	char path[64];
+	FILE *f;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/smaps");
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	smaps_from(it, f);
+	it->own_file = true;
+	return 0;
+}
+
+int smaps_next(struct smaps_iter *it, struct vma_info *vi)
+{
+	memset(vi, 0, sizeof(*vi));
+	while (!it->pending) {
+		if (getline(&it->line, &it->cap, it->f) <= 0)
+			return 0;
+		it->pending = smaps_is_header(it->line);
+	}
+	smaps_header(it->line, vi);
+	it->pending = false;
+	while (getline(&it->line, &it->cap, it->f) > 0) {
+		if (smaps_is_header(it->line)) {
+			it->pending = true;
+			break;
+		}
+		smaps_field(it->line, vi);
+	}
+	return 1;
+}
+
+void smaps_close(struct smaps_iter *it)
+{
+	free(it->line);
+	if (it->own_file && it->f)
+		fclose(it->f);
+	*it = (struct smaps_iter){ 0 };
+}
+
+/* The VMA of @it that contains @addr; 0 or -ENOENT, @vi zeroed then. */
+static int smaps_seek(struct smaps_iter *it, const void *addr, struct vma_info *vi)
+{
+	uintptr_t a = (uintptr_t)addr;
+
+	while (smaps_next(it, vi) > 0)
+		if (a >= vi->start && a < vi->end)
+			return 0;
+	memset(vi, 0, sizeof(*vi));
+	return -ENOENT;
 }
 
 int smaps_parse(FILE *f, const void *addr, struct vma_info *vi)
 {
-	uintptr_t a = (uintptr_t)addr;
-	char *line = NULL;
-	size_t cap = 0;
-	bool in = false, found = false;
+	struct smaps_iter it;
+	int ret;
 
-	memset(vi, 0, sizeof(*vi));
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long s, e;
-
-		if (smaps_header(line, &s, &e)) {
-			if (found)
-				break;
-			in = a >= s && a < e;
-			if (in) {
-				found = true;
-				vi->start = s;
-				vi->end = e;
-			}
-			continue;
-		}
-		if (!in)
-			continue;
-		smaps_field(line, "Size", &vi->size_kb);
-		smaps_field(line, "Rss", &vi->rss_kb);
-		smaps_field(line, "Anonymous", &vi->anon_kb);
-		smaps_field(line, "AnonHugePages", &vi->anon_huge_kb);
-		smaps_field(line, "FilePmdMapped", &vi->file_pmd_kb);
-		if (strncmp(line, "VmFlags:", 8) == 0)
-			smaps_vmflags(line, vi);
-	}
-	free(line);
-	return found ? 0 : -ENOENT;
+	smaps_from(&it, f);
+	ret = smaps_seek(&it, addr, vi);
+	smaps_close(&it);
+	return ret;
 }
 
 int smaps_find(const void *addr, struct vma_info *vi)
 {
-	FILE *f = fopen("/proc/self/smaps", "re");
-	int ret;
+	struct smaps_iter it;
+	int ret = smaps_open(&it, 0);
 
-	if (!f)
-		return -errno;
-	ret = smaps_parse(f, addr, vi);
-	fclose(f);
+	if (ret) {
+		memset(vi, 0, sizeof(*vi));
+		return ret;
+	}
+	ret = smaps_seek(&it, addr, vi);
+	smaps_close(&it);
 	return ret;
+}
+
+int pid_vmas(pid_t pid, struct vma_info **out, size_t *n)
+{
+	struct vma_info *v = NULL, cur;
+	struct smaps_iter it;
+	size_t nv = 0, cap = 0;
+	int err = smaps_open(&it, pid);
+
+	if (err)
+		return err;
+	while (!err && smaps_next(&it, &cur) > 0) {
+		if (nv == cap) {
+			struct vma_info *t = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+
+			if (!t) {
+				err = -ENOMEM;
+				break;
+			}
+			v = t;
+		}
+		v[nv++] = cur;
+	}
+	smaps_close(&it);
+	if (err) {
+		free(v);
+		return err;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
 }
 
 bool vma_has_flag(const struct vma_info *vi, const char *flag)
@@ -101,38 +210,35 @@ bool vma_has_flag(const struct vma_info *vi, const char *flag)
 	return false;
 }
 
-const char *kernel_release(void)
+/* ---- sysfs -------------------------------------------------------------- */
+
+int read_first_line(const char *path, char *buf, size_t len)
 {
-	static struct utsname u;
-	static bool done;
+	FILE *f = fopen(path, "re");
+	int err = 0;
+	size_t n;
 
-	if (!done) {
-		if (uname(&u) != 0)
-			snprintf(u.release, sizeof(u.release), "unknown");
-		done = true;
-	}
-	return u.release;
-}
-
-int kernel_version(int *major, int *minor)
-{
-	return sscanf(kernel_release(), "%d.%d", major, minor) == 2 ? 0 : -1;
-}
-
-const char *thp_enabled(char *buf, size_t len)
-{
-	char line[128];
-	char *l, *r;
-	FILE *f;
-
-	f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+	buf[0] = '\0';
 	if (!f)
-		return NULL;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return NULL;
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		buf[0] = '\0';
+		err = -EIO;
 	}
 	fclose(f);
+	n = strlen(buf);
+	while (n && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	return err;
+}
+
+const char *sysfs_choice(const char *path, char *buf, size_t len)
+{
+	char line[256];
+	char *l, *r;
+
+	if (read_first_line(path, line, sizeof(line)))
+		return NULL;
 	l = strchr(line, '[');
 	r = l ? strchr(l, ']') : NULL;
 	if (!l || !r)
@@ -140,4 +246,41 @@ const char *thp_enabled(char *buf, size_t len)
 	*r = '\0';
 	snprintf(buf, len, "%s", l + 1);
 	return buf;
+}
+
+const char *thp_enabled(char *buf, size_t len)
+{
+	return sysfs_choice("/sys/kernel/mm/transparent_hugepage/enabled", buf, len);
+}
+
+/* ---- the kernel ----------------------------------------------------------- */
+
+static const struct utsname *uts(void)
+{
+	static struct utsname u;
+	static bool done;
+
+	if (!done) {
+		if (uname(&u) != 0) {
+			snprintf(u.release, sizeof(u.release), "unknown");
+			snprintf(u.machine, sizeof(u.machine), "unknown");
+		}
+		done = true;
+	}
+	return &u;
+}
+
+const char *kernel_release(void)
+{
+	return uts()->release;
+}
+
+const char *kernel_machine(void)
+{
+	return uts()->machine;
+}
+
+int kernel_version(int *major, int *minor)
+{
+	return sscanf(kernel_release(), "%d.%d", major, minor) == 2 ? 0 : -1;
 }

@@ -1,16 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
-#include <time.h>
 
 #include "progress.h"
-
-uint64_t progress_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 void progress_init(struct kbm_progress *p, FILE *f, bool on, const char *what,
 		   uint64_t total, uint64_t now_ns)

@@ -21,9 +21,6 @@ struct kbm_progress {
 	bool shown;		/* a line is on the terminal */
 };
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t progress_now_ns(void);
-
 /*
  * Start: progress goes to @f only when @on (the caller's decision, e.g.
  * progress_wanted()); the first line comes an interval after @now_ns, so

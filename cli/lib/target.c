@@ -31,6 +31,7 @@
 #include "kbm_dev.h"
 #include "out.h"
 #include "parse.h"
+#include "procfs.h"
 #include "target.h"
 
 static const char *const kind_names[KBM_TARGET_COUNT] = {
@@ -175,22 +176,6 @@ static int open_node(struct kbm_target *t, const char *path, int oflags,
 		return -errno;
 	}
 	return fail(t, errno, "%s", path);
-}
-
-/* The first line of a sysfs file, trailing newline cut. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return -errno;
-	ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
 }
 
 /* The /proc/devices name of a character device's major: its driver. */
@@ -414,10 +399,10 @@ static int open_uio(struct kbm_target *t, int oflags)
 	if (t->fd < 0)
 		return t->fd;
 	snprintf(sys, sizeof(sys), "/sys/class/uio/%s/name", base);
-	if (read_line(sys, t->driver, sizeof(t->driver)))
+	if (read_first_line(sys, t->driver, sizeof(t->driver)))
 		snprintf(t->driver, sizeof(t->driver), "?");
 	snprintf(sys, sizeof(sys), "/sys/class/uio/%s/maps/map0/size", base);
-	err = read_line(sys, val, sizeof(val));
+	err = read_first_line(sys, val, sizeof(val));
 	if (err)
 		return fail(t, -err == ENOENT ? ENODEV : -err, "%s (the device has no memory map 0)", sys);
 	t->size = strtoull(val, NULL, 0);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kbm_dev.h"
 #include "kbm_hints.h"
 #include "kbufmap_matrix.h"
@@ -26,6 +27,7 @@
 #include "names.h"
 #include "out.h"
 #include "parse.h"
+#include "values.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
@@ -52,11 +54,25 @@ static const struct { const char *name; int advice; } advices[] = {
 
 #define HOLD_MAX_S	86400
 
+static const char *advice_value(unsigned int i)
+{
+	return i < NR_ADVICES ? advices[i].name : NULL;
+}
+
+/* The fixed values of map's options, for --list-values (the completions). */
+static const struct kbm_values map_values[] = {
+	{ 0, "touch", (const char *const[]){ "read", "write", "none", NULL }, NULL },
+	{ 0, "prot", (const char *const[]){ "r", "rw", NULL }, NULL },
+	{ 0, "madvise", NULL, advice_value },
+	{ 0 }
+};
+
 enum {
 	OPT_NODE = 0x300, OPT_RDONLY, OPT_PRIVATE, OPT_SHARED, OPT_PROT,
 	OPT_OFFSET, OPT_LENGTH, OPT_POPULATE, OPT_MADVISE, OPT_TOUCH,
 	OPT_STRIDE, OPT_FILL, OPT_DUMP, OPT_HOLD, OPT_HOLD_SECONDS,
 	OPT_HOLD_BEFORE, OPT_OUTPUT, OPT_NO_PIN, OPT_DIRECT_DIR, OPT_TARGET,
+	OPT_LIST_VALUES,
 };
 
 static const struct argp_option map_options[] = {
@@ -99,6 +115,8 @@ static const struct argp_option map_options[] = {
 	{ "hold-before-touch", OPT_HOLD_BEFORE, NULL, 0,
 	  "Hold after mmap() and before the touch instead, until SIGUSR1, "
 	  "SIGINT or SIGTERM (or --hold-seconds), then go on (for tracers)", 4 },
+	{ "list-values", OPT_LIST_VALUES, "OPTION", OPTION_HIDDEN,
+	  "List the values OPTION takes, one a line (for completion)", 4 },
 	{ 0 }
 };
 
@@ -371,6 +389,10 @@ static error_t map_parse(int key, char *arg, struct argp_state *state)
 	    parse_report_opt(key, arg, state, o))
 		return 0;
 	switch (key) {
+	case OPT_LIST_VALUES:
+		if (kbm_print_values(map_values, arg))
+			argp_error(state, "--list-values: %s takes no fixed values", arg);
+		exit(kbm_finish(KBM_EXIT_OK));
 	case ARGP_KEY_ARG:
 		/* The command: this and everything after it. */
 		o->command = &state->argv[state->next - 1];
@@ -468,14 +490,6 @@ static const char *mmap_explanation(const struct map_opts *o,
 
 /* ---- the steps ------------------------------------------------------------ */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* The module's counters; never asked of another driver's fd. */
 static void read_counters(const struct kbm_mapping *m, struct map_result *r,
 			  struct kbufmap_counters *c)
@@ -523,7 +537,7 @@ static void do_inspect(const struct map_opts *o, struct kbm_mapping *m,
 			kbm_guarded_copy(r->dump_last, m->addr + m->len - m->ps,
 					 o->dump, &r->dump_fault);
 	}
-	r->have_smaps = kbm_smaps_read(m->addr, &r->smaps) == 0;
+	r->have_smaps = smaps_find(m->addr, &r->smaps) == 0;
 	r->have_residency = kbm_residency(m->addr, npages, m->ps, &r->res) == 0;
 	r->kernel_runs_err = r->foreign ? -ENOTTY :
 		kbm_kernel_pfn_runs(m->fd, o->req.offset, npages, &r->kernel_runs);

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include "mapping.h"
+#include "procfs.h"
 #include "target.h"
 
 enum map_touch { TOUCH_READ, TOUCH_WRITE, TOUCH_NONE };
@@ -48,7 +49,7 @@ struct map_result {
 	uint8_t dump_first[4096], dump_last[4096];
 	struct kbm_fault dump_fault;
 	bool have_smaps;
-	struct kbm_smaps smaps;
+	struct vma_info smaps;
 	bool have_residency;
 	struct kbm_residency res;
 	int kernel_runs_err;

@@ -202,14 +202,14 @@ static void report_vma(const struct map_result *r)
 	}
 	close_json_array();
 	open_json_object("smaps");
-	print_uint(PRINT_ANY, "rss_kb", "smaps      Rss %llu kB", r->smaps.rss);
-	print_uint(PRINT_ANY, "pss_kb", ", Pss %llu kB", r->smaps.pss);
-	print_uint(PRINT_ANY, "referenced_kb", ", Referenced %llu kB", r->smaps.referenced);
-	print_uint(PRINT_ANY, "locked_kb", ", Locked %llu kB", r->smaps.locked);
-	print_uint(PRINT_ANY, "anonymous_kb", ", Anonymous %llu kB", r->smaps.anon);
-	print_uint(PRINT_ANY, "anon_huge_kb", ", AnonHugePages %llu kB", r->smaps.anon_huge);
-	print_uint(PRINT_ANY, "file_pmd_kb", ", FilePmdMapped %llu kB", r->smaps.file_pmd);
-	print_uint(PRINT_ANY, "shmem_pmd_kb", ", ShmemPmdMapped %llu kB\n", r->smaps.shmem_pmd);
+	print_uint(PRINT_ANY, "rss_kb", "smaps      Rss %llu kB", r->smaps.rss_kb);
+	print_uint(PRINT_ANY, "pss_kb", ", Pss %llu kB", r->smaps.pss_kb);
+	print_uint(PRINT_ANY, "referenced_kb", ", Referenced %llu kB", r->smaps.referenced_kb);
+	print_uint(PRINT_ANY, "locked_kb", ", Locked %llu kB", r->smaps.locked_kb);
+	print_uint(PRINT_ANY, "anonymous_kb", ", Anonymous %llu kB", r->smaps.anon_kb);
+	print_uint(PRINT_ANY, "anon_huge_kb", ", AnonHugePages %llu kB", r->smaps.anon_huge_kb);
+	print_uint(PRINT_ANY, "file_pmd_kb", ", FilePmdMapped %llu kB", r->smaps.file_pmd_kb);
+	print_uint(PRINT_ANY, "shmem_pmd_kb", ", ShmemPmdMapped %llu kB\n", r->smaps.shmem_pmd_kb);
 	close_json_object();
 }
 

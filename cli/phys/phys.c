@@ -24,12 +24,14 @@
 #include "out.h"
 #include "parse.h"
 #include "phys.h"
-#include "pidmaps.h"
+#include "procfs.h"
+#include "values.h"
 
 enum {
 	OPT_NODE = 0x300, OPT_PRIVATE, OPT_TOUCH, OPT_PID, OPT_RANGE,
 	OPT_MAPPING, OPT_PFN, OPT_BITS, OPT_RAW, OPT_LIST, OPT_EACH,
 	OPT_SUMMARY, OPT_CSV, OPT_ALL_PAGES, OPT_LIST_BITS, OPT_TARGET,
+	OPT_LIST_VALUES,
 };
 
 static const struct argp_option phys_options[] = {
@@ -63,6 +65,14 @@ static const struct argp_option phys_options[] = {
 	  "flag table; notes go to stderr", 3 },
 	{ "list-bits", OPT_LIST_BITS, NULL, OPTION_HIDDEN,
 	  "List the flag names --bits accepts, one a line (for completion)", 3 },
+	{ "list-values", OPT_LIST_VALUES, "OPTION", OPTION_HIDDEN,
+	  "List the values OPTION takes, one a line (for completion)", 3 },
+	{ 0 }
+};
+
+/* The fixed values of phys's options, for --list-values (the completions). */
+static const struct kbm_values phys_values[] = {
+	{ 0, "touch", (const char *const[]){ "write", "read", "none", NULL }, NULL },
 	{ 0 }
 };
 
@@ -295,6 +305,10 @@ static error_t parse_output_opt(int key, char *arg, struct phys_opts *o,
 	case OPT_LIST_BITS:
 		list_bits();
 		return 0;
+	case OPT_LIST_VALUES:
+		if (kbm_print_values(phys_values, arg))
+			argp_error(state, "--list-values: %s takes no fixed values", arg);
+		exit(kbm_finish(KBM_EXIT_OK));
 	}
 	return ARGP_ERR_UNKNOWN;
 }
@@ -345,14 +359,14 @@ int phys_run_target(const struct phys_opts *o);
 /* What a --pid or --pfn walk covers: pages [start, start + count) of a
  * --range or --pfn, or the selected mappings of the process. */
 struct walk_target {
-	struct pid_vma *vma;
+	struct vma_info *vma;
 	size_t nvma;
 	uint64_t start, count;	/* pages */
 };
 
 /* Is mapping @v part of the walk (for its smaps counts)? */
 static bool vma_selected(const struct phys_opts *o, const struct walk_target *t,
-			 const struct pid_vma *v, size_t ps)
+			 const struct vma_info *v, size_t ps)
 {
 	if (o->range)	/* every mapping the range touches */
 		return v->end > t->start * ps && v->start < (t->start + t->count) * ps;
@@ -360,9 +374,9 @@ static bool vma_selected(const struct phys_opts *o, const struct walk_target *t,
 }
 
 /* Is mapping @v walked page by page? Not a raw-PFN hole, not [vsyscall]. */
-static bool vma_walked(const struct pid_vma *v)
+static bool vma_walked(const struct vma_info *v)
 {
-	return !v->pfnmap && strcmp(v->path, "[vsyscall]");
+	return !vma_has_flag(v, "pf") && strcmp(v->path, "[vsyscall]");
 }
 
 /* Read the process's mappings, fill the range; 0 or -errno. */
@@ -393,12 +407,12 @@ static int walk_vmas(const struct phys_opts *o, const struct walk_target *t,
 
 	open_json_array("invisible");
 	for (size_t i = 0; i < t->nvma && !err; i++) {
-		const struct pid_vma *v = &t->vma[i];
+		const struct vma_info *v = &t->vma[i];
 
 		if (!vma_selected(o, t, v, src->ps))
 			continue;
 		hits++;
-		if (v->pfnmap) {	/* a hole to pagemap: say so, do not count */
+		if (vma_has_flag(v, "pf")) {	/* a hole to pagemap: say so, do not count */
 			open_json_object(NULL);
 			print_string(PRINT_ANY, "mapping", "raw-PFN mapping %s", v->path);
 			print_hex(PRINT_ANY, "start", " %s", v->start);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kbufmapctl.h"
 #include "out.h"
 #include "pagemap_bits.h"
@@ -186,7 +187,7 @@ int phys_out_batch(const struct phys_page *p, size_t n, void *arg)
 	struct phys_out *po = arg;
 	const struct phys_opts *o = po->o;
 
-	progress_step(&po->progress, n, progress_now_ns());
+	progress_step(&po->progress, n, now_ns());
 	if (o->shape == SHAPE_SUMMARY && !o->nfilter)	/* the common, big case */
 		return phys_summary_add(&po->sum, p, n);
 	for (size_t i = 0; i < n; i++) {
@@ -218,7 +219,7 @@ void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
 	progress_init(&po->progress, stderr,
 		      progress_wanted(isatty(STDERR_FILENO), isatty(STDOUT_FILENO),
 				      rows, g_opt.quiet),
-		      "phys", total, progress_now_ns());
+		      "phys", total, now_ns());
 	if (!rows)
 		return;
 	if (o->csv) {

@@ -24,6 +24,7 @@
 #include "names.h"
 #include "out.h"
 #include "parse.h"
+#include "values.h"
 #include "report.h"
 #include "target.h"
 #include "verify.h"
@@ -50,6 +51,7 @@ enum {
 	OPT_LIST_CHECK_NAMES,
 	OPT_NODE,
 	OPT_TARGET,
+	OPT_LIST_VALUES,
 };
 
 /* Node numbers the kernel can have (MAX_NUMNODES with NODES_SHIFT 10). */
@@ -82,6 +84,14 @@ static const struct argp_option verify_options[] = {
 	  "FAIL means) and exit", 0 },
 	{ "list-check-names", OPT_LIST_CHECK_NAMES, NULL, OPTION_HIDDEN,
 	  "List the check names, one a line (for completion)", 0 },
+	{ "list-values", OPT_LIST_VALUES, "OPTION", OPTION_HIDDEN,
+	  "List the values OPTION takes, one a line (for completion)", 0 },
+	{ 0 }
+};
+
+/* The fixed values of verify's options, for --list-values (the completions). */
+static const struct kbm_values verify_values[] = {
+	{ 'm', "mode", (const char *const[]){ "shared", "private", "all", NULL }, NULL },
 	{ 0 }
 };
 
@@ -301,6 +311,10 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_CHECK_NAMES:
 		o->list = key;
 		return 0;
+	case OPT_LIST_VALUES:
+		if (kbm_print_values(verify_values, arg))
+			argp_error(state, "--list-values: %s takes no fixed values", arg);
+		exit(kbm_finish(KBM_EXIT_OK));
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;

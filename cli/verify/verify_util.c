@@ -5,7 +5,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "kbm_dev.h"
 #include "names.h"
 #include "procfs.h"
@@ -271,27 +271,6 @@ enum kbm_status vfail_mmap(struct vctx *c, const char *what, size_t len,
 
 /* ---- the signal guard --------------------------------------------------- */
 
-static sigjmp_buf *volatile guard_env;
-static volatile sig_atomic_t guard_on;
-static void *volatile guard_addr;
-static volatile int guard_sig, guard_code;
-
-static void guard_handler(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	if (!guard_on || !guard_env) {
-		/* Not ours: die of it as we would have without the guard. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	guard_on = 0;
-	guard_addr = si->si_addr;
-	guard_sig = sig;
-	guard_code = si->si_code;
-	siglongjmp(*guard_env, 1);
-}
-
 /* Which tracked mapping holds @a: "mapping #1 (4 pages at 0x...) page 2". */
 static void describe_addr(const struct vctx *c, const void *a, char *buf,
 			  size_t len)
@@ -310,41 +289,37 @@ static void describe_addr(const struct vctx *c, const void *a, char *buf,
 	snprintf(buf, len, "an address outside every mapping of the check");
 }
 
+struct vguard_job {
+	struct vctx *c;
+	enum kbm_status (*fn)(struct vctx *);
+	volatile enum kbm_status st;
+};
+
+static void run_check(void *arg)
+{
+	struct vguard_job *j = arg;
+
+	j->st = j->fn(j->c);
+}
+
 enum kbm_status vguard_run(struct vctx *c, enum kbm_status (*fn)(struct vctx *))
 {
-	struct sigaction sa, old_bus, old_segv;
-	sigjmp_buf env;
-	volatile enum kbm_status st = KBM_FAIL;
+	struct vguard_job j = { .c = c, .fn = fn, .st = KBM_FAIL };
+	struct kbm_fault f;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = guard_handler;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &old_bus);
-	sigaction(SIGSEGV, &sa, &old_segv);
-
-	guard_env = &env;
-	if (sigsetjmp(env, 1) == 0) {
-		guard_on = 1;
-		st = fn(c);
-		guard_on = 0;
-	} else {
+	if (kbm_guard(run_check, &j, &f)) {
 		char where[96];
 
-		describe_addr(c, guard_addr, where, sizeof(where));
-		st = vfail(c, "%s (%s) at %p, %s, while the check ran: "
-			   "the kernel could not resolve a fault in the mapping "
-			   "(a fault handler returning VM_FAULT_SIGBUS, or a "
-			   "prefaulting mmap that mapped nothing and has no .fault)",
-			   guard_sig == SIGBUS ? "SIGBUS" : "SIGSEGV",
-			   kbm_sigcode_name(guard_sig, guard_code),
-			   guard_addr, where);
+		describe_addr(c, f.addr, where, sizeof(where));
+		j.st = vfail(c, "%s (%s) at %p, %s, while the check ran: "
+			     "the kernel could not resolve a fault in the mapping "
+			     "(a fault handler returning VM_FAULT_SIGBUS, or a "
+			     "prefaulting mmap that mapped nothing and has no .fault)",
+			     f.sig == SIGBUS ? "SIGBUS" : "SIGSEGV",
+			     kbm_sigcode_name(f.sig, f.code), f.addr, where);
 	}
-	guard_env = NULL;
-	sigaction(SIGBUS, &old_bus, NULL);
-	sigaction(SIGSEGV, &old_segv, NULL);
 	vctx_release(c);
-	return st;
+	return j.st;
 }
 
 /* ---- touching memory ---------------------------------------------------- */
@@ -357,32 +332,36 @@ void vtouch(const void *p, size_t len, size_t ps)
 		(void)v[off];
 }
 
+struct vtouch_job {
+	volatile uint8_t *p;
+	size_t len, ps;
+	bool write;
+};
+
+/* Every page of the job, read or written back with what it holds. */
+static void touch_pages(void *arg)
+{
+	struct vtouch_job *j = arg;
+
+	for (size_t off = 0; off < j->len; off += j->ps) {
+		if (j->write)
+			j->p[off] = j->p[off];
+		else
+			(void)j->p[off];
+	}
+}
+
 int vtry_touch(struct vctx *c, void *p, size_t len, bool write,
 	       void **fault_addr, int *code)
 {
-	sigjmp_buf env, *volatile saved = guard_env;
-	volatile uint8_t *v = p;
-	volatile int sig = 0;
+	struct vtouch_job j = { .p = p, .len = len, .ps = c->ps, .write = write };
+	struct kbm_fault f;
 
-	if (!saved)
-		abort();	/* only inside vguard_run() */
-	guard_env = &env;
-	if (sigsetjmp(env, 1) == 0) {
-		guard_on = 1;
-		for (size_t off = 0; off < len; off += c->ps) {
-			if (write)
-				v[off] = v[off];
-			else
-				(void)v[off];
-		}
-	} else {
-		sig = guard_sig;
-		*fault_addr = guard_addr;
-		*code = guard_code;
+	if (kbm_guard(touch_pages, &j, &f)) {
+		*fault_addr = f.addr;
+		*code = f.code;
 	}
-	guard_env = saved;
-	guard_on = 1;
-	return sig;
+	return f.sig;
 }
 
 /* ---- fork ----------------------------------------------------------------- */
@@ -397,8 +376,7 @@ pid_t vfork_child(void)
 	if (pid == 0) {
 		struct rlimit rl = { 0, 0 };
 
-		guard_on = 0;
-		guard_env = NULL;
+		kbm_guard_forget();
 		signal(SIGBUS, SIG_DFL);
 		signal(SIGSEGV, SIG_DFL);
 		setrlimit(RLIMIT_CORE, &rl);

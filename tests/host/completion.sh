@@ -89,6 +89,18 @@ tap_is "a value of bench --baseline after a comma" \
 	"$(complete_words bench --baseline anon,madv-populate-w)" anon,madv-populate-write
 tap_is "a value of bench --trace: fentry, kprobe" "$(complete_words bench --trace "")" \
 	"$(printf '%s\n' fentry kprobe)"
+# map's fixed values, asked of the tool (map --list-values OPTION)
+tap_is "a value of map --touch: read, write, none" "$(complete_words map --touch "")" \
+	"$(printf '%s\n' none read write)"
+tap_is "a value of map --prot: r, rw" "$(complete_words map --prot "")" "$(printf '%s\n' r rw)"
+got=$(complete_words map --madvise "")
+tap_is "a value of map --madvise: map --list-values --madvise" "$got" \
+	"$(sorted "$cli" map --list-values --madvise)"
+tap_ok "a value of map --madvise: hugepage is offered" has_line "$got" hugepage
+tap_is "a value of map --madvise, partial: 'populate-w'" \
+	"$(complete_words map --madvise populate-w)" populate-write
+tap_is "an option after a flag that takes no value: 'map --populate --stri'" \
+	"$(complete_words map --populate --stri)" --stride
 
 if "$cli" --list-cmds | grep -qx fault-trace; then
 	got=$(complete_words fault-trace --mode "")

@@ -83,6 +83,14 @@ tap_is "a value of bench --baseline= after a comma" \
 	madv-populate-write
 tap_is "a value of bench --trace: fentry, kprobe" "$(complete_line "bench --trace ")" \
 	"$(printf '%s\n' fentry kprobe)"
+# map's fixed values, asked of the tool (map --list-values OPTION)
+tap_is "a value of map --touch: read, write, none" "$(complete_line "map --touch ")" \
+	"$(printf '%s\n' none read write)"
+tap_is "a value of map --prot: r, rw" "$(complete_line "map --prot ")" "$(printf '%s\n' r rw)"
+tap_is "a value of map --madvise: map --list-values --madvise" \
+	"$(complete_line "map --madvise ")" "$(sorted "$cli" map --list-values --madvise)"
+tap_is "a value in --opt=value form: map --touch=" \
+	"$(complete_line "map --touch=" | sed 's/^--touch=//')" "$(printf '%s\n' none read write)"
 if "$cli" --list-cmds | grep -qx fault-trace; then
 	got=$(complete_line "fault-trace --mode ")
 	tap_is "a value of fault-trace --mode: its own modes" "$got" \

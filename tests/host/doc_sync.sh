@@ -55,7 +55,7 @@ page_item_cm() {
 	awk -v o="${2#--}" '
 		/^\.It / { inside = ($0 ~ ("Fl (. , )?-" o "( |$)")) ; next }
 		/^\.El/ { inside = 0 }
-		inside && $1 == ".Cm" { print $2 }' "$1" | sort -u
+		inside && $1 == ".Cm" { for (i = 2; i <= NF; i++) if ($i !~ /^[[:punct:]]+$/) print $i }' "$1" | sort -u
 }
 
 main=$mandir/man8/kbufmapctl.8
@@ -220,38 +220,63 @@ if grep -qx verify <<<"$documented"; then
 	set_is "kbufmapctl-verify(8) CHECKS: every check, and only those" \
 		"$(page_items "$mandir/man8/kbufmapctl-verify.8" Sy)" "$(lines "$cli" verify --list-check-names)"
 fi
+if grep -qx bench <<<"$documented"; then
+	# the first tag list of DESCRIPTION: the phases, in the tool's order
+	tap_is "kbufmapctl-bench(8): the phases of bench --list-phases, in order" \
+		"$(awk '/^\.Sh DESCRIPTION/ { d = 1 } d && /^\.Bl -tag/ { l = 1 } l && /^\.El/ { exit }
+			l && $1 == ".It" && $2 == "Sy" { print $3 }' "$mandir/man8/kbufmapctl-bench.8" | tr '\n' ' ')" \
+		"$("$cli" bench --list-phases | tr '\n' ' ')"
+fi
 if grep -qx fault-trace <<<"$documented"; then
 	set_is "kbufmapctl-fault-trace(8): every traced function, and only those" \
 		"$(page_items "$mandir/man8/kbufmapctl-fault-trace.8" Sy)" "$(lines "$cli" fault-trace --list-functions)"
 fi
 
-# The few value words the completions write down themselves (the rest they
-# ask the tool for): each must be in the option's --help text, and the
-# manual's item for the option must name exactly them; zsh and fish must
-# agree with bash.
+# The fixed values of each option: what `CMD --list-values OPTION` lists
+# (fault-trace --mode: what the completions still write down). Each must be
+# in the option's --help text, the manual's item for the option must name
+# exactly them, and bash, zsh and fish must offer exactly them.
 # shellcheck disable=SC1091
 . "$compdir/kbufmapctl.bash"
-for co in verify:--mode phys:--touch fault-trace:--mode bench:--trace; do
-	c=${co%%:*} o=${co#*:}
+# value_opts: "CMD:OPTION" for every option with fixed values.
+value_opts() {
+	local c o v
+	for c in $cmds; do
+		for o in $(lines "$cli" "$c" --list-opts); do
+			v=$("$cli" "$c" --list-values "$o" 2>/dev/null) && [ -n "$v" ] && echo "$c:$o"
+		done
+	done
+	grep -qx fault-trace <<<"$cmds" && echo fault-trace:--mode
+}
+listed=$(value_opts)
+for co in map:--touch map:--prot map:--madvise phys:--touch verify:--mode bench:--trace; do
+	c=${co%%:*}
 	grep -qx "$c" <<<"$cmds" || continue
-	want=$(_kbufmapctl_value "$cli" "$c" "$o" | tr ' ' '\n' | sort -u)
+	tap_ok "$co lists its values (--list-values)" grep -qx -- "$co" <<<"$listed"
+done
+for co in $listed; do
+	c=${co%%:*} o=${co#*:}
+	want=$(lines "$cli" "$c" --list-values "$o")
+	[ "$co" = fault-trace:--mode ] && want=$(_kbufmapctl_value "$cli" "$c" "$o" | tr ' ' '\n' | sort -u)
 	help=$("$cli" "$c" --help | awk -v o="$o" '
 		index($0, o "=") { on = 1; print; next }
 		on && /^ +-/ { on = 0 }
 		on { print }')
 	for v in $want; do
-		tap_like "$c $o: '$v' (from the completion) is in '$c --help'" "$help" "(^|[^a-z-])$v([^a-z-]|$)"
+		tap_like "$c $o: '$v' is in '$c --help'" "$help" "(^|[^a-z-])$v([^a-z-]|$)"
 	done
 	if grep -qx "$c" <<<"$documented"; then
-		set_is "kbufmapctl-$c(8) $o: the values the completions offer" \
+		set_is "kbufmapctl-$c(8) $o: the values the tool lists" \
 			"$(page_item_cm "$mandir/man8/kbufmapctl-$c.8" "$o")" "$want"
 	fi
+	set_is "bash completion, $c $o: the values the tool lists" \
+		"$(_kbufmapctl_value "$cli" "$c" "$o" | tr ' ' '\n' | sort -u)" "$want"
 	if command -v zsh >/dev/null; then
-		set_is "zsh completion, $c $o: the values bash offers" "$(zsh -fc \
+		set_is "zsh completion, $c $o: the values the tool lists" "$(zsh -fc \
 			"source '$compdir/_kbufmapctl' 2>/dev/null; _kbufmapctl_values '$cli' $c $o" | sort -u)" "$want"
 	fi
 	if command -v fish >/dev/null; then
-		set_is "fish completion, $c $o: the values bash offers" "$(fish --no-config -c \
+		set_is "fish completion, $c $o: the values the tool lists" "$(fish --no-config -c \
 			"source '$compdir/kbufmapctl.fish'; __kbufmapctl_values '$cli' $c $o" | sort -u)" "$want"
 	fi
 done

@@ -2,9 +2,13 @@
 /*
  * The smaps parser on a fixture in the kernel's /proc/PID/smaps format
  * (fixtures/smaps.txt: a file mapping, a huge PFN mapping of /dev/kbufmap,
- * a small one, an anonymous THP), and vma_has_flag().
+ * a small one, an anonymous THP), the iterator over all of them,
+ * vma_has_flag(), and the first-line and bracketed-choice readers on
+ * fixtures/thp_enabled.
  */
 #include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +58,8 @@ static void boundaries(void)
 	tap_is_u64(parse_at(0x7f2a4c600000, &vi), 0, "the first byte of a VMA is in it");
 	tap_is_u64(vi.start, 0x7f2a4c600000, "... the right VMA");
 	tap_is_u64(vi.rss_kb, 16, "... with its own Rss, not the previous VMA's");
+	tap_is_u64(vi.pss_kb, 8, "... Pss (not SwapPss after it)");
+	tap_is_u64(vi.locked_kb, 12, "... Locked");
 	tap_ok(!vma_has_flag(&vi, "de"), "... and its own VmFlags");
 	tap_is_u64(parse_at(0x7f2a4c60ffff, &vi), 0, "the last byte of a VMA is in it");
 	tap_is_u64(vi.end, 0x7f2a4c610000, "... the right VMA");
@@ -69,9 +75,58 @@ static void last_and_first(void)
 	tap_is_u64(parse_at(0x7f2a4c9fffff, &vi), 0, "the last VMA of the file (no header after it)");
 	tap_is_u64(vi.anon_kb, 2048, "Anonymous");
 	tap_is_u64(vi.anon_huge_kb, 2048, "AnonHugePages");
+	tap_is_u64(vi.locked_kb, 2048, "Locked");
 	tap_ok(vma_has_flag(&vi, "hg"), "VmFlags of the last VMA");
 	tap_is_u64(parse_at(0x55961d1c6000, &vi), 0, "the first VMA (a file mapping with a path)");
 	tap_is_u64(vi.size_kb, 8, "its Size");
+}
+
+/* Every VMA in order, with its header's fields. */
+static void iterate(void)
+{
+	static const struct { unsigned long start; const char *perms, *path; } want[] = {
+		{ 0x55961d1c6000, "r--p", "/usr/bin/kbufmapctl" },
+		{ 0x7f2a4c000000, "rw-s", "/dev/kbufmap" },
+		{ 0x7f2a4c600000, "rw-s", "/dev/kbufmap" },
+		{ 0x7f2a4c800000, "rw-p", "" },
+	};
+	FILE *f = fopen(fixture, "re");
+	struct smaps_iter it;
+	struct vma_info vi;
+	size_t n = 0;
+
+	smaps_from(&it, f);
+	while (smaps_next(&it, &vi) > 0) {
+		if (n < 4) {
+			tap_is_u64(vi.start, want[n].start, "VMA %zu: start", n);
+			tap_ok(!strcmp(vi.perms, want[n].perms), "VMA %zu: perms %s", n, vi.perms);
+			tap_ok(!strcmp(vi.path, want[n].path), "VMA %zu: path '%s'", n, vi.path);
+		}
+		if (n == 0)
+			tap_ok(!strncmp(vi.maps_line, "55961d1c6000-55961d1c8000 r--p", 30) &&
+			       !strchr(vi.maps_line, '\n'), "the maps line, without its newline");
+		n++;
+	}
+	tap_is_u64(n, 4, "four VMAs, the last one without a header after it");
+	tap_is_u64(smaps_next(&it, &vi), 0, "the end stays the end");
+	smaps_close(&it);
+	fclose(f);
+}
+
+/* fixtures/thp_enabled beside the smaps fixture. */
+static void sysfs_readers(void)
+{
+	char *dir = strdup(fixture), path[4096], buf[64];
+
+	snprintf(path, sizeof(path), "%s/thp_enabled", dirname(dir));
+	free(dir);
+	tap_is_u64(read_first_line(path, buf, sizeof(buf)), 0, "read_first_line() reads it");
+	tap_ok(!strcmp(buf, "always [madvise] never"), "without the newline: '%s'", buf);
+	tap_ok(sysfs_choice(path, buf, sizeof(buf)) && !strcmp(buf, "madvise"),
+	       "sysfs_choice(): the bracketed word");
+	tap_ok(read_first_line("/nonexistent/file", buf, sizeof(buf)) == -ENOENT && !buf[0],
+	       "a missing file: -ENOENT and an empty line");
+	tap_ok(!sysfs_choice(fixture, buf, sizeof(buf)), "no brackets: NULL");
 }
 
 int main(int argc, char **argv)
@@ -90,5 +145,7 @@ int main(int argc, char **argv)
 	huge_device_vma();
 	boundaries();
 	last_and_first();
+	iterate();
+	sysfs_readers();
 	return tap_done();
 }
