@@ -12,9 +12,10 @@
  * return value. So a call is counted on return, and the histogram of a
  * function always sums to its call count.
  *
- * CO-RE: the only kernel structures read are vm_area_struct (vm_start,
- * vm_end) and task_struct (tgid), relocated at load time; one object serves
- * both the 6.1 and 6.12 guests.
+ * CO-RE: the kernel structures read (vm_area_struct, vm_fault, file, inode,
+ * task_struct, signal_struct) are relocated at load time; one object serves
+ * every listed kernel: 5.10 (kprobes only: it has no module BTF), 6.1, 6.12
+ * and 7.2.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -57,7 +58,13 @@ struct start_key {
 struct start_val {
 	__u64 ts;
 	__u64 pages;	/* pages the call maps if it succeeds, from its args */
+	__u64 addr;	/* --mapping: the fault's address */
+	__u64 retry_ts;	/* --mapping: when a try returned VM_FAULT_RETRY, 0: none */
+	__u32 flags;	/* FT_START_* */
 };
+
+/* .huge_fault found its PMD already mapped: it maps nothing (see there). */
+#define FT_START_PMD_PRESENT	1
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -136,40 +143,61 @@ static __always_inline __u64 vma_pages(struct vm_area_struct *vma)
 	return (BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start)) >> FT_PAGE_SHIFT;
 }
 
-static __always_inline void record_start(__u32 func, __u32 tid, __u64 pages)
+/*
+ * A thread's start for @func that is still there when the thread enters
+ * @func again is stale: its return was never seen (a kretprobe or a
+ * recursion miss, or a fault abandoned after VM_FAULT_RETRY). It is
+ * replaced, never matched with a later return, which would turn the gap
+ * into one huge latency; and counted, so the report shows it.
+ */
+static __always_inline void record_start(__u32 func, __u32 tid, __u64 pages,
+					 __u64 addr, __u32 flags)
 {
 	struct start_key key = { .tid = tid, .func = func };
-	struct start_val val = { .pages = pages };
+	struct start_val val = { .pages = pages, .addr = addr, .flags = flags };
 
+	if (bpf_map_lookup_elem(&starts, &key))
+		__sync_fetch_and_add(&drops[FT_DROP_STALE_START], 1);
 	val.ts = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&starts, &key, &val, BPF_ANY))
 		__sync_fetch_and_add(&drops[FT_DROP_START_FULL], 1);
 }
 
-static __always_inline int on_entry(__u32 func, __u64 pages)
+static __always_inline int on_entry_flags(__u32 func, __u64 pages, __u32 flags)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 
 	count_run(func, 0);
 	if (tgid_traced(id >> 32))
-		record_start(func, (__u32)id, pages);
+		record_start(func, (__u32)id, pages, 0, flags);
 	return 0;
 }
 
+static __always_inline int on_entry(__u32 func, __u64 pages)
+{
+	return on_entry_flags(func, pages, 0);
+}
+
+/* What a return said, as FT_OUT_* bits. */
+#define FT_OUT_FAILED		1	/* an error */
+#define FT_OUT_FALLBACK		2	/* .huge_fault declined: VM_FAULT_FALLBACK */
+#define FT_OUT_RETRY		4	/* vm_fault_t: VM_FAULT_RETRY */
+
 /*
- * @pages: what the call mapped if it succeeded; @failed: it returned an
- * error; @fallback: .huge_fault declined (VM_FAULT_FALLBACK).
+ * @pages: what the call mapped if it succeeded; @out: FT_OUT_* bits;
+ * @start_flags: FT_START_* of its entry.
  */
 static __always_inline void account(__u32 func, __u32 tgid, __u64 delta,
-				    __u64 pages, bool failed, bool fallback,
-				    bool retry)
+				    __u64 pages, __u32 out, __u32 start_flags)
 {
 	struct ft_proc_key pkey = { .tgid = tgid, .func = func };
+	bool failed = out & FT_OUT_FAILED;
 	struct ft_func_stats *fs;
 	struct ft_proc_stats *ps;
 	__u32 slot;
 
-	if (failed || fallback)
+	if (out & (FT_OUT_FAILED | FT_OUT_FALLBACK) ||
+	    start_flags & FT_START_PMD_PRESENT)
 		pages = 0;
 
 	fs = bpf_map_lookup_elem(&func_stats, &func);
@@ -183,8 +211,10 @@ static __always_inline void account(__u32 func, __u32 tgid, __u64 delta,
 		fs->calls++;
 		fs->pages += pages;
 		fs->errors += failed;
-		fs->fallbacks += fallback;
-		fs->retries += retry;
+		fs->fallbacks += !!(out & FT_OUT_FALLBACK);
+		fs->retries += !!(out & FT_OUT_RETRY);
+		fs->already_mapped += !(out & (FT_OUT_FAILED | FT_OUT_FALLBACK)) &&
+				      (start_flags & FT_START_PMD_PRESENT);
 		fs->total_ns += delta;
 		fs->hist[slot]++;
 	}
@@ -212,26 +242,25 @@ static __always_inline void account(__u32 func, __u32 tgid, __u64 delta,
 #define FT_VM_FAULT_ERR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | \
 			 VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)
 
-/* What a return value says, by return type. */
-#define FT_FAILED_INT(ret)	((int)(ret) != 0)	/* 0 or -errno */
-#define FT_FAILED_VMF(ret)	(((__u32)(ret) & FT_VM_FAULT_ERR) != 0)
-#define FT_FALLBACK_VMF(ret)	(((__u32)(ret) & VM_FAULT_FALLBACK) != 0)
-
-#define FT_RETRY_VMF(ret)	(((__u32)(ret) & VM_FAULT_RETRY) != 0)
+/* What a return value says, by return type, as FT_OUT_* bits. */
+#define FT_OUT_INT(ret)		((int)(ret) != 0 ? FT_OUT_FAILED : 0)	/* 0 or -errno */
+#define FT_OUT_VMF(ret)							\
+	((((__u32)(ret) & FT_VM_FAULT_ERR) ? FT_OUT_FAILED : 0) |	\
+	 (((__u32)(ret) & VM_FAULT_FALLBACK) ? FT_OUT_FALLBACK : 0) |	\
+	 (((__u32)(ret) & VM_FAULT_RETRY) ? FT_OUT_RETRY : 0))
 
 /*
- * @failed: the call returned an error; @fallback: .huge_fault declined;
- * @retry: a fault to be retried. @filtered: the entry program chose which
- * calls to time (--mapping), so a return without its start is no loss.
+ * @out: FT_OUT_* bits. @filtered: the entry program chose which calls to
+ * time (--mapping), so a return without its start is no loss.
  */
-static __always_inline int finish_call(__u32 func, bool failed, bool fallback,
-				       bool retry, bool filtered)
+static __always_inline int finish_call(__u32 func, __u32 out, bool filtered)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
 	struct start_key key = { .tid = (__u32)id, .func = func };
 	struct start_val *start;
 	__u64 delta, pages;
+	__u32 flags;
 
 	count_run(func, 1);
 	if (!tgid_traced(id >> 32))
@@ -244,14 +273,15 @@ static __always_inline int finish_call(__u32 func, bool failed, bool fallback,
 	}
 	delta = now - start->ts;
 	pages = start->pages;
+	flags = start->flags;
 	bpf_map_delete_elem(&starts, &key);
-	account(func, id >> 32, delta, pages, failed, fallback, retry);
+	account(func, id >> 32, delta, pages, out, flags);
 	return 0;
 }
 
-static __always_inline int on_return(__u32 func, bool failed, bool fallback)
+static __always_inline int on_return(__u32 func, __u32 out)
 {
-	return finish_call(func, failed, fallback, false, false);
+	return finish_call(func, out, false);
 }
 
 /* -4095..-1: an -errno, as the kernel's IS_ERR_VALUE(). */
@@ -261,19 +291,20 @@ static __always_inline int on_return(__u32 func, bool failed, bool fallback)
 static __always_inline int on_return_kind(__u32 func, __u32 kind, __u64 ret,
 					  bool filtered)
 {
-	bool failed = false, retry = false;
+	bool failed = false;
+	__u32 out = 0;
 
-	if (kind == FT_RET_VM_FAULT) {
-		failed = FT_FAILED_VMF(ret);
-		retry = FT_RETRY_VMF(ret);
-	} else if (kind == FT_RET_ERRNO_INT) {
+	if (kind == FT_RET_VM_FAULT)
+		out = FT_OUT_VMF(ret) & (FT_OUT_FAILED | FT_OUT_RETRY);
+	else if (kind == FT_RET_ERRNO_INT)
 		failed = (int)ret < 0 && (int)ret >= -FT_MAX_ERRNO;
-	} else if (kind == FT_RET_ERRNO_LONG) {
+	else if (kind == FT_RET_ERRNO_LONG)
 		failed = (__s64)ret < 0 && (__s64)ret >= -FT_MAX_ERRNO;
-	} else if (kind == FT_RET_ERR_PTR) {
+	else if (kind == FT_RET_ERR_PTR)
 		failed = ret >= (__u64)-FT_MAX_ERRNO;
-	}
-	return finish_call(func, failed, false, retry, filtered);
+	if (failed)
+		out |= FT_OUT_FAILED;
+	return finish_call(func, out, filtered);
 }
 
 /*
@@ -296,7 +327,7 @@ FT_SEC(fexit, fn)							\
 int BPF_PROG(fexit_##fn, struct file *file, struct vm_area_struct *vma,	\
 	     int ret)							\
 {									\
-	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
+	return on_return(FT_##id, FT_OUT_INT(ret));			\
 }									\
 FT_SEC(kprobe, fn)							\
 int BPF_KPROBE(kprobe_##fn)						\
@@ -306,7 +337,7 @@ int BPF_KPROBE(kprobe_##fn)						\
 FT_SEC(kretprobe, fn)							\
 int BPF_KRETPROBE(kretprobe_##fn, int ret)				\
 {									\
-	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
+	return on_return(FT_##id, FT_OUT_INT(ret));			\
 }
 
 /* .fault: one page per successful call. */
@@ -319,7 +350,7 @@ int BPF_PROG(fentry_##fn, struct vm_fault *vmf)				\
 FT_SEC(fexit, fn)							\
 int BPF_PROG(fexit_##fn, struct vm_fault *vmf, vm_fault_t ret)		\
 {									\
-	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
+	return on_return(FT_##id, FT_OUT_VMF(ret) & FT_OUT_FAILED);	\
 }									\
 FT_SEC(kprobe, fn)							\
 int BPF_KPROBE(kprobe_##fn)						\
@@ -329,10 +360,14 @@ int BPF_KPROBE(kprobe_##fn)						\
 FT_SEC(kretprobe, fn)							\
 int BPF_KRETPROBE(kretprobe_##fn, vm_fault_t ret)			\
 {									\
-	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
+	return on_return(FT_##id, FT_OUT_VMF(ret) & FT_OUT_FAILED);	\
 }
 
-/* .map_pages: the fault-around window, end - start + 1 pages (pgoff_t). */
+/*
+ * kbufmap_vm_map_pages: the fault-around window .fault maps around a read
+ * fault, end - start + 1 pages (pgoff_t). It runs nested inside .fault
+ * (no longer as a ->map_pages hook), so .fault's latency includes it.
+ */
 #define FT_PROGS_MAP_PAGES(id, fn)					\
 FT_SEC(fentry, fn)							\
 int BPF_PROG(fentry_##fn, struct vm_fault *vmf, unsigned long start,	\
@@ -344,7 +379,7 @@ FT_SEC(fexit, fn)							\
 int BPF_PROG(fexit_##fn, struct vm_fault *vmf, unsigned long start,	\
 	     unsigned long end, vm_fault_t ret)				\
 {									\
-	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
+	return on_return(FT_##id, FT_OUT_VMF(ret) & FT_OUT_FAILED);	\
 }									\
 FT_SEC(kprobe, fn)							\
 int BPF_KPROBE(kprobe_##fn, struct vm_fault *vmf, unsigned long start,	\
@@ -355,35 +390,62 @@ int BPF_KPROBE(kprobe_##fn, struct vm_fault *vmf, unsigned long start,	\
 FT_SEC(kretprobe, fn)							\
 int BPF_KRETPROBE(kretprobe_##fn, vm_fault_t ret)			\
 {									\
-	return on_return(FT_##id, FT_FAILED_VMF(ret), false);		\
+	return on_return(FT_##id, FT_OUT_VMF(ret) & FT_OUT_FAILED);	\
 }
 
 /*
- * .huge_fault: a PMD unless it falls back. Its second argument differs
- * between kernels (enum page_entry_size on 6.1, unsigned int order on
- * 6.12); both fill one 64-bit slot and it is not read.
+ * .huge_fault maps a PMD when it finds the PMD empty. It is also called
+ * on a PMD already mapped: a write to a PMD a read mapped read-only
+ * (wp_huge_pmd()), or a fault that another thread's fault beat to it. Such
+ * a call returns VM_FAULT_NOPAGE too, but maps nothing, and the module's
+ * huge_faults does not count it; so the PMD is read here, at entry: a call
+ * that finds it mapped counts as "already mapped", with no pages. (Two
+ * threads that both find it empty both count, where the module's lock
+ * lets one count: only a race of first faults on one PMD differs.)
+ * x86-64 pmd_none(): nothing but the Accessed and Dirty bits set.
+ */
+#define FT_PMD_NONE_IGNORED	0x60ULL	/* _PAGE_KNL_ERRATUM_MASK */
+
+static __always_inline __u32 huge_entry_flags(struct vm_fault *vmf)
+{
+	pmd_t *pmdp = BPF_CORE_READ(vmf, pmd);
+	__u64 val = 0;
+
+	if (pmdp && !bpf_probe_read_kernel(&val, sizeof(val), pmdp) &&
+	    (val & ~FT_PMD_NONE_IGNORED))
+		return FT_START_PMD_PRESENT;
+	return 0;
+}
+
+/*
+ * Its second argument differs between kernels (enum page_entry_size on 6.1,
+ * unsigned int order on 6.12); both fill one 64-bit slot and it is not read.
  */
 #define FT_PROGS_HUGE_FAULT(id, fn)					\
 FT_SEC(fentry, fn)							\
 int BPF_PROG(fentry_##fn, struct vm_fault *vmf)				\
 {									\
-	return on_entry(FT_##id, FT_PMD_PAGES);				\
+	return on_entry_flags(FT_##id, FT_PMD_PAGES,			\
+			      huge_entry_flags(vmf));			\
 }									\
 FT_SEC(fexit, fn)							\
 int BPF_PROG(fexit_##fn, struct vm_fault *vmf,				\
 	     unsigned int order_or_pe_size, vm_fault_t ret)		\
 {									\
-	return on_return(FT_##id, FT_FAILED_VMF(ret), FT_FALLBACK_VMF(ret)); \
+	return on_return(FT_##id, FT_OUT_VMF(ret) &			\
+			 (FT_OUT_FAILED | FT_OUT_FALLBACK));		\
 }									\
 FT_SEC(kprobe, fn)							\
-int BPF_KPROBE(kprobe_##fn)						\
+int BPF_KPROBE(kprobe_##fn, struct vm_fault *vmf)			\
 {									\
-	return on_entry(FT_##id, FT_PMD_PAGES);				\
+	return on_entry_flags(FT_##id, FT_PMD_PAGES,			\
+			      huge_entry_flags(vmf));			\
 }									\
 FT_SEC(kretprobe, fn)							\
 int BPF_KRETPROBE(kretprobe_##fn, vm_fault_t ret)			\
 {									\
-	return on_return(FT_##id, FT_FAILED_VMF(ret), FT_FALLBACK_VMF(ret)); \
+	return on_return(FT_##id, FT_OUT_VMF(ret) &			\
+			 (FT_OUT_FAILED | FT_OUT_FALLBACK));		\
 }
 
 /* kbufmap_populate_*(buf, vma): the whole VMA when they return 0. */
@@ -396,7 +458,7 @@ int BPF_PROG(fentry_##fn, void *buf, struct vm_area_struct *vma)	\
 FT_SEC(fexit, fn)							\
 int BPF_PROG(fexit_##fn, void *buf, struct vm_area_struct *vma, int ret) \
 {									\
-	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
+	return on_return(FT_##id, FT_OUT_INT(ret));			\
 }									\
 FT_SEC(kprobe, fn)							\
 int BPF_KPROBE(kprobe_##fn, void *buf, struct vm_area_struct *vma)	\
@@ -406,7 +468,7 @@ int BPF_KPROBE(kprobe_##fn, void *buf, struct vm_area_struct *vma)	\
 FT_SEC(kretprobe, fn)							\
 int BPF_KRETPROBE(kretprobe_##fn, int ret)				\
 {									\
-	return on_return(FT_##id, FT_FAILED_INT(ret), false);		\
+	return on_return(FT_##id, FT_OUT_INT(ret));			\
 }
 
 #define FT_PROGS(id, fn, handler, strategies, pages_rule, shape)	\
@@ -507,17 +569,34 @@ static __always_inline bool vma_maps_target(struct vm_area_struct *vma)
  * first try under the per-VMA lock retries under mmap_lock whenever the
  * driver has no .map_pages). One page fault is one call: timed from its
  * first try's entry to its last try's return, its retries counted apart.
+ *
+ * A try is a retry only when the thread's start saw a VM_FAULT_RETRY
+ * return, at the same address, less than FT_RETRY_GAP_NS ago. A fault
+ * whose retry never comes (a signal: the fault is abandoned, and the
+ * instruction may never run again) or whose return was missed leaves a
+ * start behind; timed with the thread's next fault, it would report the
+ * whole gap as one latency. record_start() drops it and counts it.
  */
-static __always_inline int mapping_entry(struct vm_area_struct *vma)
+#define FT_RETRY_GAP_NS	1000000000ULL	/* a retry follows within microseconds */
+
+static __always_inline bool is_retry(const struct start_val *start, __u64 address)
+{
+	return start->retry_ts && start->addr == address &&
+	       bpf_ktime_get_ns() - start->retry_ts < FT_RETRY_GAP_NS;
+}
+
+static __always_inline int mapping_entry(struct vm_area_struct *vma, __u64 address)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct start_key key = { .tid = (__u32)id, .func = FT_SLOT_MAPPING };
+	struct start_val *start;
 
 	count_run(FT_SLOT_MAPPING, 0);
 	if (!tgid_traced(id >> 32) || !vma_maps_target(vma))
 		return 0;
-	if (!bpf_map_lookup_elem(&starts, &key))	/* else: a retry */
-		record_start(FT_SLOT_MAPPING, (__u32)id, 0);
+	start = bpf_map_lookup_elem(&starts, &key);
+	if (!start || !is_retry(start, address))
+		record_start(FT_SLOT_MAPPING, (__u32)id, 0, address, 0);
 	return 0;
 }
 
@@ -527,12 +606,17 @@ static __always_inline int mapping_return(vm_fault_t ret)
 	struct start_key key = { .tid = (__u32)id, .func = FT_SLOT_MAPPING };
 	__u32 slot = FT_SLOT_MAPPING;
 	struct ft_func_stats *fs;
+	struct start_val *start;
 
-	if (!FT_RETRY_VMF(ret))
+	if (!(FT_OUT_VMF(ret) & FT_OUT_RETRY))
 		return on_return_kind(FT_SLOT_MAPPING, FT_RET_VM_FAULT, ret, true);
 	count_run(FT_SLOT_MAPPING, 1);
-	if (!tgid_traced(id >> 32) || !bpf_map_lookup_elem(&starts, &key))
+	if (!tgid_traced(id >> 32))
 		return 0;
+	start = bpf_map_lookup_elem(&starts, &key);
+	if (!start)
+		return 0;
+	start->retry_ts = bpf_ktime_get_ns();
 	fs = bpf_map_lookup_elem(&func_stats, &slot);
 	if (fs)
 		fs->retries++;
@@ -540,9 +624,9 @@ static __always_inline int mapping_return(vm_fault_t ret)
 }
 
 SEC("fentry/handle_mm_fault")
-int BPF_PROG(fentry_mapping, struct vm_area_struct *vma)
+int BPF_PROG(fentry_mapping, struct vm_area_struct *vma, unsigned long address)
 {
-	return mapping_entry(vma);
+	return mapping_entry(vma, address);
 }
 
 SEC("fexit/handle_mm_fault")
@@ -553,9 +637,9 @@ int BPF_PROG(fexit_mapping, struct vm_area_struct *vma, unsigned long address,
 }
 
 SEC("kprobe/handle_mm_fault")
-int BPF_KPROBE(kprobe_mapping, struct vm_area_struct *vma)
+int BPF_KPROBE(kprobe_mapping, struct vm_area_struct *vma, unsigned long address)
 {
-	return mapping_entry(vma);
+	return mapping_entry(vma, address);
 }
 
 SEC("kretprobe/handle_mm_fault")
@@ -581,5 +665,20 @@ int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 	err = bpf_map_update_elem(&children, &ctgid, &one, BPF_NOEXIST);
 	if (err && err != -17 /* EEXIST */)
 		__sync_fetch_and_add(&drops[FT_DROP_CHILD_FULL], 1);
+	return 0;
+}
+
+/*
+ * Forget a descendant when its last thread exits (loaded with follow_fork):
+ * its pid may be reused by an unrelated process, which must not be traced.
+ * signal->live drops to 0 before this tracepoint when the group is dead.
+ */
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(forget_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+
+	if (BPF_CORE_READ(p, signal, live.counter) == 0)
+		bpf_map_delete_elem(&children, &tgid);
 	return 0;
 }

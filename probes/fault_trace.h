@@ -36,7 +36,8 @@
  *   ID          enum ft_func value FT_<ID>
  *   fn          the symbol without "kbufmap_": kbufmap_<fn> is traced, the
  *               BPF programs are fentry_<fn>, fexit_<fn>, kprobe_<fn>...
- *   handler     what the kernel calls it as
+ *   handler     what the kernel calls it as ("in .fault": .fault calls it
+ *               for fault-around; it is no ->map_pages hook any more)
  *   strategies  the strategies whose calls land here
  *   pages_rule  how "pages" is counted
  *   SHAPE       the prototype, see FT_SHAPE_* below
@@ -47,10 +48,11 @@
 	X(FAULT, vm_fault, ".fault",					\
 	  "fault, fault-around, pfn (and huge after a fallback)",	\
 	  "1 per call that did not fail", FAULT)				\
-	X(MAP_PAGES, vm_map_pages, ".map_pages", "fault-around",	\
+	X(MAP_PAGES, vm_map_pages, "in .fault", "fault-around",	\
 	  "the window offered, end - start + 1", MAP_PAGES)		\
 	X(HUGE_FAULT, vm_huge_fault, ".huge_fault", "huge",		\
-	  "512 per PMD mapped (fallbacks map none)", HUGE_FAULT)	\
+	  "512 per PMD found empty and mapped (fallbacks and PMDs "	\
+	  "already mapped map none)", HUGE_FAULT)			\
 	X(POP_REMAP, populate_remap, "populate", "remap",		\
 	  "the whole VMA on success", POPULATE)			\
 	X(POP_REMAP_UNCHECKED, populate_remap_unchecked, "populate",	\
@@ -128,6 +130,10 @@ enum ft_drop {
 				 * but not in the per-process breakdown */
 	FT_DROP_CHILD_FULL,	/* a descendant of the command could not be
 				 * added to the filter: its calls are lost */
+	FT_DROP_STALE_START,	/* a start whose return never came (a missed
+				 * return, or a fault abandoned after
+				 * VM_FAULT_RETRY), dropped at the thread's
+				 * next entry rather than timed with it */
 	FT_NR_DROPS
 };
 
@@ -138,6 +144,9 @@ struct ft_func_stats {
 	__u64 errors;		/* calls that returned an error */
 	__u64 fallbacks;	/* .huge_fault: VM_FAULT_FALLBACK returned */
 	__u64 retries;		/* vm_fault_t: VM_FAULT_RETRY returned */
+	__u64 already_mapped;	/* .huge_fault: the PMD was mapped at entry
+				 * (a write upgrade, or another thread's
+				 * fault first): no PMD mapped */
 	__u64 total_ns;
 	__u64 hist[FT_HIST_SLOTS];
 };

@@ -90,6 +90,19 @@ struct ft_tracer {
 	struct bpf_program *progs[FT_NR_SLOTS][2];
 	struct bpf_link *links[FT_NR_SLOTS][2];
 	struct bpf_link *fork_link;
+	struct bpf_link *exit_link;
+
+	/*
+	 * The modules of the traced functions, each watched through an open
+	 * sysfs file of it: once the module is unloaded, reading the file
+	 * fails with ENODEV, even if the module was loaded again meanwhile.
+	 */
+	struct {
+		const char *name;
+		int fd;			/* /sys/module/NAME/initstate; -1: none */
+		bool gone;
+	} mods[FT_MAX_MODULES];
+	unsigned int nmods;
 
 	/* kprobe mode through tracefs */
 	const char *tracefs;		/* NULL: PMU kprobes */
@@ -711,8 +724,10 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 				return err;
 		}
 	}
-	if (t->opts.children)
+	if (t->opts.children) {
 		bpf_program__set_autoload(t->skel->progs.follow_fork, true);
+		bpf_program__set_autoload(t->skel->progs.forget_exit, true);
+	}
 
 	err = fault_trace_bpf__load(t->skel);
 	if (err) {
@@ -782,6 +797,14 @@ static int tracer_attach(struct ft_tracer *t)
 		if (!t->fork_link) {
 			err = -errno;
 			tracer_err(t, err, "cannot attach to the sched_process_fork tracepoint (to follow the command's children): %s",
+				   strerror(-err));
+			dump_libbpf_log();
+			return errno_exit(err);
+		}
+		t->exit_link = bpf_program__attach(t->skel->progs.forget_exit);
+		if (!t->exit_link) {
+			err = -errno;
+			tracer_err(t, err, "cannot attach to the sched_process_exit tracepoint (to forget the command's children that exited): %s",
 				   strerror(-err));
 			dump_libbpf_log();
 			return errno_exit(err);
@@ -951,6 +974,61 @@ static int tracer_load_attach_fallback(struct ft_tracer *t)
 	return rc;
 }
 
+/* --- the traced modules, watched for an unload ------------------------- */
+
+/*
+ * Open a sysfs file of every module a traced function is in. A module
+ * built into the kernel has no initstate and cannot go: not watched.
+ */
+static void watch_modules(struct ft_tracer *t)
+{
+	char path[FT_MODULE_LEN + 32];
+
+	for (unsigned int n = 0; n < t->nslots; n++) {
+		const char *mod = t->desc[t->slots[n]].module;
+		unsigned int k;
+
+		for (k = 0; mod && k < t->nmods; k++)
+			if (strcmp(t->mods[k].name, mod) == 0)
+				break;
+		if (!mod || k < t->nmods || t->nmods == FT_MAX_MODULES)
+			continue;
+		snprintf(path, sizeof(path), "/sys/module/%s/initstate", mod);
+		t->mods[t->nmods].name = mod;
+		t->mods[t->nmods].fd = open(path, O_RDONLY | O_CLOEXEC);
+		t->nmods++;
+	}
+}
+
+/* Was module @k unloaded since tracing began? Once gone, always gone. */
+static bool module_unloaded(struct ft_tracer *t, unsigned int k)
+{
+	char c;
+
+	if (!t->mods[k].gone && t->mods[k].fd >= 0 &&
+	    pread(t->mods[k].fd, &c, 1, 0) < 0 && errno == ENODEV)
+		t->mods[k].gone = true;
+	return t->mods[k].gone;
+}
+
+static void read_unloaded(struct ft_tracer *t, struct ft_snapshot *s)
+{
+	char path[FT_MODULE_LEN + 32];
+
+	for (unsigned int k = 0; k < t->nmods; k++) {
+		struct ft_unloaded *u = &s->unloaded[s->nunloaded];
+
+		if (!module_unloaded(t, k))
+			continue;
+		snprintf(path, sizeof(path), "/sys/module/%s/initstate", t->mods[k].name);
+		u->module = t->mods[k].name;
+		u->loaded_now = access(path, F_OK) == 0;
+		/* tracefs kprobes come back with the module; perf PMU ones do not. */
+		u->probes_back = t->mode == FT_MODE_KPROBE && t->tracefs;
+		s->nunloaded++;
+	}
+}
+
 int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
 {
 	struct ft_tracer *t;
@@ -976,6 +1054,7 @@ int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
 		ft_tracer_destroy(t);
 		return rc;
 	}
+	watch_modules(t);
 	if (t->mode == FT_MODE_KPROBE && !t->tracefs) {
 		size_t n = strlen(t->reason);
 
@@ -1005,6 +1084,8 @@ void ft_tracer_detach(struct ft_tracer *t)
 	}
 	bpf_link__destroy(t->fork_link);
 	t->fork_link = NULL;
+	bpf_link__destroy(t->exit_link);
+	t->exit_link = NULL;
 	if (t->tracefs)
 		remove_kprobe_events(t);
 	t->detached = true;
@@ -1016,6 +1097,9 @@ void ft_tracer_destroy(struct ft_tracer *t)
 		return;
 	ft_tracer_detach(t);
 	fault_trace_bpf__destroy(t->skel);
+	for (unsigned int k = 0; k < t->nmods; k++)
+		if (t->mods[k].fd >= 0)
+			close(t->mods[k].fd);
 	free(t);
 }
 
@@ -1151,6 +1235,7 @@ static int read_func_stats(struct ft_tracer *t, struct ft_snapshot *s)
 			sum->errors += percpu[c].errors;
 			sum->fallbacks += percpu[c].fallbacks;
 			sum->retries += percpu[c].retries;
+			sum->already_mapped += percpu[c].already_mapped;
 			sum->total_ns += percpu[c].total_ns;
 			for (int k = 0; k < FT_HIST_SLOTS; k++)
 				sum->hist[k] += percpu[c].hist[k];
@@ -1233,6 +1318,7 @@ int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
 	for (int i = 0; i < FT_NR_DROPS; i++)
 		s->drops[i] = __atomic_load_n(&t->skel->bss->drops[i], __ATOMIC_RELAXED);
 	read_missed(t, &s->missed);
+	read_unloaded(t, s);
 	err = read_procs(t, s);
 	if (err) {
 		kbm_fail(err, "cannot read the per-process counters: %s", strerror(-err));

@@ -123,6 +123,23 @@ struct ft_proc_entry {
 	struct ft_proc_stats st;
 };
 
+/*
+ * Modules the traced functions are in (kbufmap, and those of --function):
+ * the module, and a --function's module, plus none for vmlinux.
+ */
+#define FT_MAX_MODULES	(1 + FT_MAX_USER_FUNCS)
+
+/*
+ * A module that was unloaded while traced. fentry pins a module; kprobes do
+ * not: tracefs kprobes are re-armed when it is loaded again, perf kprobes
+ * are gone for good.
+ */
+struct ft_unloaded {
+	const char *module;
+	bool loaded_now;	/* loaded again since */
+	bool probes_back;	/* its probes fire again once it is */
+};
+
 /* Everything the report shows, at one instant. */
 struct ft_snapshot {
 	__u64 mono_ns;			/* CLOCK_MONOTONIC when taken */
@@ -131,6 +148,8 @@ struct ft_snapshot {
 	struct ft_missed missed;
 	struct ft_proc_entry *procs;	/* sorted by (tgid, func) */
 	size_t nprocs;
+	struct ft_unloaded unloaded[FT_MAX_MODULES];	/* since tracing began */
+	unsigned int nunloaded;
 };
 
 /* Read the counters now. Returns 0 or -errno (message printed). */

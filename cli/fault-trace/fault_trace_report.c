@@ -28,6 +28,7 @@ static void func_sub(struct ft_func_stats *o, const struct ft_func_stats *a,
 	o->errors = a->errors - b->errors;
 	o->fallbacks = a->fallbacks - b->fallbacks;
 	o->retries = a->retries - b->retries;
+	o->already_mapped = a->already_mapped - b->already_mapped;
 	o->total_ns = a->total_ns - b->total_ns;
 	for (int k = 0; k < FT_HIST_SLOTS; k++)
 		o->hist[k] = a->hist[k] - b->hist[k];
@@ -132,6 +133,7 @@ static void print_counts(unsigned int slot, const struct ft_func_desc *d,
 		unknown_field("errors", " %7s");
 	print_uint(PRINT_JSON, "fallbacks", NULL, f->fallbacks);
 	print_uint(PRINT_JSON, "retries", NULL, f->retries);
+	print_uint(PRINT_JSON, "already_mapped", NULL, f->already_mapped);
 }
 
 static void print_functions(const struct ft_report_ctx *ctx, const struct ft_snapshot *s)
@@ -180,6 +182,10 @@ static void print_functions(const struct ft_report_ctx *ctx, const struct ft_sna
 		print_text("%s: %llu of its calls fell back (VM_FAULT_FALLBACK: no pages; the PTE path follows)\n",
 			   ft_funcs[FT_HUGE_FAULT].symbol,
 			   (unsigned long long)s->funcs[FT_HUGE_FAULT].fallbacks);
+	if (s->funcs[FT_HUGE_FAULT].already_mapped)
+		print_text("%s: %llu of its calls found the PMD already mapped (a write to a PMD a read mapped, or another thread's fault first): no pages\n",
+			   ft_funcs[FT_HUGE_FAULT].symbol,
+			   (unsigned long long)s->funcs[FT_HUGE_FAULT].already_mapped);
 }
 
 static void print_procs(const struct ft_report_ctx *ctx, const struct ft_snapshot *s)
@@ -302,8 +308,40 @@ static void print_missed(const struct ft_snapshot *s)
 	print_uint(PRINT_ANY, "process_table_full",
 		   "  calls left out per process only:  %llu\n",
 		   s->drops[FT_DROP_PROC_FULL]);
+	/*
+	 * Not in the total: a stale start is a return lost to a miss counted
+	 * above, or a fault abandoned after VM_FAULT_RETRY, which is no loss.
+	 */
+	print_uint(PRINT_ANY, "stale_starts",
+		   "  starts whose return never came:   %llu (dropped, not timed)\n",
+		   s->drops[FT_DROP_STALE_START]);
 	print_string(PRINT_JSON, "unknown_reason", NULL, known ? NULL : m->unknown_why);
 	close_json_object();
+}
+
+/*
+ * Modules unloaded while traced: their calls while they were gone were not
+ * seen, and with perf kprobes none after the unload.
+ */
+static void print_unloaded(const struct ft_snapshot *s)
+{
+	open_json_array("modules_unloaded");
+	for (unsigned int k = 0; k < s->nunloaded; k++) {
+		const struct ft_unloaded *u = &s->unloaded[k];
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "module", "\nModule %s was unloaded while traced", u->module);
+		print_bool(PRINT_JSON, "loaded_now", NULL, u->loaded_now);
+		print_bool(PRINT_JSON, "probes_back", NULL, u->probes_back);
+		if (u->loaded_now)
+			print_text(", and loaded again");
+		if (u->probes_back)
+			print_text(": its calls while it was gone were not seen; its kprobes fire again once it is loaded\n");
+		else
+			print_text(": its kprobes died with it (perf kprobes): none of its calls after the unload was seen\n");
+		close_json_object();
+	}
+	close_json_array();
 }
 
 static void print_command(const struct ft_command *cmd)
@@ -397,8 +435,9 @@ void ft_report(const struct ft_report_ctx *ctx, const struct ft_snapshot *s,
 	print_procs(ctx, s);
 	print_hists(ctx, s);
 	print_missed(s);
+	print_unloaded(s);
 	if (final && ft_tracer_slot(ctx->tracer, 0) < FT_NR_FUNCS)
-		print_text("\nPages: .fault %s; .map_pages %s; .huge_fault %s;\n"
+		print_text("\nPages: .fault %s; fault-around (in .fault) %s;\n.huge_fault %s;\n"
 			   "populate %s; mmap %s. .fault serves the fault, fault-around\n"
 			   "and pfn strategies alike: they are not told apart.\n",
 			   ft_funcs[FT_FAULT].pages_rule, ft_funcs[FT_MAP_PAGES].pages_rule,

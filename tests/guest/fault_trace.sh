@@ -3,19 +3,25 @@
 # fault_trace.sh: test `kbufmapctl fault-trace` inside a guest where the
 # kbufmap module is loaded (scripts/guest-run --module KO -- ...).
 #
-#   fault_trace.sh [-n PAGES] KBUFMAPCTL KO
+#   fault_trace.sh [-n PAGES] KBUFMAPCTL KO FT_FAULTS
 #
 # KO is the module file that is loaded: the test unloads and reloads it
-# (and a copy without BTF). In fentry mode (when the module has BTF) and in
+# (and a copy without BTF). FT_FAULTS is tests/guest/ft_faults.c, built:
+# the faults `kbufmapctl map` cannot make. In fentry mode (when the module has BTF) and in
 # kprobe mode, one session of `kbufmapctl map` once per strategy under
 # `fault-trace -- COMMAND` must count exactly what the module's own counters
 # for those buffers say, summed, every histogram must sum to its call count, no
-# event may be missed. --function (the module's .fault and handle_mm_fault)
+# event may be missed; a PMD read then written (ft_faults) counts once, as
+# the module counts it. --function (the module's .fault and handle_mm_fault)
 # and --mapping /dev/kbufmap in one run per mode must count the module's
 # faults too; a name that is not traceable exits 2, and --function works
 # with the module unloaded. Then: --pid, --interval with a forked child, auto mode
 # with and without module BTF, rmmod refused while fentry is attached and
-# accepted after, the errors for a missing module, for an unprivileged user
+# accepted after; in kprobe mode an rmmod while traced, which the report
+# names, and a fault abandoned after VM_FAULT_RETRY, whose start is dropped
+# rather than timed with the next fault; the children of a command
+# forgotten when they exit (their pid reused by another process is not
+# traced); the errors for a missing module, for an unprivileged user
 # and for bad options, and a COMMAND that cannot be run (127). The tracing
 # overhead is measured by `bench --trace`, not here: speed belongs in a
 # benchmark, not in a test. The traced functions come from
@@ -26,7 +32,7 @@
 set -uo pipefail
 
 pages=256
-usage() { echo "usage: $0 [-n PAGES] KBUFMAPCTL KO" >&2; exit 2; }
+usage() { echo "usage: $0 [-n PAGES] KBUFMAPCTL KO FT_FAULTS" >&2; exit 2; }
 while getopts n: o; do
 	case $o in
 	n) pages=$OPTARG ;;
@@ -34,12 +40,12 @@ while getopts n: o; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || usage
-ctl=$(readlink -f "$1") ko=$(readlink -f "$2")
+[ $# -eq 3 ] || usage
+ctl=$(readlink -f "$1") ko=$(readlink -f "$2") ftf=$(readlink -f "$3")
 [[ "$pages" =~ ^[0-9]+$ ]] && [ "$pages" -ge 16 ] && [ "$pages" -le 262144 ] ||
 	{ echo "$0: -n: 16..262144 pages" >&2; exit 2; }
 
-[ -x "$ctl" ] && [ -f "$ko" ] || { echo "$0: missing file" >&2; exit 2; }
+[ -x "$ctl" ] && [ -f "$ko" ] && [ -x "$ftf" ] || { echo "$0: missing file" >&2; exit 2; }
 . "$(dirname "$0")/../lib/tap.sh"
 skip() { tap_skip "fault-trace" "$*"; tap_done; }
 [ "$(id -u)" = 0 ] || skip "needs root"
@@ -95,8 +101,9 @@ def f($n): ($t.functions[] | select(.name == $n)) // {calls: 0, pages: 0, errors
   ["mmap calls = module mmaps", (f("kbufmap_mmap") | .calls - .errors), $c.mmaps],
   [".fault calls = module faults", f("kbufmap_vm_fault").calls, $c.faults],
   [".fault pages = module faults", f("kbufmap_vm_fault").pages, $c.faults],
-  [".map_pages calls = module fault_around_calls", f("kbufmap_vm_map_pages").calls, $c.fault_around_calls],
-  [".huge_fault PMDs = module huge_faults", (f("kbufmap_vm_huge_fault") | .calls - .fallbacks - .errors), $c.huge_faults],
+  ["fault-around calls = module fault_around_calls", f("kbufmap_vm_map_pages").calls, $c.fault_around_calls],
+  [".huge_fault PMDs = module huge_faults",
+   (f("kbufmap_vm_huge_fault") | .calls - .fallbacks - .errors - (.already_mapped // 0)), $c.huge_faults],
   [".huge_fault pages = 512 x module huge_faults", f("kbufmap_vm_huge_fault").pages, 512 * $c.huge_faults]
 ]
 + [$runs[0][] | . as $r
@@ -110,6 +117,14 @@ def f($n): ($t.functions[] | select(.name == $n)) // {calls: 0, pages: 0, errors
             [$r.s + ": " + $r.pf + " pages = module pages_inserted", f($r.pf).pages, $r.pages_inserted]
           else empty end)
      end]
++ (if $rw[0].counters.huge_faults == 0 then [] else
+   [["read then write of one PMD: the module mapped it at the read, once",
+     "\($rw[0].huge_faults_after_read) \($rw[0].counters.huge_faults)", "1 1"],
+    ["read then write of one PMD: its .huge_fault pages = 512 x module huge_faults",
+     ([.processes[] | select(.pid == $rw[0].pid and .function == "kbufmap_vm_huge_fault")
+       | .pages] | add // 0), 512 * $rw[0].counters.huge_faults],
+    ["read then write of one PMD: the write found the PMD already mapped",
+     ((f("kbufmap_vm_huge_fault").already_mapped // 0) >= 1), true]] end)
 + [["histogram and per-process totals = calls, every function",
     ([.functions[] | . as $fn
       | ([.histogram[].count] | add // 0) as $h
@@ -121,14 +136,19 @@ def f($n): ($t.functions[] | select(.name == $n)) // {calls: 0, pages: 0, errors
 | .[] | map(tostring) | join("\t")
 JQ
 
-# One traced session, one mode: `map` once per strategy given, under one
-# fault-trace (each BPF load and attach costs seconds under emulation); the
-# trace against the module's own counters for those buffers, function by
-# function, and each strategy's populate function called once for its pages.
+# One traced session, one mode: `map` once per strategy given, and a PMD
+# read then written (ft_faults), under one fault-trace (each BPF load and
+# attach costs seconds under emulation); the trace against the module's own
+# counters for those buffers, function by function, and each strategy's
+# populate function called once for its pages. The write to the PMD comes
+# back to .huge_fault (soft-dirty tracking keeps the PMD read-only until
+# then), which maps nothing new: where the kernel maps PMDs
+# (the module's huge_faults says so, not the kernel's version) the trace
+# must count it as the module does, once.
 run_strategies() {	# run_strategies MODE STRATEGY...
 	local mode=$1 out=$tmp/ft.json script=$tmp/walk.sh rc desc got want results s np
 	shift
-	rm -f "$tmp"/tp-*.json
+	rm -f "$tmp"/tp-*.json "$tmp/rw.json"
 	: >"$script"
 	for s in "$@"; do
 		np=$pages
@@ -136,28 +156,36 @@ run_strategies() {	# run_strategies MODE STRATEGY...
 		printf '"%s" -j map --no-pin -o "%s" --strategy %s --pages %s >/dev/null || exit 1\n' \
 			"$ctl" "$tmp/tp-$s.json" "$s" "$np" >>"$script"
 	done
+	printf '"%s" pmd-read-write /dev/kbufmap "%s" || exit 1\n' "$ftf" "$tmp/rw.json" >>"$script"
 	"$ctl" -q -j fault-trace --mode "$mode" -- sh "$script" >"$out" 2>"$tmp/err"
 	rc=$?
-	if [ $rc != 0 ] || [ "$(ls "$tmp"/tp-*.json 2>/dev/null | wc -l)" != $# ]; then
+	if [ $rc != 0 ] || [ "$(ls "$tmp"/tp-*.json 2>/dev/null | wc -l)" != $# ] ||
+	   [ ! -s "$tmp/rw.json" ]; then
 		nok "$mode/[$*]: fault-trace exited $rc: $(head -c 400 "$out" "$tmp/err" | tr '\n' ' ')"
 		return
 	fi
 	# Per run: strategy, pages, populate function, its counters; and the sums.
-	for s in "$@"; do
-		np=$pages
-		[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
-		jq -c --arg s "$s" --argjson np "$np" --arg pf "$(populate_fn "$s")" \
-			'.counters + {s: $s, np: $np, pf: $pf}' "$tmp/tp-$s.json"
-	done | jq -s . >"$tmp/runs.json"
+	{
+		for s in "$@"; do
+			np=$pages
+			[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
+			jq -c --arg s "$s" --argjson np "$np" --arg pf "$(populate_fn "$s")" \
+				'.counters + {s: $s, np: $np, pf: $pf}' "$tmp/tp-$s.json"
+		done
+		jq -c '.counters + {s: "read-then-write", np: 512, pf: ""}' "$tmp/rw.json"
+	} | jq -s . >"$tmp/runs.json"
 	jq '[.[] | del(.s, .np, .pf)] | reduce .[] as $r ({}; reduce ($r | keys[]) as $k (.; .[$k] += $r[$k]))' \
 		"$tmp/runs.json" >"$tmp/sum.json"
 	# No process substitution: the guest's /dev has no /dev/fd.
 	results=$(jq -r --slurpfile runs "$tmp/runs.json" --slurpfile sum "$tmp/sum.json" \
-		--arg mode "$mode" "$run_checks" "$out") && [ -n "$results" ] ||
+		--slurpfile rw "$tmp/rw.json" --arg mode "$mode" "$run_checks" "$out") && [ -n "$results" ] ||
 		results="jq could not read the report	failed	ok"
 	while IFS=$'\t' read -r desc got want; do
 		check "$mode/$(echo "$@" | tr ' ' ,): $desc" "$got" "$want"
 	done <<<"$results"
+	[ "$(jq .counters.huge_faults "$tmp/rw.json")" != 0 ] ||
+		tap_skip "$mode: read then write of one PMD" \
+			"the kernel mapped no PMD (module huge_faults 0): .huge_fault fell back or was never called, no write upgrade to count"
 }
 
 strategies=$("$ctl" --list-strategies)	# every strategy the tool knows
@@ -249,14 +277,37 @@ for mode in "${modes[@]}"; do
 done
 
 # --- --interval and a command that forks: children are followed -----------
-"$ctl" -j fault-trace --interval 1 -- sh -c "'$ctl' -j map --no-pin -o '$tmp/a.json' --pages $pages && sleep 2 && '$ctl' -j map --no-pin -o '$tmp/b.json' --pages $pages" \
-	>"$tmp/int.json" 2>"$tmp/err"
+# ... and forgotten when they exit: while the command waits on a fifo, an
+# unrelated process gets the pid of its first child (ns_last_pid) and maps
+# a buffer; its faults must not be traced.
+mkfifo "$tmp/go"
+cmd="'$ctl' -j map --no-pin -o '$tmp/a.json' --pages $pages & echo \$! >'$tmp/a.pid'; wait \$! || exit 1
+read -r _ <'$tmp/go'; sleep 1; '$ctl' -j map --no-pin -o '$tmp/b.json' --pages $pages"
+"$ctl" -j fault-trace --interval 1 -- sh -c "$cmd" >"$tmp/int.json" 2>"$tmp/err" &
+cpid=$!
+for _ in $(seq 600); do
+	[ -s "$tmp/a.pid" ] && [ -s "$tmp/a.json" ] && ! kill -0 "$(cat "$tmp/a.pid")" 2>/dev/null && break
+	sleep 0.1
+done
+reused_pid=$(cat "$tmp/a.pid") reused=0 c_faults=0
+for _ in 1 2 3; do	# another fork may take the pid first
+	[ -w /proc/sys/kernel/ns_last_pid ] || break
+	echo $((reused_pid - 1)) >/proc/sys/kernel/ns_last_pid
+	"$ctl" -j map --no-pin -o "$tmp/c.json" --pages "$pages" &
+	[ $! = "$reused_pid" ] && reused=1
+	wait $!
+	[ $reused = 1 ] && { c_faults=$(cget "$tmp/c.json" faults); break; }
+done
+echo go >"$tmp/go"
+wait "$cpid"
 check "--interval: exit status" "$?" 0
 check "--interval: interval reports printed" \
 	"$(jq -s '[.[] | select(.report == "interval")] | length >= 1' "$tmp/int.json")" true
-check "--interval: children of the command are traced" \
+check "--interval: children of the command are traced, not the process that reused a child's pid ($c_faults faults)" \
 	"$(jq -s -r '.[] | select(.report == "total") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls' "$tmp/int.json")" \
 	"$(( $(cget "$tmp/a.json" faults) + $(cget "$tmp/b.json" faults) ))"
+[ $reused = 1 ] || tap_skip "a child's pid reused by an unrelated process" \
+	"could not get pid $reused_pid again through /proc/sys/kernel/ns_last_pid"
 check "--interval: interval deltas add up to at most the total" \
 	"$(jq -s '([.[] | select(.report == "interval") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls] | add // 0) <= ([.[] | select(.report == "total") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls] | add)' "$tmp/int.json")" true
 check "--interval: 2 processes in the breakdown" \
@@ -312,6 +363,70 @@ if [ $has_btf = 1 ]; then
 	kill -INT "$cpid"
 	wait "$cpid"
 	check "fentry tracer stopped by SIGINT: exit status" "$?" 0
+fi
+
+# --- kprobes do not pin the module: an rmmod while traced is reported -----
+# One kprobe session (a BPF load costs seconds under emulation) for two
+# checks. --function kbufmap_vm_fault puts a kprobe in the module, which
+# is unloaded while traced: the report must say so. --mapping times the
+# faults of `ft_faults abandon-retry`: its first fault blocks in
+# userfaultfd until a signal makes the kernel give it up (VM_FAULT_RETRY,
+# never retried); its next fault, 300 ms later at another address, must be
+# timed alone, the abandoned start dropped and counted.
+"$ftf" abandon-retry 2>"$tmp/ar.err" &
+apid=$!
+for _ in $(seq 100); do
+	grep -q '^pid ' "$tmp/ar.err" && break
+	kill -0 "$apid" 2>/dev/null || break
+	sleep 0.1
+done
+afd=$(sed -n 's/^pid [0-9]* fd \([0-9]*\)$/\1/p' "$tmp/ar.err")
+maparg=()
+if [ -n "$afd" ]; then
+	maparg=(--mapping "/proc/$apid/fd/$afd")
+else
+	wait "$apid"
+	tap_skip "kprobe: a fault abandoned after VM_FAULT_RETRY" "$(cat "$tmp/ar.err")"
+	sleep 60 & apid=$!	# a --pid for the unload check alone
+fi
+"$ctl" -j fault-trace --mode kprobe --function kbufmap_vm_fault "${maparg[@]}" --pid "$apid" \
+	--duration 60 >"$tmp/ku.json" 2>"$tmp/ku.err" &
+cpid=$!
+for _ in $(seq 600); do grep -q 'mode kprobe' "$tmp/ku.err" && break; sleep 0.1; done
+rmmod kbufmap 2>"$tmp/rmmod.err"
+unloaded=$?
+if [ -n "$afd" ]; then
+	kill -USR1 "$apid"
+	wait "$apid"
+	check "abandon-retry: exit status" "$?" 0
+else
+	kill "$apid"
+fi
+wait "$cpid"
+check "kprobe, rmmod while traced: fault-trace exit status" "$?" 0
+if [ $unloaded = 0 ]; then
+	check "kprobe, rmmod while traced: the report names the module unloaded" \
+		"$(jq -r '[.modules_unloaded[]? | "\(.module) loaded_now=\(.loaded_now)"] | join(",")' "$tmp/ku.json")" \
+		"kbufmap loaded_now=false"
+	insmod "$ko" || nok "reloading $ko"
+else
+	nok "kprobe mode: rmmod while traced failed: $(cat "$tmp/rmmod.err")"
+fi
+if [ -n "$afd" ]; then
+	read -r -d '' ar_checks <<'JQ'
+(.functions[] | select(.handler == "page fault")) as $m |
+[
+  ["faults timed: the one after the abandoned fault", $m.calls, 1],
+  ["the abandoned fault's start dropped and counted", .missed.stale_starts, 1],
+  ["not timed from the abandoned fault's start, 300 ms earlier", $m.total_ns < 300000000, true]
+]
+| .[] | map(tostring) | join("\t")
+JQ
+	results=$(jq -r "$ar_checks" "$tmp/ku.json") && [ -n "$results" ] ||
+		results="jq could not read the report	failed	ok"
+	while IFS=$'\t' read -r desc got want; do
+		check "kprobe/--mapping, a fault abandoned after VM_FAULT_RETRY: $desc" "$got" "$want"
+	done <<<"$results"
 fi
 if rmmod kbufmap; then
 	ok "rmmod after tracing stopped"
