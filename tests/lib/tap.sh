@@ -25,7 +25,8 @@ tap_result() {
 	else
 		TAP_FAIL=$((TAP_FAIL + 1))
 		echo "not ok $TAP_N - $desc"
-		for l in "$@"; do echo "#   $l"; done
+		# Every line of a diagnostic stays a TAP comment.
+		for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
 	fi
 }
 
