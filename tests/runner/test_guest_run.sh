@@ -92,6 +92,9 @@ echo "host-tmp-token" >"$token"
 	line timeout --timeout 10 -- sleep 600
 	line in-use --module "$ko" -- sh -c 'sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
 	line reload-after-in-use --module "$ko" -- test -c /dev/kbufmap
+	# Out of the test's session, but not out of its cgroup: killed after it.
+	line escaped-in-use --module "$ko" -- sh -c 'setsid sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
+	line reload-after-escape --module "$ko" -- test -c /dev/kbufmap
 	line post-check --post-check 'echo leak; exit 1' -- true
 	line post-check-passes --post-check true -- sh -c 'exit 0'
 	line cmdline -- sh -c 'grep -qw init_on_alloc=0 /proc/cmdline && grep -qw page_poison=1 /proc/cmdline && test $(cat /proc/sys/kernel/watchdog_thresh) = 60 && test $(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout) = 120'
@@ -130,6 +133,8 @@ reported memcg-oom 'invoked oom-killer|out of memory'
 fails timeout 'timed out after 10s'
 fails in-use 'could not be unloaded'
 passes reload-after-in-use
+fails escaped-in-use 'could not be unloaded'
+passes reload-after-escape
 fails post-check 'the post-check failed'
 passes post-check-passes
 passes cmdline
@@ -139,6 +144,6 @@ tap_is "suite: every test's diagnostics show it ran in a memory cgroup of its ow
 	"$(grep -cE '^    # guest-run: ran in cgroup /kbufmap\.slice/test-[0-9]+\.scope/main \(memory\.max [0-9.]+[KMG]\)$' <<<"$out")" \
 	"$n_tests"
 tap_like "suite: the boot says heap memory is not zeroed on allocation" "$(cat "$tmp/log")" 'heap alloc:off'
-tap_like "suite: the summary counts" "$out" '^8 passed, 11 failed, 0 skipped'
+tap_like "suite: the summary counts" "$out" '^9 passed, 12 failed, 0 skipped'
 [ "$TAP_FAIL" -eq 0 ] || { echo "# the suite's output:"; sed 's/^/# /' <<<"$out" | tail -n 150; }
 tap_done
