@@ -59,7 +59,7 @@ else
 	log "kernels tested (guest/<series>/suite):"
 	for series in $listed; do
 		if [ -n "${KBUFMAP_KERNELS:-}" ] &&
-		   ! tr ', ' '\n\n' <<<"$KBUFMAP_KERNELS" | grep -qxF "$series"; then
+		   ! tr -s ', ' '\n' <<<"$KBUFMAP_KERNELS" | grep -qxF "$series"; then
 			printf '  %-5s left out (KBUFMAP_KERNELS)\n' "$series"
 			continue
 		fi
