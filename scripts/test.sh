@@ -38,7 +38,7 @@ log "whole suite took $(( $(date +%s) - start ))s"
 # tests, and each failing (sub)test line of the suites with its diagnostics.
 if [ "$status" != 0 ] && [ -s "$log" ]; then
 	log "FAILED; the failing tests and subtests:"
-	sed 's/^[0-9]*:/  failed test:/' "$(dirname "$log")/LastTestsFailed.log" 2>/dev/null
+	sed 's/^[0-9]*:/  failed test:/' "$(dirname "$log")/LastTestsFailed.log" 2>/dev/null || true
 	awk '/^ *not ok [0-9]+ / { n = 8; print; next }
 	     n > 0 && /^ *#/ && !/# Subtest:/ { n--; print; next }
 	     { n = 0 }' "$log" | head -n 80
@@ -74,9 +74,10 @@ else
 	done
 	log "time per test group (all of its tests, as ctest ran them side by side):"
 	awk '{ split($1, p, "/"); g = (p[1] == "guest") ? p[1] "/" p[2] : p[1]
-	       n[g]++; s[g] += $2; if ($3 != "passed") bad[g]++ }
-	     END { for (g in n) printf "  %-11s %3d tests %5.0fs%s\n", g, n[g], s[g],
-	           bad[g] ? ", " bad[g] " not passed" : "" }' <<<"$res" | sort -V
+	       n[g]++; s[g] += $2; c[g, $3]++ }
+	     END { for (g in n) printf "  %-11s %3d tests %5.0fs%s%s\n", g, n[g], s[g],
+	           c[g, "FAILED"] ? ", " c[g, "FAILED"] " FAILED" : "",
+	           c[g, "skipped"] ? ", " c[g, "skipped"] " skipped" : "" }' <<<"$res" | sort -V
 fi
 selection
 exit "$status"
