@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf 'test.sh: %s\n' "$*"; }
+# shellcheck source=scripts/lib/test-summary.sh
+. scripts/lib/test-summary.sh
 listed=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' scripts/kernels.list | awk '{ print $1 }' | tr '\n' ' ')
 listed=${listed% }
 selection() {
@@ -44,40 +46,7 @@ if [ "$status" != 0 ] && [ -s "$log" ]; then
 	     { n = 0 }' "$log" | head -n 80
 fi
 
-# What ran, from ctest's own record, "name seconds status" per test (status
-# run, fail or notrun, as JUnit has it): each kernel's suite with its time,
-# and the time of every group of tests.
-results() {
-	sed -nE 's/^[[:space:]]*<testcase name="([^"]*)".* time="([^"]*)" status="([^"]*)".*/\1 \2 \3/p' "$junit" |
-		sed -e 's/ run$/ passed/' -e 's/ fail$/ FAILED/' -e 's/ notrun$/ skipped/'
-}
-if [ ! -s "$junit" ]; then
-	log "no test ran (the set-up, configure or build failed: see above)"
-	status=1
-else
-	res=$(results)
-	log "kernels tested (guest/<series>/suite):"
-	for series in $listed; do
-		if [ -n "${KBUFMAP_KERNELS:-}" ] &&
-		   ! tr -s ', ' '\n' <<<"$KBUFMAP_KERNELS" | grep -qxF "$series"; then
-			printf '  %-5s left out (KBUFMAP_KERNELS)\n' "$series"
-			continue
-		fi
-		line=$(awk -v t="guest/$series/suite" '$1 == t' <<<"$res")
-		if [ -z "$line" ]; then
-			printf '  %-5s NOT TESTED: no guest/%s/suite ran\n' "$series" "$series"
-			status=1
-		else
-			read -r _ secs result <<<"$line"
-			printf '  %-5s %-7s suite %4.0fs\n' "$series" "$result" "$secs"
-		fi
-	done
-	log "time per test group (all of its tests, as ctest ran them side by side):"
-	awk '{ split($1, p, "/"); g = (p[1] == "guest") ? p[1] "/" p[2] : p[1]
-	       n[g]++; s[g] += $2; c[g, $3]++ }
-	     END { for (g in n) printf "  %-11s %3d tests %5.0fs%s%s\n", g, n[g], s[g],
-	           c[g, "FAILED"] ? ", " c[g, "FAILED"] " FAILED" : "",
-	           c[g, "skipped"] ? ", " c[g, "skipped"] " skipped" : "" }' <<<"$res" | sort -V
-fi
+# What ran, from ctest's own record (scripts/lib/test-summary.sh).
+test_summary "$junit" "$listed" || status=1
 selection
 exit "$status"
