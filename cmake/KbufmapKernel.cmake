@@ -5,11 +5,13 @@
 # copy of kmod/ and include/ under the build tree; the source tree stays clean
 # and two kernels never share an object file.
 
-# Guest kernels: those scripts/kernels.list names that are ready here, as
-# scripts/kernel-root lists them (a host kernel: /boot/vmlinuz-V with
-# /lib/modules/V/build; a root kernel: the same inside its build root). The
-# first call prints which listed kernels were found and which were not, and
-# records each kernel's prefix ("/" or its root) for
+# Guest kernels: those scripts/kernels.list names, as scripts/kernel-root
+# lists them (a host kernel: /boot/vmlinuz-V with /lib/modules/V/build; a
+# root kernel: the same inside its build root). A listed kernel that is not
+# ready here stops the configure with the reason: the build never quietly
+# tests fewer kernels. Fewer is the user's explicit choice, made with
+# KBUFMAP_KERNELS="6.1 6.12" in the environment when CMake configures. The
+# first call records each kernel's prefix ("/" or its root) for
 # kbufmap_kernel_prefix().
 function(kbufmap_find_guest_kernels out)
 	get_property(done GLOBAL PROPERTY KBUFMAP_GUEST_KERNELS SET)
@@ -34,7 +36,14 @@ function(kbufmap_find_guest_kernels out)
 		list(SORT found COMPARE NATURAL)
 		string(STRIP "${missing}" missing)
 		if(missing)
-			message(STATUS "kbufmap: NOT tested (not prepared here):\n${missing}")
+			message(FATAL_ERROR "kbufmap: scripts/kernels.list names kernels that are not "
+				"prepared here:\n${missing}\nRun scripts/setup-host.sh (as root), or "
+				"test fewer kernels explicitly: KBUFMAP_KERNELS=\"6.1 6.12\" in the "
+				"environment of the configure (scripts/test.sh passes it on).")
+		endif()
+		if(NOT "$ENV{KBUFMAP_KERNELS}" STREQUAL "")
+			message(STATUS "kbufmap: KBUFMAP_KERNELS=\"$ENV{KBUFMAP_KERNELS}\": "
+				"only these kernels of scripts/kernels.list are built and tested")
 		endif()
 		set_property(GLOBAL PROPERTY KBUFMAP_GUEST_KERNELS "${found}")
 	endif()

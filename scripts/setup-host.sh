@@ -5,8 +5,10 @@
 # guest kernels scripts/kernels.list names: those this host can install with
 # their headers (bookworm's 6.1, bookworm-backports' 6.12), and for the others
 # (bullseye's 5.10, sid's 7.2) a debootstrap build root of their release with
-# the kernel image unpacked in it (scripts/kernel-root). A release that cannot
-# be reached is reported and skipped; the build then does not test it.
+# the kernel image unpacked in it (scripts/kernel-root). A listed kernel that
+# cannot be prepared fails the set-up with the reason, unless the user names
+# fewer kernels explicitly (KBUFMAP_KERNELS="6.1 6.12", which kernel-root and
+# the build honour too).
 #
 # Idempotent: a second run only checks. The backports source reuses the URI of
 # the machine's own Debian source, so no mirror is named here.
@@ -31,20 +33,32 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 
 # The build roots of the kernels this host cannot install (kernels.list,
-# where = root). Each is cached and skipped once ready; one that cannot be
-# prepared is reported and left out, never faked.
+# where = root), then the check that every selected kernel is ready: one
+# that is not fails the set-up, with kernel-root's reason, never left out.
 prepare_roots() {
-	local series release where extra uri
+	local series release where extra uri entries missing ready
 	uri=$(debian_uri)
-	if [ -z "$uri" ]; then
-		log "no Debian bookworm source to reuse: build roots SKIPPED"
-		return 0
-	fi
+	entries=$("$here/kernel-root" entries) || exit 1
 	while read -r series release where extra; do
 		[ "$where" = root ] || continue
+		if [ -z "$uri" ]; then
+			log "kernel $series ($release): no Debian bookworm source in /etc/apt to debootstrap it from"
+			continue
+		fi
 		"$here/kernel-root" prepare "$release" "$uri" "$extra" ||
-			log "kernel $series ($release) SKIPPED: it will not be built or tested"
-	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/kernels.list")
+			log "kernel $series ($release): its build root could not be prepared (above)"
+	done <<<"$entries"
+	missing=$("$here/kernel-root" list 2>&1 >/dev/null) || true
+	if [ -n "$missing" ]; then
+		printf '%s\n' "$missing" >&2
+		ready=$("$here/kernel-root" list 2>/dev/null | awk '{ printf "%s%s", sep, $1; sep = " " }')
+		log "FAILED: scripts/kernels.list names kernels this machine could not prepare" \
+			"(above). Fix that, or test fewer kernels explicitly, e.g." \
+			"KBUFMAP_KERNELS=\"${ready:-6.1 6.12}\" scripts/test.sh"
+		exit 1
+	fi
+	[ -z "${KBUFMAP_KERNELS:-}" ] ||
+		log "KBUFMAP_KERNELS=\"$KBUFMAP_KERNELS\": only these kernels of kernels.list are prepared"
 }
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_rev" ] &&

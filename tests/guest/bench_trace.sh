@@ -74,8 +74,7 @@ done
 
 # Without the privilege for BPF: exit 5 and the reason.
 if command -v setpriv >/dev/null; then
-	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- \
-		"$ctl" bench -s fault -b vmalloc --baseline none --pages 16 --trace fentry 2>&1)
+	out=$(tap_as_nobody "$ctl" bench -s fault -b vmalloc --baseline none --pages 16 --trace fentry 2>&1)
 	tap_is "--trace without the privilege for BPF: exit 5" "$?" 5
 	tap_like "--trace without the privilege: the message says why" "$out" "bench --trace: BPF needs root"
 else

@@ -342,8 +342,7 @@ check "not executable, JSON: errno" "$(jq -r .errno "$tmp/err.json")" EACCES
 
 # --- unprivileged --------------------------------------------------------
 if command -v setpriv >/dev/null; then
-	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		"$ctl" fault-trace --duration 1 >/dev/null 2>"$tmp/err"
+	tap_as_nobody "$ctl" fault-trace --duration 1 >/dev/null 2>"$tmp/err"
 	rc=$?
 	check "unprivileged: exit status" "$rc" 5
 	check "unprivileged: says why" "$(grep -c 'BPF needs root (CAP_BPF/CAP_PERFMON' "$tmp/err")" 1

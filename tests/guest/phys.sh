@@ -116,7 +116,7 @@ kill $spid
 udir=$(mktemp -d)
 trap 'rm -rf "$udir"' EXIT
 cp "$cli" "$udir/kbufmapctl" && chmod 755 "$udir" "$udir/kbufmapctl"
-out=$(setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "exec $udir/kbufmapctl phys --pid \$\$ --mapping '[stack]'" 2>&1); rc=$?
+out=$(tap_as_nobody sh -c "exec $udir/kbufmapctl phys --pid \$\$ --mapping '[stack]'" 2>&1); rc=$?
 tap_is "unprivileged exits 0" "$rc" 0
 tap_like "unprivileged prints the note" "$out" "need root"
 

@@ -12,8 +12,9 @@ set -u
 cli=${1:?usage: privileges.sh PATH/TO/kbufmapctl}
 dev=/dev/kbufmap
 exit_access=5
-# The same drop of privileges a login shell of "nobody" would have.
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- "$@"; }
+# The same drop of privileges a login shell of "nobody" would have, in a
+# cgroup of its own (tests/lib/tap.sh).
+nobody() { tap_as_nobody "$@"; }
 
 if ! command -v setpriv >/dev/null; then
 	tap_skip "unprivileged kbufmapctl" "setpriv (util-linux) is not installed"
@@ -23,6 +24,19 @@ mode=$(stat -c %a "$dev") || { tap_result 1 "$dev exists"; tap_done; }
 trap 'chmod "$mode" "$dev"' EXIT
 tmp=$(mktemp -d)
 chmod 0755 "$tmp"
+
+# 0. Who the unprivileged user is: nobody, no groups, no capabilities, in a
+# cgroup of its own beside the test's (guest-run names the test's scope).
+tap_is "unprivileged: uid, gid and groups" "$(nobody id -u) $(nobody id -g) $(nobody id -G)" \
+	"65534 65534 65534"
+tap_is "unprivileged: no capabilities" "$(nobody grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' /proc/self/status |
+	awk '$2 !~ /^0+$/')" ""
+if [ -n "${KBUFMAP_CGROUP:-}" ]; then
+	tap_is "unprivileged: in the cgroup nobody/ beside the test's" "$(nobody cat /proc/self/cgroup)" \
+		"0::${KBUFMAP_CGROUP#/sys/fs/cgroup}/nobody"
+else
+	tap_skip "unprivileged: in a cgroup of its own" "not run by guest-run (no KBUFMAP_CGROUP)"
+fi
 
 # 1. The device is root's: refused, exit 5, and the message says so.
 chmod 0600 "$dev"

@@ -11,7 +11,6 @@ set -u
 cli=${1:?usage: udev_group.sh KBUFMAPCTL RULE_FILE}
 rule=${2:?usage: udev_group.sh KBUFMAPCTL RULE_FILE}
 dev=/dev/kbufmap
-nobody=65534
 
 group=$(sed -nE 's/.*GROUP="([^"]+)".*/\1/p' "$rule")
 mode=$(sed -nE 's/.*MODE="([0-7]+)".*/\1/p' "$rule")
@@ -34,17 +33,11 @@ chgrp "$gid" "$dev" && chmod "$mode" "$dev"
 tap_is "$dev is now group $gid, mode $mode" "$(stat -c '%a %g' "$dev")" "${mode#0} $gid"
 
 # as_user GROUPS CMD...: run CMD as nobody with supplementary GROUPS
-# ("" for none) and no capabilities.
+# ("" for none) and no capabilities (tests/lib/tap.sh).
 as_user() {
 	local groups=$1
 	shift
-	if [ -n "$groups" ]; then
-		setpriv --reuid=$nobody --regid=$nobody --groups="$groups" \
-			--inh-caps=-all --bounding-set=-all -- "$@"
-	else
-		setpriv --reuid=$nobody --regid=$nobody --clear-groups \
-			--inh-caps=-all --bounding-set=-all -- "$@"
-	fi
+	tap_as_nobody ${groups:+--groups "$groups"} "$@"
 }
 
 out=$(as_user "$gid" "$cli" verify --mode shared 2>&1)

@@ -26,7 +26,8 @@ tap_result() {
 	else
 		TAP_FAIL=$((TAP_FAIL + 1))
 		echo "not ok $TAP_N - $desc"
-		for l in "$@"; do echo "#   $l"; done
+		# Every line of a diagnostic stays a TAP comment.
+		for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
 	fi
 }
 
@@ -66,6 +67,30 @@ tap_skip() {
 }
 
 tap_diag() { echo "# $*"; }
+
+# tap_as_nobody [--groups GID[,GID...]] CMD [ARG...]: CMD as an unprivileged
+# user would run it: uid and gid 65534, no supplementary groups (or just
+# GIDs), no capabilities, in a cgroup of its own beside the test's
+# ($KBUFMAP_CGROUP/nobody, which guest-run names; without it, where the
+# caller is). Returns CMD's status, 125 when the cgroup cannot be entered.
+tap_as_nobody() {
+	local groups=--clear-groups cg=${KBUFMAP_CGROUP:-}
+	if [ "${1:-}" = --groups ]; then
+		groups=--groups=$2
+		shift 2
+	fi
+	(
+		if [ -n "$cg" ]; then
+			# "0": the writer itself, this subshell, before it execs.
+			mkdir -p "$cg/nobody" && echo 0 >"$cg/nobody/cgroup.procs" || {
+				echo "tap_as_nobody: cannot enter the cgroup $cg/nobody" >&2
+				exit 125
+			}
+		fi
+		exec setpriv --reuid=65534 --regid=65534 "$groups" \
+			--inh-caps=-all --bounding-set=-all -- "$@"
+	)
+}
 
 # tap_done: the plan, the counts, and the exit status.
 tap_done() {

@@ -53,6 +53,18 @@ if [ "$suite_only" != --suite-only ]; then
 	expect_rc "an OOM kill in a small guest fails the run" 121 --mem 256M --timeout 120 \
 		-- sh -c 'dd if=/dev/zero of=/dev/null bs=200M count=1; exit 0'
 	tap_like "and the report shows the OOM killer" "$LAST_OUT" 'invoked oom-killer|Out of memory'
+	# A runner whose init forgets to move the command into its cgroup (the
+	# one line that does it, mutated): the verdict must fail the command.
+	mkdir "$tmp/scripts"
+	cp "$(dirname "$guest_run")"/{guest-run,kernel-root,kernels.list} "$tmp/scripts/"
+	sed -i 's|echo 0 >"$scope/main/cgroup.procs"|true|' "$tmp/scripts/guest-run"
+	tap_ok "the mutant runner differs from the real one" \
+		sh -c "! cmp -s '$guest_run' '$tmp/scripts/guest-run'"
+	guest_run_real=$guest_run guest_run=$tmp/scripts/guest-run
+	expect_rc "a command left in the root cgroup fails the run" 126 -- true
+	guest_run=$guest_run_real
+	tap_like "and the report says where it ran" "$LAST_OUT" \
+		'FAIL: the command did not run in a memory cgroup of its own \(cgroup / '
 fi
 
 # --- a suite: many tests in one boot, each with its own verdict ---------------
@@ -75,10 +87,15 @@ echo "host-tmp-token" >"$token"
 	line softlockup -- sh -c "t=\$(cat /proc/sys/kernel/watchdog_thresh); echo 1 >/proc/sys/kernel/watchdog_thresh; $(splat softlockup 6); r=\$?; echo \$t >/proc/sys/kernel/watchdog_thresh; exit \$r"
 	line hung-task -- sh -c "echo 2 >/proc/sys/kernel/hung_task_timeout_secs; $(splat hung 10); r=\$?; echo 120 >/proc/sys/kernel/hung_task_timeout_secs; exit \$r"
 	line rcu-stall -- sh -c "t=\$(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout); echo 3 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; $(splat rcustall 10); r=\$?; echo \$t >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout; exit \$r"
-	line memcg-oom -- sh -c 'mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null; echo +memory >/sys/fs/cgroup/cgroup.subtree_control; mkdir /sys/fs/cgroup/hog && echo 16M >/sys/fs/cgroup/hog/memory.max && echo 0 >/sys/fs/cgroup/hog/memory.swap.max 2>/dev/null; sh -c "echo \$\$ >/sys/fs/cgroup/hog/cgroup.procs; exec tail /dev/zero"; exit 0'
+	line cgroup -- sh -c 'grep -qx "0::/kbufmap.slice/test-[0-9]*.scope/main" /proc/self/cgroup && test "$(cat $KBUFMAP_CGROUP/memory.max)" -gt 0 && mkdir $KBUFMAP_CGROUP/other && test -e $KBUFMAP_CGROUP/other/memory.max'
+	# A sibling of the test's main/ cgroup with a small limit of its own.
+	line memcg-oom -- sh -c 'h=$KBUFMAP_CGROUP/hog; mkdir $h && echo 16M >$h/memory.max && { echo 0 >$h/memory.swap.max 2>/dev/null; true; } && sh -c "echo \$\$ >$h/cgroup.procs; exec tail /dev/zero"; exit 0'
 	line timeout --timeout 10 -- sleep 600
 	line in-use --module "$ko" -- sh -c 'sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
 	line reload-after-in-use --module "$ko" -- test -c /dev/kbufmap
+	# Out of the test's session, but not out of its cgroup: killed after it.
+	line escaped-in-use --module "$ko" -- sh -c 'setsid sleep 300 </dev/kbufmap >/dev/null 2>&1 & sleep 1'
+	line reload-after-escape --module "$ko" -- test -c /dev/kbufmap
 	line post-check --post-check 'echo leak; exit 1' -- true
 	line post-check-passes --post-check true -- sh -c 'exit 0'
 	line cmdline -- sh -c 'grep -qw init_on_alloc=0 /proc/cmdline && grep -qw page_poison=1 /proc/cmdline && test $(cat /proc/sys/kernel/watchdog_thresh) = 60 && test $(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout) = 120'
@@ -117,10 +134,17 @@ reported memcg-oom 'invoked oom-killer|out of memory'
 fails timeout 'timed out after 10s'
 fails in-use 'could not be unloaded'
 passes reload-after-in-use
+fails escaped-in-use 'could not be unloaded'
+passes reload-after-escape
 fails post-check 'the post-check failed'
 passes post-check-passes
 passes cmdline
+passes cgroup
+n_tests=$(wc -l <"$tmp/suite.tsv")
+tap_is "suite: every test's diagnostics show it ran in a memory cgroup of its own" \
+	"$(grep -cE '^    # guest-run: ran in cgroup /kbufmap\.slice/test-[0-9]+\.scope/main \(memory\.max [0-9.]+[KMG]\)$' <<<"$out")" \
+	"$n_tests"
 tap_like "suite: the boot says heap memory is not zeroed on allocation" "$(cat "$tmp/log")" 'heap alloc:off'
-tap_like "suite: the summary counts" "$out" '^7 passed, 11 failed, 0 skipped'
+tap_like "suite: the summary counts" "$out" '^9 passed, 12 failed, 0 skipped'
 [ "$TAP_FAIL" -eq 0 ] || { echo "# the suite's output:"; sed 's/^/# /' <<<"$out" | tail -n 150; }
 tap_done
