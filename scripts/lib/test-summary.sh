@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # test_summary JUNIT "SERIES...": what a test run tested, from ctest's own
 # JUnit record (JUNIT): each listed series' guest/<series>/suite with its

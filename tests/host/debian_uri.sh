@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # debian_uri (scripts/lib/debian-uri.sh), which setup-host.sh reuses for the
 # backports source and the build roots' debootstrap: against APT directories
 # of several shapes it prints the URI of the plain "bookworm" deb source

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # No run quietly tests fewer kernels than scripts/kernels.list names: a
 # listed kernel that is not prepared stops CMake's configure with the
 # reason, unless KBUFMAP_KERNELS names fewer (kernel-root's entries and list

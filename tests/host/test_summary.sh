@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The end of scripts/test.sh (scripts/lib/test-summary.sh): from ctest's
 # JUnit record it names every listed kernel with its suite's result and
 # time, and fails the run when a kernel's suite never ran, unless
