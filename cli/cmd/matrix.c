@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "kbufmap_matrix.h"
-#include "kbufmapctl.h"
+#include "cmd.h"
 #include "names.h"
 #include "out.h"
 
@@ -108,9 +108,9 @@ static void print_cell(unsigned int b, unsigned int s, unsigned int kind)
 	close_json_object();
 }
 
-static int matrix_run(int argc, char **argv)
+static int matrix_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
-	kbm_cmd_parse(argc, argv, 0, NULL, NULL);
+	kbm_cmd_parse(ctx, argc, argv, 0, NULL, NULL);
 
 	open_json_object(NULL);
 	open_json_array("kinds");
@@ -171,5 +171,5 @@ const struct kbm_cmd kbm_cmd_matrix = {
 	.name = "matrix",
 	.summary = "print the valid backend x strategy x mapping table",
 	.argp = &matrix_argp,
-	.run = matrix_run,
+	.main = matrix_run,
 };

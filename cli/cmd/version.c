@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "kbm_dev.h"
-#include "kbufmapctl.h"
+#include "cmd.h"
 #include "out.h"
 #include "procfs.h"
 
@@ -150,14 +150,14 @@ static void print_module_version(const struct kbufmap_version *ver)
 			 mver, KBUFMAP_VERSION);
 }
 
-static void print_module(void)
+static void print_module(const char *device)
 {
 	struct kbufmap_version ver;
 	int fd, err;
 
 	open_json_object("module");
-	print_string(PRINT_ANY, "device", "module (%s): ", g_opt.device);
-	fd = kbm_dev_open_quiet(g_opt.device, O_RDONLY);
+	print_string(PRINT_ANY, "device", "module (%s): ", device);
+	fd = kbm_dev_open_quiet(device, O_RDONLY);
 	if (fd < 0) {
 		print_module_unreachable(-fd);
 	} else {
@@ -175,9 +175,9 @@ static void print_module(void)
 	close_json_object();
 }
 
-static int version_run(int argc, char **argv)
+static int version_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
-	kbm_cmd_parse(argc, argv, 0, NULL, NULL);
+	kbm_cmd_parse(ctx, argc, argv, 0, NULL, NULL);
 
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "tool", "%s", KBM_PROG);
@@ -187,7 +187,7 @@ static int version_run(int argc, char **argv)
 	print_uint(PRINT_ANY, "minor", ".%llu\n", KBUFMAP_ABI_MINOR);
 	close_json_object();
 	print_string(PRINT_ANY, "kernel", "kernel: %s\n", kernel_release());
-	print_module();
+	print_module(ctx->device);
 	print_features();
 	close_json_object();
 	return KBM_EXIT_OK;
@@ -197,5 +197,5 @@ const struct kbm_cmd kbm_cmd_version = {
 	.name = "version",
 	.summary = "print the tool's and the module's versions",
 	.argp = &version_argp,
-	.run = version_run,
+	.main = version_run,
 };

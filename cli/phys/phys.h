@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bufopt.h"
+#include "cmd.h"
 #include "physwalk.h"
 #include "progress.h"
 #include "target.h"
@@ -16,15 +18,9 @@ enum phys_shape { SHAPE_SUMMARY, SHAPE_LIST, SHAPE_EACH };
 #define PHYS_MAX_MISMATCHES	16
 
 struct phys_opts {
-	/* the buffer (no target) */
-	int backend, strategy, node;
-	uint64_t pages;
-	const char *pages_arg;
-	bool private_map;
-	enum { TOUCH_WRITE, TOUCH_READ, TOUCH_NONE } touch;
-	/* --target: whose buffer (kind KBUFMAP by default) */
-	struct kbm_target_spec target;
-	const char *target_text;
+	const struct kbm_ctx *ctx;
+	/* the buffer (no --pid, no --pfn): kbufmap's, or --target's */
+	struct kbm_bufopt buf;
 	/* other targets */
 	pid_t pid;
 	const char *range, *mapping, *pfn;

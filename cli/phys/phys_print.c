@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kbufmapctl.h"
 #include "out.h"
 #include "pagemap_bits.h"
 #include "pagemap.h"
@@ -217,7 +216,7 @@ void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
 	phys_summary_init(&po->sum, o->raw);
 	progress_init(&po->progress, stderr,
 		      progress_wanted(isatty(STDERR_FILENO), isatty(STDOUT_FILENO),
-				      rows, g_opt.quiet),
+				      rows, o->ctx->quiet),
 		      "phys", total, progress_now_ns());
 	if (!rows)
 		return;
