@@ -79,39 +79,6 @@ static const struct argp_child bench_children[] = {
 	{ 0 }
 };
 
-static void parse_num(struct argp_state *state, const char *what, const char *arg,
-		      uint64_t min, uint64_t max, uint64_t *v)
-{
-	char msg[256];
-
-	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
-}
-
-/* A comma list of names: all, or each one known to @lookup. */
-static void parse_names(struct argp_state *state, const char *opt, char *arg,
-			bool *set, size_t count, int (*lookup)(const char *),
-			const char *allowed)
-{
-	char *save = NULL;
-
-	memset(set, 0, count * sizeof(*set));
-	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int v = strcmp(t, "all") ? lookup(t) : -2;
-
-		if (!strcmp(t, "none")) {
-			continue;	/* nothing of this kind (--target alone) */
-		} else if (v == -2) {
-			for (size_t i = 0; i < count; i++)
-				set[i] = true;
-		} else if (v < 0 || (size_t)v >= count) {
-			argp_error(state, "%s: unknown name '%s': allowed all, %s, none", opt, t, allowed);
-		} else {
-			set[v] = true;
-		}
-	}
-}
-
 /* bench_targets[] rows past the first (the module) are the baselines. */
 static int baseline_from_name(const char *name)
 {
@@ -124,13 +91,17 @@ static int baseline_from_name(const char *name)
 
 static void parse_baselines(struct argp_state *state, char *arg, struct bench_opts *o)
 {
+	char msg[512];
+
 	if (!strcmp(arg, "none")) {
 		memset(o->baselines, 0, bench_nr_targets * sizeof(bool));
 		return;
 	}
-	parse_names(state, "--baseline", arg, o->baselines, bench_nr_targets,
-		    baseline_from_name, "anon, anon-populate, madv-populate-write, "
-		    "madv-populate-read, memfd, thp");
+
+	if (parse_name_set("--baseline", arg, o->baselines, bench_nr_targets,
+			   baseline_from_name, "anon, anon-populate, madv-populate-write, "
+			   "madv-populate-read, memfd, thp", msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
 	o->baselines[0] = false;
 }
 
@@ -186,22 +157,22 @@ static error_t parse_number_opt(int key, char *arg, struct argp_state *state,
 	uint64_t v;
 
 	switch (key) {
-	case OPT_WARMUP: parse_num(state, "--warmup", arg, 0, MAX_RUNS, &o->warmup); return 0;
-	case OPT_REPEAT: parse_num(state, "--repeat", arg, 1, MAX_RUNS, &o->repeat); return 0;
+	case OPT_WARMUP: kbm_argp_u64(state, "--warmup", arg, 0, MAX_RUNS, &o->warmup); return 0;
+	case OPT_REPEAT: kbm_argp_u64(state, "--repeat", arg, 1, MAX_RUNS, &o->repeat); return 0;
 	case OPT_CPU:
-		parse_num(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
+		kbm_argp_u64(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
 		o->cpu = (int)v;
 		return 0;
 	case OPT_THREADS:
-		parse_num(state, "--threads", arg, 1, BENCH_MAX_THREADS, &v);
+		kbm_argp_u64(state, "--threads", arg, 1, BENCH_MAX_THREADS, &v);
 		o->threads = (unsigned int)v;
 		return 0;
 	case OPT_CPU_NODE:
-		parse_num(state, "--cpu-node", arg, 0, KBM_MAX_NODE, &v);
+		kbm_argp_u64(state, "--cpu-node", arg, 0, KBM_MAX_NODE, &v);
 		o->cpu_node = (int)v;
 		return 0;
 	case OPT_THRESHOLD:
-		parse_num(state, "--threshold", arg, 0, 1000, &v);
+		kbm_argp_u64(state, "--threshold", arg, 0, 1000, &v);
 		o->threshold_pct = (unsigned int)v;
 		return 0;
 	}

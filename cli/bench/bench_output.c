@@ -70,8 +70,8 @@
 #include <string.h>
 
 #include "bench.h"
-#include "kbufmap_names.h"
 #include "cmd.h"
+#include "kbufmap_names.h"
 #include "names.h"
 #include "out.h"
 

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kbufmap_matrix.h"
 #include "cmd.h"
+#include "kbufmap_matrix.h"
 #include "names.h"
 #include "out.h"
 

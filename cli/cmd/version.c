@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kbm_dev.h"
 #include "cmd.h"
+#include "kbm_dev.h"
 #include "out.h"
 #include "procfs.h"
 

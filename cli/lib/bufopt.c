@@ -162,15 +162,6 @@ void kbm_bufopt_init(struct kbm_bufopt *b, const struct kbm_bufopt_cfg *cfg)
 	memset(b->strategies, 1, sizeof(b->strategies));
 }
 
-static void parse_num(struct argp_state *state, const char *what, const char *arg,
-		      uint64_t min, uint64_t max, uint64_t *v)
-{
-	char msg[256];
-
-	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
-}
-
 /* ---- lists (bench) ------------------------------------------------------ */
 
 /* One item of --pages: N, or A-B[xF] (A, A*F, ... up to B). */
@@ -185,12 +176,12 @@ static void parse_size_item(struct argp_state *state, char *item, struct kbm_buf
 		*x++ = 0;
 	if (dash)
 		*dash++ = 0;
-	parse_num(state, "--pages", item, 1, KBUFMAP_MAX_PAGES, &lo);
+	kbm_argp_u64(state, "--pages", item, 1, KBUFMAP_MAX_PAGES, &lo);
 	hi = lo;
 	if (dash)
-		parse_num(state, "--pages (range end)", dash, lo, KBUFMAP_MAX_PAGES, &hi);
+		kbm_argp_u64(state, "--pages (range end)", dash, lo, KBUFMAP_MAX_PAGES, &hi);
 	if (x)
-		parse_num(state, "--pages (range factor)", x, 2, 1024, &f);
+		kbm_argp_u64(state, "--pages (range factor)", x, 2, 1024, &f);
 	for (uint64_t v = lo; v <= hi; v *= f) {
 		if (b->nsizes == KBM_BUF_MAX_SIZES)
 			argp_error(state, "--pages: more than %d sizes", KBM_BUF_MAX_SIZES);
@@ -198,28 +189,15 @@ static void parse_size_item(struct argp_state *state, char *item, struct kbm_buf
 	}
 }
 
-/* A comma list of names: all, none, or each one known to @lookup. */
-static void parse_names(struct argp_state *state, const char *opt, char *arg,
+/* --backend or --strategy LIST into @set. */
+static void parse_names(struct argp_state *state, const char *what, char *arg,
 			bool *set, size_t count, int (*lookup)(const char *),
 			const char *allowed)
 {
-	char *save = NULL;
+	char msg[512];
 
-	memset(set, 0, count * sizeof(*set));
-	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int v = strcmp(t, "all") ? lookup(t) : -2;
-
-		if (!strcmp(t, "none")) {
-			continue;	/* nothing of this kind (--target alone) */
-		} else if (v == -2) {
-			for (size_t i = 0; i < count; i++)
-				set[i] = true;
-		} else if (v < 0 || (size_t)v >= count) {
-			argp_error(state, "%s: unknown name '%s': allowed all, %s, none", opt, t, allowed);
-		} else {
-			set[v] = true;
-		}
-	}
+	if (parse_name_set(what, arg, set, count, lookup, allowed, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
 }
 
 /*
@@ -308,7 +286,7 @@ static bool parse_one(int key, char *arg, struct argp_state *state,
 				   arg, strategy_names_list());
 		return true;
 	case 'n':
-		parse_num(state, "--pages", arg, 1, KBUFMAP_MAX_PAGES, &b->pages);
+		kbm_argp_u64(state, "--pages", arg, 1, KBUFMAP_MAX_PAGES, &b->pages);
 		b->pages_arg = arg;
 		return true;
 	}
@@ -324,7 +302,7 @@ static bool parse_common(int key, char *arg, struct argp_state *state,
 
 	switch (key) {
 	case OPT_NODE:
-		parse_num(state, "--node", arg, 0, KBM_MAX_NODE, &v);
+		kbm_argp_u64(state, "--node", arg, 0, KBM_MAX_NODE, &v);
 		b->node = (int)v;
 		return true;
 	case OPT_SHARED:

@@ -22,6 +22,7 @@
 #include "kbm_dev.h"
 #include "names.h"
 #include "out.h"
+#include "parse.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON-safe argp errors                                              */
@@ -96,6 +97,15 @@ void kbm_argp_parse(struct kbm_ctx *ctx, const struct argp *argp, int argc,
 			kbm_err("out of memory");
 		exit(err == ENOMEM ? KBM_EXIT_RUNTIME : KBM_EXIT_USAGE);
 	}
+}
+
+void kbm_argp_u64(struct argp_state *state, const char *what, const char *arg,
+		  uint64_t min, uint64_t max, uint64_t *v)
+{
+	char msg[256];
+
+	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
 }
 
 /* ------------------------------------------------------------------ */

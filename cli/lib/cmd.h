@@ -10,6 +10,7 @@
 
 #include <argp.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "prog.h"
 #include "status.h"
@@ -99,6 +100,10 @@ int kbm_cmd_run(struct kbm_ctx *ctx, const struct kbm_cmd *cmd, int argc,
  */
 int kbm_scan_level(const struct argp *argp, int argc, char **argv, int i,
 		   bool *json, bool *pretty);
+
+/* An option's number in [@min, @max] into *@v, or argp_error() saying why. */
+void kbm_argp_u64(struct argp_state *state, const char *what, const char *arg,
+		  uint64_t min, uint64_t max, uint64_t *v);
 
 /*
  * For an option that needs BPF (the command's needs do not say so): 0, or

@@ -19,14 +19,13 @@
 #include <unistd.h>
 
 #include "bufopt.h"
+#include "cmd.h"
 #include "kbm_dev.h"
 #include "kbm_hints.h"
 #include "kbufmap_matrix.h"
-#include "cmd.h"
 #include "map.h"
 #include "names.h"
 #include "out.h"
-#include "parse.h"
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
@@ -119,15 +118,6 @@ static int parse_hex_pattern(const char *arg, uint8_t *out, size_t max)
 	return (int)(n / 2);
 }
 
-static void parse_num(struct argp_state *state, const char *what, const char *arg,
-		      uint64_t min, uint64_t max, uint64_t *v)
-{
-	char msg[256];
-
-	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
-}
-
 /* --fill: the buffer's contents. */
 static bool parse_buffer_opt(int key, char *arg, struct argp_state *state,
 			     struct map_opts *o)
@@ -170,10 +160,10 @@ static bool parse_mapping_opt(int key, char *arg, struct argp_state *state,
 		o->prot_set = true;
 		return true;
 	case OPT_OFFSET:
-		parse_num(state, "--offset", arg, 0, KBUFMAP_MAX_PAGES - 1, &o->req.offset);
+		kbm_argp_u64(state, "--offset", arg, 0, KBUFMAP_MAX_PAGES - 1, &o->req.offset);
 		return true;
 	case OPT_LENGTH:
-		parse_num(state, "--length", arg, 1, KBUFMAP_MAX_PAGES, &o->req.length);
+		kbm_argp_u64(state, "--length", arg, 1, KBUFMAP_MAX_PAGES, &o->req.length);
 		o->length_set = true;
 		return true;
 	case OPT_POPULATE:
@@ -196,16 +186,16 @@ static bool parse_report_opt(int key, char *arg, struct argp_state *state,
 {
 	switch (key) {
 	case OPT_STRIDE:
-		parse_num(state, "--stride", arg, 1, KBUFMAP_MAX_PAGES, &o->stride);
+		kbm_argp_u64(state, "--stride", arg, 1, KBUFMAP_MAX_PAGES, &o->stride);
 		return true;
 	case OPT_DUMP:
-		parse_num(state, "--dump", arg, 0, 4096, &o->dump);
+		kbm_argp_u64(state, "--dump", arg, 0, 4096, &o->dump);
 		return true;
 	case OPT_HOLD:
 		o->hold = true;
 		return true;
 	case OPT_HOLD_SECONDS:
-		parse_num(state, "--hold-seconds", arg, 1, HOLD_MAX_S, &o->hold_seconds);
+		kbm_argp_u64(state, "--hold-seconds", arg, 1, HOLD_MAX_S, &o->hold_seconds);
 		return true;
 	case OPT_HOLD_BEFORE:
 		o->hold_before_touch = true;

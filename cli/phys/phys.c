@@ -17,9 +17,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kbufmap_matrix.h"
 #include "cmd.h"
 #include "kbm_dev.h"
+#include "kbufmap_matrix.h"
 #include "names.h"
 #include "out.h"
 #include "parse.h"
