@@ -120,33 +120,44 @@ static bool row_offered(const struct row *r, unsigned int offer)
 	return r->form == FORM_ANY || (r->form == FORM_LISTS) == lists;
 }
 
-/* @doc with @token replaced by @value (kept: one command is offered a run). */
-static const char *fill(const char *doc, const char *token, const char *value)
+/* @doc into @out with {NOTE} and {DEFAULT} replaced by @note and @dflt. */
+static const char *fill_doc(char *out, size_t len, const char *doc,
+			    const char *note, const char *dflt)
 {
-	const char *t = strstr(doc, token);
-	char *out;
+	size_t n = 0;
 
-	if (!t)
+	for (const char *d = doc; *d && n + 1 < len;) {
+		const char *put = !strncmp(d, "{NOTE}", 6) ? note :
+				  !strncmp(d, "{DEFAULT}", 9) ? dflt : NULL;
+
+		if (put) {
+			n += (size_t)snprintf(out + n, len - n, "%s", put);
+			d = strchr(d, '}') + 1;
+		} else {
+			out[n++] = *d++;
+		}
+	}
+	if (n >= len)	/* cut short: the row's text as written */
 		return doc;
-	if (asprintf(&out, "%.*s%s%s", (int)(t - doc), doc, value,
-		     t + strlen(token)) < 0)
-		return doc;
+	out[n] = '\0';
 	return out;
 }
 
 void kbm_bufopt_offer(const struct kbm_bufopt_cfg *cfg)
 {
+	static char docs[NR_ROWS][640];
 	size_t n = 0;
 	char buf[32];
 
 	for (size_t i = 0; i < NR_ROWS; i++) {
-		if (!row_offered(&rows[i], cfg->offer))
-			continue;
 		const struct argp_option *o = &rows[i].opt;
 
+		if (!row_offered(&rows[i], cfg->offer))
+			continue;
 		offered[n] = *o;
-		offered[n].doc = fill(fill(o->doc, "{NOTE}", row_note(o->key, cfg)),
-				      "{DEFAULT}", row_default(o->key, cfg, buf, sizeof(buf)));
+		offered[n].doc = fill_doc(docs[n], sizeof(docs[n]), o->doc,
+					  row_note(o->key, cfg),
+					  row_default(o->key, cfg, buf, sizeof(buf)));
 		n++;
 	}
 	offered[n] = (struct argp_option){ 0 };
