@@ -20,29 +20,16 @@
 #include "out.h"
 #include "procfs.h"
 
-static const struct argp_child version_children[] = {
-	{ &kbm_common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
-static error_t version_parse(int key, char *arg, struct argp_state *state)
-{
-	(void)arg;
-	if (key == ARGP_KEY_ARG)
-		argp_error(state, "unexpected argument '%s'", arg);
-	return ARGP_ERR_UNKNOWN;
-}
-
 static const struct argp version_argp = {
 	/* No options of its own: NULL, not an empty array (glibc's argp
 	 * help leaks a hol for an empty one). */
 	.options = NULL,
-	.parser = version_parse,
+	.parser = kbm_parse_no_args,
 	.doc = "Print the tool's version, the kbufmap ABI it was built for and, "
 	       "if the device can be opened, the module's ABI. Needs no module."
 	       "\vExit status: 0 printed (with or without the module), 2 usage error, "
 	       "6 output could not be written.",
-	.children = version_children,
+	.children = kbm_common_children,
 };
 
 #define SYS_MODULE "/sys/module/" KBUFMAP_DEVICE_NAME

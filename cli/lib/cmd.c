@@ -324,6 +324,18 @@ const struct argp kbm_common_argp = {
 	.parser = common_parse,
 };
 
+const struct argp_child kbm_common_children[] = {
+	{ &kbm_common_argp, 0, "Common options:", 1 },
+	{ 0 }
+};
+
+error_t kbm_parse_no_args(int key, char *arg, struct argp_state *state)
+{
+	if (key == ARGP_KEY_ARG)
+		argp_error(state, "unexpected argument '%s'", arg);
+	return ARGP_ERR_UNKNOWN;
+}
+
 /* ------------------------------------------------------------------ */
 /* JSON before parsing                                                */
 

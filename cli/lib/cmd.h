@@ -60,6 +60,12 @@ struct kbm_cmd {
  */
 extern const struct argp kbm_common_argp;
 
+/* The children of a level with no options of its own: the common ones. */
+extern const struct argp_child kbm_common_children[];
+
+/* The parser of such a level: any argument is a usage error. */
+error_t kbm_parse_no_args(int key, char *arg, struct argp_state *state);
+
 /*
  * Before any parsing: usage errors exit KBM_EXIT_USAGE, and at exit argp's
  * captured messages are flushed and stdout is checked.

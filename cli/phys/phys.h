@@ -58,6 +58,13 @@ void phys_out_smaps(struct phys_out *po, uint64_t anon_huge_kb,
 int phys_out_batch(const struct phys_page *p, size_t n, void *arg);
 /* Close the list, print the summary fields (inside the caller's object). */
 void phys_out_end(struct phys_out *po);
+/*
+ * The mapping's part of the buffer or target line: MAP_SHARED/PRIVATE, its
+ * address and VmFlags (and, in JSON, the smaps huge-page counts).
+ */
+struct vma_info;
+void phys_print_mapping(const struct phys_opts *o, const void *map,
+			const struct vma_info *vi);
 /* The plain note for runs without CAP_SYS_ADMIN; true if printed. */
 bool phys_note_privileges(const struct phys_src *src);
 

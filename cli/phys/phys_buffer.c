@@ -121,20 +121,12 @@ static int report(const struct xcheck *x, const struct kbufmap_info *info,
 static void print_buffer(const struct phys_opts *o, const struct kbufmap_info *info,
 			 const void *map, const struct vma_info *vi)
 {
-	char addr[24];
-
-	snprintf(addr, sizeof(addr), "%p", map);
 	open_json_object("buffer");
 	print_string(PRINT_ANY, "backend", "buffer       %s", backend_name(info->backend));
 	print_string(PRINT_ANY, "strategy", "/%s", strategy_name(info->strategy));
 	print_uint(PRINT_ANY, "pages", ", %llu pages", info->nr_pages);
 	print_int(PRINT_ANY, "node", ", node %lld", o->buf.node);
-	print_string(PRINT_ANY, "map", ", MAP_%s", o->buf.private_map ? "PRIVATE" : "SHARED");
-	print_string(PRINT_ANY, "address", " at %s", addr);
-	print_string(PRINT_ANY, "vmflags", " [%s]\n", vi->vmflags);
-	/* the summary's smaps line shows them */
-	print_uint(PRINT_JSON, "anon_huge_kb", NULL, vi->anon_huge_kb);
-	print_uint(PRINT_JSON, "file_pmd_kb", NULL, vi->file_pmd_kb);
+	phys_print_mapping(o, map, vi);
 	close_json_object();
 }
 

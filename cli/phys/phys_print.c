@@ -14,6 +14,7 @@
 #include "pagemap_bits.h"
 #include "pagemap.h"
 #include "phys.h"
+#include "procfs.h"
 
 /* JSON "0x..."; text: @text_style 16 (zero-padded), 'x' (0x, 16 digits)
  * or 0 (nothing). */
@@ -390,4 +391,18 @@ bool phys_note_privileges(const struct phys_src *src)
 		     "PFNs, page flags, map counts and nodes need root (CAP_SYS_ADMIN); "
 		     "shown: what pagemap tells everyone (present, swapped, soft-dirty, exclusive)");
 	return true;
+}
+
+void phys_print_mapping(const struct phys_opts *o, const void *map,
+			const struct vma_info *vi)
+{
+	char addr[24];
+
+	snprintf(addr, sizeof(addr), "%p", map);
+	print_string(PRINT_ANY, "map", ", MAP_%s", o->buf.private_map ? "PRIVATE" : "SHARED");
+	print_string(PRINT_ANY, "address", " at %s", addr);
+	print_string(PRINT_ANY, "vmflags", " [%s]\n", vi->vmflags);
+	/* the summary's smaps line shows them */
+	print_uint(PRINT_JSON, "anon_huge_kb", NULL, vi->anon_huge_kb);
+	print_uint(PRINT_JSON, "file_pmd_kb", NULL, vi->file_pmd_kb);
 }

@@ -29,20 +29,13 @@ int phys_run_target(const struct phys_opts *o);
 static void print_target(const struct phys_opts *o, const struct kbm_target *t,
 			 uint64_t pages, const void *map, const struct vma_info *vi)
 {
-	char addr[24];
-
-	snprintf(addr, sizeof(addr), "%p", map);
 	open_json_object("target");
 	print_string(PRINT_ANY, "kind", "target       %s", kbm_target_kind_name(t->spec.kind));
 	print_string(PRINT_ANY, "path", " %s", t->path);
 	print_string(PRINT_ANY, "driver", " (driver %s)", t->driver);
 	print_uint(PRINT_ANY, "size", ", %llu bytes", t->size);
 	print_uint(PRINT_ANY, "pages", ", %llu pages", pages);
-	print_string(PRINT_ANY, "map", ", MAP_%s", o->buf.private_map ? "PRIVATE" : "SHARED");
-	print_string(PRINT_ANY, "address", " at %s", addr);
-	print_string(PRINT_ANY, "vmflags", " [%s]\n", vi->vmflags);
-	print_uint(PRINT_JSON, "anon_huge_kb", NULL, vi->anon_huge_kb);
-	print_uint(PRINT_JSON, "file_pmd_kb", NULL, vi->file_pmd_kb);
+	phys_print_mapping(o, map, vi);
 	close_json_object();
 }
 
