@@ -2,8 +2,9 @@
 /*
  * The command framework: the command descriptor, the context every command
  * gets (the common options), the argp helpers and the checks of what a
- * command needs. main.c holds only the table of commands; each command
- * includes this header, never main.c's. Exit statuses: status.h.
+ * command needs. main.c holds the root level and the table of commands;
+ * each command includes this header, never main.c's. Exit statuses:
+ * status.h.
  */
 #ifndef KBM_CMD_H
 #define KBM_CMD_H
