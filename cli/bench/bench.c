@@ -17,9 +17,10 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bufopt.h"
+#include "cmd.h"
 #include "kbm_dev.h"
 #include "kbufmap_matrix.h"
-#include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
 #include "parse.h"
@@ -31,27 +32,22 @@
 #define MAX_RUNS	10000
 
 enum {
-	OPT_SHARED = 0x400, OPT_PRIVATE, OPT_NODE, OPT_WARMUP, OPT_REPEAT,
-	OPT_CPU, OPT_CSV, OPT_MARKDOWN, OPT_COMPARE, OPT_BASELINE,
-	OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE, OPT_TRACE, OPT_THRESHOLD,
-	OPT_TARGET, OPT_LIST_PHASES, OPT_LIST_VALUES,
+	OPT_WARMUP = 0x400, OPT_REPEAT, OPT_CPU, OPT_CSV, OPT_MARKDOWN,
+	OPT_COMPARE, OPT_BASELINE, OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE,
+	OPT_TRACE, OPT_THRESHOLD, OPT_LIST_PHASES, OPT_LIST_VALUES,
+};
+
+/* Lists of sizes, backends, strategies and other drivers' buffers. */
+static const struct kbm_bufopt_cfg bench_bufopt = {
+	.offer = KBM_BUF_LISTS | KBM_BUF_TARGET | KBM_BUF_BACKEND | KBM_BUF_STRATEGY |
+		 KBM_BUF_PAGES | KBM_BUF_NODE | KBM_BUF_SHARED | KBM_BUF_PRIVATE,
+	.pages = DEFAULT_PAGES,
 };
 
 static const struct argp_option bench_options[] = {
 	{ NULL, 0, NULL, 0, "What to measure:", 1 },
-	{ "pages", 'n', "LIST", 0, "Buffer sizes in pages: N, a list (1,16,256) or a "
-	  "geometric range A-B[xF] (1-65536x16; F defaults to 2); 1..{MAX_PAGES}, default 4096", 1 },
-	{ "strategy", 's', "LIST", 0, "Strategies (comma list, all: the default, or "
-	  "none); only the combinations the matrix allows are run", 1 },
-	{ "backend", 'b', "LIST", 0, "Backends (comma list, all: the default, or none)", 1 },
-	{ "target", OPT_TARGET, "LIST", 0, "Other drivers' buffers measured beside "
-	  "kbufmap's cases (repeatable, or a comma list): " KBM_TARGET_FORMS
-	  "; the module's counters do not apply to them, minor faults do", 1 },
 	{ "baseline", OPT_BASELINE, "LIST", 0, "Baselines: anon, anon-populate, "
 	  "madv-populate-write, madv-populate-read, memfd, thp; all (default) or none", 1 },
-	{ "shared", OPT_SHARED, NULL, 0, "MAP_SHARED (default)", 1 },
-	{ "private", OPT_PRIVATE, NULL, 0, "MAP_PRIVATE", 1 },
-	{ "node", OPT_NODE, "N", 0, "Allocate the module's buffers on NUMA node N", 1 },
 	{ NULL, 0, NULL, 0, "How:", 2 },
 	{ "warmup", OPT_WARMUP, "N", 0, "Unmeasured runs first (0..10000, default 1)", 2 },
 	{ "repeat", OPT_REPEAT, "N", 0, "Measured runs (1..10000, default 7)", 2 },
@@ -94,67 +90,10 @@ static const struct kbm_values bench_values[] = {
 };
 
 static const struct argp_child bench_children[] = {
+	{ &kbm_bufopt_argp, 0, NULL, 1 },
 	{ &kbm_common_argp, 0, "Common options:", 4 },
 	{ 0 }
 };
-
-static void parse_num(struct argp_state *state, const char *what, const char *arg,
-		      uint64_t min, uint64_t max, uint64_t *v)
-{
-	char msg[256];
-
-	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
-}
-
-/* One item of --pages: N, or A-B[xF] (A, A*F, ... up to B). */
-static void parse_size_item(struct argp_state *state, char *item, struct bench_opts *o)
-{
-	char *dash = strchr(item, '-'), *x = strchr(item, 'x');
-	uint64_t a, b, f = 2;
-
-	if (x && (!dash || x < dash))
-		x = NULL;	/* "0x10": a hex number */
-	if (x && dash)
-		*x++ = 0;
-	if (dash)
-		*dash++ = 0;
-	parse_num(state, "--pages", item, 1, KBUFMAP_MAX_PAGES, &a);
-	b = a;
-	if (dash)
-		parse_num(state, "--pages (range end)", dash, a, KBUFMAP_MAX_PAGES, &b);
-	if (x)
-		parse_num(state, "--pages (range factor)", x, 2, 1024, &f);
-	for (uint64_t v = a; v <= b; v *= f) {
-		if (o->nsizes == BENCH_MAX_SIZES)
-			argp_error(state, "--pages: more than %d sizes", BENCH_MAX_SIZES);
-		o->sizes[o->nsizes++] = v;
-	}
-}
-
-/* A comma list of names: all, or each one known to @lookup. */
-static void parse_names(struct argp_state *state, const char *opt, char *arg,
-			bool *set, size_t count, int (*lookup)(const char *),
-			const char *allowed)
-{
-	char *save = NULL;
-
-	memset(set, 0, count * sizeof(*set));
-	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int v = strcmp(t, "all") ? lookup(t) : -2;
-
-		if (!strcmp(t, "none")) {
-			continue;	/* nothing of this kind (--target alone) */
-		} else if (v == -2) {
-			for (size_t i = 0; i < count; i++)
-				set[i] = true;
-		} else if (v < 0 || (size_t)v >= count) {
-			argp_error(state, "%s: unknown name '%s': allowed all, %s, none", opt, t, allowed);
-		} else {
-			set[v] = true;
-		}
-	}
-}
 
 /* bench_targets[] rows past the first (the module) are the baselines. */
 static int baseline_from_name(const char *name)
@@ -168,39 +107,18 @@ static int baseline_from_name(const char *name)
 
 static void parse_baselines(struct argp_state *state, char *arg, struct bench_opts *o)
 {
+	char msg[512];
+
 	if (!strcmp(arg, "none")) {
 		memset(o->baselines, 0, bench_nr_targets * sizeof(bool));
 		return;
 	}
-	parse_names(state, "--baseline", arg, o->baselines, bench_nr_targets,
-		    baseline_from_name, "anon, anon-populate, madv-populate-write, "
-		    "madv-populate-read, memfd, thp");
+
+	if (parse_name_set("--baseline", arg, o->baselines, bench_nr_targets,
+			   baseline_from_name, "anon, anon-populate, madv-populate-write, "
+			   "madv-populate-read, memfd, thp", msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
 	o->baselines[0] = false;
-}
-
-/*
- * --target LIST: each foreign target once. "kbufmap" names the module's
- * cases, which --strategy and --backend choose: accepted, nothing added.
- */
-static void parse_targets(struct argp_state *state, char *arg, struct bench_opts *o)
-{
-	char *save = NULL, why[512];
-
-	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		struct kbm_target_spec spec;
-
-		if (kbm_target_parse(t, &spec, why, sizeof(why)))
-			argp_error(state, "%s", why);
-		if (spec.kind == KBM_TARGET_KBUFMAP)
-			continue;
-		for (size_t i = 0; i < o->ntargets; i++)
-			if (o->targets[i].kind == spec.kind && !strcmp(o->targets[i].arg, spec.arg) &&
-			    o->targets[i].size == spec.size)
-				argp_error(state, "--target %s: given twice", t);
-		if (o->ntargets == BENCH_MAX_TARGETS)
-			argp_error(state, "--target: more than %d targets", BENCH_MAX_TARGETS);
-		o->targets[o->ntargets++] = spec;
-	}
 }
 
 /* The CPUs the threads run on: node @node's (--cpu-node), or every
@@ -242,8 +160,7 @@ static void finish_opts(struct argp_state *state, struct bench_opts *o)
 			   "--threads instead, not both");
 	if (pick_cpus(o, msg, sizeof(msg)))
 		argp_error(state, "%s", msg);
-	if (!o->nsizes)
-		o->sizes[o->nsizes++] = DEFAULT_PAGES;
+	kbm_bufopt_finish(&o->buf, state);
 	if (o->compare && bench_compare_check(o->compare, msg, sizeof(msg)))
 		argp_error(state, "%s", msg);
 }
@@ -256,26 +173,22 @@ static error_t parse_number_opt(int key, char *arg, struct argp_state *state,
 	uint64_t v;
 
 	switch (key) {
-	case OPT_NODE:
-		parse_num(state, "--node", arg, 0, 1023, &v);
-		o->node = (int)v;
-		return 0;
-	case OPT_WARMUP: parse_num(state, "--warmup", arg, 0, MAX_RUNS, &o->warmup); return 0;
-	case OPT_REPEAT: parse_num(state, "--repeat", arg, 1, MAX_RUNS, &o->repeat); return 0;
+	case OPT_WARMUP: kbm_argp_u64(state, "--warmup", arg, 0, MAX_RUNS, &o->warmup); return 0;
+	case OPT_REPEAT: kbm_argp_u64(state, "--repeat", arg, 1, MAX_RUNS, &o->repeat); return 0;
 	case OPT_CPU:
-		parse_num(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
+		kbm_argp_u64(state, "--cpu", arg, 0, ncpu > 0 ? (uint64_t)ncpu - 1 : 0, &v);
 		o->cpu = (int)v;
 		return 0;
 	case OPT_THREADS:
-		parse_num(state, "--threads", arg, 1, BENCH_MAX_THREADS, &v);
+		kbm_argp_u64(state, "--threads", arg, 1, BENCH_MAX_THREADS, &v);
 		o->threads = (unsigned int)v;
 		return 0;
 	case OPT_CPU_NODE:
-		parse_num(state, "--cpu-node", arg, 0, 1023, &v);
+		kbm_argp_u64(state, "--cpu-node", arg, 0, KBM_MAX_NODE, &v);
 		o->cpu_node = (int)v;
 		return 0;
 	case OPT_THRESHOLD:
-		parse_num(state, "--threshold", arg, 0, 1000, &v);
+		kbm_argp_u64(state, "--threshold", arg, 0, 1000, &v);
 		o->threshold_pct = (unsigned int)v;
 		return 0;
 	}
@@ -287,25 +200,10 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 	struct bench_opts *o = state->input;
 
 	switch (key) {
-	case 'n': {
-		char *save = NULL;
-
-		for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			parse_size_item(state, t, o);
-		return 0;
-	}
-	case 's':
-		parse_names(state, "--strategy", arg, o->strategies, KBUFMAP_STRATEGY_COUNT,
-			    strategy_from_name, strategy_names_list());
-		return 0;
-	case 'b':
-		parse_names(state, "--backend", arg, o->backends, KBUFMAP_BACKEND_COUNT,
-			    backend_from_name, backend_names_list());
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->buf;
 		return 0;
 	case OPT_BASELINE: parse_baselines(state, arg, o); return 0;
-	case OPT_TARGET: parse_targets(state, arg, o); return 0;
-	case OPT_SHARED: o->private_map = false; return 0;
-	case OPT_PRIVATE: o->private_map = true; return 0;
 	case OPT_TRACE: {
 		const char *why = NULL;
 
@@ -372,11 +270,11 @@ static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
 {
 	size_t n = 0, ps = (size_t)sysconf(_SC_PAGESIZE);
 
-	for (size_t z = 0; z < o->nsizes; z++) {
+	for (size_t z = 0; z < o->buf.nsizes; z++) {
 		for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT; b++)
 			for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT; s++) {
-				if (!o->backends[b] || !o->strategies[s] ||
-				    kbufmap_combo_errno(b, s, o->node, NULL))
+				if (!o->buf.backends[b] || !o->buf.strategies[s] ||
+				    kbufmap_combo_errno(b, s, o->buf.node, NULL))
 					continue;
 				cases[n++] = (struct bench_case){ .t = &bench_targets[0],
 					.backend = b, .strategy = s };
@@ -385,16 +283,17 @@ static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
 			if (o->baselines[t])
 				cases[n++] = (struct bench_case){ .t = &bench_targets[t] };
 		/* a framebuffer or UIO map has one size, its own: one case */
-		for (size_t t = 0; t < o->ntargets; t++)
-			if (z == 0 || !kbm_target_fixed_size(&o->targets[t]))
+		for (size_t t = 0; t < o->buf.ntargets; t++)
+			if (z == 0 || !kbm_target_fixed_size(&o->buf.targets[t]))
 				cases[n++] = (struct bench_case){ .t = &bench_foreign,
-								  .spec = &o->targets[t] };
+								  .spec = &o->buf.targets[t] };
 		for (size_t i = n; i-- > 0 && !cases[i].pages;) {
-			cases[i].pages = o->sizes[z];
+			cases[i].pages = o->buf.sizes[z];
 			cases[i].ps = ps;
-			cases[i].len = (size_t)o->sizes[z] * ps;
-			cases[i].private_map = o->private_map;
-			cases[i].node = o->node;
+			cases[i].len = (size_t)o->buf.sizes[z] * ps;
+			cases[i].private_map = o->buf.private_map;
+			cases[i].node = o->buf.node;
+			cases[i].device = o->ctx->device;
 			cases[i].threads = o->threads;
 			cases[i].thread_cpus = o->thread_cpus;
 			cases[i].fd = -1;
@@ -403,11 +302,12 @@ static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
 	return n;
 }
 
-static void progress(size_t i, size_t n, const struct bench_case *c)
+static void progress(const struct bench_opts *o, size_t i, size_t n,
+		     const struct bench_case *c)
 {
 	char id[160];
 
-	if (g_opt.quiet || !isatty(STDERR_FILENO))
+	if (o->ctx->quiet || !isatty(STDERR_FILENO))
 		return;
 	if (i == n) {
 		fprintf(stderr, "\r%-79s\r", "");
@@ -457,20 +357,20 @@ static bool run_one(struct bench_case *c, const struct bench_opts *o, int *trace
  */
 static int check_targets(const struct bench_opts *o, const struct bench_case *cases, size_t n)
 {
-	char text[300], seen[BENCH_MAX_TARGETS][80];
+	char text[300], seen[KBM_BUF_MAX_TARGETS][80];
 	struct stat st;
 
 	for (size_t i = 0; i < n; i++)
-		if (cases[i].t->module && stat(g_opt.device, &st))
-			return kbm_dev_fail(g_opt.device, errno);
-	for (size_t i = 0; i < o->ntargets; i++) {
+		if (cases[i].t->module && stat(o->ctx->device, &st))
+			return kbm_dev_fail(o->ctx->device, errno);
+	for (size_t i = 0; i < o->buf.ntargets; i++) {
 		struct kbm_target t;
-		int err = kbm_target_open(&o->targets[i], 1, O_RDWR, &t);
+		int err = kbm_target_open(&o->buf.targets[i], 1, O_RDWR, &t);
 
 		if (err) {
 			snprintf(text, sizeof(text), "%s%s%s",
-				 kbm_target_kind_name(o->targets[i].kind),
-				 o->targets[i].arg[0] ? ":" : "", o->targets[i].arg);
+				 kbm_target_kind_name(o->buf.targets[i].kind),
+				 o->buf.targets[i].arg[0] ? ":" : "", o->buf.targets[i].arg);
 			return kbm_target_fail(&t, text, err);
 		}
 		kbm_target_close(&t);
@@ -529,10 +429,10 @@ static int pin(const struct bench_opts *o)
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
-static int bench_run(int argc, char **argv)
+static int bench_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
 	static bool baselines[16];
-	struct bench_opts o = { .node = KBUFMAP_NODE_ANY, .warmup = DEFAULT_WARMUP,
+	struct bench_opts o = { .ctx = ctx, .warmup = DEFAULT_WARMUP,
 				.repeat = DEFAULT_REPEAT, .cpu = -1, .cpu_node = -1,
 				.threshold_pct = BENCH_THRESHOLD_DEFAULT,
 				.threads = 1, .baselines = baselines };
@@ -542,12 +442,11 @@ static int bench_run(int argc, char **argv)
 	int err, ret = KBM_EXIT_OK, trace_rc = KBM_EXIT_OK;
 
 	_Static_assert(sizeof(baselines) / sizeof(baselines[0]) >= 7, "baselines[]");
-	memset(o.strategies, 1, sizeof(o.strategies));
-	memset(o.backends, 1, sizeof(o.backends));
+	kbm_bufopt_init(&o.buf, &bench_bufopt);
 	memset(baselines, 1, sizeof(baselines));
 	baselines[0] = false;
 	o.cmdline = join_args(argc, argv);
-	kbm_cmd_parse(argc, argv, 0, NULL, &o);
+	kbm_cmd_parse(ctx, argc, argv, 0, NULL, &o);
 	if (o.trace && (err = kbm_check_bpf("bench --trace"))) {
 		free(o.cmdline);
 		return err;
@@ -558,8 +457,8 @@ static int bench_run(int argc, char **argv)
 		return kbm_fail(err, "pinning: sched_setaffinity: %s", strerror(-err));
 	}
 	bench_env_read(&env, o.cpu, o.cpu_node);
-	cases = calloc(o.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT +
-				   bench_nr_targets + o.ntargets), sizeof(*cases));
+	cases = calloc(o.buf.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT +
+				   bench_nr_targets + o.buf.ntargets), sizeof(*cases));
 	if (!cases) {
 		free(o.cmdline);
 		return kbm_fail(ENOMEM, "out of memory");
@@ -572,11 +471,11 @@ static int bench_run(int argc, char **argv)
 		return err;
 	}
 	for (size_t i = 0; i < n && !trace_rc; i++) {
-		progress(i, n, &cases[i]);
+		progress(&o, i, n, &cases[i]);
 		if (!run_one(&cases[i], &o, &trace_rc))
 			ret = KBM_EXIT_FAIL;
 	}
-	progress(n, n, NULL);
+	progress(&o, n, n, NULL);
 	err = trace_rc ?: bench_output(&o, &env, cases, n);
 	if (ret == KBM_EXIT_OK || trace_rc)
 		ret = err;
@@ -589,7 +488,8 @@ const struct kbm_cmd kbm_cmd_bench = {
 	.name = "bench",
 	.summary = "what each mapping strategy costs per page, beside the baselines",
 	.argp = &bench_argp,
-	.run = bench_run,
+	.main = bench_run,
+	.bufopt = &bench_bufopt,
 	/* No KBM_NEEDS_DEVICE: --target drivers alone need no kbufmap;
 	 * check_targets() asks for the device when a module case runs. */
 };

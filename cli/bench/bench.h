@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bufopt.h"
 #include "target.h"
 #include "uapi/kbufmap.h"
 
@@ -104,6 +105,7 @@ struct bench_case {
 	size_t ps, len;
 	bool private_map;
 	int node;
+	const char *device;		/* module targets: the kbufmap device */
 	const struct kbm_target_spec *spec;	/* bench_foreign: which target */
 	struct kbm_target *fx;		/* bench_foreign: the open buffer; NULL */
 	unsigned int threads;		/* first touches by this many threads */
@@ -140,23 +142,15 @@ static inline bool bench_phase_threaded(unsigned int ph)
 }
 
 /* Options, as parsed. */
-#define BENCH_MAX_SIZES 32
-#define BENCH_MAX_TARGETS 16
 /* --compare's threshold in percent (bench_output.c picks the default). */
 #define BENCH_THRESHOLD_DEFAULT		UINT_MAX
 #define BENCH_THRESHOLD_NATIVE		10
 #define BENCH_THRESHOLD_EMULATED	25
 
 struct bench_opts {
-	uint64_t sizes[BENCH_MAX_SIZES];
-	size_t nsizes;
-	bool strategies[KBUFMAP_STRATEGY_COUNT];
-	bool backends[KBUFMAP_BACKEND_COUNT];
+	const struct kbm_ctx *ctx;
+	struct kbm_bufopt buf;		/* sizes, backends, strategies, --target, ... */
 	bool *baselines;		/* per bench_targets[] row */
-	struct kbm_target_spec targets[BENCH_MAX_TARGETS];	/* --target, foreign only */
-	size_t ntargets;
-	bool private_map;
-	int node;
 	uint64_t warmup, repeat;
 	int cpu;			/* -1: not pinned */
 	int cpu_node;			/* --cpu-node, -1: none */

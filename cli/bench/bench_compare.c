@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "bench.h"
-#include "kbufmapctl.h"
 #include "out.h"
+#include "status.h"
 
 static char *slurp(const char *path)
 {

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "bench.h"
-#include "kbufmapctl.h"
 #include "out.h"
 #include "procfs.h"
+#include "prog.h"
 
 /* The value of the first "@key<tab>: value" line of /proc/cpuinfo. */
 static bool cpuinfo_field(const char *key, char *buf, size_t len)
@@ -135,8 +135,8 @@ void bench_env_print(const struct bench_env *e, const struct bench_opts *o)
 	print_string(PRINT_ANY, "cpus_applied", ", running on CPUs %s", e->cpus_applied);
 	print_bool(PRINT_ANY, "pinned", ", pinned %s", e->pinned);
 	print_int(PRINT_ANY, "numa_nodes", ", NUMA nodes %lld", e->nodes);
-	if (o->node >= 0)
-		print_int(PRINT_ANY, "buffer_node", ", buffer node %lld\n", o->node);
+	if (o->buf.node >= 0)
+		print_int(PRINT_ANY, "buffer_node", ", buffer node %lld\n", o->buf.node);
 	else
 		print_null(PRINT_ANY, "buffer_node", ", buffer node %s\n", "any");
 	print_uint(PRINT_ANY, "threads", "# threads %llu", o->threads);

@@ -70,8 +70,8 @@
 #include <string.h>
 
 #include "bench.h"
+#include "cmd.h"
 #include "kbufmap_names.h"
-#include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
 
@@ -431,7 +431,7 @@ int bench_output(const struct bench_opts *o, const struct bench_env *e,
 		open_json_object("config");
 		print_u64(PRINT_JSON, "warmup", NULL, o->warmup);
 		print_u64(PRINT_JSON, "repeat", NULL, o->repeat);
-		print_string(PRINT_JSON, "map", NULL, o->private_map ? "private" : "shared");
+		print_string(PRINT_JSON, "map", NULL, o->buf.private_map ? "private" : "shared");
 		print_string(PRINT_JSON, "ci", NULL, "order-statistics-95");
 		print_string(PRINT_JSON, "outliers", NULL, "modified-z>3.5");
 		close_json_object();
@@ -445,7 +445,7 @@ int bench_output(const struct bench_opts *o, const struct bench_env *e,
 		close_json_object();
 		return ret;
 	}
-	if (o->format == OUT_TABLE && !g_opt.quiet)
+	if (o->format == OUT_TABLE && !o->ctx->quiet)
 		bench_env_print(e, o);
 	text_results(o, cases, n);
 	if (o->compare)

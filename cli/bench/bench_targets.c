@@ -15,7 +15,6 @@
 
 #include "bench.h"
 #include "kbm_dev.h"
-#include "kbufmapctl.h"
 #include "mapping.h"
 #include "procfs.h"
 
@@ -30,7 +29,7 @@
 static int kbufmap_setup(struct bench_case *c, const char **why)
 {
 	struct kbm_map_req req = {
-		.device = g_opt.device, .pages = c->pages, .backend = c->backend,
+		.device = c->device, .pages = c->pages, .backend = c->backend,
 		.strategy = c->strategy, .node = c->node,
 	};
 	struct kbm_mapping m;

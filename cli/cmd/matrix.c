@@ -11,28 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "kbufmap_matrix.h"
-#include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
-
-static const struct argp_child matrix_children[] = {
-	{ &kbm_common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
-static error_t matrix_parse(int key, char *arg, struct argp_state *state)
-{
-	if (key == ARGP_KEY_ARG)
-		argp_error(state, "unexpected argument '%s'", arg);
-	return ARGP_ERR_UNKNOWN;
-}
 
 static const struct argp matrix_argp = {
 	/* No options of its own: NULL, not an empty array (glibc's argp
 	 * help leaks a hol for an empty one). */
 	.options = NULL,
-	.parser = matrix_parse,
+	.parser = kbm_parse_no_args,
 	.doc = "Print which backend x strategy combinations are valid, and how "
 	       "each can be mapped: shared, private-ro (MAP_PRIVATE, never "
 	       "writable) and private-rw (MAP_PRIVATE, copy-on-write). Refused "
@@ -40,7 +28,7 @@ static const struct argp matrix_argp = {
 	       "\vThe table is computed by kbufmap_matrix.h, the code the module "
 	       "itself enforces, so the two cannot disagree.\n\n"
 	       "Exit status: 0 printed, 2 usage error, 6 output could not be written.",
-	.children = matrix_children,
+	.children = kbm_common_children,
 };
 
 /* Notes below the text table, numbered by first appearance. */
@@ -108,9 +96,9 @@ static void print_cell(unsigned int b, unsigned int s, unsigned int kind)
 	close_json_object();
 }
 
-static int matrix_run(int argc, char **argv)
+static int matrix_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
-	kbm_cmd_parse(argc, argv, 0, NULL, NULL);
+	kbm_cmd_parse(ctx, argc, argv, 0, NULL, NULL);
 
 	open_json_object(NULL);
 	open_json_array("kinds");
@@ -171,5 +159,5 @@ const struct kbm_cmd kbm_cmd_matrix = {
 	.name = "matrix",
 	.summary = "print the valid backend x strategy x mapping table",
 	.argp = &matrix_argp,
-	.run = matrix_run,
+	.main = matrix_run,
 };

@@ -15,34 +15,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "kbm_dev.h"
-#include "kbufmapctl.h"
 #include "out.h"
 #include "procfs.h"
-
-static const struct argp_child version_children[] = {
-	{ &kbm_common_argp, 0, "Common options:", 1 },
-	{ 0 }
-};
-
-static error_t version_parse(int key, char *arg, struct argp_state *state)
-{
-	(void)arg;
-	if (key == ARGP_KEY_ARG)
-		argp_error(state, "unexpected argument '%s'", arg);
-	return ARGP_ERR_UNKNOWN;
-}
 
 static const struct argp version_argp = {
 	/* No options of its own: NULL, not an empty array (glibc's argp
 	 * help leaks a hol for an empty one). */
 	.options = NULL,
-	.parser = version_parse,
+	.parser = kbm_parse_no_args,
 	.doc = "Print the tool's version, the kbufmap ABI it was built for and, "
 	       "if the device can be opened, the module's ABI. Needs no module."
 	       "\vExit status: 0 printed (with or without the module), 2 usage error, "
 	       "6 output could not be written.",
-	.children = version_children,
+	.children = kbm_common_children,
 };
 
 #define SYS_MODULE "/sys/module/" KBUFMAP_DEVICE_NAME
@@ -135,14 +122,14 @@ static void print_module_version(const struct kbufmap_version *ver)
 			 mver, KBUFMAP_VERSION);
 }
 
-static void print_module(void)
+static void print_module(const char *device)
 {
 	struct kbufmap_version ver;
 	int fd, err;
 
 	open_json_object("module");
-	print_string(PRINT_ANY, "device", "module (%s): ", g_opt.device);
-	fd = kbm_dev_open_quiet(g_opt.device, O_RDONLY);
+	print_string(PRINT_ANY, "device", "module (%s): ", device);
+	fd = kbm_dev_open_quiet(device, O_RDONLY);
 	if (fd < 0) {
 		print_module_unreachable(-fd);
 	} else {
@@ -160,9 +147,9 @@ static void print_module(void)
 	close_json_object();
 }
 
-static int version_run(int argc, char **argv)
+static int version_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
-	kbm_cmd_parse(argc, argv, 0, NULL, NULL);
+	kbm_cmd_parse(ctx, argc, argv, 0, NULL, NULL);
 
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "tool", "%s", KBM_PROG);
@@ -172,7 +159,7 @@ static int version_run(int argc, char **argv)
 	print_uint(PRINT_ANY, "minor", ".%llu\n", KBUFMAP_ABI_MINOR);
 	close_json_object();
 	print_string(PRINT_ANY, "kernel", "kernel: %s\n", kernel_release());
-	print_module();
+	print_module(ctx->device);
 	print_features();
 	close_json_object();
 	return KBM_EXIT_OK;
@@ -182,5 +169,5 @@ const struct kbm_cmd kbm_cmd_version = {
 	.name = "version",
 	.summary = "print the tool's and the module's versions",
 	.argp = &version_argp,
-	.run = version_run,
+	.main = version_run,
 };

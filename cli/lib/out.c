@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
+#include "prog.h"
+#include "status.h"
 
 /* The text formats come from the callers, one per field, by design. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"

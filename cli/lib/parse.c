@@ -114,3 +114,29 @@ int parse_size(const char *what, const char *arg, uint64_t ps, uint64_t min,
 	*bytes = v * unit;
 	return 0;
 }
+
+int parse_name_set(const char *what, char *arg, bool *set, size_t count,
+		   int (*lookup)(const char *), const char *allowed,
+		   char *msg, size_t msglen)
+{
+	char *save = NULL;
+
+	memset(set, 0, count * sizeof(*set));
+	for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int v = strcmp(t, "all") ? lookup(t) : -2;
+
+		if (!strcmp(t, "none")) {
+			continue;	/* nothing of this kind (bench --target alone) */
+		} else if (v == -2) {
+			for (size_t i = 0; i < count; i++)
+				set[i] = true;
+		} else if (v < 0 || (size_t)v >= count) {
+			snprintf(msg, msglen, "%s: unknown name '%s': allowed all, %s, none",
+				 what, t, allowed);
+			return -1;
+		} else {
+			set[v] = true;
+		}
+	}
+	return 0;
+}

@@ -7,6 +7,7 @@
 #ifndef KBM_PARSE_H
 #define KBM_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +27,14 @@ int parse_u64(const char *what, const char *arg, uint64_t min, uint64_t max,
  */
 int parse_size(const char *what, const char *arg, uint64_t ps, uint64_t min,
 	       uint64_t max, uint64_t *bytes, char *msg, size_t msglen);
+
+/*
+ * A comma list of names into @set[0..@count-1]: "all", "none", or names
+ * @lookup knows (it returns the index, or -1). Returns 0, or -1 with a
+ * message naming @what and the names @allowed. Cuts @arg up (strtok_r).
+ */
+int parse_name_set(const char *what, char *arg, bool *set, size_t count,
+		   int (*lookup)(const char *), const char *allowed,
+		   char *msg, size_t msglen);
 
 #endif /* KBM_PARSE_H */

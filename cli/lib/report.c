@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kbufmapctl.h"
 #include "out.h"
 #include "procfs.h"
+#include "prog.h"
 #include "report.h"
+#include "status.h"
 
 static char *xstrdup_or_null(const char *s, bool *oom)
 {

@@ -18,11 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bufopt.h"
 #include "clock.h"
+#include "cmd.h"
 #include "kbm_dev.h"
 #include "kbm_hints.h"
 #include "kbufmap_matrix.h"
-#include "kbufmapctl.h"
 #include "map.h"
 #include "names.h"
 #include "out.h"
@@ -61,38 +62,32 @@ static const char *advice_value(unsigned int i)
 
 /* The fixed values of map's options, for --list-values (the completions). */
 static const struct kbm_values map_values[] = {
-	{ 0, "touch", (const char *const[]){ "read", "write", "none", NULL }, NULL },
+	{ 0, "touch", NULL, kbm_touch_value },
 	{ 0, "prot", (const char *const[]){ "r", "rw", NULL }, NULL },
 	{ 0, "madvise", NULL, advice_value },
 	{ 0 }
 };
 
 enum {
-	OPT_NODE = 0x300, OPT_RDONLY, OPT_PRIVATE, OPT_SHARED, OPT_PROT,
-	OPT_OFFSET, OPT_LENGTH, OPT_POPULATE, OPT_MADVISE, OPT_TOUCH,
-	OPT_STRIDE, OPT_FILL, OPT_DUMP, OPT_HOLD, OPT_HOLD_SECONDS,
-	OPT_HOLD_BEFORE, OPT_OUTPUT, OPT_NO_PIN, OPT_DIRECT_DIR, OPT_TARGET,
+	OPT_RDONLY = 0x300, OPT_PROT, OPT_OFFSET, OPT_LENGTH, OPT_POPULATE,
+	OPT_MADVISE, OPT_STRIDE, OPT_FILL, OPT_DUMP, OPT_HOLD, OPT_HOLD_SECONDS,
+	OPT_HOLD_BEFORE, OPT_NO_PIN, OPT_DIRECT_DIR,
 	OPT_LIST_VALUES,
 };
 
+/* The buffer: one, kbufmap's by default; --strategy huge alone is contig. */
+static const struct kbm_bufopt_cfg map_bufopt = {
+	.offer = KBM_BUF_ONE | KBM_BUF_SHARED | KBM_BUF_PRIVATE | KBM_BUF_TOUCH,
+	.pages = 4, .pages_doc = "4, huge 512", .touch = KBM_TOUCH_READ,
+	.huge_contig = true,
+};
+
 static const struct argp_option map_options[] = {
-	{ NULL, 0, NULL, 0, "The buffer:", 1 },
-	{ "target", OPT_TARGET, "SPEC", 0, "Whose mmap(): " KBM_TARGET_FORMS
-	  " (default kbufmap; the others are real in-kernel drivers)", 1 },
-	{ "backend", 'b', "NAME", 0,
-	  "vmalloc (default; contig for huge), pages, contig, kmalloc", 1 },
-	{ "strategy", 's', "NAME", 0,
-	  "fault (default), fault-around, pfn, remap, insert, insert-batch, "
-	  "map-pages, vmalloc-range, huge, remap-unchecked", 1 },
-	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..{MAX_PAGES} (kmalloc 1..{KMALLOC_MAX_PAGES}); default 4, huge 512", 1 },
-	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0.." KBM_STR(KBM_MAX_NODE) ")", 1 },
+	{ NULL, 0, NULL, 0, "The mapping:", 2 },
 	{ "fill", OPT_FILL, "HEX", 0,
 	  "Write this byte pattern (1..64 hex bytes, e.g. aabbccdd) over the "
-	  "buffer with write() before mapping", 1 },
-	{ NULL, 0, NULL, 0, "The mapping:", 2 },
+	  "buffer with write() before mapping", 2 },
 	{ "rdonly", OPT_RDONLY, NULL, 0, "Open the device O_RDONLY (default O_RDWR)", 2 },
-	{ "shared", OPT_SHARED, NULL, 0, "MAP_SHARED (default)", 2 },
-	{ "private", OPT_PRIVATE, NULL, 0, "MAP_PRIVATE", 2 },
 	{ "prot", OPT_PROT, "r|rw", 0, "PROT_READ or PROT_READ|PROT_WRITE (default rw; r with --rdonly)", 2 },
 	{ "offset", OPT_OFFSET, "PAGES", 0, "Map from this page of the buffer (default 0)", 2 },
 	{ "length", OPT_LENGTH, "PAGES", 0, "Map this many pages (default: to the end)", 2 },
@@ -100,7 +95,6 @@ static const struct argp_option map_options[] = {
 	{ "madvise", OPT_MADVISE, "ADVICE", 0,
 	  "madvise() the mapping before the touch: " ADVICE_NAMES, 2 },
 	{ NULL, 0, NULL, 0, "The touch and the report:", 3 },
-	{ "touch", OPT_TOUCH, "HOW", 0, "read (default), write or none: one byte of every page", 3 },
 	{ "stride", OPT_STRIDE, "PAGES", 0, "Touch every PAGES-th page (default 1)", 3 },
 	{ "dump", OPT_DUMP, "N", 0, "Show the first N bytes (0..4096) of the first and the last page", 3 },
 	{ "no-pin", OPT_NO_PIN, NULL, 0, "Skip the pinnability probes (vmsplice, process_vm_readv, O_DIRECT)", 3 },
@@ -121,6 +115,7 @@ static const struct argp_option map_options[] = {
 };
 
 static const struct argp_child map_children[] = {
+	{ &kbm_bufopt_argp, 0, "The buffer:", 1 },
 	{ &kbm_common_argp, 0, "Common options:", 5 },
 	{ 0 }
 };
@@ -142,55 +137,13 @@ static int parse_hex_pattern(const char *arg, uint8_t *out, size_t max)
 	return (int)(n / 2);
 }
 
-static void parse_num(struct argp_state *state, const char *what, const char *arg,
-		      uint64_t min, uint64_t max, uint64_t *v)
-{
-	char msg[256];
-
-	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
-}
-
-/* --target, --backend, --strategy, --pages, --node, --fill. */
+/* --fill: the buffer's contents. */
 static bool parse_buffer_opt(int key, char *arg, struct argp_state *state,
 			     struct map_opts *o)
 {
-	char msg[300];
-	uint64_t v;
 	int n;
 
 	switch (key) {
-	case 'b':
-		n = backend_from_name(arg);
-		if (n < 0)
-			argp_error(state, "--backend: unknown backend '%s': allowed %s",
-				   arg, backend_names_list());
-		o->req.backend = (unsigned int)n;
-		o->backend_set = true;
-		return true;
-	case 's':
-		n = strategy_from_name(arg);
-		if (n < 0)
-			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
-				   arg, strategy_names_list());
-		o->req.strategy = (unsigned int)n;
-		o->strategy_set = true;
-		return true;
-	case 'n':
-		parse_num(state, "--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->req.pages);
-		o->pages_set = true;
-		o->pages_arg = arg;
-		return true;
-	case OPT_NODE:
-		parse_num(state, "--node", arg, 0, KBM_MAX_NODE, &v);
-		o->req.node = (int)v;
-		o->node_set = true;
-		return true;
-	case OPT_TARGET:
-		if (kbm_target_parse(arg, &o->target, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
-		o->target_text = arg;
-		return true;
 	case OPT_FILL:
 		n = parse_hex_pattern(arg, o->fill, sizeof(o->fill));
 		if (n < 0)
@@ -211,17 +164,13 @@ static int advice_from_name(const char *name)
 	return -1;
 }
 
-/* --rdonly, --shared/--private, --prot, --offset, --length, --populate, --madvise. */
+/* --rdonly, --prot, --offset, --length, --populate, --madvise. */
 static bool parse_mapping_opt(int key, char *arg, struct argp_state *state,
 			      struct map_opts *o)
 {
 	switch (key) {
 	case OPT_RDONLY:
 		o->req.rdonly = true;
-		return true;
-	case OPT_SHARED:
-	case OPT_PRIVATE:
-		o->req.private_map = key == OPT_PRIVATE;
 		return true;
 	case OPT_PROT:
 		if (strcmp(arg, "r") && strcmp(arg, "rw"))
@@ -230,10 +179,10 @@ static bool parse_mapping_opt(int key, char *arg, struct argp_state *state,
 		o->prot_set = true;
 		return true;
 	case OPT_OFFSET:
-		parse_num(state, "--offset", arg, 0, KBUFMAP_MAX_PAGES - 1, &o->req.offset);
+		kbm_argp_u64(state, "--offset", arg, 0, KBUFMAP_MAX_PAGES - 1, &o->req.offset);
 		return true;
 	case OPT_LENGTH:
-		parse_num(state, "--length", arg, 1, KBUFMAP_MAX_PAGES, &o->req.length);
+		kbm_argp_u64(state, "--length", arg, 1, KBUFMAP_MAX_PAGES, &o->req.length);
 		o->length_set = true;
 		return true;
 	case OPT_POPULATE:
@@ -250,32 +199,22 @@ static bool parse_mapping_opt(int key, char *arg, struct argp_state *state,
 	return false;
 }
 
-/* --touch, --stride, --dump, --hold*, --output, --no-pin, --direct-dir. */
+/* --stride, --dump, --hold*, --output, --no-pin, --direct-dir. */
 static bool parse_report_opt(int key, char *arg, struct argp_state *state,
 			     struct map_opts *o)
 {
 	switch (key) {
-	case OPT_TOUCH:
-		if (!strcmp(arg, "read"))
-			o->touch = TOUCH_READ;
-		else if (!strcmp(arg, "write"))
-			o->touch = TOUCH_WRITE;
-		else if (!strcmp(arg, "none"))
-			o->touch = TOUCH_NONE;
-		else
-			argp_error(state, "--touch: '%s': allowed read, write, none", arg);
-		return true;
 	case OPT_STRIDE:
-		parse_num(state, "--stride", arg, 1, KBUFMAP_MAX_PAGES, &o->stride);
+		kbm_argp_u64(state, "--stride", arg, 1, KBUFMAP_MAX_PAGES, &o->stride);
 		return true;
 	case OPT_DUMP:
-		parse_num(state, "--dump", arg, 0, 4096, &o->dump);
+		kbm_argp_u64(state, "--dump", arg, 0, 4096, &o->dump);
 		return true;
 	case OPT_HOLD:
 		o->hold = true;
 		return true;
 	case OPT_HOLD_SECONDS:
-		parse_num(state, "--hold-seconds", arg, 1, HOLD_MAX_S, &o->hold_seconds);
+		kbm_argp_u64(state, "--hold-seconds", arg, 1, HOLD_MAX_S, &o->hold_seconds);
 		return true;
 	case OPT_HOLD_BEFORE:
 		o->hold_before_touch = true;
@@ -320,33 +259,18 @@ static int extent_error(struct map_opts *o, char *msg, size_t len)
 	return -1;
 }
 
-/* What only kbufmap has, refused for another target; its size rules. */
-static void finish_foreign(struct argp_state *state, struct map_opts *o)
-{
-	if (o->backend_set || o->strategy_set || o->node_set)
-		argp_error(state, "--backend, --strategy and --node configure a kbufmap buffer: "
-			   "not with --target %s (its driver decides)", o->target_text);
-	if (o->pages_set && kbm_target_fixed_size(&o->target))
-		argp_error(state, "--pages: --target %s has a size of its own: drop --pages "
-			   "(--offset and --length choose the part mapped)", o->target_text);
-}
-
-/* kbufmap's buffer: its backend's limit and the valid combinations. */
-static void finish_kbufmap(struct argp_state *state, struct map_opts *o)
+/* The buffer's choices into the request (kbm_bufopt_finish() chose them). */
+static void take_buffer(struct map_opts *o)
 {
 	struct kbm_map_req *q = &o->req;
-	const char *why;
-	int e;
 
-	if (q->pages > backend_max_pages(q->backend))
-		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
-			   o->pages_arg, backend_name(q->backend),
-			   (unsigned long long)backend_max_pages(q->backend));
-	e = -kbufmap_combo_errno(q->backend, q->strategy, q->node, &why);
-	if (e)
-		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
-			   "see '" KBM_PROG " matrix'", backend_name(q->backend),
-			   strategy_name(q->strategy), errno_name(e), why);
+	if (!map_foreign(o)) {
+		q->backend = (unsigned int)o->buf.backend;
+		q->strategy = (unsigned int)o->buf.strategy;
+	}
+	q->pages = o->buf.pages;
+	q->node = o->buf.node;
+	q->private_map = o->buf.private_map;
 }
 
 /* Defaults that depend on other options, then the checks across options. */
@@ -355,10 +279,8 @@ static void finish_opts(struct argp_state *state, struct map_opts *o)
 	struct kbm_map_req *q = &o->req;
 	char msg[300];
 
-	if (!o->backend_set && q->strategy == KBUFMAP_STRATEGY_HUGE)
-		q->backend = KBUFMAP_BACKEND_CONTIG;
-	if (!o->pages_set)
-		q->pages = q->strategy == KBUFMAP_STRATEGY_HUGE ? 512 : 4;
+	kbm_bufopt_finish(&o->buf, state);
+	take_buffer(o);
 	if (!o->prot_set)
 		q->writable = !q->rdonly;
 	if (o->hold_seconds && !o->hold_before_touch)
@@ -367,14 +289,10 @@ static void finish_opts(struct argp_state *state, struct map_opts *o)
 		argp_error(state, "--hold and --hold-before-touch exclude each other");
 	if (o->command && !o->hold)
 		argp_error(state, "a COMMAND runs while the mapping is held: add --hold");
-	if (map_foreign(o))
-		finish_foreign(state, o);
-	else
-		finish_kbufmap(state, o);
 	/* A target of its own size is checked once it is open. */
-	if (!kbm_target_fixed_size(&o->target) && extent_error(o, msg, sizeof(msg)))
+	if (!kbm_target_fixed_size(&o->buf.target) && extent_error(o, msg, sizeof(msg)))
 		argp_error(state, "%s", msg);
-	if (o->touch == TOUCH_WRITE && !q->writable)
+	if (o->buf.touch == KBM_TOUCH_WRITE && !q->writable)
 		argp_error(state, "--touch write needs a writable mapping (--prot rw)");
 	if (q->fill && q->rdonly)
 		argp_error(state, "--fill writes with write(), which needs a read-write open: drop --rdonly");
@@ -393,6 +311,9 @@ static error_t map_parse(int key, char *arg, struct argp_state *state)
 		if (kbm_print_values(map_values, arg))
 			argp_error(state, "--list-values: %s takes no fixed values", arg);
 		exit(kbm_finish(KBM_EXIT_OK));
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->buf;
+		return 0;
 	case ARGP_KEY_ARG:
 		/* The command: this and everything after it. */
 		o->command = &state->argv[state->next - 1];
@@ -511,13 +432,13 @@ static void do_touch(const struct map_opts *o, struct kbm_mapping *m,
 
 	getrusage(RUSAGE_SELF, &r->ru_before);
 	/* A dma-buf's CPU access goes between SYNC_START and SYNC_END. */
-	kbm_target_sync(&r->target, true, o->touch == TOUCH_WRITE);
+	kbm_target_sync(&r->target, true, o->buf.touch == KBM_TOUCH_WRITE);
 	t0 = now_ns();
-	if (o->touch != TOUCH_NONE)
-		kbm_touch(m->addr, m->len, m->ps, o->stride, o->touch == TOUCH_WRITE,
+	if (o->buf.touch != KBM_TOUCH_NONE)
+		kbm_touch(m->addr, m->len, m->ps, o->stride, o->buf.touch == KBM_TOUCH_WRITE,
 			  &r->touched, &r->fault);
 	r->touch_ns = now_ns() - t0;
-	kbm_target_sync(&r->target, false, o->touch == TOUCH_WRITE);
+	kbm_target_sync(&r->target, false, o->buf.touch == KBM_TOUCH_WRITE);
 	getrusage(RUSAGE_SELF, &r->ru_after);
 	read_counters(m, r, &r->c_touch);
 	if (r->fault.sig)
@@ -614,20 +535,20 @@ static int setup_foreign(struct map_opts *o, struct kbm_mapping *m,
 	int err;
 
 	r->foreign = true;
-	err = kbm_target_open(&o->target, q->pages, q->rdonly ? O_RDONLY : O_RDWR, &r->target);
+	err = kbm_target_open(&o->buf.target, q->pages, q->rdonly ? O_RDONLY : O_RDWR, &r->target);
 	if (err)
-		return kbm_target_fail(&r->target, o->target_text, err);
+		return kbm_target_fail(&r->target, o->buf.target_text, err);
 	*m = (struct kbm_mapping){ .fd = r->target.fd, .borrowed_fd = true,
 				   .base = r->target.offset, .ps = (size_t)sysconf(_SC_PAGESIZE) };
 	q->pages = (r->target.size + m->ps - 1) / m->ps;
-	if (kbm_target_fixed_size(&o->target) && extent_error(o, msg, sizeof(msg))) {
-		kbm_err("%s (--target %s: %llu bytes)", msg, o->target_text,
+	if (kbm_target_fixed_size(&o->buf.target) && extent_error(o, msg, sizeof(msg))) {
+		kbm_err("%s (--target %s: %llu bytes)", msg, o->buf.target_text,
 			(unsigned long long)r->target.size);
 		return KBM_EXIT_USAGE;
 	}
 	if (q->fill && r->target.view != KBM_VIEW_FD) {
 		kbm_err("--fill: --target %s has no write() path to its buffer (kernel view: %s)",
-			o->target_text, kbm_target_view_name(&r->target));
+			o->buf.target_text, kbm_target_view_name(&r->target));
 		return KBM_EXIT_USAGE;
 	}
 	err = q->fill ? kbm_fill_fd(r->target.view_fd, r->target.size, q->fill, q->fill_len) : 0;
@@ -677,10 +598,10 @@ static int setup_and_map(struct map_opts *o, struct kbm_mapping *m,
 	return 0;
 }
 
-static int map_run(int argc, char **argv)
+static int map_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
 	struct map_opts o = {
-		.req = { .node = KBUFMAP_NODE_ANY, .device = g_opt.device },
+		.req = { .node = KBUFMAP_NODE_ANY, .device = ctx->device },
 		.madvise = -1, .stride = 1,
 	};
 	struct kbm_mapping m = { .fd = -1 };
@@ -688,8 +609,9 @@ static int map_run(int argc, char **argv)
 	sigset_t hold_set, oldmask;
 	int ret;
 
-	kbm_cmd_parse(argc, argv, ARGP_IN_ORDER, NULL, &o);
-	o.req.device = g_opt.device;
+	kbm_bufopt_init(&o.buf, &map_bufopt);
+	kbm_cmd_parse(ctx, argc, argv, ARGP_IN_ORDER, NULL, &o);
+	o.req.device = ctx->device;
 	if (o.output && !freopen(o.output, "w", stdout))
 		return kbm_fail(errno, "--output %s: %s", o.output, strerror(errno));
 	r = calloc(1, sizeof(*r));
@@ -741,6 +663,7 @@ const struct kbm_cmd kbm_cmd_map = {
 	.name = "map",
 	.summary = "map a buffer and show what the kernel made of it",
 	.argp = &map_argp,
-	.run = map_run,
+	.main = map_run,
+	.bufopt = &map_bufopt,
 	/* No KBM_NEEDS_DEVICE: another --target needs no kbufmap; its open says. */
 };

@@ -7,21 +7,17 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
+#include "bufopt.h"
 #include "mapping.h"
 #include "procfs.h"
 #include "target.h"
 
-enum map_touch { TOUCH_READ, TOUCH_WRITE, TOUCH_NONE };
-
 struct map_opts {
-	struct kbm_map_req req;
-	bool pages_set, length_set, prot_set, backend_set, strategy_set, node_set;
-	struct kbm_target_spec target;	/* --target; kind KBUFMAP by default */
-	const char *target_text;
-	const char *pages_arg;
+	struct kbm_bufopt buf;		/* --target, --backend, ..., --touch */
+	struct kbm_map_req req;		/* the buffer's part filled from @buf */
+	bool length_set, prot_set;
 	int madvise;			/* -1: none */
 	const char *madvise_name;
-	enum map_touch touch;
 	uint64_t stride;
 	uint64_t dump;			/* bytes of the first and last page */
 	uint8_t fill[64];
@@ -61,7 +57,7 @@ struct map_result {
 /* A driver other than kbufmap: no counters, no GET_PFNS, no backend. */
 static inline bool map_foreign(const struct map_opts *o)
 {
-	return o->target.kind != KBM_TARGET_KBUFMAP;
+	return kbm_bufopt_foreign(&o->buf);
 }
 
 void map_report(const struct map_opts *o, const struct kbm_mapping *m,

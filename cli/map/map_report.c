@@ -18,8 +18,6 @@
 #include "out.h"
 #include "vmflags.h"
 
-static const char *const touch_names[] = { "read", "write", "none" };
-
 /* Whose buffer: "target": {kind, path, driver, size, ...}; a line for another driver. */
 static void report_target(const struct map_opts *o, const struct map_result *r)
 {
@@ -27,7 +25,7 @@ static void report_target(const struct map_opts *o, const struct map_result *r)
 	enum print_type text = r->foreign ? PRINT_ANY : PRINT_JSON;
 
 	open_json_object("target");
-	print_string(text, "kind", "target     %s", kbm_target_kind_name(o->target.kind));
+	print_string(text, "kind", "target     %s", kbm_target_kind_name(o->buf.target.kind));
 	if (r->foreign) {
 		print_string(PRINT_ANY, "path", " %s", t->path);
 		print_string(PRINT_ANY, "driver", " (driver %s)", t->driver);
@@ -126,7 +124,7 @@ static void report_touch(const struct map_opts *o, const struct kbm_mapping *m,
 		close_json_object();
 	}
 	open_json_object("touch");
-	print_string(PRINT_ANY, "mode", "touch      %s", touch_names[o->touch]);
+	print_string(PRINT_ANY, "mode", "touch      %s", kbm_touch_name(o->buf.touch));
 	print_uint(PRINT_ANY, "stride", ", stride %llu", o->stride);
 	print_uint(PRINT_ANY, "pages", ": %llu pages", r->touched);
 	print_uint(PRINT_ANY, "ns", " in %llu ns\n", r->touch_ns);

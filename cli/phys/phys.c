@@ -17,9 +17,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kbufmap_matrix.h"
-#include "kbufmapctl.h"
+#include "cmd.h"
 #include "kbm_dev.h"
+#include "kbufmap_matrix.h"
 #include "names.h"
 #include "out.h"
 #include "parse.h"
@@ -28,23 +28,18 @@
 #include "values.h"
 
 enum {
-	OPT_NODE = 0x300, OPT_PRIVATE, OPT_TOUCH, OPT_PID, OPT_RANGE,
-	OPT_MAPPING, OPT_PFN, OPT_BITS, OPT_RAW, OPT_LIST, OPT_EACH,
-	OPT_SUMMARY, OPT_CSV, OPT_ALL_PAGES, OPT_LIST_BITS, OPT_TARGET,
+	OPT_PID = 0x300, OPT_RANGE, OPT_MAPPING, OPT_PFN, OPT_BITS, OPT_RAW,
+	OPT_LIST, OPT_EACH, OPT_SUMMARY, OPT_CSV, OPT_ALL_PAGES, OPT_LIST_BITS,
 	OPT_LIST_VALUES,
 };
 
+/* One buffer, mapped shared unless --private, written to unless --touch. */
+static const struct kbm_bufopt_cfg phys_bufopt = {
+	.offer = KBM_BUF_ONE | KBM_BUF_PRIVATE | KBM_BUF_TOUCH,
+	.pages = 64, .touch = KBM_TOUCH_WRITE,
+};
+
 static const struct argp_option phys_options[] = {
-	{ NULL, 0, NULL, 0, "The buffer (no --pid, no --pfn):", 1 },
-	{ "target", OPT_TARGET, "SPEC", 0, "Whose buffer: " KBM_TARGET_FORMS
-	  " (default kbufmap; the others are real in-kernel drivers)", 1 },
-	{ "backend", 'b', "NAME", 0, "vmalloc (default), pages, contig, kmalloc", 1 },
-	{ "strategy", 's', "NAME", 0, "fault (default), fault-around, pfn, remap, insert, "
-	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 1 },
-	{ "pages", 'n', "N", 0, "Buffer size in pages: 1..{MAX_PAGES} (kmalloc: 1..{KMALLOC_MAX_PAGES}); default 64", 1 },
-	{ "node", OPT_NODE, "N", 0, "Allocate on NUMA node N (0.." KBM_STR(KBM_MAX_NODE) ")", 1 },
-	{ "private", OPT_PRIVATE, NULL, 0, "Map it MAP_PRIVATE (default MAP_SHARED)", 1 },
-	{ "touch", OPT_TOUCH, "HOW", 0, "write (default), read or none: how every page is touched first", 1 },
 	{ NULL, 0, NULL, 0, "Other targets:", 2 },
 	{ "pid", OPT_PID, "PID", 0, "Another process: all its mappings, or --range/--mapping", 2 },
 	{ "range", OPT_RANGE, "START[-END|+LEN]", 0,
@@ -72,11 +67,12 @@ static const struct argp_option phys_options[] = {
 
 /* The fixed values of phys's options, for --list-values (the completions). */
 static const struct kbm_values phys_values[] = {
-	{ 0, "touch", (const char *const[]){ "write", "read", "none", NULL }, NULL },
+	{ 0, "touch", NULL, kbm_touch_value },
 	{ 0 }
 };
 
 static const struct argp_child phys_children[] = {
+	{ &kbm_bufopt_argp, 0, "The buffer (no --pid, no --pfn):", 1 },
 	{ &kbm_common_argp, 0, "Common options:", 4 },
 	{ 0 }
 };
@@ -124,24 +120,9 @@ static int parse_range(const char *what, const char *arg, bool addrs,
 	return 0;
 }
 
-/* Another driver's buffer: what only kbufmap has is refused. */
-static error_t check_foreign(struct phys_opts *o, struct argp_state *state)
-{
-	if (o->backend >= 0 || o->strategy >= 0 || o->node != KBUFMAP_NODE_ANY)
-		argp_error(state, "--backend, --strategy and --node configure a kbufmap buffer: "
-			   "not with --target %s (its driver decides)", o->target_text);
-	if (o->pages_arg && kbm_target_fixed_size(&o->target))
-		argp_error(state, "--pages: --target %s has a size of its own: drop --pages",
-			   o->target_text);
-	return 0;
-}
-
 static error_t check_end(struct phys_opts *o, struct argp_state *state)
 {
-	const char *why;
-	int e;
-
-	if (o->csv && g_opt.json)
+	if (o->csv && o->ctx->json)
 		argp_error(state, "--csv and --json are mutually exclusive");
 	if (o->all_pages && o->shape == SHAPE_SUMMARY)
 		argp_error(state, "--all-pages is for --list and --list-each: "
@@ -153,28 +134,12 @@ static error_t check_end(struct phys_opts *o, struct argp_state *state)
 	if (o->pid && o->pfn)
 		argp_error(state, "--pid and --pfn are mutually exclusive");
 	if (o->pid || o->pfn) {
-		if (o->backend >= 0 || o->strategy >= 0 || o->pages_arg ||
-		    o->node != KBUFMAP_NODE_ANY || o->private_map || o->target_text)
+		if (kbm_bufopt_given(&o->buf))
 			argp_error(state, "--target, --backend, --strategy, --pages, --node and "
 				   "--private configure a buffer: not with --pid or --pfn");
 		return 0;
 	}
-	if (o->target.kind != KBM_TARGET_KBUFMAP)
-		return check_foreign(o, state);
-	if (o->backend < 0)
-		o->backend = KBUFMAP_BACKEND_VMALLOC;
-	if (o->strategy < 0)
-		o->strategy = KBUFMAP_STRATEGY_FAULT;
-	if (o->pages > backend_max_pages((unsigned int)o->backend))
-		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
-			   o->pages_arg, backend_name((unsigned int)o->backend),
-			   (unsigned long long)backend_max_pages((unsigned int)o->backend));
-	e = -kbufmap_combo_errno((unsigned int)o->backend, (unsigned int)o->strategy,
-				 o->node, &why);
-	if (e)
-		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
-			   "see '" KBM_PROG " matrix'", backend_name((unsigned int)o->backend),
-			   strategy_name((unsigned int)o->strategy), errno_name(e), why);
+	kbm_bufopt_finish(&o->buf, state);
 	return 0;
 }
 
@@ -188,56 +153,6 @@ static void list_bits(void)
 		print_string(PRINT_ANY, NULL, "%s\n", name);
 	close_json_array();
 	exit(kbm_finish(KBM_EXIT_OK));
-}
-
-/* The buffer's options; ARGP_ERR_UNKNOWN for any other. */
-static error_t parse_buffer_opt(int key, char *arg, struct phys_opts *o,
-				struct argp_state *state)
-{
-	uint64_t v;
-	char msg[300];
-
-	switch (key) {
-	case OPT_TARGET:
-		if (kbm_target_parse(arg, &o->target, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
-		o->target_text = arg;
-		return 0;
-	case 'b':
-		if ((o->backend = backend_from_name(arg)) < 0)
-			argp_error(state, "--backend: unknown backend '%s': allowed %s",
-				   arg, backend_names_list());
-		return 0;
-	case 's':
-		if ((o->strategy = strategy_from_name(arg)) < 0)
-			argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
-				   arg, strategy_names_list());
-		return 0;
-	case 'n':
-		if (parse_u64("--pages", arg, 1, KBUFMAP_MAX_PAGES, &o->pages, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
-		o->pages_arg = arg;
-		return 0;
-	case OPT_NODE:
-		if (parse_u64("--node", arg, 0, KBM_MAX_NODE, &v, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
-		o->node = (int)v;
-		return 0;
-	case OPT_PRIVATE:
-		o->private_map = true;
-		return 0;
-	case OPT_TOUCH:
-		if (!strcmp(arg, "write"))
-			o->touch = TOUCH_WRITE;
-		else if (!strcmp(arg, "read"))
-			o->touch = TOUCH_READ;
-		else if (!strcmp(arg, "none"))
-			o->touch = TOUCH_NONE;
-		else
-			argp_error(state, "--touch: unknown '%s': allowed write, read, none", arg);
-		return 0;
-	}
-	return ARGP_ERR_UNKNOWN;
 }
 
 /* --pid, --range, --mapping, --pfn; ARGP_ERR_UNKNOWN for any other. */
@@ -322,11 +237,13 @@ static error_t phys_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
 	}
+	if (key == ARGP_KEY_INIT) {
+		state->child_inputs[0] = &o->buf;
+		return 0;
+	}
 	if (key == ARGP_KEY_END)
 		return check_end(o, state);
-	e = parse_buffer_opt(key, arg, o, state);
-	if (e == ARGP_ERR_UNKNOWN)
-		e = parse_target_opt(key, arg, o, state);
+	e = parse_target_opt(key, arg, o, state);
 	if (e == ARGP_ERR_UNKNOWN)
 		e = parse_output_opt(key, arg, o, state);
 	return e;
@@ -489,18 +406,17 @@ static int run_walk(const struct phys_opts *o)
 	return err ? kbm_fail(err, "phys: %s", strerror(-err)) : KBM_EXIT_OK;
 }
 
-static int phys_run(int argc, char **argv)
+static int phys_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
-	struct phys_opts o = {
-		.backend = -1, .strategy = -1, .node = KBUFMAP_NODE_ANY, .pages = 64,
-	};
+	struct phys_opts o = { .ctx = ctx };
 
-	kbm_cmd_parse(argc, argv, 0, NULL, &o);
+	kbm_bufopt_init(&o.buf, &phys_bufopt);
+	kbm_cmd_parse(ctx, argc, argv, 0, NULL, &o);
 	if (o.csv)	/* stdout is the CSV table alone: notes to stderr */
 		out_set_text_stream(stderr);
 	if (o.pid || o.pfn)
 		return run_walk(&o);
-	if (o.target.kind != KBM_TARGET_KBUFMAP)
+	if (kbm_bufopt_foreign(&o.buf))
 		return phys_run_target(&o);
 	return phys_run_buffer(&o);
 }
@@ -509,5 +425,6 @@ const struct kbm_cmd kbm_cmd_phys = {
 	.name = "phys",
 	.summary = "where every page of a mapping lives: PFNs, flags, nodes",
 	.argp = &phys_argp,
-	.run = phys_run,
+	.main = phys_run,
+	.bufopt = &phys_bufopt,
 };

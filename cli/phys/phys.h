@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bufopt.h"
+#include "cmd.h"
 #include "physwalk.h"
 #include "progress.h"
 #include "target.h"
@@ -16,15 +18,9 @@ enum phys_shape { SHAPE_SUMMARY, SHAPE_LIST, SHAPE_EACH };
 #define PHYS_MAX_MISMATCHES	16
 
 struct phys_opts {
-	/* the buffer (no target) */
-	int backend, strategy, node;
-	uint64_t pages;
-	const char *pages_arg;
-	bool private_map;
-	enum { TOUCH_WRITE, TOUCH_READ, TOUCH_NONE } touch;
-	/* --target: whose buffer (kind KBUFMAP by default) */
-	struct kbm_target_spec target;
-	const char *target_text;
+	const struct kbm_ctx *ctx;
+	/* the buffer (no --pid, no --pfn): kbufmap's, or --target's */
+	struct kbm_bufopt buf;
 	/* other targets */
 	pid_t pid;
 	const char *range, *mapping, *pfn;
@@ -62,6 +58,13 @@ void phys_out_smaps(struct phys_out *po, uint64_t anon_huge_kb,
 int phys_out_batch(const struct phys_page *p, size_t n, void *arg);
 /* Close the list, print the summary fields (inside the caller's object). */
 void phys_out_end(struct phys_out *po);
+/*
+ * The mapping's part of the buffer or target line: MAP_SHARED/PRIVATE, its
+ * address and VmFlags (and, in JSON, the smaps huge-page counts).
+ */
+struct vma_info;
+void phys_print_mapping(const struct phys_opts *o, const void *map,
+			const struct vma_info *vi);
 /* The plain note for runs without CAP_SYS_ADMIN; true if printed. */
 bool phys_note_privileges(const struct phys_src *src);
 

@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kbufmapctl.h"
+#include "cmd.h"
 #include "kbm_dev.h"
 #include "kbm_hints.h"
 #include "names.h"
@@ -72,13 +72,13 @@ static uint64_t kernel_runs(const uint64_t *k, uint64_t n)
 	return runs;
 }
 
-static void touch(void *map, size_t len, size_t ps, int how)
+static void touch(void *map, size_t len, size_t ps, enum kbm_touch how)
 {
 	volatile unsigned char *c = map;
 	unsigned char sum = 0;
 
-	for (size_t off = 0; off < len && how != TOUCH_NONE; off += ps) {
-		if (how == TOUCH_WRITE)
+	for (size_t off = 0; off < len && how != KBM_TOUCH_NONE; off += ps) {
+		if (how == KBM_TOUCH_WRITE)
 			c[off] = (unsigned char)(off / ps);
 		else
 			sum += c[off];
@@ -121,20 +121,12 @@ static int report(const struct xcheck *x, const struct kbufmap_info *info,
 static void print_buffer(const struct phys_opts *o, const struct kbufmap_info *info,
 			 const void *map, const struct vma_info *vi)
 {
-	char addr[24];
-
-	snprintf(addr, sizeof(addr), "%p", map);
 	open_json_object("buffer");
 	print_string(PRINT_ANY, "backend", "buffer       %s", backend_name(info->backend));
 	print_string(PRINT_ANY, "strategy", "/%s", strategy_name(info->strategy));
 	print_uint(PRINT_ANY, "pages", ", %llu pages", info->nr_pages);
-	print_int(PRINT_ANY, "node", ", node %lld", o->node);
-	print_string(PRINT_ANY, "map", ", MAP_%s", o->private_map ? "PRIVATE" : "SHARED");
-	print_string(PRINT_ANY, "address", " at %s", addr);
-	print_string(PRINT_ANY, "vmflags", " [%s]\n", vi->vmflags);
-	/* the summary's smaps line shows them */
-	print_uint(PRINT_JSON, "anon_huge_kb", NULL, vi->anon_huge_kb);
-	print_uint(PRINT_JSON, "file_pmd_kb", NULL, vi->file_pmd_kb);
+	print_int(PRINT_ANY, "node", ", node %lld", o->buf.node);
+	phys_print_mapping(o, map, vi);
 	close_json_object();
 }
 
@@ -143,8 +135,8 @@ static int walk_buffer(const struct phys_opts *o, int fd,
 		       const struct kbufmap_info *info, const uint64_t *kpfns)
 {
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE), len = info->nr_pages * ps;
-	int prot = PROT_READ | (o->touch == TOUCH_WRITE ? PROT_WRITE : 0);
-	struct xcheck x = { .kpfns = kpfns, .ps = ps, .want_node = o->node };
+	int prot = PROT_READ | (o->buf.touch == KBM_TOUCH_WRITE ? PROT_WRITE : 0);
+	struct xcheck x = { .kpfns = kpfns, .ps = ps, .want_node = o->buf.node };
 	uint64_t kruns = kernel_runs(kpfns, info->nr_pages);
 	struct vma_info vi;
 	struct phys_src src;
@@ -153,11 +145,11 @@ static int walk_buffer(const struct phys_opts *o, int fd,
 	void *map;
 	int err, ret;
 
-	map = mmap(NULL, len, prot, o->private_map ? MAP_PRIVATE : MAP_SHARED, fd, 0);
+	map = mmap(NULL, len, prot, o->buf.private_map ? MAP_PRIVATE : MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return kbm_fail(errno, "mmap of the %s/%s buffer: %s", backend_name(info->backend),
 				strategy_name(info->strategy), strerror(errno));
-	touch(map, len, ps, o->touch);
+	touch(map, len, ps, o->buf.touch);
 	err = smaps_find(map, &vi);
 	if (!err)
 		err = phys_src_open(&src, getpid());
@@ -200,11 +192,11 @@ int phys_run_buffer(const struct phys_opts *o)
 	uint64_t *kpfns = NULL;
 	int fd, err, ret;
 
-	fd = kbm_dev_open(g_opt.device, O_RDWR, NULL);
+	fd = kbm_dev_open(o->ctx->device, O_RDWR, NULL);
 	if (fd < 0)
-		return kbm_dev_fail(g_opt.device, fd);
-	err = kbm_configure(fd, o->pages, (unsigned int)o->backend,
-			    (unsigned int)o->strategy, o->node);
+		return kbm_dev_fail(o->ctx->device, fd);
+	err = kbm_configure(fd, o->buf.pages, (unsigned int)o->buf.backend,
+			    (unsigned int)o->buf.strategy, o->buf.node);
 	if (!err)
 		err = kbm_get_info(fd, &info);
 	if (!err && !(kpfns = malloc(info.nr_pages * sizeof(*kpfns))))
@@ -212,10 +204,10 @@ int phys_run_buffer(const struct phys_opts *o)
 	if (!err)
 		err = kbm_get_pfns(fd, 0, info.nr_pages, kpfns);
 	if (err) {
-		ret = kbm_fail(err, "%s: configure %s/%s, %llu pages: %s%s%s", g_opt.device,
-			       backend_name((unsigned int)o->backend),
-			       strategy_name((unsigned int)o->strategy),
-			       (unsigned long long)o->pages, strerror(-err),
+		ret = kbm_fail(err, "%s: configure %s/%s, %llu pages: %s%s%s", o->ctx->device,
+			       backend_name((unsigned int)o->buf.backend),
+			       strategy_name((unsigned int)o->buf.strategy),
+			       (unsigned long long)o->buf.pages, strerror(-err),
 			       kbm_configure_hint(err) ? ". " : "",
 			       kbm_configure_hint(err) ?: "");
 		if (err == -EPERM || err == -EACCES)

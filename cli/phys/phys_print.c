@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "kbufmapctl.h"
 #include "out.h"
 #include "pagemap_bits.h"
 #include "pagemap.h"
 #include "phys.h"
+#include "procfs.h"
 
 /* JSON "0x..."; text: @text_style 16 (zero-padded), 'x' (0x, 16 digits)
  * or 0 (nothing). */
@@ -218,7 +218,7 @@ void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
 	phys_summary_init(&po->sum, o->raw);
 	progress_init(&po->progress, stderr,
 		      progress_wanted(isatty(STDERR_FILENO), isatty(STDOUT_FILENO),
-				      rows, g_opt.quiet),
+				      rows, o->ctx->quiet),
 		      "phys", total, now_ns());
 	if (!rows)
 		return;
@@ -392,4 +392,18 @@ bool phys_note_privileges(const struct phys_src *src)
 		     "PFNs, page flags, map counts and nodes need root (CAP_SYS_ADMIN); "
 		     "shown: what pagemap tells everyone (present, swapped, soft-dirty, exclusive)");
 	return true;
+}
+
+void phys_print_mapping(const struct phys_opts *o, const void *map,
+			const struct vma_info *vi)
+{
+	char addr[24];
+
+	snprintf(addr, sizeof(addr), "%p", map);
+	print_string(PRINT_ANY, "map", ", MAP_%s", o->buf.private_map ? "PRIVATE" : "SHARED");
+	print_string(PRINT_ANY, "address", " at %s", addr);
+	print_string(PRINT_ANY, "vmflags", " [%s]\n", vi->vmflags);
+	/* the summary's smaps line shows them */
+	print_uint(PRINT_JSON, "anon_huge_kb", NULL, vi->anon_huge_kb);
+	print_uint(PRINT_JSON, "file_pmd_kb", NULL, vi->file_pmd_kb);
 }

@@ -17,11 +17,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kbufmapctl.h"
 #include "mapping.h"
 #include "out.h"
 #include "phys.h"
 #include "procfs.h"
+#include "status.h"
 #include "target.h"
 
 int phys_run_target(const struct phys_opts *o);
@@ -29,20 +29,13 @@ int phys_run_target(const struct phys_opts *o);
 static void print_target(const struct phys_opts *o, const struct kbm_target *t,
 			 uint64_t pages, const void *map, const struct vma_info *vi)
 {
-	char addr[24];
-
-	snprintf(addr, sizeof(addr), "%p", map);
 	open_json_object("target");
 	print_string(PRINT_ANY, "kind", "target       %s", kbm_target_kind_name(t->spec.kind));
 	print_string(PRINT_ANY, "path", " %s", t->path);
 	print_string(PRINT_ANY, "driver", " (driver %s)", t->driver);
 	print_uint(PRINT_ANY, "size", ", %llu bytes", t->size);
 	print_uint(PRINT_ANY, "pages", ", %llu pages", pages);
-	print_string(PRINT_ANY, "map", ", MAP_%s", o->private_map ? "PRIVATE" : "SHARED");
-	print_string(PRINT_ANY, "address", " at %s", addr);
-	print_string(PRINT_ANY, "vmflags", " [%s]\n", vi->vmflags);
-	print_uint(PRINT_JSON, "anon_huge_kb", NULL, vi->anon_huge_kb);
-	print_uint(PRINT_JSON, "file_pmd_kb", NULL, vi->file_pmd_kb);
+	phys_print_mapping(o, map, vi);
 	close_json_object();
 }
 
@@ -50,11 +43,11 @@ static void print_target(const struct phys_opts *o, const struct kbm_target *t,
 static int touch_target(const struct phys_opts *o, const struct kbm_target *t,
 			uint8_t *map, size_t len, size_t ps)
 {
-	bool write = o->touch == TOUCH_WRITE;
+	bool write = o->buf.touch == KBM_TOUCH_WRITE;
 	struct kbm_fault f = { 0 };
 	size_t touched = 0;
 
-	if (o->touch == TOUCH_NONE)
+	if (o->buf.touch == KBM_TOUCH_NONE)
 		return 0;
 	kbm_target_sync(t, true, write);
 	kbm_touch(map, len, ps, 1, write, &touched, &f);
@@ -101,12 +94,12 @@ static int map_and_walk(const struct phys_opts *o, const struct kbm_target *t)
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
 	uint64_t pages = (t->size + ps - 1) / ps;
 	size_t len = (size_t)pages * ps;
-	int prot = PROT_READ | (o->touch == TOUCH_WRITE ? PROT_WRITE : 0);
+	int prot = PROT_READ | (o->buf.touch == KBM_TOUCH_WRITE ? PROT_WRITE : 0);
 	struct vma_info vi;
 	uint8_t *map;
 	int ret;
 
-	map = mmap(NULL, len, prot, o->private_map ? MAP_PRIVATE : MAP_SHARED, t->fd, t->offset);
+	map = mmap(NULL, len, prot, o->buf.private_map ? MAP_PRIVATE : MAP_SHARED, t->fd, t->offset);
 	if (map == MAP_FAILED)
 		return kbm_fail(errno, "mmap of --target %s (%s, driver %s): %s",
 				kbm_target_kind_name(t->spec.kind), t->path, t->driver,
@@ -127,9 +120,9 @@ int phys_run_target(const struct phys_opts *o)
 	struct kbm_target t;
 	int err, ret;
 
-	err = kbm_target_open(&o->target, o->pages, O_RDWR, &t);
+	err = kbm_target_open(&o->buf.target, o->buf.pages, O_RDWR, &t);
 	if (err)
-		return kbm_target_fail(&t, o->target_text, err);
+		return kbm_target_fail(&t, o->buf.target_text, err);
 	open_json_object(NULL);
 	ret = map_and_walk(o, &t);
 	close_json_object();

@@ -18,9 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bufopt.h"
+#include "cmd.h"
 #include "kbm_dev.h"
 #include "kbm_hints.h"
-#include "kbufmapctl.h"
 #include "names.h"
 #include "out.h"
 #include "parse.h"
@@ -31,17 +32,12 @@
 #include "verify_target.h"
 
 struct vopts {
+	const struct kbm_ctx *ctx;
+	struct kbm_bufopt buf;		/* with --all, backend and strategy narrow it */
 	unsigned int modes;		/* VMODE_* mask, 0 = default */
-	uint64_t pages;
-	const char *pages_arg;
-	int backend, strategy;		/* -1 = default / all */
-	int node;			/* KBUFMAP_NODE_ANY or --node */
 	bool *selected;			/* [verify_nr_checks] */
 	bool *tselected;		/* [verify_nr_target_checks] */
 	bool any_selected;
-	bool pages_set;
-	struct kbm_target_spec target;	/* --target; kbufmap by default */
-	const char *target_text;
 	bool all, tap;
 	int list;			/* 0 or OPT_LIST_CHECKS/_CHECK_NAMES */
 };
@@ -49,29 +45,20 @@ struct vopts {
 enum {
 	OPT_LIST_CHECKS = 0x200,
 	OPT_LIST_CHECK_NAMES,
-	OPT_NODE,
-	OPT_TARGET,
 	OPT_LIST_VALUES,
 };
 
-/* Node numbers the kernel can have (MAX_NUMNODES with NODES_SHIFT 10). */
+/* One buffer, or with --all the matrix --backend and --strategy narrow. */
+static const struct kbm_bufopt_cfg verify_bufopt = {
+	.offer = KBM_BUF_ONE, .pages = 4,
+	.target_note = ". Another driver than kbufmap gets the generic checks "
+		       "(--list-checks with it lists them)",
+	.node_note = "; adds the numa-placement check",
+};
 
 static const struct argp_option verify_options[] = {
 	{ "mode", 'm', "MODE", 0,
 	  "shared (default), private, or all (both); with --all the default is all", 0 },
-	{ "pages", 'n', "N", 0,
-	  "Buffer size in pages: 1..{MAX_PAGES} (kmalloc: 1..{KMALLOC_MAX_PAGES}); default 4", 0 },
-	{ "backend", 'b', "NAME", 0,
-	  "Where memory comes from: vmalloc (default), pages, contig, kmalloc", 0 },
-	{ "strategy", 's', "NAME", 0,
-	  "How it is mapped: fault (default), fault-around, pfn, remap, insert, "
-	  "insert-batch, map-pages, vmalloc-range, huge, remap-unchecked", 0 },
-	{ "node", OPT_NODE, "N", 0,
-	  "Allocate on NUMA node N (0.." KBM_STR(KBM_MAX_NODE) "; the pages, contig and kmalloc "
-	  "backends); adds the numa-placement check. Default: the allocator's policy", 0 },
-	{ "target", OPT_TARGET, "SPEC", 0,
-	  "Whose mmap(): " KBM_TARGET_FORMS ". Another driver than kbufmap gets the "
-	  "generic checks (--list-checks with it lists them); default kbufmap", 0 },
 	{ "check", 'c', "NAME", 0,
 	  "Run only this check (repeatable); --list-checks lists them", 0 },
 	{ "all", 'a', NULL, 0,
@@ -96,6 +83,7 @@ static const struct kbm_values verify_values[] = {
 };
 
 static const struct argp_child verify_children[] = {
+	{ &kbm_bufopt_argp, 0, NULL, 0 },
 	{ &kbm_common_argp, 0, "Common options:", 1 },
 	{ 0 }
 };
@@ -170,86 +158,24 @@ static error_t parse_check(struct vopts *o, const char *arg,
 	return EINVAL;
 }
 
-/* A u64 option in [min, max]: 0, or EINVAL after argp_error(). */
-static error_t parse_range(const char *opt, const char *arg, uint64_t min,
-			   uint64_t max, uint64_t *v, struct argp_state *state)
-{
-	char msg[256];
-
-	if (parse_u64(opt, arg, min, max, v, msg, sizeof(msg))) {
-		argp_error(state, "%s", msg);
-		return EINVAL;
-	}
-	return 0;
-}
-
-/* Another driver: what only kbufmap has is refused; both modes by default. */
-static error_t parse_end_foreign(struct vopts *o, struct argp_state *state)
-{
-	if (o->all || o->backend >= 0 || o->strategy >= 0 || o->node != KBUFMAP_NODE_ANY) {
-		argp_error(state, "--all, --backend, --strategy and --node configure kbufmap "
-			   "buffers: not with --target %s (its driver decides)", o->target_text);
-		return EINVAL;
-	}
-	if (o->pages_set && kbm_target_fixed_size(&o->target)) {
-		argp_error(state, "--pages: --target %s has a size of its own: drop --pages",
-			   o->target_text);
-		return EINVAL;
-	}
-	if (!o->modes)
-		o->modes = VMODE_SHARED | VMODE_PRIVATE;
-	return 0;
-}
-
 /* The choices that depend on each other, once all options are in. */
 static error_t parse_end(struct vopts *o, struct argp_state *state)
 {
-	unsigned int b, s;
-	const char *why;
-	int e;
+	bool foreign = kbm_bufopt_foreign(&o->buf);
 
-	if (o->tap && g_opt.json) {
+	if (o->tap && o->ctx->json) {
 		argp_error(state, "--tap and --json are mutually exclusive");
 		return EINVAL;
 	}
-	if (o->target.kind != KBM_TARGET_KBUFMAP)
-		return parse_end_foreign(o, state);
+	if (o->all && foreign) {
+		argp_error(state, "--all runs kbufmap's matrix: not with --target %s "
+			   "(its driver decides)", o->buf.target_text);
+		return EINVAL;
+	}
+	o->buf.matrix = o->all;
+	kbm_bufopt_finish(&o->buf, state);
 	if (!o->modes)
-		o->modes = o->all ? VMODE_SHARED | VMODE_PRIVATE : VMODE_SHARED;
-	if (o->all)
-		return 0;
-	if (o->backend < 0)
-		o->backend = KBUFMAP_BACKEND_VMALLOC;
-	if (o->strategy < 0)
-		o->strategy = KBUFMAP_STRATEGY_FAULT;
-	b = (unsigned int)o->backend;
-	s = (unsigned int)o->strategy;
-	if (o->pages > backend_max_pages(b)) {
-		argp_error(state, "--pages: '%s' is out of range for backend %s: allowed 1..%llu",
-			   o->pages_arg, backend_name(b),
-			   (unsigned long long)backend_max_pages(b));
-		return EINVAL;
-	}
-	e = -kbufmap_combo_errno(b, s, o->node, &why);
-	if (e) {
-		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
-			   "see '" KBM_PROG " matrix'", backend_name(b),
-			   strategy_name(s), errno_name(e), why);
-		return EINVAL;
-	}
-	return 0;
-}
-
-static error_t parse_target(struct vopts *o, const char *arg,
-			    struct argp_state *state)
-{
-	char msg[512];
-
-	if (kbm_target_parse(arg, &o->target, msg, sizeof(msg))) {
-		argp_error(state, "%s", msg);
-		return EINVAL;
-	}
-	o->target_text = arg;
+		o->modes = o->all || foreign ? VMODE_SHARED | VMODE_PRIVATE : VMODE_SHARED;
 	return 0;
 }
 
@@ -257,8 +183,8 @@ static error_t parse_target(struct vopts *o, const char *arg,
 static void list_and_exit(const struct vopts *o)
 {
 	if (o->list != OPT_LIST_CHECKS)
-		list_check_names(o->target.kind != KBM_TARGET_KBUFMAP);
-	else if (o->target.kind != KBM_TARGET_KBUFMAP)
+		list_check_names(kbm_bufopt_foreign(&o->buf));
+	else if (kbm_bufopt_foreign(&o->buf))
 		list_checks(verify_target_checks, verify_nr_target_checks);
 	else
 		list_checks(verify_checks, verify_nr_checks);
@@ -268,39 +194,15 @@ static void list_and_exit(const struct vopts *o)
 static error_t verify_parse(int key, char *arg, struct argp_state *state)
 {
 	struct vopts *o = state->input;
-	uint64_t node;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->buf;
+		return 0;
 	case 'm':
 		return parse_mode(o, arg, state);
-	case 'n':
-		o->pages_arg = arg;
-		o->pages_set = true;
-		return parse_range("--pages", arg, 1, KBUFMAP_MAX_PAGES,
-				   &o->pages, state);
-	case 'b':
-		o->backend = backend_from_name(arg);
-		if (o->backend >= 0)
-			return 0;
-		argp_error(state, "--backend: unknown backend '%s': allowed %s",
-			   arg, backend_names_list());
-		return EINVAL;
-	case 's':
-		o->strategy = strategy_from_name(arg);
-		if (o->strategy >= 0)
-			return 0;
-		argp_error(state, "--strategy: unknown strategy '%s': allowed %s",
-			   arg, strategy_names_list());
-		return EINVAL;
 	case 'c':
 		return parse_check(o, arg, state);
-	case OPT_TARGET:
-		return parse_target(o, arg, state);
-	case OPT_NODE:
-		if (parse_range("--node", arg, 0, KBM_MAX_NODE, &node, state))
-			return EINVAL;
-		o->node = (int)node;
-		return 0;
 	case 'a':
 		o->all = true;
 		return 0;
@@ -530,9 +432,9 @@ static void run_mode(struct vrun *r, struct vctx *c)
 static void check_refused(struct vrun *r, const struct vctx *c, int e,
 			  const char *why)
 {
-	uint64_t n = r->o->pages < backend_max_pages(c->backend) ?
-		r->o->pages : backend_max_pages(c->backend);
-	int err = kbm_configure(r->mon, n, c->backend, c->strategy, r->o->node);
+	uint64_t n = r->o->buf.pages < backend_max_pages(c->backend) ?
+		r->o->buf.pages : backend_max_pages(c->backend);
+	int err = kbm_configure(r->mon, n, c->backend, c->strategy, r->o->buf.node);
 
 	if (err == -e)
 		addf(r, "configure-refused", c, KBM_PASS, NULL,
@@ -559,7 +461,7 @@ static int probe_combo(struct vrun *r, struct vctx *c)
 	struct kbufmap_info info;
 	int err;
 
-	err = kbm_configure(r->mon, o->pages, c->backend, c->strategy, o->node);
+	err = kbm_configure(r->mon, o->buf.pages, c->backend, c->strategy, o->buf.node);
 	if (!err)
 		err = kbm_get_info(r->mon, &info);
 	if (!err) {
@@ -568,20 +470,20 @@ static int probe_combo(struct vrun *r, struct vctx *c)
 						     KBUFMAP_MAP_PRIVATE_RW,
 						     c->contiguous, &c->rw_why);
 		c->sigbus = kbufmap_combo_sigbus(c->strategy,
-						 KBUFMAP_MAP_PRIVATE_RO, o->pages);
+						 KBUFMAP_MAP_PRIVATE_RO, o->buf.pages);
 		return 0;
 	}
 	if (!o->all)
 		return kbm_fail(err, "CONFIGURE %s/%s with %llu pages failed: %s "
 				"(kbufmap_matrix.h says the combination is valid)%s%s",
 				backend_name(c->backend), strategy_name(c->strategy),
-				(unsigned long long)o->pages, strerror(-err),
+				(unsigned long long)o->buf.pages, strerror(-err),
 				kbm_configure_hint(err) ? ". " : "",
 				kbm_configure_hint(err) ?: "");
 	addf(r, "configure", c, KBM_FAIL, explain_configure,
 	     "CONFIGURE with %llu pages failed: %s, though the matrix "
 	     "says the combination is valid",
-	     (unsigned long long)o->pages, strerror(-err));
+	     (unsigned long long)o->buf.pages, strerror(-err));
 	return -1;
 }
 
@@ -590,22 +492,22 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 {
 	const struct vopts *o = r->o;
 	struct vctx c = {
-		.dev = g_opt.device, .ps = r->ps, .pages = o->pages,
-		.size = (size_t)o->pages * r->ps, .backend = b, .strategy = s,
-		.node = o->node, .fd = -1,
+		.dev = o->ctx->device, .ps = r->ps, .pages = o->buf.pages,
+		.size = (size_t)o->buf.pages * r->ps, .backend = b, .strategy = s,
+		.node = o->buf.node, .fd = -1,
 	};
 	const char *why;
 	int e, ret;
 
-	e = -kbufmap_combo_errno(b, s, o->node, &why);
+	e = -kbufmap_combo_errno(b, s, o->buf.node, &why);
 	if (e) {
 		check_refused(r, &c, e, why);
 		return 0;
 	}
-	if (o->pages > backend_max_pages(b)) {
+	if (o->buf.pages > backend_max_pages(b)) {
 		addf(r, "configure", &c, KBM_SKIP, NULL,
 		     "--pages %llu is more than the %s backend allows (%llu)",
-		     (unsigned long long)o->pages, backend_name(b),
+		     (unsigned long long)o->buf.pages, backend_name(b),
 		     (unsigned long long)backend_max_pages(b));
 		return 0;
 	}
@@ -632,10 +534,10 @@ static int run_all(struct vrun *r)
 	int ret = 0;
 
 	for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT && !ret; b++) {
-		if (o->backend >= 0 && b != (unsigned int)o->backend)
+		if (o->buf.backend >= 0 && b != (unsigned int)o->buf.backend)
 			continue;
 		for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT && !ret; s++) {
-			if (o->strategy >= 0 && s != (unsigned int)o->strategy)
+			if (o->buf.strategy >= 0 && s != (unsigned int)o->buf.strategy)
 				continue;
 			ret = run_combo(r, b, s);
 		}
@@ -646,13 +548,13 @@ static int run_all(struct vrun *r)
 /* The report's header: the run's configuration. */
 static void report_config(struct kbm_report *rep, const struct vopts *o)
 {
-	rep->backend = o->all && o->backend < 0 ? "all" :
-		backend_name((unsigned int)o->backend);
-	rep->strategy = o->all && o->strategy < 0 ? "all" :
-		strategy_name((unsigned int)o->strategy);
+	rep->backend = o->all && o->buf.backend < 0 ? "all" :
+		backend_name((unsigned int)o->buf.backend);
+	rep->strategy = o->all && o->buf.strategy < 0 ? "all" :
+		strategy_name((unsigned int)o->buf.strategy);
 	rep->mode = o->modes == VMODE_SHARED ? "shared" :
 		o->modes == VMODE_PRIVATE ? "private" : "all";
-	rep->pages = o->pages;
+	rep->pages = o->buf.pages;
 	rep->all = o->all;
 }
 
@@ -669,7 +571,7 @@ static int finish_run(struct vrun *r)
 		return KBM_EXIT_SKIPPED;
 	}
 	report_render(&r->rep, o->tap ? REPORT_TAP :
-		      g_opt.json ? REPORT_JSON : REPORT_TEXT, g_opt.quiet);
+		      o->ctx->json ? REPORT_JSON : REPORT_TEXT, o->ctx->quiet);
 	return report_exit_code(&r->rep);
 }
 
@@ -677,24 +579,18 @@ static int finish_run(struct vrun *r)
 static int run_foreign(const struct vopts *o)
 {
 	struct vtarget_opts t = {
-		.spec = o->target, .text = o->target_text, .pages = o->pages,
+		.spec = o->buf.target, .text = o->buf.target_text, .pages = o->buf.pages,
 		.modes = o->modes, .selected = o->tselected,
-		.any_selected = o->any_selected, .quiet = g_opt.quiet,
-		.format = o->tap ? REPORT_TAP : g_opt.json ? REPORT_JSON : REPORT_TEXT,
+		.any_selected = o->any_selected, .quiet = o->ctx->quiet,
+		.format = o->tap ? REPORT_TAP : o->ctx->json ? REPORT_JSON : REPORT_TEXT,
 	};
 
 	return verify_target_run(&t);
 }
 
-static int verify_run(int argc, char **argv)
+static int verify_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
-	struct vopts o = {
-		.pages = 4,
-		.pages_arg = "4",
-		.backend = -1,
-		.strategy = -1,
-		.node = KBUFMAP_NODE_ANY,
-	};
+	struct vopts o = { .ctx = ctx };
 	struct vrun r = { .o = &o };
 	int ret;
 
@@ -706,8 +602,9 @@ static int verify_run(int argc, char **argv)
 		return kbm_fail(ENOMEM, "the check selection: %s",
 				strerror(ENOMEM));
 	}
-	kbm_cmd_parse(argc, argv, 0, NULL, &o);
-	if (o.target.kind != KBM_TARGET_KBUFMAP) {
+	kbm_bufopt_init(&o.buf, &verify_bufopt);
+	kbm_cmd_parse(ctx, argc, argv, 0, NULL, &o);
+	if (kbm_bufopt_foreign(&o.buf)) {
 		ret = run_foreign(&o);
 		free(o.selected);
 		free(o.tselected);
@@ -715,11 +612,11 @@ static int verify_run(int argc, char **argv)
 	}
 
 	r.ps = (size_t)sysconf(_SC_PAGESIZE);
-	r.mon = kbm_dev_open(g_opt.device, O_RDWR, NULL);
+	r.mon = kbm_dev_open(ctx->device, O_RDWR, NULL);
 	if (r.mon < 0) {
 		free(o.selected);
 		free(o.tselected);
-		return kbm_dev_fail(g_opt.device, r.mon);
+		return kbm_dev_fail(ctx->device, r.mon);
 	}
 	report_config(&r.rep, &o);
 	ret = run_all(&r);
@@ -736,6 +633,7 @@ const struct kbm_cmd kbm_cmd_verify = {
 	.name = "verify",
 	.summary = "map a buffer and prove the mapping right",
 	.argp = &verify_argp,
-	.run = verify_run,
+	.main = verify_run,
+	.bufopt = &verify_bufopt,
 	/* No KBM_NEEDS_DEVICE: another --target needs no kbufmap; the open says. */
 };

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kbufmapctl.h"
 #include "out.h"
 #include "procfs.h"
+#include "status.h"
 #include "target.h"
 #include "verify.h"
 #include "verify_target.h"
