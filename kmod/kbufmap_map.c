@@ -242,15 +242,18 @@ static void kbufmap_fault_around(struct vm_fault *vmf)
 		buf->ops->map_window(vmf, start, end);
 }
 
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#ifdef KBUFMAP_HUGE_PMDS
 /*
  * A 2 MiB PMD when the 2 MiB aligned user range around the fault lies in the
  * VMA and shows a 2 MiB aligned, physically contiguous run of the buffer;
  * otherwise VM_FAULT_FALLBACK and core mm retries with .fault at 4 KiB.
  *
- * 6.1 never calls this: hugepage_vma_check() refuses VM_SPECIAL VMAs
- * (VM_PFNMAP, VM_DONTEXPAND) and, in the fault path, every file VMA that is
- * not DAX; there the strategy always runs on 4 KiB pages. 6.12 trusts
+ * Only where huge PFN-map PMDs are special (KBUFMAP_HUGE_PMDS): 5.10 calls
+ * this too, but would make a PMD that GUP-fast mistakes for a THP, so there
+ * it always falls back. 6.1 never calls this: hugepage_vma_check() refuses
+ * VM_SPECIAL VMAs (VM_PFNMAP, VM_DONTEXPAND) and, in the fault path, every
+ * file VMA that is not DAX; there the strategy always runs on 4 KiB pages.
+ * 6.12 trusts
  * ->huge_fault() in the fault path, under the THP sysfs policy in 6.12.95
  * (enabled=always, or madvise plus MADV_HUGEPAGE); later 6.12 stable kernels
  * skip that policy for VM_PFNMAP mappings.
@@ -298,6 +301,7 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 	return ret;
 }
 #else
+/* No THP, or no pmd_special() (before 6.12): 4 KiB pages from .fault. */
 static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 {
 	return VM_FAULT_FALLBACK;
@@ -813,9 +817,10 @@ kbufmap_pmd_aligned_area(struct file *file, unsigned long addr,
 /*
  * The huge strategy wants its user addresses 2 MiB aligned relative to the
  * file offset. thp_get_unmapped_area() does that for any file since 5.18,
- * but for DAX files only before (5.10 maps this buffer misaligned, and no
- * PMD ever fits); when its answer is misaligned, align it here. Every other
- * strategy gets the default placement.
+ * but for DAX files only before; when its answer is misaligned, align it
+ * here. Also where the module maps no PMD (no pmd_special(), before 6.12):
+ * the placement does not depend on the kernel. Every other strategy gets the
+ * default placement.
  */
 unsigned long kbufmap_get_unmapped_area(struct file *file, unsigned long addr,
 					unsigned long len, unsigned long pgoff,
