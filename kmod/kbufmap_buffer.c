@@ -48,10 +48,27 @@ struct kbufmap_backend_ops {
  * allocation-failure report), and never by sending the OOM killer after
  * other processes. __GFP_NORETRY gives up after one round of reclaim, before
  * the OOM killer, both in the page allocator and in the memcg charge.
+ * kvmalloc() does not support __GFP_NORETRY; __GFP_RETRY_MAYFAIL (retry
+ * harder, then fail, never OOM) is its way to say the same.
  */
 #define KBUFMAP_GFP_MAYFAIL	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | \
 				 __GFP_NORETRY)
+#define KBUFMAP_GFP_KVMALLOC	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | \
+				 __GFP_RETRY_MAYFAIL)
+
+/*
+ * The pages user space maps. Before 5.11 a charged page carries the Kmemcg
+ * page type in _mapcount: vm_insert_page() refuses it (-EINVAL) and a
+ * .fault mapping corrupts it ("Bad page map" at munmap). There the data is
+ * not charged to the memory cgroup; the module's cap (max_bytes) still
+ * bounds it.
+ */
+#ifdef KBUFMAP_HAVE_PAGE_KMEMCG
+#define KBUFMAP_GFP_DATA	((KBUFMAP_GFP_MAYFAIL & ~__GFP_ACCOUNT) | \
+				 __GFP_ZERO)
+#else
 #define KBUFMAP_GFP_DATA	(KBUFMAP_GFP_MAYFAIL | __GFP_ZERO)
+#endif
 
 static int kbufmap_nid(const struct kbufmap_buffer *buf)
 {
@@ -77,7 +94,7 @@ static gfp_t kbufmap_gfp_data(const struct kbufmap_buffer *buf)
 static int kbufmap_alloc_page_array(struct kbufmap_buffer *buf)
 {
 	buf->pages = kvcalloc(buf->nr_pages, sizeof(*buf->pages),
-			      KBUFMAP_GFP_MAYFAIL);
+			      KBUFMAP_GFP_KVMALLOC);
 	return buf->pages ? 0 : -ENOMEM;
 }
 

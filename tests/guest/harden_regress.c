@@ -6,12 +6,13 @@
  *
  *   harden_regress all     fault-around, private remap offset, huge_faults,
  *                          huge futex, memoryless node, node promise,
- *                          killed allocation
+ *                          killed allocation, memory cgroup
  *   harden_regress merge   (fault-injection build) no_dontexpand on 6.12
  */
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -19,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -27,6 +31,7 @@
 #include <linux/futex.h>
 
 #include "uapi/kbufmap.h"
+#include "kbufmap_matrix.h"
 #include "../lib/tap.h"
 
 #define PS	4096UL
@@ -539,6 +544,247 @@ static void test_merge(void)
 	}
 }
 
+/* --- D2: every strategy inside a memory cgroup; the charge and its limit -- */
+
+#define CG_MOUNT	"/sys/fs/cgroup"
+
+struct memcg {
+	char home[512];		/* the cgroup this process came from */
+	char dir[1024];		/* the child cgroup made for the test */
+};
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+/* A number in a cgroup file: the whole file, or the value after "key ". */
+static long long cg_value(const struct memcg *m, const char *file, const char *key)
+{
+	char path[1200], text[4096], *at = text;
+
+	snprintf(path, sizeof(path), "%s/%s", m->dir, file);
+	if (read_file(path, text, sizeof(text)))
+		return -1;
+	if (key) {
+		at = strstr(text, key);
+		if (!at)
+			return -1;
+		at += strlen(key);
+	}
+	return strtoll(at, NULL, 10);
+}
+
+static int move_self(const char *cgroup)
+{
+	char path[1200], pid[32];
+
+	snprintf(path, sizeof(path), CG_MOUNT "%s/cgroup.procs", cgroup);
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	return write_file(path, pid);
+}
+
+/*
+ * Enter a new child memory cgroup: of the root when this process is in the
+ * root, else a sibling of its own cgroup (whose parent has memory enabled
+ * for its children; a cgroup with processes may not enable controllers for
+ * its children). Returns 0, or -1 with *why set.
+ */
+static int memcg_enter(struct memcg *m, const char **why)
+{
+	char text[4096], parent[512], path[1200];
+	struct stat st;
+
+	if (stat(CG_MOUNT "/cgroup.controllers", &st) &&
+	    mount("none", CG_MOUNT, "cgroup2", 0, NULL)) {
+		*why = "cannot mount cgroup2 at " CG_MOUNT;
+		return -1;
+	}
+	if (read_file("/proc/self/cgroup", text, sizeof(text)) || !strstr(text, "0::")) {
+		*why = "no cgroup2 line in /proc/self/cgroup";
+		return -1;
+	}
+	sscanf(strstr(text, "0::") + 3, "%511[^\n]", m->home);
+	snprintf(path, sizeof(path), "%s", m->home);
+	snprintf(parent, sizeof(parent), "%s", dirname(path));
+	if (!strcmp(parent, "/"))
+		parent[0] = 0;
+	snprintf(path, sizeof(path), CG_MOUNT "%s/cgroup.subtree_control", parent);
+	write_file(path, "+memory");	/* fails if already on, or not allowed */
+	snprintf(m->dir, sizeof(m->dir), CG_MOUNT "%s/kbufmap-regress.%d", parent, getpid());
+	if (mkdir(m->dir, 0755)) {
+		*why = "cannot create a child cgroup";
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", m->dir);
+	if (read_file(path, text, sizeof(text)) || !strstr(text, "memory")) {
+		rmdir(m->dir);
+		*why = "the memory controller is not enabled for the new cgroup's parent";
+		return -1;
+	}
+	if (move_self(m->dir + strlen(CG_MOUNT))) {
+		rmdir(m->dir);
+		*why = "cannot move into the new cgroup";
+		return -1;
+	}
+	return 0;
+}
+
+static void memcg_leave(struct memcg *m)
+{
+	move_self(strcmp(m->home, "/") ? m->home : "");
+	rmdir(m->dir);
+}
+
+/* Map @len bytes as @kind, touch every page, unmap; 0 or an errno. */
+static int map_touch(int fd, size_t len, int kind)
+{
+	int flags = kind == KBUFMAP_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;
+	volatile uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, 0);
+	size_t off;
+	int bad = 0;
+
+	if (p == MAP_FAILED)
+		return errno;
+	for (off = 0; off < len; off += PS) {
+		p[off] = (uint8_t)(off / PS + 1);
+		bad |= p[off] != (uint8_t)(off / PS + 1);
+	}
+	munmap((void *)p, len);
+	return bad ? EIO : 0;
+}
+
+/*
+ * Every valid strategy over the pages and vmalloc backends, MAP_SHARED and
+ * (where the strategy maps page references, so copy-on-write) writable
+ * MAP_PRIVATE, mapped from inside a memory cgroup. On 5.10 a charged page
+ * could not be mapped: vm_insert_page() said EINVAL, .fault left "Bad page
+ * map" at munmap (the runner fails on it).
+ */
+static void memcg_map_matrix(void)
+{
+	static const uint32_t backends[] = { KBUFMAP_BACKEND_PAGES, KBUFMAP_BACKEND_VMALLOC };
+	static const int kinds[] = { KBUFMAP_MAP_SHARED, KBUFMAP_MAP_PRIVATE_RW };
+	unsigned int b, s, k, runs = 0, failed = 0;
+
+	for (b = 0; b < 2; b++)
+		for (s = 0; s < KBUFMAP_STRATEGY_COUNT; s++) {
+			int fd, err;
+
+			if (kbufmap_combo_errno(backends[b], s, KBUFMAP_NODE_ANY, NULL))
+				continue;
+			fd = open_buffer(16, backends[b], s);
+			if (fd < 0) {
+				tap_diag("memcg: backend %u strategy %u: CONFIGURE %s",
+					 backends[b], s, strerror(-fd));
+				failed++;
+				continue;
+			}
+			for (k = 0; k < 2; k++) {
+				if (kinds[k] == KBUFMAP_MAP_PRIVATE_RW &&
+				    !kbufmap_strategy_needs_page_refs(s))
+					continue;
+				err = map_touch(fd, 16 * PS, kinds[k]);
+				runs++;
+				if (err) {
+					tap_diag("memcg: backend %u strategy %u kind %d: %s",
+						 backends[b], s, kinds[k], strerror(err));
+					failed++;
+				}
+			}
+			close(fd);
+		}
+	tap_ok(runs > 10 && !failed,
+	       "memcg: %u mappings of every pages/vmalloc strategy mapped, touched and "
+	       "unmapped inside a memory cgroup (%u failed)", runs, failed);
+}
+
+static int kernel_before_5_11(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &major, &minor);
+	return major < 5 || (major == 5 && minor < 11);
+}
+
+/* The buffer is charged to the cgroup, and a limit below it is ENOMEM. */
+static void memcg_charge(struct memcg *m)
+{
+	const uint64_t pages = 8192;	/* 32 MiB */
+	const long long size = pages * PS;
+	long long before, after;
+	char path[1200], limit[64];
+	int fd;
+
+	if (kernel_before_5_11()) {
+		tap_skip("memcg: the buffer is charged, a lower memory.max gives ENOMEM",
+			 "before 5.11 a charged page cannot be mapped (Kmemcg page type): the "
+			 "module charges no data page there, only max_bytes bounds it");
+		return;
+	}
+	before = cg_value(m, "memory.current", NULL);
+	fd = open_buffer(pages, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_INSERT);
+	after = cg_value(m, "memory.current", NULL);
+	tap_ok(fd >= 0 && after - before >= size * 9 / 10 && after - before <= size * 3 / 2,
+	       "memcg: a 32 MiB buffer adds %lld KiB to memory.current", (after - before) >> 10);
+	if (fd >= 0)
+		close(fd);
+
+	snprintf(path, sizeof(path), "%s/memory.max", m->dir);
+	snprintf(limit, sizeof(limit), "%lld\n", cg_value(m, "memory.current", NULL) + size / 4);
+	if (!tap_ok(!write_file(path, limit), "memcg: memory.max set 8 MiB above the usage"))
+		return;
+	fd = open_buffer(pages, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_INSERT);
+	tap_ok(fd == -ENOMEM, "memcg: 32 MiB asked under a limit 8 MiB away: ENOMEM (%s)",
+	       fd < 0 ? strerror(-fd) : "configured");
+	if (fd >= 0)
+		close(fd);
+	tap_is_u64(cg_value(m, "memory.events", "oom_kill "), 0,
+		   "memcg: no OOM kill in the cgroup");
+	tap_is_u64(cg_value(m, "memory.events", "\noom "), 0,
+		   "memcg: not even an OOM event");
+	write_file(path, "max\n");
+}
+
+static void test_memcg(void)
+{
+	struct memcg m;
+	const char *why = "";
+
+	memset(&m, 0, sizeof(m));
+	if (memcg_enter(&m, &why)) {
+		tap_skip("memory cgroup", "%s", why);
+		return;
+	}
+	memcg_map_matrix();
+	memcg_charge(&m);
+	memcg_leave(&m);
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "all";
@@ -558,5 +804,6 @@ int main(int argc, char **argv)
 	test_memoryless_node();
 	test_node_promise();
 	test_killed_allocation();
+	test_memcg();
 	return tap_done();
 }
