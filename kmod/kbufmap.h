@@ -103,6 +103,7 @@ struct kbufmap_strategy_ops {
 	vm_fault_t (*map_window)(struct vm_fault *vmf, pgoff_t start,
 				 pgoff_t end);
 	unsigned long vm_flags;		/* VM_PFNMAP / VM_MIXEDMAP to set */
+	bool remaps_pfns;		/* populate calls remap_pfn_range() */
 };
 
 /* kbufmap_buffer.c */

@@ -596,6 +596,7 @@ static const struct kbufmap_strategy_ops kbufmap_strategy_pfn = {
 static const struct kbufmap_strategy_ops kbufmap_strategy_remap = {
 	.vm_ops = &kbufmap_vm_ops_remapped,
 	.populate = kbufmap_populate_remap,
+	.remaps_pfns = true,
 };
 
 static const struct kbufmap_strategy_ops kbufmap_strategy_insert = {
@@ -630,6 +631,7 @@ static const struct kbufmap_strategy_ops kbufmap_strategy_huge = {
 static const struct kbufmap_strategy_ops kbufmap_strategy_remap_unchecked = {
 	.vm_ops = &kbufmap_vm_ops_remapped,
 	.populate = kbufmap_populate_remap_unchecked,
+	.remaps_pfns = true,
 };
 
 const struct kbufmap_strategy_ops *const
@@ -705,6 +707,27 @@ static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
 	kbufmap_vm_flags_set(vma, set);
 }
 
+/* Copy-on-write: private, and may become writable (is_cow_mapping()). */
+static bool kbufmap_vma_is_cow(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/*
+ * On a copy-on-write mapping remap_pfn_range() stores the PFN in vm_pgoff,
+ * for /proc/PID/maps to show as the offset. Physical addresses are for
+ * CAP_SYS_ADMIN only, as in KBUFMAP_IOC_GET_PFNS: whatever the strategy,
+ * decided on the VMA flags the mapping will have.
+ */
+static int kbufmap_remap_pfn_check(const struct kbufmap_buffer *buf,
+				   const struct vm_area_struct *vma)
+{
+	if (buf->ops->remaps_pfns && kbufmap_vma_is_cow(vma) &&
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
 static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma)
 {
@@ -722,14 +745,6 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 		return -EPERM;
 
 	kind = kbufmap_map_kind(vma);
-	/*
-	 * A writable private remap is CoW: remap_pfn_range() puts the PFN in
-	 * vm_pgoff, for /proc/PID/maps to show. Physical addresses are for
-	 * CAP_SYS_ADMIN only, as in KBUFMAP_IOC_GET_PFNS.
-	 */
-	if (kind == KBUFMAP_MAP_PRIVATE_RW &&
-	    buf->strategy == KBUFMAP_STRATEGY_REMAP && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	kbufmap_vma_range(buf, vma, &first, &count);
 	contiguous = kbufmap_buffer_range_contiguous(buf, first, count);
 	err = kbufmap_map_kind_errno(buf->backend, buf->strategy, kind,
@@ -738,6 +753,9 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 		return err;
 
 	kbufmap_mmap_flags(buf, vma, kind, contiguous);
+	err = kbufmap_remap_pfn_check(buf, vma);
+	if (err)
+		return err;
 	/*
 	 * On failure core mm unmaps whatever was populated and frees the VMA
 	 * without calling ->close(): take the VMA's reference only after.

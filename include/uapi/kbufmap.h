@@ -58,6 +58,8 @@ enum kbufmap_strategy {
 	KBUFMAP_STRATEGY_HUGE = 8,		/* .huge_fault, 2 MiB PMDs */
 	/* The second seed question's bug, on purpose: per-page
 	 * remap_pfn_range() whose error is ignored. Opt-in, for `verify`.
+	 * Its MAP_PRIVATE mappings are copy-on-write, so (as for a writable
+	 * private remap) they need CAP_SYS_ADMIN: mmap() is -EPERM otherwise.
 	 */
 	KBUFMAP_STRATEGY_REMAP_UNCHECKED = 9,
 	KBUFMAP_STRATEGY_COUNT

@@ -198,6 +198,54 @@ static int remap_child(int fd)
 	return errno == EPERM ? 0 : 15;
 }
 
+/*
+ * remap-unchecked keeps VM_MAYWRITE (its bug needs a CoW mapping), and a
+ * 1-page CoW remap succeeds and stores the PFN in vm_pgoff. Unprivileged:
+ * refused (EPERM) or shown at offset 0, never the PFN; MAP_SHARED works.
+ */
+static int remap_unchecked_child(int fd)
+{
+	void *ro, *sh;
+
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return 10;
+	ro = mmap(NULL, PS, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (ro == MAP_FAILED && errno != EPERM)
+		return 11;
+	if (ro != MAP_FAILED && maps_offset(ro) != 0) {
+		printf("# offset shown: %#llx\n", maps_offset(ro));
+		return 12;
+	}
+	if (mmap(NULL, PS, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) != MAP_FAILED ||
+	    errno != EPERM)
+		return 14;
+	sh = mmap(NULL, PS, PROT_READ, MAP_SHARED, fd, 0);
+	if (sh == MAP_FAILED || maps_offset(sh) != 0)
+		return 16;
+	return 0;
+}
+
+static void test_private_remap_unchecked(void)
+{
+	int fd = open_buffer(1, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_REMAP_UNCHECKED);
+	int st = -1;
+	pid_t pid;
+
+	if (!tap_ok(fd >= 0, "private remap-unchecked: configure"))
+		return;
+	pid = fork();
+	if (pid == 0)
+		_exit(remap_unchecked_child(fd));
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (!tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "private remap-unchecked, unprivileged: a 1-page MAP_PRIVATE mapping is "
+		    "EPERM or shows offset 0, never the PFN; MAP_SHARED maps at offset 0"))
+		tap_diag("child status %#x (10 setresuid, 11 ro errno, 12 offset, "
+			 "14 rw not EPERM, 16 shared)", st);
+	close(fd);
+}
+
 static void test_private_remap(void)
 {
 	static const uint32_t backends[] = { KBUFMAP_BACKEND_KMALLOC, KBUFMAP_BACKEND_CONTIG };
@@ -799,6 +847,7 @@ int main(int argc, char **argv)
 	}
 	test_fault_around();
 	test_private_remap();
+	test_private_remap_unchecked();
 	test_huge_faults();
 	test_huge_futex();
 	test_memoryless_node();
