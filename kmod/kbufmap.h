@@ -81,8 +81,6 @@ struct kbufmap_buffer {
 
 	const struct kbufmap_strategy_ops *ops;
 	struct kbufmap_counter_set __percpu *counters;
-	/* One .huge_fault at a time looks at an empty PMD and fills it. */
-	struct mutex huge_lock;
 };
 
 /* Per open file of /dev/kbufmap. */

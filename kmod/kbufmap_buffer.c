@@ -396,7 +396,6 @@ kbufmap_buffer_new(const struct kbufmap_config *cfg)
 		kfree(buf);
 		return NULL;
 	}
-	mutex_init(&buf->huge_lock);
 	kref_init(&buf->ref);
 	atomic_set(&buf->live_vmas, 0);
 	buf->nr_pages = cfg->nr_pages;
@@ -413,7 +412,6 @@ kbufmap_buffer_new(const struct kbufmap_config *cfg)
 static void kbufmap_buffer_delete(struct kbufmap_buffer *buf)
 {
 	kbufmap_counters_free(buf->counters);
-	mutex_destroy(&buf->huge_lock);
 	kfree(buf);
 }
 

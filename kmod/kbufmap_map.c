@@ -263,6 +263,12 @@ static void kbufmap_fault_around(struct vm_fault *vmf)
  * (a special huge PMD has nothing to split into) and the range faults in
  * again, at 4 KiB where a PMD no longer fits.
  */
+/* Is @pmd a huge PMD that maps @pfn? */
+static bool kbufmap_pmd_maps(pmd_t pmd, unsigned long pfn)
+{
+	return pmd_trans_huge(pmd) && pmd_pfn(pmd) == pfn;
+}
+
 static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -287,17 +293,18 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 
 	/*
 	 * vmf_insert_pfn_pmd() also answers NOPAGE for a PMD that is already
-	 * there: a write upgrade (wp_huge_pmd()) or a racing fault of another
-	 * thread. Only the fault that found the PMD empty counts, and the lock
-	 * makes sure just one does.
+	 * there (a write upgrade: wp_huge_pmd()), or when a racing 4 KiB fault
+	 * put a page table there first. Count a fault that found the PMD empty
+	 * and left our huge PMD in it. Lock-free, so not quite exact: threads
+	 * of one process that fault the same empty PMD at the same moment may
+	 * each count it.
 	 */
-	mutex_lock(&buf->huge_lock);
 	was_none = pmd_none(READ_ONCE(*vmf->pmd));
 	ret = kbufmap_vmf_insert_pfn_pmd(vmf, pfn,
 					 vmf->flags & FAULT_FLAG_WRITE);
-	if (ret == VM_FAULT_NOPAGE && was_none)
+	if (ret == VM_FAULT_NOPAGE && was_none &&
+	    kbufmap_pmd_maps(READ_ONCE(*vmf->pmd), pfn))
 		kbufmap_count(buf, KBUFMAP_CNT_HUGE_FAULTS, 1);
-	mutex_unlock(&buf->huge_lock);
 	return ret;
 }
 #else
