@@ -9,14 +9,18 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/hashtable.h>
 #include <linux/io.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -356,9 +360,9 @@ static void kbufmap_buffer_poison(struct kbufmap_buffer *buf)
 	}
 }
 
-/* --- life cycle ----------------------------------------------------------- */
+/* --- the caps: module-wide, and each user's share -------------------------- */
 
-/* Room for @bytes more under the cap, or -ENOMEM. */
+/* Room for @bytes more under the module's cap, or -ENOMEM. */
 static int kbufmap_reserve(u64 bytes)
 {
 	if (atomic64_add_return(bytes, &kbufmap_bytes_reserved) >
@@ -373,6 +377,104 @@ static void kbufmap_unreserve(u64 bytes)
 {
 	atomic64_sub(bytes, &kbufmap_bytes_reserved);
 }
+
+/*
+ * The bytes each user's buffers hold, so that no one user can take the
+ * whole cap: an entry per effective uid with buffers, freed with its last.
+ */
+struct kbufmap_user {
+	struct hlist_node node;
+	kuid_t uid;
+	u64 bytes;
+};
+
+static DEFINE_HASHTABLE(kbufmap_users, 6);
+static DEFINE_SPINLOCK(kbufmap_users_lock);
+
+static struct kbufmap_user *kbufmap_user_find(kuid_t uid)
+{
+	struct kbufmap_user *u;
+
+	hash_for_each_possible(kbufmap_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			return u;
+	return NULL;
+}
+
+/* Under kbufmap_users_lock: the user's entry, @fresh put in if none. */
+static struct kbufmap_user *kbufmap_user_get(kuid_t uid,
+					     struct kbufmap_user **fresh)
+{
+	struct kbufmap_user *u = kbufmap_user_find(uid);
+
+	if (u)
+		return u;
+	u = *fresh;
+	*fresh = NULL;
+	u->uid = uid;
+	hash_add(kbufmap_users, &u->node, __kuid_val(uid));
+	return u;
+}
+
+/* Under kbufmap_users_lock: take @bytes back; true when @u is to be freed. */
+static bool kbufmap_user_sub(struct kbufmap_user *u, u64 bytes)
+{
+	u->bytes -= bytes;
+	if (u->bytes)
+		return false;
+	hash_del(&u->node);
+	return true;
+}
+
+/*
+ * Room for @bytes more in the caller's share (user_max_bytes), or -ENOMEM.
+ * CAP_SYS_ADMIN is bounded by the module's cap only, but still counted.
+ */
+static struct kbufmap_user *kbufmap_user_reserve(u64 bytes)
+{
+	bool bounded = !capable(CAP_SYS_ADMIN);
+	struct kbufmap_user *fresh, *u;
+	bool refused;
+
+	fresh = kzalloc(sizeof(*fresh), KBUFMAP_GFP_MAYFAIL);
+	if (!fresh)
+		return ERR_PTR(-ENOMEM);
+	spin_lock(&kbufmap_users_lock);
+	u = kbufmap_user_get(current_euid(), &fresh);
+	u->bytes += bytes;
+	refused = bounded && u->bytes > kbufmap_user_max_bytes();
+	if (refused && kbufmap_user_sub(u, bytes))
+		fresh = u;
+	spin_unlock(&kbufmap_users_lock);
+	kfree(fresh);
+	return refused ? ERR_PTR(-ENOMEM) : u;
+}
+
+static void kbufmap_user_unreserve(struct kbufmap_user *u, u64 bytes)
+{
+	bool last;
+
+	spin_lock(&kbufmap_users_lock);
+	last = kbufmap_user_sub(u, bytes);
+	spin_unlock(&kbufmap_users_lock);
+	if (last)
+		kfree(u);
+}
+
+/* The bytes the caller's effective uid holds. */
+u64 kbufmap_user_bytes_in_use(void)
+{
+	struct kbufmap_user *u;
+	u64 bytes;
+
+	spin_lock(&kbufmap_users_lock);
+	u = kbufmap_user_find(current_euid());
+	bytes = u ? u->bytes : 0;
+	spin_unlock(&kbufmap_users_lock);
+	return bytes;
+}
+
+/* --- life cycle ----------------------------------------------------------- */
 
 u64 kbufmap_bytes_in_use(void)
 {
@@ -426,27 +528,38 @@ struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
 {
 	size_t bytes = (size_t)cfg->nr_pages << PAGE_SHIFT;
 	struct kbufmap_buffer *buf;
+	struct kbufmap_user *user;
 	int err;
 
 	err = kbufmap_reserve(bytes);
 	if (err)
 		return ERR_PTR(err);
+	user = kbufmap_user_reserve(bytes);
+	if (IS_ERR(user)) {
+		kbufmap_unreserve(bytes);
+		return ERR_CAST(user);
+	}
 	buf = kbufmap_buffer_new(cfg);
 	if (!buf) {
-		kbufmap_unreserve(bytes);
-		return ERR_PTR(-ENOMEM);
+		err = -ENOMEM;
+		goto unreserve;
 	}
+	buf->user = user;
 	err = kbufmap_backends[buf->backend].alloc(buf, bytes);
 	if (err) {
 		kbufmap_buffer_delete(buf);
-		kbufmap_unreserve(bytes);
-		return ERR_PTR(err);
+		goto unreserve;
 	}
 	if (kbufmap_injected(buf, KBUFMAP_INJECT_UNZEROED))
 		kbufmap_buffer_poison(buf);
 	buf->nr_chunks = kbufmap_count_runs(buf);
 	kbufmap_stats_buffer_alloc(buf->backend, bytes);
 	return buf;
+
+unreserve:
+	kbufmap_user_unreserve(user, bytes);
+	kbufmap_unreserve(bytes);
+	return ERR_PTR(err);
 }
 
 static void kbufmap_buffer_release(struct kref *ref)
@@ -458,6 +571,7 @@ static void kbufmap_buffer_release(struct kref *ref)
 
 	kbufmap_backends[buf->backend].free(buf);
 	kbufmap_stats_buffer_free(buf->backend, bytes);
+	kbufmap_user_unreserve(buf->user, bytes);
 	kbufmap_buffer_delete(buf);
 	kbufmap_unreserve(bytes);
 }

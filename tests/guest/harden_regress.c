@@ -6,7 +6,7 @@
  *
  *   harden_regress all     fault-around, private remap offset, huge_faults,
  *                          huge futex, memoryless node, node promise,
- *                          killed allocation, memory cgroup
+ *                          killed allocation, user share, memory cgroup
  *   harden_regress merge   (fault-injection build) no_dontexpand on 6.12
  */
 #include <errno.h>
@@ -188,6 +188,7 @@ static int remap_child(int fd)
 		return 11;
 	if (maps_offset(ro) != 0) {
 		printf("# offset shown: %#llx\n", maps_offset(ro));
+		fflush(stdout);
 		return 12;
 	}
 	if (mprotect(ro, PS, PROT_READ | PROT_WRITE) == 0)
@@ -214,6 +215,7 @@ static int remap_unchecked_child(int fd)
 		return 11;
 	if (ro != MAP_FAILED && maps_offset(ro) != 0) {
 		printf("# offset shown: %#llx\n", maps_offset(ro));
+		fflush(stdout);
 		return 12;
 	}
 	if (mmap(NULL, PS, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) != MAP_FAILED ||
@@ -544,6 +546,95 @@ static void test_killed_allocation(void)
 	       pages * PS >> 20, (free0 - lowest) >> 20);
 }
 
+/* --- D4: each user's share of the cap ------------------------------------- */
+
+/*
+ * As uid @uid, with @fd opened by root: @pages go in, one page more on
+ * @fd2 is past the share (ENOMEM), VERSION shows this user's bytes only
+ * and the module-wide counters are EPERM. Then holds until @hold reads.
+ */
+static int share_child(uid_t uid, int fd, int fd2, uint64_t pages, int hold)
+{
+	struct kbufmap_config c = { .nr_pages = pages, .backend = KBUFMAP_BACKEND_PAGES,
+		.node = KBUFMAP_NODE_ANY };
+	struct kbufmap_version v = { 0 };
+	struct kbufmap_stats st;
+	char byte;
+
+	if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		return 10;
+	if (ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c))
+		return 11;
+	c.nr_pages = 1;
+	if (!ioctl(fd2, KBUFMAP_IOC_CONFIGURE, &c) || errno != ENOMEM)
+		return 12;
+	if (ioctl(fd, KBUFMAP_IOC_VERSION, &v) || v.bytes_in_use != pages * PS)
+		return 13;
+	memset(&st, 0, sizeof(st));
+	st.scope = KBUFMAP_SCOPE_MODULE;
+	if (!ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st) || errno != EPERM)
+		return 14;
+	printf("ok\n");
+	fflush(stdout);
+	return read(hold, &byte, 1) < 0 ? 15 : 0;
+}
+
+static pid_t start_share_child(uid_t uid, uint64_t pages, const int hold[2], int *ready)
+{
+	int fd = open(KBUFMAP_DEVICE_PATH, O_RDWR), fd2 = open(KBUFMAP_DEVICE_PATH, O_RDWR);
+	int out[2];
+	pid_t pid;
+	char line[8] = "";
+
+	if (fd < 0 || fd2 < 0 || pipe(out))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(hold[1]);		/* EOF on hold[0] once the parent closes it */
+		dup2(out[1], STDOUT_FILENO);
+		_exit(share_child(uid, fd, fd2, pages, hold[0]));
+	}
+	close(out[1]);
+	close(fd);
+	close(fd2);
+	*ready = read(out[0], line, sizeof(line) - 1) > 0 && !strncmp(line, "ok", 2);
+	close(out[0]);
+	return pid;
+}
+
+/* A user holding its whole share leaves the rest for another. */
+static void test_user_share(void)
+{
+	unsigned long long share0 = get_param("user_max_bytes");
+	const uint64_t pages = 2048;	/* 8 MiB */
+	int hold[2], ready1 = 0, ready2 = 0, st1 = -1, st2 = -1;
+	pid_t a, b;
+
+	if (!tap_ok(share0 > 0 && share0 == get_param("max_bytes") / 2,
+		    "user share: user_max_bytes defaults to half of max_bytes (%llu)", share0))
+		return;
+	if (!tap_ok(!set_param("user_max_bytes", pages * PS) && !pipe(hold),
+		    "user share: set to 8 MiB"))
+		return;
+	a = start_share_child(65534, pages, hold, &ready1);
+	b = ready1 ? start_share_child(65533, pages, hold, &ready2) : -1;
+	close(hold[1]);	/* both children may go */
+	close(hold[0]);
+	if (a > 0)
+		waitpid(a, &st1, 0);
+	if (b > 0)
+		waitpid(b, &st2, 0);
+	tap_ok(ready1 && WIFEXITED(st1) && WEXITSTATUS(st1) == 0,
+	       "user share: uid 65534 gets its 8 MiB share, one page more is ENOMEM, VERSION "
+	       "shows its own bytes, the module counters are EPERM");
+	tap_ok(ready2 && WIFEXITED(st2) && WEXITSTATUS(st2) == 0,
+	       "user share: uid 65533 still gets its 8 MiB while uid 65534 holds its share");
+	if (!ready1 || !ready2)
+		tap_diag("child exit codes %d %d (10 setresuid, 11 configure, 12 past share, "
+			 "13 VERSION, 14 module counters)", WEXITSTATUS(st1), WEXITSTATUS(st2));
+	set_param("user_max_bytes", 0);
+}
+
 /* --- R3: no_dontexpand must not let 6.12 merge a VMA away without ->close --- */
 
 static int count_device_vmas(void)
@@ -853,6 +944,7 @@ int main(int argc, char **argv)
 	test_memoryless_node();
 	test_node_promise();
 	test_killed_allocation();
+	test_user_share();
 	test_memcg();
 	return tap_done();
 }

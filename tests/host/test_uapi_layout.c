@@ -22,7 +22,7 @@
 	_Static_assert((expr) == (val), #expr " changed")
 
 CHECK_VAL(KBUFMAP_ABI_MAJOR, 2);
-CHECK_VAL(KBUFMAP_ABI_MINOR, 0);
+CHECK_VAL(KBUFMAP_ABI_MINOR, 1);
 
 CHECK_SIZE(struct kbufmap_version, 32);
 CHECK_OFF(struct kbufmap_version, major, 0);
