@@ -37,8 +37,8 @@
  * loops, and per vm_insert_pages() call. A buffer may have 2^18 pages, and
  * mmap() runs them all in one go: the populate functions run in process
  * context under mmap_lock and the file's mutex, both sleeping locks, so they
- * may reschedule. (The fault handlers never do: ->map_pages() must not
- * sleep, and the others map at most one PMD.)
+ * may reschedule. (The fault handlers need not: .fault maps at most a
+ * fault-around window, .huge_fault one PMD.)
  */
 #define KBUFMAP_POPULATE_BATCH	4096UL
 
@@ -436,7 +436,8 @@ static int kbufmap_insert_each(struct kbufmap_buffer *buf,
 			cond_resched();
 		}
 	}
-	kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, i);
+	if (!err)	/* as vm_map_pages(): a failed mmap() maps nothing */
+		kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, count);
 	return err;
 }
 
@@ -502,7 +503,8 @@ noinline int kbufmap_populate_insert_batch(struct kbufmap_buffer *buf,
 			break;
 		cond_resched();
 	}
-	kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, done);
+	if (!err)
+		kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, done);
 	kvfree(copy);
 	return err;
 }
@@ -530,8 +532,9 @@ noinline int kbufmap_populate_map_pages(struct kbufmap_buffer *buf,
 }
 
 /*
- * remap_vmalloc_range() needs vmalloc_user() memory (VM_USERMAP), checks the
- * range against the vmalloc area itself and looks every page up again.
+ * remap_vmalloc_range() needs a VM_USERMAP area (what vmalloc_user() gives;
+ * here vmap(VM_USERMAP)), checks the range against the vmalloc area itself
+ * and looks every page up again.
  */
 noinline int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
 					    struct vm_area_struct *vma)
