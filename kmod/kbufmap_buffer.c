@@ -21,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -429,10 +430,11 @@ static bool kbufmap_user_sub(struct kbufmap_user *u, u64 bytes)
 /*
  * Room for @bytes more in the caller's share (user_max_bytes), or -ENOMEM.
  * CAP_SYS_ADMIN is bounded by the module's cap only, but still counted.
+ * Not having it is no denial to audit.
  */
 static struct kbufmap_user *kbufmap_user_reserve(u64 bytes)
 {
-	bool bounded = !capable(CAP_SYS_ADMIN);
+	bool bounded = !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 	struct kbufmap_user *fresh, *u;
 	bool refused;
 

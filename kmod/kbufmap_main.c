@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 
 #include "kbufmap_matrix.h"
 #include "kbufmap.h"
@@ -314,7 +315,7 @@ static long kbufmap_ioc_version(void __user *uarg)
 		.max_bytes = kbufmap_max_bytes(),
 	};
 
-	if (capable(CAP_SYS_ADMIN))
+	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
 		v.bytes_in_use = kbufmap_bytes_in_use();
 	else
 		v.bytes_in_use = kbufmap_user_bytes_in_use();
