@@ -13,6 +13,7 @@
 
 #include <linux/capability.h>
 #include <linux/errno.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -513,6 +514,38 @@ static long kbufmap_ioc_get_counters(struct kbufmap_file *kf,
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/*
+ * A read-only file of the same device holding this file's buffer: how a
+ * buffer gets a read-only file, now that CONFIGURE (an allocation) needs a
+ * file opened for writing. The caller's file already grants reading.
+ */
+static long kbufmap_ioc_reopen_rdonly(struct file *file)
+{
+	struct kbufmap_buffer *buf = kbufmap_file_buffer(file->private_data);
+	struct kbufmap_file *kf;
+	struct file *ro;
+	int fd;
+
+	if (!buf)
+		return -ENXIO;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		goto put;
+	ro = dentry_open(&file->f_path, O_RDONLY, current_cred());
+	if (IS_ERR(ro)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(ro);
+		goto put;
+	}
+	kf = ro->private_data;
+	kf->buf = buf;		/* the reference taken above */
+	fd_install(fd, ro);
+	return fd;
+put:
+	kbufmap_buffer_put(buf);
+	return fd;
+}
+
 static long kbufmap_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -523,7 +556,12 @@ static long kbufmap_ioctl(struct file *file, unsigned int cmd,
 	case KBUFMAP_IOC_VERSION:
 		return kbufmap_ioc_version(uarg);
 	case KBUFMAP_IOC_CONFIGURE:
+		/* An allocation: not for a file opened read-only. */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		return kbufmap_ioc_configure(kf, uarg);
+	case KBUFMAP_IOC_REOPEN_RDONLY:
+		return kbufmap_ioc_reopen_rdonly(file);
 	case KBUFMAP_IOC_GET_INFO:
 		return kbufmap_ioc_get_info(kf, uarg);
 	case KBUFMAP_IOC_GET_PFNS:

@@ -24,7 +24,9 @@
  * 2.1: each user's share of the memory cap (module parameter user_max_bytes);
  * without CAP_SYS_ADMIN, VERSION's bytes_in_use counts the caller's own
  * buffers and GET_COUNTERS of KBUFMAP_SCOPE_MODULE is -EPERM;
- * GET_COUNTERS checks the reserved fields of struct kbufmap_counters too.
+ * GET_COUNTERS checks the reserved fields of struct kbufmap_counters too;
+ * CONFIGURE needs a file opened for writing (-EBADF otherwise), and
+ * KBUFMAP_IOC_REOPEN_RDONLY gives a buffer a read-only file.
  * 2.0: a new ioctl magic (so every ioctl number changed: 1.x callers get
  * -ENOTTY); struct kbufmap_version reports the module-wide memory cap.
  * 1.1: struct kbufmap_stats has room for KBUFMAP_STATS_MAX_BACKENDS backends,
@@ -87,7 +89,10 @@ struct kbufmap_version {
 	__u64 bytes_in_use;
 };
 
-/* KBUFMAP_IOC_CONFIGURE: give the file a buffer (replacing an unmapped one). */
+/*
+ * KBUFMAP_IOC_CONFIGURE: give the file a buffer (replacing an unmapped one).
+ * The file must be open for writing (-EBADF otherwise).
+ */
 struct kbufmap_config {
 	__u64 nr_pages;		/* in: 1..KBUFMAP_MAX_PAGES */
 	__u32 backend;		/* in: enum kbufmap_backend */
@@ -194,5 +199,10 @@ struct kbufmap_stats {
 #define KBUFMAP_IOC_GET_INFO	_IOR(KBUFMAP_IOC_MAGIC, 0x02, struct kbufmap_info)
 #define KBUFMAP_IOC_GET_PFNS	_IOW(KBUFMAP_IOC_MAGIC, 0x03, struct kbufmap_pfns)
 #define KBUFMAP_IOC_GET_COUNTERS _IOWR(KBUFMAP_IOC_MAGIC, 0x04, struct kbufmap_stats)
+/*
+ * Returns a new file descriptor (O_RDONLY, close-on-exec) of the device
+ * that holds this file's buffer, or -ENXIO before CONFIGURE.
+ */
+#define KBUFMAP_IOC_REOPEN_RDONLY _IO(KBUFMAP_IOC_MAGIC, 0x05)
 
 #endif /* _UAPI_KBUFMAP_H */

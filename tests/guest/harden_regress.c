@@ -6,7 +6,8 @@
  *
  *   harden_regress all     fault-around, private remap offset, huge_faults,
  *                          huge futex, memoryless node, node promise,
- *                          killed allocation, user share, memory cgroup
+ *                          killed allocation, user share, read-only
+ *                          CONFIGURE, memory cgroup
  *   harden_regress merge   (fault-injection build) no_dontexpand on 6.12
  */
 #include <errno.h>
@@ -635,6 +636,45 @@ static void test_user_share(void)
 	set_param("user_max_bytes", 0);
 }
 
+/* --- D9: CONFIGURE needs a file open for writing ------------------------- */
+
+/*
+ * A read-only file cannot allocate (EBADF); a buffer gets a read-only file
+ * from KBUFMAP_IOC_REOPEN_RDONLY, which reads the same bytes and cannot
+ * write them.
+ */
+static void test_rdonly_configure(void)
+{
+	struct kbufmap_config c = { .nr_pages = 2, .backend = KBUFMAP_BACKEND_PAGES,
+		.node = KBUFMAP_NODE_ANY };
+	int fd = open(KBUFMAP_DEVICE_PATH, O_RDONLY), rw, ro;
+	char got[4] = "", byte = 'x';
+	void *p;
+
+	tap_ok(fd >= 0 && ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c) && errno == EBADF,
+	       "O_RDONLY: CONFIGURE is EBADF");
+	tap_ok(ioctl(fd, KBUFMAP_IOC_REOPEN_RDONLY) < 0 && errno == ENXIO,
+	       "REOPEN_RDONLY before CONFIGURE is ENXIO");
+	close(fd);
+	rw = open_buffer(2, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_FAULT);
+	if (!tap_ok(rw >= 0 && pwrite(rw, "abc", 3, PS) == 3, "O_RDWR: configured and written"))
+		return;
+	ro = ioctl(rw, KBUFMAP_IOC_REOPEN_RDONLY);
+	close(rw);
+	if (!tap_ok(ro >= 0, "REOPEN_RDONLY gives a descriptor (%s)", ro < 0 ? strerror(errno) : "ok"))
+		return;
+	tap_ok((fcntl(ro, F_GETFL) & O_ACCMODE) == O_RDONLY && (fcntl(ro, F_GETFD) & FD_CLOEXEC),
+	       "REOPEN_RDONLY: O_RDONLY and close-on-exec");
+	tap_ok(pread(ro, got, 3, PS) == 3 && !memcmp(got, "abc", 3),
+	       "REOPEN_RDONLY: reads what the read-write file wrote, after it closed");
+	tap_ok(pwrite(ro, &byte, 1, 0) < 0 && errno == EBADF, "REOPEN_RDONLY: write() is EBADF");
+	p = mmap(NULL, 2 * PS, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0);
+	tap_ok(p == MAP_FAILED && errno == EACCES, "REOPEN_RDONLY: a writable MAP_SHARED is EACCES");
+	tap_ok(ioctl(ro, KBUFMAP_IOC_CONFIGURE, &c) && errno == EBADF,
+	       "REOPEN_RDONLY: CONFIGURE is EBADF");
+	close(ro);
+}
+
 /* --- R3: no_dontexpand must not let 6.12 merge a VMA away without ->close --- */
 
 static int count_device_vmas(void)
@@ -945,6 +985,7 @@ int main(int argc, char **argv)
 	test_node_promise();
 	test_killed_allocation();
 	test_user_share();
+	test_rdonly_configure();
 	test_memcg();
 	return tap_done();
 }
