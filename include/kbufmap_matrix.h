@@ -79,7 +79,7 @@ static inline int kbufmap_combo_errno(unsigned int backend,
 		return -EINVAL;
 	}
 	if (backend == KBUFMAP_BACKEND_VMALLOC && node != KBUFMAP_NODE_ANY) {
-		*why = "vmalloc_user() has no per-node form for modules";
+		*why = "the vmalloc backend does not take a node";
 		return -EOPNOTSUPP;
 	}
 	if (backend == KBUFMAP_BACKEND_KMALLOC &&
@@ -89,7 +89,7 @@ static inline int kbufmap_combo_errno(unsigned int backend,
 	}
 	if (strategy == KBUFMAP_STRATEGY_VMALLOC_RANGE &&
 	    backend != KBUFMAP_BACKEND_VMALLOC) {
-		*why = "remap_vmalloc_range() needs vmalloc_user() memory";
+		*why = "remap_vmalloc_range() needs a VM_USERMAP vmalloc area (the vmalloc backend)";
 		return -EOPNOTSUPP;
 	}
 	if (strategy == KBUFMAP_STRATEGY_HUGE &&

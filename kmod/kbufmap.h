@@ -57,6 +57,8 @@ enum kbufmap_inject {
 };
 #endif
 
+struct kbufmap_user;
+
 /*
  * A buffer: one per configured file, shared by every mapping made from it.
  * Reference counted: one reference for the file, one per VMA. Immutable after
@@ -81,8 +83,7 @@ struct kbufmap_buffer {
 
 	const struct kbufmap_strategy_ops *ops;
 	struct kbufmap_counter_set __percpu *counters;
-	/* One .huge_fault at a time looks at an empty PMD and fills it. */
-	struct mutex huge_lock;
+	struct kbufmap_user *user;	/* whose share it counts in */
 };
 
 /* Per open file of /dev/kbufmap. */
@@ -103,10 +104,12 @@ struct kbufmap_strategy_ops {
 	vm_fault_t (*map_window)(struct vm_fault *vmf, pgoff_t start,
 				 pgoff_t end);
 	unsigned long vm_flags;		/* VM_PFNMAP / VM_MIXEDMAP to set */
+	bool remaps_pfns;		/* populate calls remap_pfn_range() */
 };
 
 /* kbufmap_buffer.c */
 u64 kbufmap_bytes_in_use(void);
+u64 kbufmap_user_bytes_in_use(void);
 struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg);
 void kbufmap_buffer_get(struct kbufmap_buffer *buf);
 void kbufmap_buffer_put(struct kbufmap_buffer *buf);
@@ -163,6 +166,7 @@ void kbufmap_stats_exit(void);
 
 /* kbufmap_main.c */
 u64 kbufmap_max_bytes(void);
+u64 kbufmap_user_max_bytes(void);
 
 /* kbufmap_main.c: the test-only fault injection. */
 #ifdef KBUFMAP_FAULT_INJECT

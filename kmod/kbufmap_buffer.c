@@ -9,14 +9,19 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/hashtable.h>
 #include <linux/io.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
@@ -48,10 +53,27 @@ struct kbufmap_backend_ops {
  * allocation-failure report), and never by sending the OOM killer after
  * other processes. __GFP_NORETRY gives up after one round of reclaim, before
  * the OOM killer, both in the page allocator and in the memcg charge.
+ * kvmalloc() does not support __GFP_NORETRY; __GFP_RETRY_MAYFAIL (retry
+ * harder, then fail, never OOM) is its way to say the same.
  */
 #define KBUFMAP_GFP_MAYFAIL	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | \
 				 __GFP_NORETRY)
+#define KBUFMAP_GFP_KVMALLOC	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | \
+				 __GFP_RETRY_MAYFAIL)
+
+/*
+ * The pages user space maps. Before 5.11 a charged page carries the Kmemcg
+ * page type in _mapcount: vm_insert_page() refuses it (-EINVAL) and a
+ * .fault mapping corrupts it ("Bad page map" at munmap). There the data is
+ * not charged to the memory cgroup; the module's cap (max_bytes) still
+ * bounds it.
+ */
+#ifdef KBUFMAP_HAVE_PAGE_KMEMCG
+#define KBUFMAP_GFP_DATA	((KBUFMAP_GFP_MAYFAIL & ~__GFP_ACCOUNT) | \
+				 __GFP_ZERO)
+#else
 #define KBUFMAP_GFP_DATA	(KBUFMAP_GFP_MAYFAIL | __GFP_ZERO)
+#endif
 
 static int kbufmap_nid(const struct kbufmap_buffer *buf)
 {
@@ -77,7 +99,7 @@ static gfp_t kbufmap_gfp_data(const struct kbufmap_buffer *buf)
 static int kbufmap_alloc_page_array(struct kbufmap_buffer *buf)
 {
 	buf->pages = kvcalloc(buf->nr_pages, sizeof(*buf->pages),
-			      KBUFMAP_GFP_MAYFAIL);
+			      KBUFMAP_GFP_KVMALLOC);
 	return buf->pages ? 0 : -ENOMEM;
 }
 
@@ -339,9 +361,9 @@ static void kbufmap_buffer_poison(struct kbufmap_buffer *buf)
 	}
 }
 
-/* --- life cycle ----------------------------------------------------------- */
+/* --- the caps: module-wide, and each user's share -------------------------- */
 
-/* Room for @bytes more under the cap, or -ENOMEM. */
+/* Room for @bytes more under the module's cap, or -ENOMEM. */
 static int kbufmap_reserve(u64 bytes)
 {
 	if (atomic64_add_return(bytes, &kbufmap_bytes_reserved) >
@@ -356,6 +378,105 @@ static void kbufmap_unreserve(u64 bytes)
 {
 	atomic64_sub(bytes, &kbufmap_bytes_reserved);
 }
+
+/*
+ * The bytes each user's buffers hold, so that no one user can take the
+ * whole cap: an entry per effective uid with buffers, freed with its last.
+ */
+struct kbufmap_user {
+	struct hlist_node node;
+	kuid_t uid;
+	u64 bytes;
+};
+
+static DEFINE_HASHTABLE(kbufmap_users, 6);
+static DEFINE_SPINLOCK(kbufmap_users_lock);
+
+static struct kbufmap_user *kbufmap_user_find(kuid_t uid)
+{
+	struct kbufmap_user *u;
+
+	hash_for_each_possible(kbufmap_users, u, node, __kuid_val(uid))
+		if (uid_eq(u->uid, uid))
+			return u;
+	return NULL;
+}
+
+/* Under kbufmap_users_lock: the user's entry, @fresh put in if none. */
+static struct kbufmap_user *kbufmap_user_get(kuid_t uid,
+					     struct kbufmap_user **fresh)
+{
+	struct kbufmap_user *u = kbufmap_user_find(uid);
+
+	if (u)
+		return u;
+	u = *fresh;
+	*fresh = NULL;
+	u->uid = uid;
+	hash_add(kbufmap_users, &u->node, __kuid_val(uid));
+	return u;
+}
+
+/* Under kbufmap_users_lock: take @bytes back; true when @u is to be freed. */
+static bool kbufmap_user_sub(struct kbufmap_user *u, u64 bytes)
+{
+	u->bytes -= bytes;
+	if (u->bytes)
+		return false;
+	hash_del(&u->node);
+	return true;
+}
+
+/*
+ * Room for @bytes more in the caller's share (user_max_bytes), or -ENOMEM.
+ * CAP_SYS_ADMIN is bounded by the module's cap only, but still counted.
+ * Not having it is no denial to audit.
+ */
+static struct kbufmap_user *kbufmap_user_reserve(u64 bytes)
+{
+	bool bounded = !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+	struct kbufmap_user *fresh, *u;
+	bool refused;
+
+	fresh = kzalloc(sizeof(*fresh), KBUFMAP_GFP_MAYFAIL);
+	if (!fresh)
+		return ERR_PTR(-ENOMEM);
+	spin_lock(&kbufmap_users_lock);
+	u = kbufmap_user_get(current_euid(), &fresh);
+	u->bytes += bytes;
+	refused = bounded && u->bytes > kbufmap_user_max_bytes();
+	if (refused && kbufmap_user_sub(u, bytes))
+		fresh = u;
+	spin_unlock(&kbufmap_users_lock);
+	kfree(fresh);
+	return refused ? ERR_PTR(-ENOMEM) : u;
+}
+
+static void kbufmap_user_unreserve(struct kbufmap_user *u, u64 bytes)
+{
+	bool last;
+
+	spin_lock(&kbufmap_users_lock);
+	last = kbufmap_user_sub(u, bytes);
+	spin_unlock(&kbufmap_users_lock);
+	if (last)
+		kfree(u);
+}
+
+/* The bytes the caller's effective uid holds. */
+u64 kbufmap_user_bytes_in_use(void)
+{
+	struct kbufmap_user *u;
+	u64 bytes;
+
+	spin_lock(&kbufmap_users_lock);
+	u = kbufmap_user_find(current_euid());
+	bytes = u ? u->bytes : 0;
+	spin_unlock(&kbufmap_users_lock);
+	return bytes;
+}
+
+/* --- life cycle ----------------------------------------------------------- */
 
 u64 kbufmap_bytes_in_use(void)
 {
@@ -379,7 +500,6 @@ kbufmap_buffer_new(const struct kbufmap_config *cfg)
 		kfree(buf);
 		return NULL;
 	}
-	mutex_init(&buf->huge_lock);
 	kref_init(&buf->ref);
 	atomic_set(&buf->live_vmas, 0);
 	buf->nr_pages = cfg->nr_pages;
@@ -396,7 +516,6 @@ kbufmap_buffer_new(const struct kbufmap_config *cfg)
 static void kbufmap_buffer_delete(struct kbufmap_buffer *buf)
 {
 	kbufmap_counters_free(buf->counters);
-	mutex_destroy(&buf->huge_lock);
 	kfree(buf);
 }
 
@@ -411,27 +530,38 @@ struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
 {
 	size_t bytes = (size_t)cfg->nr_pages << PAGE_SHIFT;
 	struct kbufmap_buffer *buf;
+	struct kbufmap_user *user;
 	int err;
 
 	err = kbufmap_reserve(bytes);
 	if (err)
 		return ERR_PTR(err);
+	user = kbufmap_user_reserve(bytes);
+	if (IS_ERR(user)) {
+		kbufmap_unreserve(bytes);
+		return ERR_CAST(user);
+	}
 	buf = kbufmap_buffer_new(cfg);
 	if (!buf) {
-		kbufmap_unreserve(bytes);
-		return ERR_PTR(-ENOMEM);
+		err = -ENOMEM;
+		goto unreserve;
 	}
+	buf->user = user;
 	err = kbufmap_backends[buf->backend].alloc(buf, bytes);
 	if (err) {
 		kbufmap_buffer_delete(buf);
-		kbufmap_unreserve(bytes);
-		return ERR_PTR(err);
+		goto unreserve;
 	}
 	if (kbufmap_injected(buf, KBUFMAP_INJECT_UNZEROED))
 		kbufmap_buffer_poison(buf);
 	buf->nr_chunks = kbufmap_count_runs(buf);
 	kbufmap_stats_buffer_alloc(buf->backend, bytes);
 	return buf;
+
+unreserve:
+	kbufmap_user_unreserve(user, bytes);
+	kbufmap_unreserve(bytes);
+	return ERR_PTR(err);
 }
 
 static void kbufmap_buffer_release(struct kref *ref)
@@ -443,6 +573,7 @@ static void kbufmap_buffer_release(struct kref *ref)
 
 	kbufmap_backends[buf->backend].free(buf);
 	kbufmap_stats_buffer_free(buf->backend, bytes);
+	kbufmap_user_unreserve(buf->user, bytes);
 	kbufmap_buffer_delete(buf);
 	kbufmap_unreserve(bytes);
 }

@@ -95,11 +95,22 @@ kbufmap_default_get_unmapped_area(struct file *file, unsigned long addr,
 #endif
 
 /*
+ * A driver may map huge PFN-map PMDs only where the kernel marks them
+ * special (pmd_special(), 6.12 on x86): before, vmf_insert_pfn_pmd() makes a
+ * plain huge PMD, which GUP-fast takes for a THP. It references the PMD's
+ * first page and the caller later puts the sub-page it asked for, freeing a
+ * page that is still mapped (a shared futex or vmsplice() on 5.10).
+ */
+#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && defined(KBUFMAP_HAVE_PMD_SPECIAL)
+#define KBUFMAP_HUGE_PMDS
+#endif
+
+/*
  * pfn_t and <linux/pfn_t.h> were removed after 6.16 (nobody used its flags
  * any more); vmf_insert_pfn_pmd() takes a plain PFN since. The wrapper has
  * the new prototype.
  */
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#ifdef KBUFMAP_HUGE_PMDS
 static inline vm_fault_t kbufmap_vmf_insert_pfn_pmd(struct vm_fault *vmf,
 						    unsigned long pfn,
 						    bool write)

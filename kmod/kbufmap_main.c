@@ -13,6 +13,7 @@
 
 #include <linux/capability.h>
 #include <linux/errno.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -26,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 
 #include "kbufmap_matrix.h"
 #include "kbufmap.h"
@@ -73,6 +75,48 @@ MODULE_PARM_DESC(max_bytes,
 u64 kbufmap_max_bytes(void)
 {
 	return READ_ONCE(kbufmap_max_bytes_param);
+}
+
+/*
+ * One user's share of the cap (the buffers of one effective uid together).
+ * 0, the default, means half of max_bytes, whatever max_bytes is then.
+ * Callers with CAP_SYS_ADMIN are bounded by max_bytes only.
+ */
+static unsigned long long kbufmap_user_max_bytes_param;
+
+static int kbufmap_user_max_bytes_set(const char *val,
+				      const struct kernel_param *kp)
+{
+	unsigned long long bytes;
+	char *end;
+
+	bytes = memparse(val, &end);
+	if (end == val || (*end && *end != '\n'))
+		return -EINVAL;
+	WRITE_ONCE(kbufmap_user_max_bytes_param, bytes);
+	return 0;
+}
+
+static int kbufmap_user_max_bytes_get(char *buffer,
+				      const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%llu\n", kbufmap_user_max_bytes());
+}
+
+static const struct kernel_param_ops kbufmap_user_max_bytes_ops = {
+	.set = kbufmap_user_max_bytes_set,
+	.get = kbufmap_user_max_bytes_get,
+};
+
+module_param_cb(user_max_bytes, &kbufmap_user_max_bytes_ops, NULL, 0644);
+MODULE_PARM_DESC(user_max_bytes,
+		 "Bytes the buffers of one user may hold together, CAP_SYS_ADMIN exempt; CONFIGURE fails with ENOMEM past it (default, or 0: half of max_bytes; K/M/G suffixes)");
+
+u64 kbufmap_user_max_bytes(void)
+{
+	u64 bytes = READ_ONCE(kbufmap_user_max_bytes_param);
+
+	return bytes ? bytes : kbufmap_max_bytes() / 2;
 }
 
 static void __init kbufmap_max_bytes_init(void)
@@ -167,7 +211,10 @@ static int kbufmap_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Mappings hold their own buffer references: they outlive this. */
+/*
+ * Called once no VMA is left (each pins the file); the VMAs' own buffer
+ * references are what lets CONFIGURE see that a buffer is still mapped.
+ */
 static int kbufmap_release(struct inode *inode, struct file *file)
 {
 	struct kbufmap_file *kf = file->private_data;
@@ -259,6 +306,7 @@ static loff_t kbufmap_llseek(struct file *file, loff_t offset, int whence)
 
 /* --- ioctls ------------------------------------------------------------------ */
 
+/* Other users' usage is for CAP_SYS_ADMIN only: the others see their own. */
 static long kbufmap_ioc_version(void __user *uarg)
 {
 	struct kbufmap_version v = {
@@ -266,8 +314,12 @@ static long kbufmap_ioc_version(void __user *uarg)
 		.minor = KBUFMAP_ABI_MINOR,
 		.max_pages = KBUFMAP_MAX_PAGES,
 		.max_bytes = kbufmap_max_bytes(),
-		.bytes_in_use = kbufmap_bytes_in_use(),
 	};
+
+	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		v.bytes_in_use = kbufmap_bytes_in_use();
+	else
+		v.bytes_in_use = kbufmap_user_bytes_in_use();
 
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
@@ -436,7 +488,8 @@ static long kbufmap_ioc_get_counters(struct kbufmap_file *kf,
 
 	if (copy_from_user(&st, uarg, sizeof(st)))
 		return -EFAULT;
-	if (st.pad || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
+	if (st.pad || memchr_inv(st.reserved, 0, sizeof(st.reserved)) ||
+	    memchr_inv(st.counters.reserved, 0, sizeof(st.counters.reserved)))
 		return -EINVAL;
 	scope = st.scope;
 	memset(&st, 0, sizeof(st));
@@ -450,13 +503,47 @@ static long kbufmap_ioc_get_counters(struct kbufmap_file *kf,
 		kbufmap_stats_fill_buffer(buf, &st);
 		kbufmap_buffer_put(buf);
 		break;
-	case KBUFMAP_SCOPE_MODULE:
+	case KBUFMAP_SCOPE_MODULE:	/* every user's activity */
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
 		kbufmap_stats_fill_module(&st);
 		break;
 	default:
 		return -EINVAL;
 	}
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/*
+ * A read-only file of the same device holding this file's buffer: how a
+ * buffer gets a read-only file, now that CONFIGURE (an allocation) needs a
+ * file opened for writing. The caller's file already grants reading.
+ */
+static long kbufmap_ioc_reopen_rdonly(struct file *file)
+{
+	struct kbufmap_buffer *buf = kbufmap_file_buffer(file->private_data);
+	struct kbufmap_file *kf;
+	struct file *ro;
+	int fd;
+
+	if (!buf)
+		return -ENXIO;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		goto put;
+	ro = dentry_open(&file->f_path, O_RDONLY, current_cred());
+	if (IS_ERR(ro)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(ro);
+		goto put;
+	}
+	kf = ro->private_data;
+	kf->buf = buf;		/* the reference taken above */
+	fd_install(fd, ro);
+	return fd;
+put:
+	kbufmap_buffer_put(buf);
+	return fd;
 }
 
 static long kbufmap_ioctl(struct file *file, unsigned int cmd,
@@ -469,7 +556,12 @@ static long kbufmap_ioctl(struct file *file, unsigned int cmd,
 	case KBUFMAP_IOC_VERSION:
 		return kbufmap_ioc_version(uarg);
 	case KBUFMAP_IOC_CONFIGURE:
+		/* An allocation: not for a file opened read-only. */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		return kbufmap_ioc_configure(kf, uarg);
+	case KBUFMAP_IOC_REOPEN_RDONLY:
+		return kbufmap_ioc_reopen_rdonly(file);
 	case KBUFMAP_IOC_GET_INFO:
 		return kbufmap_ioc_get_info(kf, uarg);
 	case KBUFMAP_IOC_GET_PFNS:
@@ -549,6 +641,7 @@ static void __exit kbufmap_exit(void)
 module_init(kbufmap_init);
 module_exit(kbufmap_exit);
 
+MODULE_AUTHOR("The kbufmap authors");
 MODULE_DESCRIPTION("Expose a kernel buffer to user space with mmap, and prove it right");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(KBUFMAP_VERSION_STRING);

@@ -37,8 +37,8 @@
  * loops, and per vm_insert_pages() call. A buffer may have 2^18 pages, and
  * mmap() runs them all in one go: the populate functions run in process
  * context under mmap_lock and the file's mutex, both sleeping locks, so they
- * may reschedule. (The fault handlers never do: ->map_pages() must not
- * sleep, and the others map at most one PMD.)
+ * may reschedule. (The fault handlers need not: .fault maps at most a
+ * fault-around window, .huge_fault one PMD.)
  */
 #define KBUFMAP_POPULATE_BATCH	4096UL
 
@@ -242,15 +242,18 @@ static void kbufmap_fault_around(struct vm_fault *vmf)
 		buf->ops->map_window(vmf, start, end);
 }
 
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#ifdef KBUFMAP_HUGE_PMDS
 /*
  * A 2 MiB PMD when the 2 MiB aligned user range around the fault lies in the
  * VMA and shows a 2 MiB aligned, physically contiguous run of the buffer;
  * otherwise VM_FAULT_FALLBACK and core mm retries with .fault at 4 KiB.
  *
- * 6.1 never calls this: hugepage_vma_check() refuses VM_SPECIAL VMAs
- * (VM_PFNMAP, VM_DONTEXPAND) and, in the fault path, every file VMA that is
- * not DAX; there the strategy always runs on 4 KiB pages. 6.12 trusts
+ * Only where huge PFN-map PMDs are special (KBUFMAP_HUGE_PMDS): 5.10 calls
+ * this too, but would make a PMD that GUP-fast mistakes for a THP, so there
+ * it always falls back. 6.1 never calls this: hugepage_vma_check() refuses
+ * VM_SPECIAL VMAs (VM_PFNMAP, VM_DONTEXPAND) and, in the fault path, every
+ * file VMA that is not DAX; there the strategy always runs on 4 KiB pages.
+ * 6.12 trusts
  * ->huge_fault() in the fault path, under the THP sysfs policy in 6.12.95
  * (enabled=always, or madvise plus MADV_HUGEPAGE); later 6.12 stable kernels
  * skip that policy for VM_PFNMAP mappings.
@@ -260,6 +263,12 @@ static void kbufmap_fault_around(struct vm_fault *vmf)
  * (a special huge PMD has nothing to split into) and the range faults in
  * again, at 4 KiB where a PMD no longer fits.
  */
+/* Is @pmd a huge PMD that maps @pfn? */
+static bool kbufmap_pmd_maps(pmd_t pmd, unsigned long pfn)
+{
+	return pmd_trans_huge(pmd) && pmd_pfn(pmd) == pfn;
+}
+
 static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -284,20 +293,22 @@ static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 
 	/*
 	 * vmf_insert_pfn_pmd() also answers NOPAGE for a PMD that is already
-	 * there: a write upgrade (wp_huge_pmd()) or a racing fault of another
-	 * thread. Only the fault that found the PMD empty counts, and the lock
-	 * makes sure just one does.
+	 * there (a write upgrade: wp_huge_pmd()), or when a racing 4 KiB fault
+	 * put a page table there first. Count a fault that found the PMD empty
+	 * and left our huge PMD in it. Lock-free, so not quite exact: threads
+	 * of one process that fault the same empty PMD at the same moment may
+	 * each count it.
 	 */
-	mutex_lock(&buf->huge_lock);
 	was_none = pmd_none(READ_ONCE(*vmf->pmd));
 	ret = kbufmap_vmf_insert_pfn_pmd(vmf, pfn,
 					 vmf->flags & FAULT_FLAG_WRITE);
-	if (ret == VM_FAULT_NOPAGE && was_none)
+	if (ret == VM_FAULT_NOPAGE && was_none &&
+	    kbufmap_pmd_maps(READ_ONCE(*vmf->pmd), pfn))
 		kbufmap_count(buf, KBUFMAP_CNT_HUGE_FAULTS, 1);
-	mutex_unlock(&buf->huge_lock);
 	return ret;
 }
 #else
+/* No THP, or no pmd_special() (before 6.12): 4 KiB pages from .fault. */
 static vm_fault_t kbufmap_huge_pmd(struct vm_fault *vmf)
 {
 	return VM_FAULT_FALLBACK;
@@ -425,7 +436,8 @@ static int kbufmap_insert_each(struct kbufmap_buffer *buf,
 			cond_resched();
 		}
 	}
-	kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, i);
+	if (!err)	/* as vm_map_pages(): a failed mmap() maps nothing */
+		kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, count);
 	return err;
 }
 
@@ -491,7 +503,8 @@ noinline int kbufmap_populate_insert_batch(struct kbufmap_buffer *buf,
 			break;
 		cond_resched();
 	}
-	kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, done);
+	if (!err)
+		kbufmap_count(buf, KBUFMAP_CNT_PAGES_INSERTED, done);
 	kvfree(copy);
 	return err;
 }
@@ -519,8 +532,9 @@ noinline int kbufmap_populate_map_pages(struct kbufmap_buffer *buf,
 }
 
 /*
- * remap_vmalloc_range() needs vmalloc_user() memory (VM_USERMAP), checks the
- * range against the vmalloc area itself and looks every page up again.
+ * remap_vmalloc_range() needs a VM_USERMAP area (what vmalloc_user() gives;
+ * here vmap(VM_USERMAP)), checks the range against the vmalloc area itself
+ * and looks every page up again.
  */
 noinline int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
 					    struct vm_area_struct *vma)
@@ -592,6 +606,7 @@ static const struct kbufmap_strategy_ops kbufmap_strategy_pfn = {
 static const struct kbufmap_strategy_ops kbufmap_strategy_remap = {
 	.vm_ops = &kbufmap_vm_ops_remapped,
 	.populate = kbufmap_populate_remap,
+	.remaps_pfns = true,
 };
 
 static const struct kbufmap_strategy_ops kbufmap_strategy_insert = {
@@ -626,6 +641,7 @@ static const struct kbufmap_strategy_ops kbufmap_strategy_huge = {
 static const struct kbufmap_strategy_ops kbufmap_strategy_remap_unchecked = {
 	.vm_ops = &kbufmap_vm_ops_remapped,
 	.populate = kbufmap_populate_remap_unchecked,
+	.remaps_pfns = true,
 };
 
 const struct kbufmap_strategy_ops *const
@@ -701,6 +717,27 @@ static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
 	kbufmap_vm_flags_set(vma, set);
 }
 
+/* Copy-on-write: private, and may become writable (is_cow_mapping()). */
+static bool kbufmap_vma_is_cow(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/*
+ * On a copy-on-write mapping remap_pfn_range() stores the PFN in vm_pgoff,
+ * for /proc/PID/maps to show as the offset. Physical addresses are for
+ * CAP_SYS_ADMIN only, as in KBUFMAP_IOC_GET_PFNS: whatever the strategy,
+ * decided on the VMA flags the mapping will have.
+ */
+static int kbufmap_remap_pfn_check(const struct kbufmap_buffer *buf,
+				   const struct vm_area_struct *vma)
+{
+	if (buf->ops->remaps_pfns && kbufmap_vma_is_cow(vma) &&
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
 static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma)
 {
@@ -718,14 +755,6 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 		return -EPERM;
 
 	kind = kbufmap_map_kind(vma);
-	/*
-	 * A writable private remap is CoW: remap_pfn_range() puts the PFN in
-	 * vm_pgoff, for /proc/PID/maps to show. Physical addresses are for
-	 * CAP_SYS_ADMIN only, as in KBUFMAP_IOC_GET_PFNS.
-	 */
-	if (kind == KBUFMAP_MAP_PRIVATE_RW &&
-	    buf->strategy == KBUFMAP_STRATEGY_REMAP && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	kbufmap_vma_range(buf, vma, &first, &count);
 	contiguous = kbufmap_buffer_range_contiguous(buf, first, count);
 	err = kbufmap_map_kind_errno(buf->backend, buf->strategy, kind,
@@ -734,6 +763,9 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 		return err;
 
 	kbufmap_mmap_flags(buf, vma, kind, contiguous);
+	err = kbufmap_remap_pfn_check(buf, vma);
+	if (err)
+		return err;
 	/*
 	 * On failure core mm unmaps whatever was populated and frees the VMA
 	 * without calling ->close(): take the VMA's reference only after.
@@ -813,9 +845,10 @@ kbufmap_pmd_aligned_area(struct file *file, unsigned long addr,
 /*
  * The huge strategy wants its user addresses 2 MiB aligned relative to the
  * file offset. thp_get_unmapped_area() does that for any file since 5.18,
- * but for DAX files only before (5.10 maps this buffer misaligned, and no
- * PMD ever fits); when its answer is misaligned, align it here. Every other
- * strategy gets the default placement.
+ * but for DAX files only before; when its answer is misaligned, align it
+ * here. Also where the module maps no PMD (no pmd_special(), before 6.12):
+ * the placement does not depend on the kernel. Every other strategy gets the
+ * default placement.
  */
 unsigned long kbufmap_get_unmapped_area(struct file *file, unsigned long addr,
 					unsigned long len, unsigned long pgoff,

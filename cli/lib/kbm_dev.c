@@ -92,6 +92,13 @@ int kbm_configure(int fd, uint64_t nr_pages, unsigned int backend,
 	return xioctl(fd, KBUFMAP_IOC_CONFIGURE, &cfg);
 }
 
+int kbm_reopen_rdonly(int fd)
+{
+	int ro = ioctl(fd, KBUFMAP_IOC_REOPEN_RDONLY);
+
+	return ro < 0 ? -errno : ro;
+}
+
 int kbm_get_info(int fd, struct kbufmap_info *info)
 {
 	memset(info, 0, sizeof(*info));

@@ -30,6 +30,8 @@ int kbm_get_version(int fd, struct kbufmap_version *ver);
 int kbm_configure(int fd, uint64_t nr_pages, unsigned int backend,
 		  unsigned int strategy, int node);
 int kbm_get_info(int fd, struct kbufmap_info *info);
+/* A new O_RDONLY descriptor holding @fd's buffer (CONFIGURE needs O_RDWR). */
+int kbm_reopen_rdonly(int fd);
 /* The kernel's PFNs of pages [first, first + count), batched as needed. */
 int kbm_get_pfns(int fd, uint64_t first, uint64_t count, uint64_t *pfns);
 int kbm_get_counters(int fd, unsigned int scope, struct kbufmap_stats *st);

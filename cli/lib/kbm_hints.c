@@ -7,13 +7,14 @@
 
 #include "kbm_hints.h"
 
-#define KBM_MAX_BYTES_PARAM "/sys/module/kbufmap/parameters/max_bytes"
+#define KBM_PARAMS "/sys/module/kbufmap/parameters/"
+#define KBM_MAX_BYTES_PARAM KBM_PARAMS "max_bytes"
 
-/* The cap in bytes, or 0 when the parameter cannot be read. */
-static unsigned long long read_max_bytes(void)
+/* A byte count parameter of the module, or 0 when it cannot be read. */
+static unsigned long long read_param(const char *path)
 {
 	unsigned long long bytes = 0;
-	FILE *f = fopen(KBM_MAX_BYTES_PARAM, "r");
+	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return 0;
@@ -26,21 +27,23 @@ static unsigned long long read_max_bytes(void)
 const char *kbm_configure_hint(int err)
 {
 	static char hint[512];
-	unsigned long long cap;
+	unsigned long long cap, share;
 
 	if (err < 0)
 		err = -err;
 	if (err != ENOMEM)
 		return NULL;
-	cap = read_max_bytes();
+	cap = read_param(KBM_MAX_BYTES_PARAM);
+	share = read_param(KBM_PARAMS "user_max_bytes");
 	if (!cap)
 		return "out of memory: the buffer does not fit in free memory, or in the "
 		       "module's cap on all buffers together (" KBM_MAX_BYTES_PARAM ")";
 	snprintf(hint, sizeof(hint),
 		 "out of memory: all buffers together may hold %llu bytes (%llu MiB), "
-		 "counting the ones open now, or less if free memory runs short; "
+		 "counting the ones open now, one user's buffers %llu MiB (user_max_bytes; "
+		 "CAP_SYS_ADMIN is exempt), or less if free memory runs short; "
 		 "root can raise the cap with 'echo 2G > %s' "
 		 "(or load the module with max_bytes=2G)",
-		 cap, cap >> 20, KBM_MAX_BYTES_PARAM);
+		 cap, cap >> 20, share >> 20, KBM_MAX_BYTES_PARAM);
 	return hint;
 }

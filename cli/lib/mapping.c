@@ -49,7 +49,8 @@ int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
 	memset(m, 0, sizeof(*m));
 	m->ps = (size_t)sysconf(_SC_PAGESIZE);
 	*stage = KBM_STAGE_OPEN;
-	m->fd = kbm_dev_open(req->device, req->rdonly ? O_RDONLY : O_RDWR, NULL);
+	/* CONFIGURE needs O_RDWR: --rdonly reopens the buffer read-only after. */
+	m->fd = kbm_dev_open(req->device, O_RDWR, NULL);
 	if (m->fd < 0)
 		return m->fd;
 	*stage = KBM_STAGE_CONFIGURE;
@@ -62,8 +63,16 @@ int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
 		err = kbm_fill_fd(m->fd, req->pages * m->ps, req->fill,
 				  req->fill_len);
 	}
-	if (err) {
+	if (!err && req->rdonly) {
+		int ro = kbm_reopen_rdonly(m->fd);
+
 		close(m->fd);
+		m->fd = ro;
+		err = ro < 0 ? ro : 0;
+	}
+	if (err) {
+		if (m->fd >= 0)
+			close(m->fd);
 		m->fd = -1;
 	}
 	return err;

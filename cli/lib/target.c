@@ -221,7 +221,8 @@ static int open_kbufmap(struct kbm_target *t, uint64_t pages, int oflags)
 	int err;
 
 	snprintf(t->path, sizeof(t->path), "%s", path);
-	t->fd = kbm_dev_open(path, oflags, NULL);
+	/* CONFIGURE needs O_RDWR; a read-only file is reopened after it. */
+	t->fd = kbm_dev_open(path, (oflags & ~O_ACCMODE) | O_RDWR, NULL);
 	if (t->fd < 0) {
 		snprintf(t->why, sizeof(t->why), "%s %s", path, kbm_dev_strerror(t->fd));
 		return t->fd;
@@ -230,6 +231,14 @@ static int open_kbufmap(struct kbm_target *t, uint64_t pages, int oflags)
 			    t->spec.node < 0 ? KBUFMAP_NODE_ANY : t->spec.node);
 	if (err)
 		return fail(t, -err, "%s: CONFIGURE", path);
+	if ((oflags & O_ACCMODE) == O_RDONLY) {
+		int ro = kbm_reopen_rdonly(t->fd);
+
+		if (ro < 0)
+			return fail(t, -ro, "%s: REOPEN_RDONLY", path);
+		close(t->fd);
+		t->fd = ro;
+	}
 	snprintf(t->driver, sizeof(t->driver), "kbufmap");
 	t->view = KBM_VIEW_FD;
 	t->view_fd = t->fd;

@@ -181,21 +181,14 @@ enum kbm_status check_partial_munmap(struct vctx *c)
 		     hole, n, want_vmas, want_vmas > 1 ? "s" : "", want_vmas);
 }
 
-/* A read-only open with its own buffer; -errno, or a reason to skip. */
+/* A read-only file with its own buffer (KBUFMAP_IOC_REOPEN_RDONLY); -errno. */
 static int open_rdonly(struct vctx *c, enum kbm_status *st)
 {
-	int fd = vopen(c, O_RDONLY), err;
+	int fd = vopen_buffer(c, O_RDONLY, c->pages);
 
-	if (fd < 0) {
-		*st = vfail(c, "open(O_RDONLY): %s", strerror(-fd));
-		return fd;
-	}
-	err = kbm_configure(fd, c->pages, c->backend, c->strategy, c->node);
-	if (err) {
-		*st = vskip(c, "CONFIGURE on an O_RDONLY file failed (%s): no read-only "
-			    "file with a buffer to test", errno_name(-err));
-		return err;
-	}
+	if (fd < 0)
+		*st = vfail(c, "a read-only file with a buffer (CONFIGURE on O_RDWR, then "
+			    "REOPEN_RDONLY): %s", strerror(-fd));
 	return fd;
 }
 

@@ -439,11 +439,10 @@ static const char sigbus_explanation[] =
 /* The driver that question came from was opened O_RDONLY: SIGBUS too? */
 static bool rdonly_open_sigbuses(struct vctx *c)
 {
-	int fdro = vopen(c, O_RDONLY), code = 0;
+	int fdro = vopen_buffer(c, O_RDONLY, c->pages), code = 0;
 	void *r, *addr = NULL;
 
-	if (fdro < 0 || kbm_configure(fdro, c->pages, c->backend, c->strategy,
-				      c->node))
+	if (fdro < 0)
 		return false;
 	r = vmap(c, fdro, c->size, PROT_READ, MAP_PRIVATE, 0);
 	return r != MAP_FAILED &&

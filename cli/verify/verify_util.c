@@ -84,9 +84,14 @@ int vopen(struct vctx *c, int oflags)
 	return track_fd(c, kbm_dev_open_quiet(c->dev, oflags));
 }
 
+/*
+ * CONFIGURE needs a file open for writing: an O_RDONLY buffer is configured
+ * on a read-write file, then reopened read-only.
+ */
 int vopen_buffer(struct vctx *c, int oflags, uint64_t pages)
 {
-	int fd = vopen(c, oflags), err;
+	int rdonly = (oflags & O_ACCMODE) == O_RDONLY;
+	int fd = vopen(c, rdonly ? (oflags & ~O_ACCMODE) | O_RDWR : oflags), ro, err;
 
 	if (fd < 0)
 		return fd;
@@ -95,7 +100,11 @@ int vopen_buffer(struct vctx *c, int oflags, uint64_t pages)
 		vclose(c, fd);
 		return err;
 	}
-	return fd;
+	if (!rdonly)
+		return fd;
+	ro = track_fd(c, kbm_reopen_rdonly(fd));
+	vclose(c, fd);
+	return ro;
 }
 
 int vdup(struct vctx *c, int fd)

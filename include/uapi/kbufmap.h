@@ -21,13 +21,19 @@
 #define KBUFMAP_DEVICE_PATH	"/dev/kbufmap"
 
 /*
+ * 2.1: each user's share of the memory cap (module parameter user_max_bytes);
+ * without CAP_SYS_ADMIN, VERSION's bytes_in_use counts the caller's own
+ * buffers and GET_COUNTERS of KBUFMAP_SCOPE_MODULE is -EPERM;
+ * GET_COUNTERS checks the reserved fields of struct kbufmap_counters too;
+ * CONFIGURE needs a file opened for writing (-EBADF otherwise), and
+ * KBUFMAP_IOC_REOPEN_RDONLY gives a buffer a read-only file.
  * 2.0: a new ioctl magic (so every ioctl number changed: 1.x callers get
  * -ENOTTY); struct kbufmap_version reports the module-wide memory cap.
  * 1.1: struct kbufmap_stats has room for KBUFMAP_STATS_MAX_BACKENDS backends,
  * so KBUFMAP_IOC_GET_COUNTERS got a new number (1.0 callers get -ENOTTY).
  */
 #define KBUFMAP_ABI_MAJOR	2
-#define KBUFMAP_ABI_MINOR	0
+#define KBUFMAP_ABI_MINOR	1
 
 /* Largest buffer one file may own: 1 GiB of 4 KiB pages. */
 #define KBUFMAP_MAX_PAGES	(1ULL << 18)
@@ -58,6 +64,8 @@ enum kbufmap_strategy {
 	KBUFMAP_STRATEGY_HUGE = 8,		/* .huge_fault, 2 MiB PMDs */
 	/* The Bus error under MAP_PRIVATE, on purpose: per-page
 	 * remap_pfn_range() whose error is ignored. Opt-in, for `verify`.
+	 * Its MAP_PRIVATE mappings are copy-on-write, so (as for a writable
+	 * private remap) they need CAP_SYS_ADMIN: mmap() is -EPERM otherwise.
 	 */
 	KBUFMAP_STRATEGY_REMAP_UNCHECKED = 9,
 	KBUFMAP_STRATEGY_COUNT
@@ -72,14 +80,19 @@ struct kbufmap_version {
 	__u64 max_pages;	/* out: KBUFMAP_MAX_PAGES */
 	/*
 	 * out: the bytes all buffers together may hold (module parameter
-	 * max_bytes; CONFIGURE fails with -ENOMEM past it), and the bytes
-	 * they hold now.
+	 * max_bytes; CONFIGURE fails with -ENOMEM past it, or past one
+	 * user's share, user_max_bytes, for callers without CAP_SYS_ADMIN),
+	 * and the bytes they hold now: all buffers' for CAP_SYS_ADMIN, the
+	 * caller's effective uid's for anyone else.
 	 */
 	__u64 max_bytes;
 	__u64 bytes_in_use;
 };
 
-/* KBUFMAP_IOC_CONFIGURE: give the file a buffer (replacing an unmapped one). */
+/*
+ * KBUFMAP_IOC_CONFIGURE: give the file a buffer (replacing an unmapped one).
+ * The file must be open for writing (-EBADF otherwise).
+ */
 struct kbufmap_config {
 	__u64 nr_pages;		/* in: 1..KBUFMAP_MAX_PAGES */
 	__u32 backend;		/* in: enum kbufmap_backend */
@@ -126,7 +139,9 @@ struct kbufmap_counters {
 	__u64 fault_around_calls;	/* fault-around windows mapped by .fault */
 	__u64 fault_around_pages;	/* pages they mapped besides the faulting one */
 	__u64 huge_faults;		/* PMDs .huge_fault found empty and mapped */
-	__u64 pages_inserted;		/* vm_insert_page(s)/vm_map_pages pages */
+	__u64 pages_inserted;		/* pages vm_insert_page(s)/vm_map_pages
+					 * mapped in a successful mmap()
+					 */
 	__u64 remap_calls;		/* remap_pfn_range/remap_vmalloc_range calls */
 	__u64 mmaps;			/* successful mmap() */
 	/*
@@ -152,7 +167,10 @@ struct kbufmap_counters {
 
 enum kbufmap_scope {
 	KBUFMAP_SCOPE_BUFFER = 0,	/* this file's buffer */
-	KBUFMAP_SCOPE_MODULE = 1,	/* the whole module since load */
+	KBUFMAP_SCOPE_MODULE = 1,	/* the whole module since load;
+					 * CAP_SYS_ADMIN only (every user's
+					 * activity), -EPERM otherwise
+					 */
 };
 
 /* KBUFMAP_IOC_GET_COUNTERS */
@@ -181,5 +199,10 @@ struct kbufmap_stats {
 #define KBUFMAP_IOC_GET_INFO	_IOR(KBUFMAP_IOC_MAGIC, 0x02, struct kbufmap_info)
 #define KBUFMAP_IOC_GET_PFNS	_IOW(KBUFMAP_IOC_MAGIC, 0x03, struct kbufmap_pfns)
 #define KBUFMAP_IOC_GET_COUNTERS _IOWR(KBUFMAP_IOC_MAGIC, 0x04, struct kbufmap_stats)
+/*
+ * Returns a new file descriptor (O_RDONLY, close-on-exec) of the device
+ * that holds this file's buffer, or -ENXIO before CONFIGURE.
+ */
+#define KBUFMAP_IOC_REOPEN_RDONLY _IO(KBUFMAP_IOC_MAGIC, 0x05)
 
 #endif /* _UAPI_KBUFMAP_H */

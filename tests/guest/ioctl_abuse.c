@@ -139,6 +139,10 @@ static void counter_cases(int fd)
 	memset(&st, 0, sizeof(st));
 	st.pad = 1;
 	expect_errno("GET_COUNTERS pad != 0", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), EINVAL);
+	memset(&st, 0, sizeof(st));
+	st.counters.reserved[6] = 1;
+	expect_errno("GET_COUNTERS counters.reserved != 0", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st),
+		     EINVAL);
 	expect_errno("unknown ioctl", ioctl(fd, _IO(KBUFMAP_IOC_MAGIC, 0x7f)), ENOTTY);
 	expect_errno("ioctl of another driver's magic", ioctl(fd, _IO('T', 0x01)), ENOTTY);
 }

@@ -111,7 +111,7 @@ expect "kmalloc x fault refused" 2 "kmalloc.*fault.*EOPNOTSUPP.*slab memory" \
 	--device "$nodev" verify --backend kmalloc --strategy fault
 expect "vmalloc x huge refused" 2 "EOPNOTSUPP.*2 MiB.*contig" \
 	--device "$nodev" verify --strategy huge
-expect "pages x vmalloc-range refused" 2 "remap_vmalloc_range\(\) needs vmalloc_user" \
+expect "pages x vmalloc-range refused" 2 "remap_vmalloc_range\(\) needs a VM_USERMAP vmalloc area" \
 	--device "$nodev" verify --backend pages --strategy vmalloc-range
 
 # --- without the module -------------------------------------------------------
