@@ -482,7 +482,8 @@ static int map_pin_answer(const char *json, const char *method, char *err, size_
 	return 0;
 }
 
-static void compare_with_map(const struct mapping *m, const int results[M_COUNT])
+static void compare_with_map(const struct mapping *m, const int results[M_COUNT],
+			     int refused_if)
 {
 	static const char *const kind_flags[] = {
 		"--shared", "--private --prot r", "--private --prot rw",
@@ -506,6 +507,15 @@ static void compare_with_map(const struct mapping *m, const int results[M_COUNT]
 	json[n] = 0;
 	if (f)
 		pclose(f);
+	/*
+	 * map configures a buffer of its own: for the combinations mmap()
+	 * refuses unless the pages form one physical run, its buffer may not
+	 * while ours did (or the other way round).
+	 */
+	if (refused_if && strstr(json, "\"mmap\":{\"ok\":false")) {
+		tap_skip(m->name, "map's own buffer is not one physical run: its mmap was refused, nothing to compare");
+		return;
+	}
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		int ours = results[probes[i].meth];
 		const char *want = ours > 0 ? err_name(ours) : "";
@@ -580,7 +590,7 @@ static void test_kind(int fd, struct mapping *m, uint32_t kind, int refused_if)
 		else
 			check_method(m, meth, results);
 	}
-	compare_with_map(m, results);
+	compare_with_map(m, results, refused_if);
 	munmap(m->addr, m->pages * PAGE);
 }
 
