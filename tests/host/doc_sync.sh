@@ -5,8 +5,9 @@
 # lists (--list-cmds, a level's --list-opts, --help, --list-*) is in the
 # manual and offered by each completion, and the manual documents nothing
 # the tool does not have. TAP output (tests/lib/tap.sh).
-# kbufmap(4) must give the header's ioctl magic, ABI and limits, the
-# module's parameters, and every errno of kmod/kbufmap_main.c.
+# kbufmap(4) must give the header's ioctl magic, ABI, limits and ioctls
+# (each with its errors), the module's parameters and their files, and every
+# errno of the module's ioctl, mmap and allocation code.
 # usage: doc_sync.sh PATH/TO/kbufmapctl BUILD_MAN_DIR COMPLETIONS_DIR INCLUDE_DIR
 # (the module's source is INCLUDE_DIR/../kmod)
 set -u
@@ -172,10 +173,33 @@ params=$(cat "$kmod"/*.c | sed -nE 's/^[[:space:]]*module_param[a-z_]*\(([a-z0-9
 tap_ok "the module's source has module parameters to compare" test -n "$params"
 set_is "kbufmap(4) MODULE PARAMETERS: every module parameter, and only those" \
 	"$(k4_section 'MODULE PARAMETERS' | awk '$1 == ".It" && $2 == "Sy" { print $3 }')" "$params"
-# Every errno the ioctl, read and write paths of kbufmap_main.c return, and
-# the matrix's refusals at CONFIGURE.
+# The parameters of every build (outside #ifdef KBUFMAP_FAULT_INJECT, at
+# any depth of #if) have their files.
+normal_build_code() {
+	awk 'FNR == 1 { d = 0; t = 0 }
+		/^#[[:space:]]*if/ { d++; if (!t && /^#ifdef KBUFMAP_FAULT_INJECT/) t = d }
+		!t { print }
+		/^#[[:space:]]*endif/ { if (t == d) t = 0; d-- }' "$@"
+}
+files=$(k4_section FILES)
+for p in $(normal_build_code "$kmod"/*.c |
+		sed -nE 's/^[[:space:]]*module_param[a-z_]*\(([a-z0-9_]+),.*/\1/p'); do
+	tap_like "kbufmap(4) FILES: the file of module parameter $p" "$files" \
+		"^\.It Pa /sys/module/kbufmap/parameters/$p\$"
+done
+# Every ioctl of the header is in IOCTLS, and only those, each with its errors.
+ioctls=$(sed -nE 's/^#define[[:space:]]+(KBUFMAP_IOC_[A-Z_]+)[[:space:]]+_IO.*/\1/p' "$uapi")
+tap_ok "the uapi header has ioctls to compare" test -n "$ioctls"
+set_is "kbufmap(4) IOCTLS: every ioctl of the header, and only those" \
+	"$(k4_section IOCTLS | awk '$1 == ".It" && $2 == "Dv" { print $3 }')" "$ioctls"
 errors=$(k4_section ERRORS)
-for src in "$kmod/kbufmap_main.c" "$incdir/kbufmap_matrix.h"; do
+for i in $ioctls; do
+	tap_like "kbufmap(4) ERRORS: the errors of $i" "$errors" "^\.Dv $i\$"
+done
+# Every errno the ioctl, read, write and mmap paths and the allocators
+# return, and the matrix's refusals at CONFIGURE and mmap.
+for src in "$kmod"/kbufmap_main.c "$kmod"/kbufmap_map.c "$kmod"/kbufmap_buffer.c \
+		"$incdir/kbufmap_matrix.h"; do
 	name=$(basename "$(dirname "$src")")/$(basename "$src")
 	for e in $(grep -oE -- '-E[A-Z0-9]+' "$src" | sort -u | tr -d -); do
 		tap_like "kbufmap(4) ERRORS: $e (returned in $name)" "$errors" "Er $e( |$)"
