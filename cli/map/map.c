@@ -87,7 +87,7 @@ static const struct argp_option map_options[] = {
 	{ "fill", OPT_FILL, "HEX", 0,
 	  "Write this byte pattern (1..64 hex bytes, e.g. aabbccdd) over the "
 	  "buffer with write() before mapping", 2 },
-	{ "rdonly", OPT_RDONLY, NULL, 0, "Open the device O_RDONLY (default O_RDWR)", 2 },
+	{ "rdonly", OPT_RDONLY, NULL, 0, "Map through a read-only file of the buffer (configured O_RDWR, then reopened O_RDONLY)", 2 },
 	{ "prot", OPT_PROT, "r|rw", 0, "PROT_READ or PROT_READ|PROT_WRITE (default rw; r with --rdonly)", 2 },
 	{ "offset", OPT_OFFSET, "PAGES", 0, "Map from this page of the buffer (default 0)", 2 },
 	{ "length", OPT_LENGTH, "PAGES", 0, "Map this many pages (default: to the end)", 2 },

@@ -480,6 +480,9 @@ enum kbm_status check_remap_unchecked_sigbus(struct vctx *c)
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
 	a = vmap(c, c->fd, c->size, PROT_READ, MAP_PRIVATE, 0);
+	if (a == MAP_FAILED && errno == EPERM && geteuid() != 0)
+		return vskip(c, "needs CAP_SYS_ADMIN: this copy-on-write remap_pfn_range() mapping "
+			     "would show a physical address as its offset in /proc/PID/maps");
 	if (a == MAP_FAILED)
 		return vfail(c, "mmap(PROT_READ, MAP_PRIVATE) failed (%s): the matrix says mmap() "
 			     "succeeds and the first touch gets SIGBUS", errno_name(errno));
