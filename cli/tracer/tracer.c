@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fault-trace: load probes/fault_trace.bpf.c and attach it to the module.
+ * The tracer: load probes/fault_trace.bpf.c and attach it to the module.
  *
  * Two modes, one BPF object (CO-RE, one skeleton for every kernel):
  *  - fentry/fexit, when the running kernel has the module's BTF
@@ -41,9 +41,9 @@
 #include <bpf/libbpf.h>
 
 #include "fault_trace.skel.h"
-#include "fault_trace_priv.h"
-#include "kbufmapctl.h"
 #include "out.h"
+#include "status.h"
+#include "tracer_priv.h"
 
 #define MODULE_NAME	"kbufmap"
 #define EVENT_GROUP	"kbufmapctl"
@@ -150,7 +150,7 @@ static void tracer_err(struct ft_tracer *t, int err, const char *fmt, ...)
 }
 
 /*
- * fault-trace's exit status for a failure with @err: no privilege is
+ * The exit status for a failure with @err: no privilege is
  * ACCESS, anything else RUNTIME (a missing symbol is not a missing module).
  */
 static int errno_exit(int err)
@@ -1326,11 +1326,4 @@ int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
 		return err;
 	}
 	return 0;
-}
-
-void ft_snapshot_free(struct ft_snapshot *s)
-{
-	free(s->procs);
-	s->procs = NULL;
-	s->nprocs = 0;
 }
