@@ -25,15 +25,15 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fault_trace_priv.h"
 #include "kbufmapctl.h"
 #include "out.h"
 #include "parse.h"
+#include "procfs.h"
 
 #define PID_MAX		4194304ULL	/* PID_MAX_LIMIT on 64-bit */
 #define DURATION_MAX	604800	/* a week */
@@ -256,14 +256,6 @@ static const struct argp argp = {
 	options, parse_opt, "[-- COMMAND [ARGS...]]", doc, children, NULL, NULL,
 };
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
-}
-
 static int pidfd_open_(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -485,10 +477,9 @@ static int release_command(struct ft_session *s)
 static void report(struct ft_session *s, const struct ft_snapshot *snap,
 		   __u64 elapsed_ns, bool final)
 {
-	struct utsname uts;
 	struct ft_report_ctx rctx = {
 		.tracer = s->tracer,
-		.kernel = uname(&uts) == 0 ? uts.release : "?",
+		.kernel = kernel_release(),
 		.filter_pid = s->a.pid,
 		.cmd = s->a.command ? &s->cmd : NULL,
 	};

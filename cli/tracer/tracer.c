@@ -32,16 +32,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "fault_trace.skel.h"
 #include "out.h"
+#include "procfs.h"
 #include "status.h"
 #include "tracer_priv.h"
 
@@ -632,13 +632,12 @@ static struct bpf_program *prog_by_name(struct fault_trace_bpf *skel,
 	return bpf_object__find_program_by_name(skel->obj, name);
 }
 
-static int kernel_at_least(int major, int minor)
+static bool kernel_at_least(int major, int minor)
 {
-	struct utsname u;
-	int ma = 0, mi = 0;
+	int ma, mi;
 
-	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return 0;
+	if (kernel_version(&ma, &mi))
+		return false;
 	return ma > major || (ma == major && mi >= minor);
 }
 
@@ -1303,12 +1302,10 @@ static void read_missed(struct ft_tracer *t, struct ft_missed *m)
 
 int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
 {
-	struct timespec ts;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->mono_ns = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	s->mono_ns = now_ns();
 
 	err = read_func_stats(t, s);
 	if (err) {
