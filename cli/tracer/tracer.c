@@ -1139,16 +1139,15 @@ bool ft_tracer_mapping_range(const struct ft_tracer *t, __u64 *start, __u64 *end
 	return *end != 0;
 }
 
+static const char *const mode_names[FT_NR_MODES] = {
+	[FT_MODE_AUTO] = "auto",
+	[FT_MODE_FENTRY] = "fentry",
+	[FT_MODE_KPROBE] = "kprobe",
+};
+
 const char *ft_mode_name(enum ft_mode mode)
 {
-	switch (mode) {
-	case FT_MODE_FENTRY:
-		return "fentry";
-	case FT_MODE_KPROBE:
-		return "kprobe";
-	default:
-		return "auto";
-	}
+	return (unsigned int)mode < FT_NR_MODES ? mode_names[mode] : NULL;
 }
 
 /* --- reading ------------------------------------------------------------ */

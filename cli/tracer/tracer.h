@@ -28,6 +28,7 @@ enum ft_mode {
 	FT_MODE_AUTO = 0,	/* fentry when the module's BTF allows it */
 	FT_MODE_FENTRY,
 	FT_MODE_KPROBE,
+	FT_NR_MODES
 };
 
 /*
@@ -81,6 +82,7 @@ void ft_tracer_detach(struct ft_tracer *t);
 void ft_tracer_destroy(struct ft_tracer *t);
 
 enum ft_mode ft_tracer_mode(const struct ft_tracer *t);
+/* "auto", "fentry", "kprobe"; NULL past FT_NR_MODES. */
 const char *ft_mode_name(enum ft_mode mode);
 /* Why this mode: "module BTF found", "no module BTF: ..." */
 const char *ft_tracer_mode_reason(const struct ft_tracer *t);
