@@ -159,21 +159,11 @@ static int errno_exit(int err)
 	return err == EPERM || err == EACCES ? KBM_EXIT_ACCESS : KBM_EXIT_RUNTIME;
 }
 
-/* Report a failure with errno @err; returns errno_exit(@err). */
-__attribute__((format(printf, 2, 3)))
-static int ft_fail(int err, const char *fmt, ...)
-{
-	char *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	kbm_fail(err, "%s", msg ? msg : "out of memory");
-	free(msg);
-	return errno_exit(err);
-}
+/*
+ * Report a failure with errno @err as kbm_fail() does; the value is
+ * errno_exit(@err), not kbm_fail()'s status.
+ */
+#define ft_fail(err, ...)	(kbm_fail((err), __VA_ARGS__), errno_exit(err))
 
 /* --- libbpf's messages: kept, shown on failure or with --verbose ------- */
 
