@@ -760,9 +760,25 @@ static int attach_prog(struct ft_tracer *t, int i, int e)
 	return errno_exit(err);
 }
 
+/* Attach @p to tracepoint @tp, which the tracer needs @what for. */
+static int attach_tracepoint(struct ft_tracer *t, struct bpf_program *p,
+			     struct bpf_link **link, const char *tp, const char *what)
+{
+	int err;
+
+	*link = bpf_program__attach(p);
+	if (*link)
+		return KBM_EXIT_OK;
+	err = -errno;
+	tracer_err(t, err, "cannot attach to the %s tracepoint (%s): %s", tp, what,
+		   strerror(-err));
+	dump_libbpf_log();
+	return errno_exit(err);
+}
+
 static int tracer_attach(struct ft_tracer *t)
 {
-	int rc, err;
+	int rc;
 
 	if (t->mode == FT_MODE_KPROBE) {
 		t->tracefs = find_tracefs();
@@ -782,22 +798,14 @@ static int tracer_attach(struct ft_tracer *t)
 		}
 	}
 	if (t->opts.children) {
-		t->fork_link = bpf_program__attach(t->skel->progs.follow_fork);
-		if (!t->fork_link) {
-			err = -errno;
-			tracer_err(t, err, "cannot attach to the sched_process_fork tracepoint (to follow the command's children): %s",
-				   strerror(-err));
-			dump_libbpf_log();
-			return errno_exit(err);
-		}
-		t->exit_link = bpf_program__attach(t->skel->progs.forget_exit);
-		if (!t->exit_link) {
-			err = -errno;
-			tracer_err(t, err, "cannot attach to the sched_process_exit tracepoint (to forget the command's children that exited): %s",
-				   strerror(-err));
-			dump_libbpf_log();
-			return errno_exit(err);
-		}
+		rc = attach_tracepoint(t, t->skel->progs.follow_fork, &t->fork_link,
+				       "sched_process_fork", "to follow the command's children");
+		if (!rc)
+			rc = attach_tracepoint(t, t->skel->progs.forget_exit, &t->exit_link,
+					       "sched_process_exit",
+					       "to forget the command's children that exited");
+		if (rc)
+			return rc;
 	}
 	/*
 	 * The hits a probe got between its creation and its program's
