@@ -8,9 +8,9 @@
 # phys's flag names from the hidden `phys --list-bits` and bench's
 # baselines from bench --list-baselines, --target values from the hidden
 # --list-targets (the kinds, and the nodes this machine has), and the fixed
-# values of any other option (map --touch, verify --mode, ...) from the
-# hidden `kbufmapctl CMD --list-values OPTION`. Only fault-trace --mode is
-# written here; tests/host/doc_sync.sh holds it to --help and the manual.
+# values of any other option (map --touch, verify --mode, fault-trace
+# --mode, ...) from the hidden `kbufmapctl CMD --list-values OPTION`. No
+# value is written here.
 
 # _kbufmapctl_words TOOL ARGS...: the words `TOOL ARGS` prints, or none.
 _kbufmapctl_words()
@@ -59,8 +59,6 @@ _kbufmapctl_value()
 		_kbufmapctl_words "$tool" --list-targets ;;
 	phys:--bits)
 		_kbufmapctl_words "$tool" phys --list-bits ;;
-	fault-trace:--mode)
-		echo auto fentry kprobe ;;
 	fault-trace:--function)
 		# the module's functions, and every traceable one when readable
 		_kbufmapctl_words "$tool" fault-trace --list-functions

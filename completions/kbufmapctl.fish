@@ -4,8 +4,8 @@
 # level's --list-opts, --list-backends, --list-strategies, verify's
 # --list-check-names, fault-trace's --list-functions, phys's hidden
 # --list-bits, bench's --list-baselines, --list-targets, any other
-# option's fixed values from `CMD --list-values OPTION`); only fault-trace
-# --mode is written here (the sync test holds it to --help).
+# option's fixed values from `CMD --list-values OPTION`); no value is
+# written here.
 
 # __kbufmapctl_values TOOL CMD OPTION: the values OPTION of CMD takes;
 # status 1 when OPTION takes no value this completion knows of.
@@ -31,8 +31,6 @@ function __kbufmapctl_values
             $tool --list-targets 2>/dev/null
         case phys:--bits
             $tool phys --list-bits 2>/dev/null
-        case fault-trace:--mode
-            printf '%s\n' auto fentry kprobe
         case fault-trace:--function
             $tool fault-trace --list-functions 2>/dev/null
             awk '{ print $1 }' /sys/kernel/tracing/available_filter_functions 2>/dev/null

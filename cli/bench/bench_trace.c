@@ -2,8 +2,8 @@
 /*
  * bench --trace fentry|kprobe: what fault-trace's probes cost. After a
  * module case's untraced repeats, its first touches run again (warm-up and
- * repeats alike) with the probes attached to this process through
- * cli/fault-trace's tracer API; the output shows each traced median beside
+ * repeats alike) with the probes attached to this process through the
+ * tracer library (cli/tracer/); the output shows each traced median beside
  * the untraced one as a ratio. The tracer is loaded per case, so the two
  * series of a case run back to back and a drift of the host's load between
  * cases does not land on the ratio.
@@ -22,8 +22,8 @@
 #include "kbufmapctl.h"
 #include "out.h"
 
-#ifdef KBUFMAP_HAVE_FAULT_TRACE
-#include "../fault-trace/fault_trace_priv.h"
+#ifdef KBUFMAP_HAVE_TRACER
+#include "tracer.h"
 #endif
 
 static const char *const trace_names[] = {
@@ -39,7 +39,7 @@ const char *bench_trace_name(enum bench_trace mode)
 
 enum bench_trace bench_trace_parse(const char *arg, const char **why)
 {
-#ifndef KBUFMAP_HAVE_FAULT_TRACE
+#ifndef KBUFMAP_HAVE_TRACER
 	(void)arg;
 	*why = "this kbufmapctl was built without BPF (no fault-trace), so it cannot trace";
 	return BENCH_TRACE_NONE;
@@ -52,7 +52,7 @@ enum bench_trace bench_trace_parse(const char *arg, const char **why)
 #endif
 }
 
-#ifdef KBUFMAP_HAVE_FAULT_TRACE
+#ifdef KBUFMAP_HAVE_TRACER
 /* The module's .fault count of the case's buffer; 0 when unreadable. */
 static uint64_t module_faults(const struct bench_case *c)
 {

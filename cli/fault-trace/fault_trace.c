@@ -25,15 +25,16 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fault_trace_priv.h"
 #include "kbufmapctl.h"
 #include "out.h"
 #include "parse.h"
+#include "procfs.h"
+#include "values.h"
 
 #define PID_MAX		4194304ULL	/* PID_MAX_LIMIT on 64-bit */
 #define DURATION_MAX	604800	/* a week */
@@ -50,6 +51,7 @@ enum {
 	OPT_LIST_FUNCTIONS,
 	OPT_FUNCTION,
 	OPT_MAPPING,
+	OPT_LIST_VALUES,
 };
 
 struct ft_args {
@@ -84,6 +86,19 @@ static const struct argp_option options[] = {
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
 	{ "list-functions", OPT_LIST_FUNCTIONS, NULL, OPTION_HIDDEN,
 	  "List the traced functions, one a line (for scripts and completion)", 0 },
+	{ "list-values", OPT_LIST_VALUES, "OPTION", OPTION_HIDDEN,
+	  "List the values OPTION takes, one a line (for completion)", 0 },
+	{ 0 }
+};
+
+static const char *mode_value(unsigned int i)
+{
+	return ft_mode_name((enum ft_mode)i);
+}
+
+/* The fixed values of fault-trace's options, for --list-values (the completions). */
+static const struct kbm_values fault_trace_values[] = {
+	{ 0, "mode", NULL, mode_value },
 	{ 0 }
 };
 
@@ -131,12 +146,9 @@ static void list_functions(void)
 
 static enum ft_mode mode_from_name(struct argp_state *state, const char *arg)
 {
-	if (strcmp(arg, "auto") == 0)
-		return FT_MODE_AUTO;
-	if (strcmp(arg, "fentry") == 0)
-		return FT_MODE_FENTRY;
-	if (strcmp(arg, "kprobe") == 0)
-		return FT_MODE_KPROBE;
+	for (enum ft_mode m = 0; m < FT_NR_MODES; m++)
+		if (strcmp(arg, ft_mode_name(m)) == 0)
+			return m;
 	argp_error(state, "--mode: '%s' is not one of auto, fentry, kprobe", arg);
 	return FT_MODE_AUTO;	/* not reached: argp_error() exits */
 }
@@ -219,6 +231,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_FUNCTIONS:
 		list_functions();
 		break;
+	case OPT_LIST_VALUES:
+		if (kbm_print_values(fault_trace_values, arg))
+			argp_error(state, "--list-values: %s takes no fixed values", arg);
+		exit(kbm_finish(KBM_EXIT_OK));
 	case OPT_FUNCTION:
 		add_function(state, a, arg);
 		break;
@@ -255,14 +271,6 @@ static const struct argp_child children[] = {
 static const struct argp argp = {
 	options, parse_opt, "[-- COMMAND [ARGS...]]", doc, children, NULL, NULL,
 };
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
-}
 
 static int pidfd_open_(pid_t pid)
 {
@@ -485,10 +493,9 @@ static int release_command(struct ft_session *s)
 static void report(struct ft_session *s, const struct ft_snapshot *snap,
 		   __u64 elapsed_ns, bool final)
 {
-	struct utsname uts;
 	struct ft_report_ctx rctx = {
 		.tracer = s->tracer,
-		.kernel = uname(&uts) == 0 ? uts.release : "?",
+		.kernel = kernel_release(),
 		.filter_pid = s->a.pid,
 		.cmd = s->a.command ? &s->cmd : NULL,
 	};

@@ -36,6 +36,14 @@ complete_words() {
 sorted() { "$@" 2>/dev/null | sort; }
 has_line() { grep -qxF -- "$2" <<<"$1"; }
 
+# moretool: the tool, but fault-trace --mode has one more value.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+moretool=$tmp/kbufmapctl
+printf '#!/bin/sh\n"%s" "$@"\n[ "$*" != "fault-trace --list-values --mode" ] || echo only-the-tool-knows\n' \
+	"$cli" >"$moretool"
+chmod +x "$moretool"
+
 tap_ok "the completion is registered for kbufmapctl" \
 	bash -c ". '$comp' && complete -p kbufmapctl | grep -q _kbufmapctl"
 
@@ -108,6 +116,11 @@ if "$cli" --list-cmds | grep -qx fault-trace; then
 		"$(printf '%s\n' auto fentry kprobe)"
 	tap_ok "a value of fault-trace --mode: not verify's" \
 		test -z "$(grep -x shared <<<"$got")"
+	# Asked of the tool, not written down: a tool with one more mode gets
+	# it offered.
+	got=$(cli=$moretool complete_words fault-trace --mode "")
+	tap_is "a value of fault-trace --mode: fault-trace --list-values --mode" "$got" \
+		"$(printf '%s\n' auto fentry kprobe only-the-tool-knows)"
 	tap_is "an option of fault-trace: fault-trace --list-opts" \
 		"$(complete_words fault-trace --)" "$(sorted "$cli" fault-trace --list-opts)"
 else

@@ -256,8 +256,8 @@ if grep -qx fault-trace <<<"$documented"; then
 		"$(page_items "$mandir/man8/kbufmapctl-fault-trace.8" Sy)" "$(lines "$cli" fault-trace --list-functions)"
 fi
 
-# The fixed values of each option: what `CMD --list-values OPTION` lists
-# (fault-trace --mode: what the completions still write down). Each must be
+# The fixed values of each option: what `CMD --list-values OPTION` lists.
+# Each must be
 # in the option's --help text, the manual's item for the option must name
 # exactly them, and bash, zsh and fish must offer exactly them.
 # shellcheck disable=SC1091
@@ -270,10 +270,10 @@ value_opts() {
 			v=$("$cli" "$c" --list-values "$o" 2>/dev/null) && [ -n "$v" ] && echo "$c:$o"
 		done
 	done
-	grep -qx fault-trace <<<"$cmds" && echo fault-trace:--mode
 }
 listed=$(value_opts)
-for co in map:--touch map:--prot map:--madvise phys:--touch verify:--mode bench:--trace; do
+for co in map:--touch map:--prot map:--madvise phys:--touch verify:--mode bench:--trace \
+	fault-trace:--mode; do
 	c=${co%%:*}
 	grep -qx "$c" <<<"$cmds" || continue
 	tap_ok "$co lists its values (--list-values)" grep -qx -- "$co" <<<"$listed"
@@ -281,7 +281,6 @@ done
 for co in $listed; do
 	c=${co%%:*} o=${co#*:}
 	want=$(lines "$cli" "$c" --list-values "$o")
-	[ "$co" = fault-trace:--mode ] && want=$(_kbufmapctl_value "$cli" "$c" "$o" | tr ' ' '\n' | sort -u)
 	help=$("$cli" "$c" --help | awk -v o="$o" '
 		index($0, o "=") { on = 1; print; next }
 		on && /^ +-/ { on = 0 }

@@ -16,9 +16,9 @@
 
 #include <bpf/btf.h>
 
-#include "fault_trace_priv.h"
-#include "kbufmapctl.h"
 #include "out.h"
+#include "status.h"
+#include "tracer_priv.h"
 
 static const char *const tracefs_dirs[] = {
 	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fault-trace: load probes/fault_trace.bpf.c and attach it to the module.
+ * The tracer: load probes/fault_trace.bpf.c and attach it to the module.
  *
  * Two modes, one BPF object (CO-RE, one skeleton for every kernel):
  *  - fentry/fexit, when the running kernel has the module's BTF
@@ -32,18 +32,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "fault_trace.skel.h"
-#include "fault_trace_priv.h"
-#include "kbufmapctl.h"
 #include "out.h"
+#include "procfs.h"
+#include "status.h"
+#include "tracer_priv.h"
 
 #define MODULE_NAME	"kbufmap"
 #define EVENT_GROUP	"kbufmapctl"
@@ -150,7 +150,7 @@ static void tracer_err(struct ft_tracer *t, int err, const char *fmt, ...)
 }
 
 /*
- * fault-trace's exit status for a failure with @err: no privilege is
+ * The exit status for a failure with @err: no privilege is
  * ACCESS, anything else RUNTIME (a missing symbol is not a missing module).
  */
 static int errno_exit(int err)
@@ -159,21 +159,11 @@ static int errno_exit(int err)
 	return err == EPERM || err == EACCES ? KBM_EXIT_ACCESS : KBM_EXIT_RUNTIME;
 }
 
-/* Report a failure with errno @err; returns errno_exit(@err). */
-__attribute__((format(printf, 2, 3)))
-static int ft_fail(int err, const char *fmt, ...)
-{
-	char *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	kbm_fail(err, "%s", msg ? msg : "out of memory");
-	free(msg);
-	return errno_exit(err);
-}
+/*
+ * Report a failure with errno @err as kbm_fail() does; the value is
+ * errno_exit(@err), not kbm_fail()'s status.
+ */
+#define ft_fail(err, ...)	(kbm_fail((err), __VA_ARGS__), errno_exit(err))
 
 /* --- libbpf's messages: kept, shown on failure or with --verbose ------- */
 
@@ -632,13 +622,12 @@ static struct bpf_program *prog_by_name(struct fault_trace_bpf *skel,
 	return bpf_object__find_program_by_name(skel->obj, name);
 }
 
-static int kernel_at_least(int major, int minor)
+static bool kernel_at_least(int major, int minor)
 {
-	struct utsname u;
-	int ma = 0, mi = 0;
+	int ma, mi;
 
-	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return 0;
+	if (kernel_version(&ma, &mi))
+		return false;
 	return ma > major || (ma == major && mi >= minor);
 }
 
@@ -771,9 +760,25 @@ static int attach_prog(struct ft_tracer *t, int i, int e)
 	return errno_exit(err);
 }
 
+/* Attach @p to tracepoint @tp, which the tracer needs @what for. */
+static int attach_tracepoint(struct ft_tracer *t, struct bpf_program *p,
+			     struct bpf_link **link, const char *tp, const char *what)
+{
+	int err;
+
+	*link = bpf_program__attach(p);
+	if (*link)
+		return KBM_EXIT_OK;
+	err = -errno;
+	tracer_err(t, err, "cannot attach to the %s tracepoint (%s): %s", tp, what,
+		   strerror(-err));
+	dump_libbpf_log();
+	return errno_exit(err);
+}
+
 static int tracer_attach(struct ft_tracer *t)
 {
-	int rc, err;
+	int rc;
 
 	if (t->mode == FT_MODE_KPROBE) {
 		t->tracefs = find_tracefs();
@@ -793,22 +798,14 @@ static int tracer_attach(struct ft_tracer *t)
 		}
 	}
 	if (t->opts.children) {
-		t->fork_link = bpf_program__attach(t->skel->progs.follow_fork);
-		if (!t->fork_link) {
-			err = -errno;
-			tracer_err(t, err, "cannot attach to the sched_process_fork tracepoint (to follow the command's children): %s",
-				   strerror(-err));
-			dump_libbpf_log();
-			return errno_exit(err);
-		}
-		t->exit_link = bpf_program__attach(t->skel->progs.forget_exit);
-		if (!t->exit_link) {
-			err = -errno;
-			tracer_err(t, err, "cannot attach to the sched_process_exit tracepoint (to forget the command's children that exited): %s",
-				   strerror(-err));
-			dump_libbpf_log();
-			return errno_exit(err);
-		}
+		rc = attach_tracepoint(t, t->skel->progs.follow_fork, &t->fork_link,
+				       "sched_process_fork", "to follow the command's children");
+		if (!rc)
+			rc = attach_tracepoint(t, t->skel->progs.forget_exit, &t->exit_link,
+					       "sched_process_exit",
+					       "to forget the command's children that exited");
+		if (rc)
+			return rc;
 	}
 	/*
 	 * The hits a probe got between its creation and its program's
@@ -1140,16 +1137,15 @@ bool ft_tracer_mapping_range(const struct ft_tracer *t, __u64 *start, __u64 *end
 	return *end != 0;
 }
 
+static const char *const mode_names[FT_NR_MODES] = {
+	[FT_MODE_AUTO] = "auto",
+	[FT_MODE_FENTRY] = "fentry",
+	[FT_MODE_KPROBE] = "kprobe",
+};
+
 const char *ft_mode_name(enum ft_mode mode)
 {
-	switch (mode) {
-	case FT_MODE_FENTRY:
-		return "fentry";
-	case FT_MODE_KPROBE:
-		return "kprobe";
-	default:
-		return "auto";
-	}
+	return (unsigned int)mode < FT_NR_MODES ? mode_names[mode] : NULL;
 }
 
 /* --- reading ------------------------------------------------------------ */
@@ -1303,12 +1299,10 @@ static void read_missed(struct ft_tracer *t, struct ft_missed *m)
 
 int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
 {
-	struct timespec ts;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->mono_ns = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	s->mono_ns = now_ns();
 
 	err = read_func_stats(t, s);
 	if (err) {
@@ -1326,11 +1320,4 @@ int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
 		return err;
 	}
 	return 0;
-}
-
-void ft_snapshot_free(struct ft_snapshot *s)
-{
-	free(s->procs);
-	s->procs = NULL;
-	s->nprocs = 0;
 }
