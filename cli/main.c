@@ -22,8 +22,8 @@
 #include "out.h"
 #include "target.h"
 
-/* The run's context (named g_opt while fault-trace reads it directly). */
-struct kbm_ctx g_opt = {
+/* The run's context: the common options, passed to the command. */
+static struct kbm_ctx run_ctx = {
 	.device = KBUFMAP_DEVICE_PATH,
 };
 
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 	if (json_wanted(argc, argv, &pretty))
 		out_set_json(true, pretty);
 
-	kbm_argp_parse(&g_opt, &root_argp, argc, argv, ARGP_IN_ORDER, NULL, &cmd_index);
+	kbm_argp_parse(&run_ctx, &root_argp, argc, argv, ARGP_IN_ORDER, NULL, &cmd_index);
 	if (cmd_index < 0) {
 		kbm_err("missing command: commands are %s; see '" KBM_PROG " --help'",
 			cmd_names());
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 		ret = KBM_EXIT_USAGE;
 		goto out;
 	}
-	ret = kbm_cmd_run(&g_opt, cmd, argc - cmd_index, argv + cmd_index);
+	ret = kbm_cmd_run(&run_ctx, cmd, argc - cmd_index, argv + cmd_index);
 out:
 	return kbm_finish(ret);
 }

@@ -19,7 +19,7 @@
 
 #include "bench.h"
 #include "kbm_dev.h"
-#include "kbufmapctl.h"
+#include "status.h"
 #include "out.h"
 
 #ifdef KBUFMAP_HAVE_TRACER

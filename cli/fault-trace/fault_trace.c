@@ -30,7 +30,7 @@
 
 #include "clock.h"
 #include "fault_trace_priv.h"
-#include "kbufmapctl.h"
+#include "cmd.h"
 #include "out.h"
 #include "parse.h"
 #include "procfs.h"
@@ -382,6 +382,7 @@ struct ft_session {
 	bool released;			/* the held command was let go */
 	__u64 start;
 	unsigned int seq;		/* interval reports printed */
+	bool quiet;			/* -q: no progress on stderr */
 };
 
 /*
@@ -437,7 +438,7 @@ static int start_tracing(struct ft_session *s)
 	rc = ft_tracer_start(&topts, &s->tracer);
 	if (rc)
 		return rc;	/* the held command exits 127 when go_w closes */
-	if (!g_opt.quiet)
+	if (!s->quiet)
 		fprintf(stderr, KBM_PROG " fault-trace: mode %s (%s); %s\n",
 			ft_mode_name(ft_tracer_mode(s->tracer)),
 			ft_tracer_mode_reason(s->tracer),
@@ -634,14 +635,15 @@ static int trace(struct ft_session *s)
 	return finish_tracing(s, trace_loop(s));
 }
 
-static int fault_trace_run(int argc, char **argv)
+static int fault_trace_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
 	struct ft_session s = { .sfd = -1, .pidfd = -1, .go_w = -1, .err_r = -1 };
 	int rc;
 
 	sigprocmask(SIG_SETMASK, NULL, &s.oldmask);
-	kbm_cmd_parse(argc, argv, ARGP_IN_ORDER, NULL, &s.a);
-	out_set_json(g_opt.json, g_opt.pretty);
+	kbm_cmd_parse(ctx, argc, argv, ARGP_IN_ORDER, NULL, &s.a);
+	out_set_json(ctx->json, ctx->pretty);
+	s.quiet = ctx->quiet;
 	/* A closed stdout must end in the report of a write error and a
 	 * clean detach (kprobe events removed), not in death by SIGPIPE.
 	 */
@@ -655,6 +657,6 @@ const struct kbm_cmd kbm_cmd_fault_trace = {
 	.name = "fault-trace",
 	.summary = "count the module's mmap and fault calls with BPF",
 	.argp = &argp,
-	.run = fault_trace_run,
+	.main = fault_trace_run,
 	.needs = KBM_NEEDS_BPF,
 };

@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 
 #include "fault_trace_priv.h"
-#include "kbufmapctl.h"
 #include "out.h"
 
 /* A count the kernel does not give: "?" in text, null in JSON. */

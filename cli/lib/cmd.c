@@ -196,7 +196,7 @@ int kbm_cmd_run(struct kbm_ctx *ctx, const struct kbm_cmd *cmd, int argc,
 	argv[0] = sub_argv0;
 	ctx->cmd = cmd;
 	kbm_cmd_offer(cmd);
-	ret = cmd->main ? cmd->main(ctx, argc, argv) : cmd->run(argc, argv);
+	ret = cmd->main(ctx, argc, argv);
 	argv[0] = saved;
 	free(sub_argv0);
 	return ret;

@@ -51,8 +51,6 @@ struct kbm_cmd {
 	int (*main)(struct kbm_ctx *ctx, int argc, char **argv);
 	unsigned int needs;	/* enum kbm_needs */
 	const struct kbm_bufopt_cfg *bufopt;	/* its buffer options, or NULL */
-	/* Transitional: an entry point without the context (fault-trace). */
-	int (*run)(int argc, char **argv);
 };
 
 /*

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "kbm_dev.h"
-#include "kbufmapctl.h"
 #include "tap.h"
 
 static struct kbufmap_version reply;
