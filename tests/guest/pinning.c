@@ -668,8 +668,11 @@ static void setup_kernel(void)
 	}
 	uname(&u);
 	sscanf(u.release, "%d.%d", &maj, &min);
-	/* 6.1 never maps PMDs from .huge_fault here (see map.sh). */
-	kernel_maps_pmds = !(maj == 6 && min == 1) && !strstr(thp, "[never]");
+	/*
+	 * The module maps huge PFN PMDs only where the kernel marks them
+	 * special (pmd_special(), 6.12 on); 5.10 and 6.1 get 4 KiB pages.
+	 */
+	kernel_maps_pmds = (maj > 6 || (maj == 6 && min >= 12)) && !strstr(thp, "[never]");
 	uring_refuses_files = maj < 6 || (maj == 6 && min < 5);
 	fd = syscall(SYS_io_uring_setup, 1, &p);
 	if (fd >= 0)
