@@ -56,6 +56,36 @@ static inline int kbufmap_strategy_prefaults(unsigned int strategy)
 	}
 }
 
+/* Does the backend come from the DMA API? */
+static inline int kbufmap_backend_is_dma(unsigned int backend)
+{
+	return backend == KBUFMAP_BACKEND_DMA_COHERENT ||
+	       backend == KBUFMAP_BACKEND_DMA_WC ||
+	       backend == KBUFMAP_BACKEND_DMA_NONCOHERENT;
+}
+
+/* DMA memory and the DMA API's own mmap helpers go together, or not at all. */
+static inline int kbufmap_dma_combo_errno(unsigned int backend,
+					  unsigned int strategy, int node,
+					  const char **why)
+{
+	int dma = kbufmap_backend_is_dma(backend);
+
+	if (strategy == KBUFMAP_STRATEGY_DMA_MMAP && !dma) {
+		*why = "dma_mmap_*() maps only memory from the DMA API's allocators (dma-coherent, dma-wc, dma-noncoherent)";
+		return -EOPNOTSUPP;
+	}
+	if (dma && strategy != KBUFMAP_STRATEGY_DMA_MMAP) {
+		*why = "DMA memory is mapped by dma_mmap_*(): the CPU address of DMA memory may be a remapped alias with no struct page (virt_to_page() on it is wrong), and the attribute is the DMA API's to choose";
+		return -EOPNOTSUPP;
+	}
+	if (dma && node != KBUFMAP_NODE_ANY) {
+		*why = "the DMA API allocates on its device's node: no node to choose";
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 /*
  * May a buffer of @backend on @node be mapped with @strategy at all?
  * Returns 0 or a negative errno; *why (if not NULL) gets a one-line reason.
@@ -78,6 +108,8 @@ static inline int kbufmap_combo_errno(unsigned int backend,
 		*why = "unknown strategy";
 		return -EINVAL;
 	}
+	if (kbufmap_dma_combo_errno(backend, strategy, node, why))
+		return -EOPNOTSUPP;
 	if (backend == KBUFMAP_BACKEND_VMALLOC && node != KBUFMAP_NODE_ANY) {
 		*why = "the vmalloc backend does not take a node";
 		return -EOPNOTSUPP;
@@ -130,6 +162,68 @@ static inline int kbufmap_map_kind_errno(unsigned int backend,
 	default:
 		return 0;
 	}
+}
+
+/*
+ * May a valid combination ask for cache mode @cache with config @flags
+ * (KBUFMAP_CONFIG_*)? Returns 0 or a negative errno. What the architecture
+ * cannot do (set_memory_wc() exists only on x86) the module adds itself.
+ */
+static inline int kbufmap_cache_errno(unsigned int backend, unsigned int cache,
+				      unsigned int flags, const char **why)
+{
+	const char *unused;
+
+	if (!why)
+		why = &unused;
+	*why = "valid";
+	if (cache >= KBUFMAP_CACHE_COUNT) {
+		*why = "unknown cache mode";
+		return -EINVAL;
+	}
+	if (flags & ~KBUFMAP_CONFIG_FLAGS_ALL) {
+		*why = "unknown config flag";
+		return -EINVAL;
+	}
+	if (!(flags & KBUFMAP_CONFIG_SET_MEMORY))
+		return 0;
+	if (cache == KBUFMAP_CACHE_WB) {
+		*why = "set_memory_*() is for asking WC or UC: the kernel's mapping is write-back already";
+		return -EINVAL;
+	}
+	switch (backend) {
+	case KBUFMAP_BACKEND_PAGES:
+	case KBUFMAP_BACKEND_CONTIG:
+	case KBUFMAP_BACKEND_DMA_NONCOHERENT:
+		return 0;
+	case KBUFMAP_BACKEND_VMALLOC:
+		*why = "set_memory_*() changes the direct map; the buffer's vmalloc alias would stay write-back";
+		return -EOPNOTSUPP;
+	case KBUFMAP_BACKEND_KMALLOC:
+		*why = "kmalloc memory shares its pages with other kernel objects: their attribute is not this buffer's to change";
+		return -EOPNOTSUPP;
+	default:
+		*why = "the DMA API owns this memory's kernel mapping (dma_alloc_wc() chooses it)";
+		return -EOPNOTSUPP;
+	}
+}
+
+/*
+ * A cache mode other than WB and MAP_PRIVATE: mmap() fails with -EINVAL, as
+ * the copies that copy-on-write makes would be anonymous pages mapped with it.
+ */
+static inline int kbufmap_cache_kind_errno(unsigned int cache,
+					   unsigned int kind, const char **why)
+{
+	const char *unused;
+
+	if (!why)
+		why = &unused;
+	*why = "valid";
+	if (cache == KBUFMAP_CACHE_WB || kind == KBUFMAP_MAP_SHARED)
+		return 0;
+	*why = "a cache mode other than wb needs MAP_SHARED: copy-on-write copies would be anonymous pages mapped with it";
+	return -EINVAL;
 }
 
 /*

@@ -28,7 +28,10 @@
 	X(VMALLOC, "vmalloc")				\
 	X(PAGES, "pages")				\
 	X(CONTIG, "contig")				\
-	X(KMALLOC, "kmalloc")
+	X(KMALLOC, "kmalloc")				\
+	X(DMA_COHERENT, "dma-coherent")			\
+	X(DMA_WC, "dma-wc")				\
+	X(DMA_NONCOHERENT, "dma-noncoherent")
 
 /* X(ID, name): enum kbufmap_strategy KBUFMAP_STRATEGY_ID */
 #define KBUFMAP_STRATEGIES(X)				\
@@ -41,7 +44,8 @@
 	X(MAP_PAGES, "map-pages")			\
 	X(VMALLOC_RANGE, "vmalloc-range")		\
 	X(HUGE, "huge")					\
-	X(REMAP_UNCHECKED, "remap-unchecked")
+	X(REMAP_UNCHECKED, "remap-unchecked")		\
+	X(DMA_MMAP, "dma-mmap")
 
 /* X(ID, name): enum kbufmap_map_kind KBUFMAP_MAP_ID (kbufmap_matrix.h) */
 #define KBUFMAP_MAP_KINDS(X)				\
@@ -63,7 +67,34 @@
 	X(REMAP_CALLS, remap_calls, "remap_calls")			\
 	X(MMAPS, mmaps, "mmaps")					\
 	X(VMA_CLOSES, vma_closes, "vma_closes")				\
-	X(VMA_OPENS, vma_opens, "vma_opens")
+	X(VMA_OPENS, vma_opens, "vma_opens")				\
+	X(DMA_SYNCS_FOR_CPU, dma_syncs_for_cpu, "dma_syncs_for_cpu")	\
+	X(DMA_SYNCS_FOR_DEVICE, dma_syncs_for_device, "dma_syncs_for_device")
+
+/* X(ID, name): enum kbufmap_cache KBUFMAP_CACHE_ID */
+#define KBUFMAP_CACHE_MODES(X)				\
+	X(WB, "wb")					\
+	X(WC, "wc")					\
+	X(UC, "uc")
+
+/* X(ID, name): enum kbufmap_mem_attr KBUFMAP_ATTR_ID, the names users read */
+#define KBUFMAP_MEM_ATTRS(X)				\
+	X(NONE, "none")					\
+	X(WB, "WB")					\
+	X(WC, "WC")					\
+	X(UC_MINUS, "UC-")				\
+	X(UC, "UC")					\
+	X(WT, "WT")					\
+	X(WP, "WP")					\
+	X(DEVICE_nGnRnE, "Device-nGnRnE")		\
+	X(DEVICE_nGnRE, "Device-nGnRE")			\
+	X(OTHER, "other")
+
+/* X(ID, name): enum kbufmap_dma_dir KBUFMAP_DMA_ID */
+#define KBUFMAP_DMA_DIRS(X)				\
+	X(BIDIRECTIONAL, "bidirectional")		\
+	X(TO_DEVICE, "to-device")			\
+	X(FROM_DEVICE, "from-device")
 
 /* The number of entries of one of the lists above, a constant expression. */
 #define KBUFMAP_X_ONE(...)		1,
@@ -79,6 +110,12 @@
 	[KBUFMAP_STRATEGY_##id] = name,
 #define KBUFMAP_X_MAP_KIND_NAME(id, name)		\
 	[KBUFMAP_MAP_##id] = name,
+#define KBUFMAP_X_CACHE_NAME(id, name)			\
+	[KBUFMAP_CACHE_##id] = name,
+#define KBUFMAP_X_MEM_ATTR_NAME(id, name)		\
+	[KBUFMAP_ATTR_##id] = name,
+#define KBUFMAP_X_DMA_DIR_NAME(id, name)		\
+	[KBUFMAP_DMA_##id] = name,
 /* Counter keys in struct order. */
 #define KBUFMAP_X_COUNTER_KEY(id, field, key)	key,
 
@@ -86,6 +123,12 @@ _Static_assert(KBUFMAP_X_COUNT(KBUFMAP_BACKENDS) == KBUFMAP_BACKEND_COUNT,
 	       "KBUFMAP_BACKENDS and enum kbufmap_backend differ");
 _Static_assert(KBUFMAP_X_COUNT(KBUFMAP_STRATEGIES) == KBUFMAP_STRATEGY_COUNT,
 	       "KBUFMAP_STRATEGIES and enum kbufmap_strategy differ");
+_Static_assert(KBUFMAP_X_COUNT(KBUFMAP_CACHE_MODES) == KBUFMAP_CACHE_COUNT,
+	       "KBUFMAP_CACHE_MODES and enum kbufmap_cache differ");
+_Static_assert(KBUFMAP_X_COUNT(KBUFMAP_MEM_ATTRS) == KBUFMAP_ATTR_COUNT,
+	       "KBUFMAP_MEM_ATTRS and enum kbufmap_mem_attr differ");
+_Static_assert(KBUFMAP_X_COUNT(KBUFMAP_DMA_DIRS) == KBUFMAP_DMA_DIR_COUNT,
+	       "KBUFMAP_DMA_DIRS and enum kbufmap_dma_dir differ");
 /* Every counter field is listed: they all come before reserved[]. */
 _Static_assert(offsetof(struct kbufmap_counters, reserved) ==
 	       KBUFMAP_X_COUNT(KBUFMAP_COUNTERS) * sizeof(__u64),

@@ -335,8 +335,12 @@ static bool kbufmap_node_valid(s32 node)
 /* The matrix header decides which combinations are valid, not this file. */
 static int kbufmap_config_check(const struct kbufmap_config *cfg)
 {
-	if (cfg->flags || memchr_inv(cfg->reserved, 0, sizeof(cfg->reserved)))
+	if (cfg->pad || memchr_inv(cfg->reserved, 0, sizeof(cfg->reserved)) ||
+	    cfg->flags & ~KBUFMAP_CONFIG_FLAGS_ALL)
 		return -EINVAL;
+	/* ABI 2.2 in progress: cache modes and DMA backends not built yet. */
+	if (cfg->flags || cfg->cache || kbufmap_backend_is_dma(cfg->backend))
+		return -EOPNOTSUPP;
 	if (!cfg->nr_pages)
 		return -EINVAL;
 	if (cfg->nr_pages > KBUFMAP_MAX_PAGES)

@@ -21,6 +21,11 @@
 #define KBUFMAP_DEVICE_PATH	"/dev/kbufmap"
 
 /*
+ * 2.2: cache modes (struct kbufmap_config.cache, KBUFMAP_CONFIG_SET_MEMORY),
+ * the DMA-API backends and the dma-mmap strategy, KBUFMAP_IOC_DMA_SYNC,
+ * KBUFMAP_IOC_PGATTR (the page table's own answer), GET_INFO's cache,
+ * config_flags and KBUFMAP_INFO_HUGE_PMD/_DMA_COHERENT, two DMA counters.
+ * All taken from reserved fields: 2.1 callers, who pass zeros, see no change.
  * 2.1: each user's share of the memory cap (module parameter user_max_bytes);
  * without CAP_SYS_ADMIN, VERSION's bytes_in_use counts the caller's own
  * buffers and GET_COUNTERS of KBUFMAP_SCOPE_MODULE is -EPERM;
@@ -33,7 +38,7 @@
  * so KBUFMAP_IOC_GET_COUNTERS got a new number (1.0 callers get -ENOTTY).
  */
 #define KBUFMAP_ABI_MAJOR	2
-#define KBUFMAP_ABI_MINOR	1
+#define KBUFMAP_ABI_MINOR	2
 
 /* Largest buffer one file may own: 1 GiB of 4 KiB pages. */
 #define KBUFMAP_MAX_PAGES	(1ULL << 18)
@@ -48,6 +53,19 @@ enum kbufmap_backend {
 	KBUFMAP_BACKEND_PAGES = 1,	/* one alloc_pages_node() per page */
 	KBUFMAP_BACKEND_CONTIG = 2,	/* high-order chunks, split to 4 KiB pages */
 	KBUFMAP_BACKEND_KMALLOC = 3,	/* kmalloc_node(): slab or large kmalloc */
+	/*
+	 * The DMA API, on the misc device (64-bit DMA mask). One allocation of
+	 * physically contiguous memory: without CMA (Debian amd64) at most one
+	 * buddy block, 4 MiB with 4 KiB pages; CONFIGURE is -E2BIG past that.
+	 * Mapped only by the dma-mmap strategy.
+	 */
+	KBUFMAP_BACKEND_DMA_COHERENT = 4,	/* dma_alloc_coherent() */
+	KBUFMAP_BACKEND_DMA_WC = 5,		/* dma_alloc_wc() */
+	/* dma_alloc_pages(): cached memory whose owner syncs
+	 * (KBUFMAP_IOC_DMA_SYNC); needs dma_mmap_pages(), 5.13 and later:
+	 * -EOPNOTSUPP before.
+	 */
+	KBUFMAP_BACKEND_DMA_NONCOHERENT = 6,
 	KBUFMAP_BACKEND_COUNT
 };
 
@@ -68,7 +86,24 @@ enum kbufmap_strategy {
 	 * private remap) they need CAP_SYS_ADMIN: mmap() is -EPERM otherwise.
 	 */
 	KBUFMAP_STRATEGY_REMAP_UNCHECKED = 9,
+	/* the DMA API's own: dma_mmap_coherent(), dma_mmap_wc() or
+	 * dma_mmap_pages(), as the DMA backend asks; DMA backends only
+	 */
+	KBUFMAP_STRATEGY_DMA_MMAP = 10,
 	KBUFMAP_STRATEGY_COUNT
+};
+
+/*
+ * The cache attribute a buffer's mappings ask for (struct kbufmap_config):
+ * what the driver puts into vma->vm_page_prot before mapping. What the page
+ * table then holds may differ (x86 PAT overrides PFN mappings of RAM):
+ * KBUFMAP_IOC_PGATTR reports that.
+ */
+enum kbufmap_cache {
+	KBUFMAP_CACHE_WB = 0,	/* the VMA's prot as mmap() made it */
+	KBUFMAP_CACHE_WC = 1,	/* pgprot_writecombine() */
+	KBUFMAP_CACHE_UC = 2,	/* pgprot_noncached() */
+	KBUFMAP_CACHE_COUNT
 };
 
 #define KBUFMAP_NODE_ANY	(-1)	/* the allocator's default policy */
@@ -102,13 +137,37 @@ struct kbufmap_config {
 	 * fails with -ENOMEM), or KBUFMAP_NODE_ANY
 	 */
 	__s32 node;
-	__u32 flags;		/* in: must be zero */
-	__u64 reserved[4];	/* in: must be zero */
+	__u32 flags;		/* in: KBUFMAP_CONFIG_* */
+	/*
+	 * in: enum kbufmap_cache. Not WB: MAP_PRIVATE mappings of the buffer
+	 * fail with -EINVAL (their copy-on-write copies would be anonymous
+	 * pages mapped with it).
+	 */
+	__u32 cache;
+	__u32 pad;		/* in: must be zero */
+	__u64 reserved[3];	/* in: must be zero */
 };
+
+/*
+ * Give the kernel's own mapping of the buffer the asked cache attribute
+ * (set_memory_wc()/_uc() or their page-array forms) before any mapping, and
+ * restore write-back before freeing: the way x86's PAT documentation asks
+ * for, with no memory-type alias. Needs cache WC or UC and a backend whose
+ * memory is the kernel's direct map (pages, contig, dma-noncoherent);
+ * -EOPNOTSUPP otherwise, and on architectures without set_memory_wc().
+ */
+#define KBUFMAP_CONFIG_SET_MEMORY	(1U << 0)
+#define KBUFMAP_CONFIG_FLAGS_ALL	KBUFMAP_CONFIG_SET_MEMORY
 
 /* Buffer-level facts, KBUFMAP_IOC_GET_INFO. */
 #define KBUFMAP_INFO_CONFIGURED		(1U << 0)
 #define KBUFMAP_INFO_CONTIGUOUS		(1U << 1)	/* one physical run */
+/* The huge strategy maps PMDs on this kernel (it falls back to PTEs where
+ * huge PFN PMDs are not marked special: before 6.12 on x86).
+ */
+#define KBUFMAP_INFO_HUGE_PMD		(1U << 2)
+/* A DMA backend, on a device the DMA API treats as cache-coherent. */
+#define KBUFMAP_INFO_DMA_COHERENT	(1U << 3)
 
 struct kbufmap_info {
 	__u64 nr_pages;		/* out */
@@ -118,7 +177,9 @@ struct kbufmap_info {
 	__u32 flags;		/* out: KBUFMAP_INFO_* */
 	__u32 nr_chunks;	/* out: physically contiguous runs */
 	__u32 live_vmas;	/* out: mappings that still reference it */
-	__u64 reserved[4];	/* out: zero */
+	__u32 cache;		/* out: enum kbufmap_cache, as configured */
+	__u32 config_flags;	/* out: KBUFMAP_CONFIG_*, as configured */
+	__u64 reserved[3];	/* out: zero */
 };
 
 /*
@@ -156,7 +217,10 @@ struct kbufmap_counters {
 	 * are mmaps + vma_opens - vma_closes.
 	 */
 	__u64 vma_opens;
-	__u64 reserved[7];
+	/* KBUFMAP_IOC_DMA_SYNC calls, by op */
+	__u64 dma_syncs_for_cpu;
+	__u64 dma_syncs_for_device;
+	__u64 reserved[5];
 };
 
 /*
@@ -187,6 +251,93 @@ struct kbufmap_stats {
 	__u64 reserved[3];
 };
 
+/* KBUFMAP_IOC_DMA_SYNC: hand a dma-noncoherent buffer's range over. */
+enum kbufmap_dma_dir {
+	KBUFMAP_DMA_BIDIRECTIONAL = 0,
+	KBUFMAP_DMA_TO_DEVICE = 1,
+	KBUFMAP_DMA_FROM_DEVICE = 2,
+	KBUFMAP_DMA_DIR_COUNT
+};
+
+enum kbufmap_dma_sync_op {
+	KBUFMAP_DMA_SYNC_FOR_CPU = 0,	/* dma_sync_single_for_cpu() */
+	KBUFMAP_DMA_SYNC_FOR_DEVICE = 1,	/* dma_sync_single_for_device() */
+	KBUFMAP_DMA_SYNC_OP_COUNT
+};
+
+/*
+ * Only for dma-noncoherent buffers (-EINVAL otherwise: coherent memory has
+ * no owner to hand over; the DMA API reserves the sync calls for streaming
+ * and non-coherent memory).
+ */
+struct kbufmap_dma_sync {
+	__u64 offset;		/* in: bytes into the buffer */
+	__u64 length;		/* in: 1.. bytes, within the buffer */
+	__u32 direction;	/* in: enum kbufmap_dma_dir */
+	__u32 op;		/* in: enum kbufmap_dma_sync_op */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/*
+ * KBUFMAP_IOC_PGATTR: what the page table of the caller's own address space
+ * holds for [addr, addr + nr_pages pages), any mapping (kbufmap's or another
+ * driver's), as runs of pages that agree in everything below. CAP_SYS_ADMIN
+ * only. The attributes are decoded the kernel's way: through the PAT on x86
+ * (pgprot2cachemode()), through MAIR on arm64.
+ */
+enum kbufmap_mem_attr {
+	KBUFMAP_ATTR_NONE = 0,		/* no entry, or no kernel mapping */
+	KBUFMAP_ATTR_WB = 1,		/* write-back (arm64: Normal) */
+	KBUFMAP_ATTR_WC = 2,		/* write-combining (arm64: Normal-NC) */
+	KBUFMAP_ATTR_UC_MINUS = 3,	/* x86 UC- */
+	KBUFMAP_ATTR_UC = 4,		/* x86 UC */
+	KBUFMAP_ATTR_WT = 5,		/* write-through */
+	KBUFMAP_ATTR_WP = 6,		/* x86 write-protected */
+	KBUFMAP_ATTR_DEVICE_nGnRnE = 7,	/* arm64 Device-nGnRnE */
+	KBUFMAP_ATTR_DEVICE_nGnRE = 8,	/* arm64 Device-nGnRE */
+	KBUFMAP_ATTR_OTHER = 9,		/* an encoding not listed here */
+	KBUFMAP_ATTR_COUNT
+};
+
+#define KBUFMAP_PGATTR_PRESENT	(1U << 0)	/* a present entry */
+#define KBUFMAP_PGATTR_SPECIAL	(1U << 1)	/* pte/pmd_special(): no page ref */
+#define KBUFMAP_PGATTR_RAM	(1U << 2)	/* the PFN has a struct page */
+#define KBUFMAP_PGATTR_PMD	(1U << 3)	/* a PMD leaf maps it */
+#define KBUFMAP_PGATTR_WRITE	(1U << 4)	/* writable entry */
+#define KBUFMAP_PGATTR_NO_VMA	(1U << 5)	/* no VMA covers it */
+
+struct kbufmap_pgattr_run {
+	__u64 addr;		/* out: first address of the run */
+	__u64 nr_pages;		/* out: pages in the run */
+	__u32 flags;		/* out: KBUFMAP_PGATTR_* */
+	__u32 attr;		/* out: enum kbufmap_mem_attr of the entry */
+	/* out: enum kbufmap_mem_attr of the kernel's own (direct) mapping of
+	 * the same RAM; KBUFMAP_ATTR_NONE for non-RAM or no entry
+	 */
+	__u32 kernel_attr;
+	__u32 pad;		/* out: zero */
+	/* out: the entry's raw cache bits (x86: PWT|PCD|PAT; arm64: AttrIndx) */
+	__u64 raw_bits;
+};
+
+#define KBUFMAP_PGATTR_MAX_PAGES	(1ULL << 18)
+#define KBUFMAP_PGATTR_MAX_RUNS		(1ULL << 12)
+
+struct kbufmap_pgattr {
+	__u64 addr;		/* in: page-aligned start */
+	__u64 nr_pages;		/* in: 1..KBUFMAP_PGATTR_MAX_PAGES */
+	__u64 runs;		/* in: user pointer to max_runs struct
+				 * kbufmap_pgattr_run
+				 */
+	__u32 max_runs;		/* in: 1..KBUFMAP_PGATTR_MAX_RUNS */
+	__u32 nr_runs;		/* out: runs written */
+	/* out: pages the runs cover; less than nr_pages when max_runs ran
+	 * out (ask again from addr + pages_done pages)
+	 */
+	__u64 pages_done;
+	__u64 reserved[2];	/* in: must be zero */
+};
+
 /*
  * Free in the kernel's registry (Documentation/userspace-api/ioctl/
  * ioctl-number.rst) from 6.1 to at least 6.15: 0xB7 is nsfs and remoteproc,
@@ -204,5 +355,7 @@ struct kbufmap_stats {
  * that holds this file's buffer, or -ENXIO before CONFIGURE.
  */
 #define KBUFMAP_IOC_REOPEN_RDONLY _IO(KBUFMAP_IOC_MAGIC, 0x05)
+#define KBUFMAP_IOC_DMA_SYNC	_IOW(KBUFMAP_IOC_MAGIC, 0x06, struct kbufmap_dma_sync)
+#define KBUFMAP_IOC_PGATTR	_IOWR(KBUFMAP_IOC_MAGIC, 0x07, struct kbufmap_pgattr)
 
 #endif /* _UAPI_KBUFMAP_H */

@@ -89,11 +89,14 @@ static void configure_cases(int fd)
 	c.node = 0;
 	expect_refused_unchanged(fd, "vmalloc on a node", c, EOPNOTSUPP);
 	c = cfg(1, 0, 0);
-	c.flags = 1;
-	expect_refused_unchanged(fd, "flags != 0", c, EINVAL);
+	c.flags = 1U << 31;
+	expect_refused_unchanged(fd, "unknown flag", c, EINVAL);
 	c = cfg(1, 0, 0);
-	c.reserved[3] = 1;
-	expect_refused_unchanged(fd, "reserved[3] != 0", c, EINVAL);
+	c.pad = 1;
+	expect_refused_unchanged(fd, "pad != 0", c, EINVAL);
+	c = cfg(1, 0, 0);
+	c.reserved[2] = 1;
+	expect_refused_unchanged(fd, "reserved[2] != 0", c, EINVAL);
 }
 
 static void pfn_cases(int fd)
@@ -140,7 +143,7 @@ static void counter_cases(int fd)
 	st.pad = 1;
 	expect_errno("GET_COUNTERS pad != 0", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), EINVAL);
 	memset(&st, 0, sizeof(st));
-	st.counters.reserved[6] = 1;
+	st.counters.reserved[4] = 1;
 	expect_errno("GET_COUNTERS counters.reserved != 0", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st),
 		     EINVAL);
 	expect_errno("unknown ioctl", ioctl(fd, _IO(KBUFMAP_IOC_MAGIC, 0x7f)), ENOTTY);

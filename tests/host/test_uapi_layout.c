@@ -32,7 +32,7 @@
 	COUNTED(__COUNTER__)
 
 CHECK_VAL(KBUFMAP_ABI_MAJOR, 2);
-CHECK_VAL(KBUFMAP_ABI_MINOR, 1);
+CHECK_VAL(KBUFMAP_ABI_MINOR, 2);
 
 CHECK_SIZE(struct kbufmap_version, 32);
 CHECK_OFF(struct kbufmap_version, major, 0);
@@ -47,7 +47,9 @@ CHECK_OFF(struct kbufmap_config, backend, 8);
 CHECK_OFF(struct kbufmap_config, strategy, 12);
 CHECK_OFF(struct kbufmap_config, node, 16);
 CHECK_OFF(struct kbufmap_config, flags, 20);
-CHECK_OFF(struct kbufmap_config, reserved, 24);
+CHECK_OFF(struct kbufmap_config, cache, 24);
+CHECK_OFF(struct kbufmap_config, pad, 28);
+CHECK_OFF(struct kbufmap_config, reserved, 32);
 
 CHECK_SIZE(struct kbufmap_info, 64);
 CHECK_OFF(struct kbufmap_info, nr_pages, 0);
@@ -57,7 +59,9 @@ CHECK_OFF(struct kbufmap_info, node, 16);
 CHECK_OFF(struct kbufmap_info, flags, 20);
 CHECK_OFF(struct kbufmap_info, nr_chunks, 24);
 CHECK_OFF(struct kbufmap_info, live_vmas, 28);
-CHECK_OFF(struct kbufmap_info, reserved, 32);
+CHECK_OFF(struct kbufmap_info, cache, 32);
+CHECK_OFF(struct kbufmap_info, config_flags, 36);
+CHECK_OFF(struct kbufmap_info, reserved, 40);
 
 CHECK_SIZE(struct kbufmap_pfns, 40);
 CHECK_OFF(struct kbufmap_pfns, first, 0);
@@ -75,7 +79,34 @@ CHECK_OFF(struct kbufmap_counters, remap_calls, 40);
 CHECK_OFF(struct kbufmap_counters, mmaps, 48);
 CHECK_OFF(struct kbufmap_counters, vma_closes, 56);
 CHECK_OFF(struct kbufmap_counters, vma_opens, 64);
-CHECK_OFF(struct kbufmap_counters, reserved, 72);
+CHECK_OFF(struct kbufmap_counters, dma_syncs_for_cpu, 72);
+CHECK_OFF(struct kbufmap_counters, dma_syncs_for_device, 80);
+CHECK_OFF(struct kbufmap_counters, reserved, 88);
+
+CHECK_SIZE(struct kbufmap_dma_sync, 40);
+CHECK_OFF(struct kbufmap_dma_sync, offset, 0);
+CHECK_OFF(struct kbufmap_dma_sync, length, 8);
+CHECK_OFF(struct kbufmap_dma_sync, direction, 16);
+CHECK_OFF(struct kbufmap_dma_sync, op, 20);
+CHECK_OFF(struct kbufmap_dma_sync, reserved, 24);
+
+CHECK_SIZE(struct kbufmap_pgattr_run, 40);
+CHECK_OFF(struct kbufmap_pgattr_run, addr, 0);
+CHECK_OFF(struct kbufmap_pgattr_run, nr_pages, 8);
+CHECK_OFF(struct kbufmap_pgattr_run, flags, 16);
+CHECK_OFF(struct kbufmap_pgattr_run, attr, 20);
+CHECK_OFF(struct kbufmap_pgattr_run, kernel_attr, 24);
+CHECK_OFF(struct kbufmap_pgattr_run, pad, 28);
+CHECK_OFF(struct kbufmap_pgattr_run, raw_bits, 32);
+
+CHECK_SIZE(struct kbufmap_pgattr, 56);
+CHECK_OFF(struct kbufmap_pgattr, addr, 0);
+CHECK_OFF(struct kbufmap_pgattr, nr_pages, 8);
+CHECK_OFF(struct kbufmap_pgattr, runs, 16);
+CHECK_OFF(struct kbufmap_pgattr, max_runs, 24);
+CHECK_OFF(struct kbufmap_pgattr, nr_runs, 28);
+CHECK_OFF(struct kbufmap_pgattr, pages_done, 32);
+CHECK_OFF(struct kbufmap_pgattr, reserved, 40);
 
 /* bytes_allocated[] has room for 8 backends, whatever their number. */
 CHECK_VAL(KBUFMAP_STATS_MAX_BACKENDS, 8);
@@ -99,6 +130,8 @@ CHECK_VAL(KBUFMAP_IOC_GET_INFO, 0x8040b902u);
 CHECK_VAL(KBUFMAP_IOC_GET_PFNS, 0x4028b903u);
 CHECK_VAL(KBUFMAP_IOC_GET_COUNTERS, 0xc0e8b904u);
 CHECK_VAL(KBUFMAP_IOC_REOPEN_RDONLY, 0xb905u);	/* 2.1 */
+CHECK_VAL(KBUFMAP_IOC_DMA_SYNC, 0x4028b906u);	/* 2.2 */
+CHECK_VAL(KBUFMAP_IOC_PGATTR, 0xc038b907u);	/* 2.2 */
 
 enum { NR_FACTS = __COUNTER__ };
 
