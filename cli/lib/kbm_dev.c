@@ -92,6 +92,46 @@ int kbm_configure(int fd, uint64_t nr_pages, unsigned int backend,
 	return xioctl(fd, KBUFMAP_IOC_CONFIGURE, &cfg);
 }
 
+int kbm_configure_cfg(int fd, const struct kbufmap_config *cfg)
+{
+	struct kbufmap_config copy = *cfg;
+
+	return xioctl(fd, KBUFMAP_IOC_CONFIGURE, &copy);
+}
+
+int kbm_dma_sync(int fd, unsigned int op, unsigned int direction,
+		 uint64_t offset, uint64_t length)
+{
+	struct kbufmap_dma_sync req;
+
+	memset(&req, 0, sizeof(req));
+	req.offset = offset;
+	req.length = length;
+	req.direction = direction;
+	req.op = op;
+	return xioctl(fd, KBUFMAP_IOC_DMA_SYNC, &req);
+}
+
+int kbm_pgattr(int fd, uint64_t addr, uint64_t nr_pages,
+	       struct kbufmap_pgattr_run *runs, unsigned int max_runs,
+	       uint64_t *pages_done)
+{
+	struct kbufmap_pgattr req;
+	int err;
+
+	memset(&req, 0, sizeof(req));
+	req.addr = addr;
+	req.nr_pages = nr_pages;
+	req.runs = (uintptr_t)runs;
+	req.max_runs = max_runs;
+	err = xioctl(fd, KBUFMAP_IOC_PGATTR, &req);
+	if (err)
+		return err;
+	if (pages_done)
+		*pages_done = req.pages_done;
+	return (int)req.nr_runs;
+}
+
 int kbm_reopen_rdonly(int fd)
 {
 	int ro = ioctl(fd, KBUFMAP_IOC_REOPEN_RDONLY);

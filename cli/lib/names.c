@@ -23,6 +23,18 @@ static const char *const map_kinds[KBUFMAP_MAP_KIND_COUNT] = {
 	KBUFMAP_MAP_KINDS(KBUFMAP_X_MAP_KIND_NAME)
 };
 
+static const char *const cache_modes[KBUFMAP_CACHE_COUNT] = {
+	KBUFMAP_CACHE_MODES(KBUFMAP_X_CACHE_NAME)
+};
+
+static const char *const mem_attrs[KBUFMAP_ATTR_COUNT] = {
+	KBUFMAP_MEM_ATTRS(KBUFMAP_X_MEM_ATTR_NAME)
+};
+
+static const char *const dma_dirs[KBUFMAP_DMA_DIR_COUNT] = {
+	KBUFMAP_DMA_DIRS(KBUFMAP_X_DMA_DIR_NAME)
+};
+
 static const char *const counter_keys[] = {
 	KBUFMAP_COUNTERS(KBUFMAP_X_COUNTER_KEY)
 };
@@ -46,6 +58,21 @@ const char *strategy_name(unsigned int s)
 const char *map_kind_name(unsigned int k)
 {
 	return k < KBUFMAP_MAP_KIND_COUNT ? map_kinds[k] : "?";
+}
+
+const char *cache_name(unsigned int c)
+{
+	return c < KBUFMAP_CACHE_COUNT ? cache_modes[c] : "?";
+}
+
+const char *mem_attr_name(unsigned int a)
+{
+	return a < KBUFMAP_ATTR_COUNT ? mem_attrs[a] : "?";
+}
+
+const char *dma_dir_name(unsigned int d)
+{
+	return d < KBUFMAP_DMA_DIR_COUNT ? dma_dirs[d] : "?";
 }
 
 size_t counter_count(void)
@@ -85,6 +112,16 @@ int strategy_from_name(const char *name)
 	return lookup(strategies, KBUFMAP_STRATEGY_COUNT, name);
 }
 
+int cache_from_name(const char *name)
+{
+	return lookup(cache_modes, KBUFMAP_CACHE_COUNT, name);
+}
+
+int dma_dir_from_name(const char *name)
+{
+	return lookup(dma_dirs, KBUFMAP_DMA_DIR_COUNT, name);
+}
+
 static const char *join(char *buf, size_t len, const char *const *names, int n)
 {
 	size_t off = 0;
@@ -110,6 +147,22 @@ const char *strategy_names_list(void)
 
 	return buf[0] ? buf : join(buf, sizeof(buf), strategies,
 				   KBUFMAP_STRATEGY_COUNT);
+}
+
+const char *cache_names_list(void)
+{
+	static char buf[64];
+
+	return buf[0] ? buf : join(buf, sizeof(buf), cache_modes,
+				   KBUFMAP_CACHE_COUNT);
+}
+
+const char *dma_dir_names_list(void)
+{
+	static char buf[64];
+
+	return buf[0] ? buf : join(buf, sizeof(buf), dma_dirs,
+				   KBUFMAP_DMA_DIR_COUNT);
 }
 
 uint64_t backend_max_pages(unsigned int backend)

@@ -14,13 +14,21 @@ const char *backend_name(unsigned int backend);
 const char *strategy_name(unsigned int strategy);
 const char *map_kind_name(unsigned int kind);	/* enum kbufmap_map_kind */
 
+const char *cache_name(unsigned int cache);	/* enum kbufmap_cache: "wc" */
+const char *mem_attr_name(unsigned int attr);	/* enum kbufmap_mem_attr: "UC-" */
+const char *dma_dir_name(unsigned int dir);	/* enum kbufmap_dma_dir */
+
 /* Return the enum value, or -1 for an unknown name. */
 int backend_from_name(const char *name);
 int strategy_from_name(const char *name);
+int cache_from_name(const char *name);
+int dma_dir_from_name(const char *name);
 
 /* "vmalloc, pages, contig, kmalloc" (static storage). */
 const char *backend_names_list(void);
 const char *strategy_names_list(void);
+const char *cache_names_list(void);
+const char *dma_dir_names_list(void);
 
 /*
  * The event counters of struct kbufmap_counters, in struct order: how many,
