@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "names.h"
 #include "parse.h"
+#include "values.h"
 
 enum {
 	OPT_TARGET = 0x500,
@@ -23,12 +24,17 @@ enum {
 	OPT_SHARED,
 	OPT_PRIVATE,
 	OPT_TOUCH,
+	OPT_CACHE,
+	OPT_SET_MEMORY,
 };
 
 /* Row forms: for every command, or only with or without KBM_BUF_LISTS. */
 enum { FORM_ANY, FORM_ONE, FORM_LISTS };
 
-/* {DEFAULT} in a doc is the command's default (row_default()), {NOTE} its note. */
+/*
+ * {DEFAULT} in a doc is the command's default (row_default()), {NOTE} its
+ * note, {CACHES} the cache modes' names.
+ */
 static const struct row {
 	unsigned int offer;
 	int form;
@@ -66,6 +72,14 @@ static const struct row {
 	{ KBM_BUF_TOUCH, FORM_ANY, { "touch", OPT_TOUCH, "HOW", 0,
 	  "How one byte of every page is touched first: read, write or none "
 	  "(default {DEFAULT})", 0 } },
+	{ KBM_BUF_CACHE, FORM_ONE, { "cache", OPT_CACHE, "MODE", 0,
+	  "The cache attribute the mapping asks for: {CACHES} (default wb); "
+	  "what it gets is reported", 0 } },
+	{ KBM_BUF_CACHE, FORM_LISTS, { "cache", OPT_CACHE, "LIST", 0,
+	  "Cache modes to run (comma list of {CACHES}, or all; default wb)", 0 } },
+	{ KBM_BUF_CACHE, FORM_ANY, { "set-memory", OPT_SET_MEMORY, NULL, 0,
+	  "Give the kernel's own mapping the --cache attribute first "
+	  "(set_memory_wc/uc; pages, contig and dma-noncoherent; x86)", 0 } },
 };
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
 
@@ -80,6 +94,17 @@ const char *kbm_touch_value(unsigned int i)
 {
 	return i < NR_TOUCH ? touch_names[i] : NULL;
 }
+
+static const char *cache_value(unsigned int i)
+{
+	return i < KBUFMAP_CACHE_COUNT ? cache_name(i) : NULL;
+}
+
+const struct kbm_values kbm_bufopt_values[] = {
+	{ 0, "touch", NULL, kbm_touch_value },
+	{ 0, "cache", NULL, cache_value },
+	{ 0 }
+};
 
 const char *kbm_touch_name(enum kbm_touch touch)
 {
@@ -133,7 +158,8 @@ static const char *fill_doc(char *out, size_t len, const char *doc,
 
 	for (const char *d = doc; *d && n + 1 < len;) {
 		const char *put = !strncmp(d, "{NOTE}", 6) ? note :
-				  !strncmp(d, "{DEFAULT}", 9) ? dflt : NULL;
+				  !strncmp(d, "{DEFAULT}", 9) ? dflt :
+				  !strncmp(d, "{CACHES}", 8) ? cache_names_list() : NULL;
 
 		if (put) {
 			n += (size_t)snprintf(out + n, len - n, "%s", put);
@@ -176,6 +202,7 @@ void kbm_bufopt_init(struct kbm_bufopt *b, const struct kbm_bufopt_cfg *cfg)
 	};
 	memset(b->backends, 1, sizeof(b->backends));
 	memset(b->strategies, 1, sizeof(b->strategies));
+	b->caches[KBUFMAP_CACHE_WB] = true;
 }
 
 /* ---- lists (bench) ------------------------------------------------------ */
@@ -263,6 +290,11 @@ static bool parse_list(int key, char *arg, struct argp_state *state,
 		for (char *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save))
 			parse_size_item(state, t, b);
 		return true;
+	case OPT_CACHE:
+		parse_names(state, "--cache", arg, b->caches, KBUFMAP_CACHE_COUNT,
+			    cache_from_name, cache_names_list());
+		b->cache_given = true;
+		return true;
 	}
 	return false;
 }
@@ -305,6 +337,13 @@ static bool parse_one(int key, char *arg, struct argp_state *state,
 		kbm_argp_u64(state, "--pages", arg, 1, KBUFMAP_MAX_PAGES, &b->pages);
 		b->pages_arg = arg;
 		return true;
+	case OPT_CACHE:
+		if (cache_from_name(arg) < 0)
+			argp_error(state, "--cache: unknown mode '%s': allowed %s",
+				   arg, cache_names_list());
+		b->cache = (unsigned int)cache_from_name(arg);
+		b->cache_given = true;
+		return true;
 	}
 	return false;
 }
@@ -330,6 +369,9 @@ static bool parse_common(int key, char *arg, struct argp_state *state,
 		if (n < 0)
 			argp_error(state, "--touch: unknown '%s': allowed read, write, none", arg);
 		b->touch = (enum kbm_touch)n;
+		return true;
+	case OPT_SET_MEMORY:
+		b->set_memory = true;
 		return true;
 	}
 	return false;
@@ -358,7 +400,8 @@ const struct argp kbm_bufopt_argp = {
 bool kbm_bufopt_given(const struct kbm_bufopt *b)
 {
 	return b->target_text || b->backend >= 0 || b->strategy >= 0 || b->pages_arg ||
-	       b->node != KBUFMAP_NODE_ANY || b->private_map;
+	       b->node != KBUFMAP_NODE_ANY || b->private_map || b->cache_given ||
+	       b->set_memory;
 }
 
 /* Another driver's buffer: what only kbufmap has is refused. */
@@ -367,9 +410,35 @@ static void finish_foreign(const struct kbm_bufopt *b, struct argp_state *state)
 	if (b->backend >= 0 || b->strategy >= 0 || b->node != KBUFMAP_NODE_ANY)
 		argp_error(state, "--backend, --strategy and --node configure a kbufmap buffer: "
 			   "not with --target %s (its driver decides)", b->target_text);
+	if (b->cache_given || b->set_memory)
+		argp_error(state, "--cache and --set-memory configure a kbufmap buffer: "
+			   "not with --target %s (its driver decides; the attribute it "
+			   "got is reported)", b->target_text);
 	if (b->pages_arg && kbm_target_fixed_size(&b->target))
 		argp_error(state, "--pages: --target %s has a size of its own: drop --pages",
 			   b->target_text);
+}
+
+/* --cache and --set-memory against the backend and the mapping kind. */
+static void finish_cache(const struct kbm_bufopt *b, struct argp_state *state)
+{
+	unsigned int flags = b->set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0;
+	unsigned int kind = b->private_map ? KBUFMAP_MAP_PRIVATE_RW : KBUFMAP_MAP_SHARED;
+	const char *why;
+	int e;
+
+	e = -kbufmap_cache_errno((unsigned int)b->backend, b->cache, flags, &why);
+	if (e == EINVAL)	/* the modes themselves, whatever the backend */
+		argp_error(state, "--set-memory with --cache %s (%s): %s",
+			   cache_name(b->cache), errno_name(e), why);
+	if (e)
+		argp_error(state, "--cache %s --set-memory with backend %s (%s): %s",
+			   cache_name(b->cache), backend_name((unsigned int)b->backend),
+			   errno_name(e), why);
+	e = -kbufmap_cache_kind_errno(b->cache, kind, &why);
+	if (e)
+		argp_error(state, "--cache %s with --private (%s): %s", cache_name(b->cache),
+			   errno_name(e), why);
 }
 
 /* kbufmap's buffer: the defaults, its backend's limit, a valid combination. */
@@ -397,6 +466,17 @@ static void finish_kbufmap(struct kbm_bufopt *b, struct argp_state *state)
 		argp_error(state, "backend %s with strategy %s is not a valid combination (%s): %s; "
 			   "see '" KBM_PROG " matrix'", backend_name(be),
 			   strategy_name(st), errno_name(e), why);
+	finish_cache(b, state);
+}
+
+void kbm_bufopt_config(const struct kbm_bufopt *b, struct kbufmap_config *cfg)
+{
+	*cfg = (struct kbufmap_config){
+		.nr_pages = b->pages, .backend = (unsigned int)b->backend,
+		.strategy = (unsigned int)b->strategy, .node = b->node,
+		.cache = b->cache,
+		.flags = b->set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0,
+	};
 }
 
 void kbm_bufopt_finish(struct kbm_bufopt *b, struct argp_state *state)
@@ -404,6 +484,9 @@ void kbm_bufopt_finish(struct kbm_bufopt *b, struct argp_state *state)
 	if (b->cfg->offer & KBM_BUF_LISTS) {
 		if (!b->nsizes)
 			b->sizes[b->nsizes++] = b->cfg->pages;
+		if (b->set_memory && b->caches[KBUFMAP_CACHE_WB])
+			argp_error(state, "--set-memory: not with cache mode wb (the kernel's "
+				   "mapping is write-back already): give --cache wc, uc or wc,uc");
 		return;
 	}
 	if (kbm_bufopt_foreign(b))

@@ -3,7 +3,7 @@
  * The buffer a command maps, as options: one argp child, kbm_bufopt_argp,
  * that map, phys, verify and bench embed the way they embed the common
  * options. --target, --backend, --strategy, --pages, --node, --shared,
- * --private, --touch: parsed, range-checked and finished here only, so a
+ * --private, --touch, --cache, --set-memory: parsed, range-checked and finished here only, so a
  * new buffer option is one row, one field and one case in bufopt.c/.h.
  *
  * A command names the options it takes and their defaults in a struct
@@ -43,6 +43,7 @@ enum kbm_buf_offer {
 	KBM_BUF_TOUCH = 1u << 7,
 	/* --target, --backend, --strategy, --pages take lists (bench) */
 	KBM_BUF_LISTS = 1u << 8,
+	KBM_BUF_CACHE = 1u << 9,	/* --cache and --set-memory */
 };
 
 /* One buffer, the options every command that configures one takes. */
@@ -71,9 +72,13 @@ struct kbm_bufopt {
 	int node;			/* KBUFMAP_NODE_ANY: no --node */
 	bool private_map;
 	enum kbm_touch touch;
+	unsigned int cache;		/* enum kbufmap_cache; WB unless --cache */
+	bool cache_given;		/* --cache was given */
+	bool set_memory;		/* --set-memory: KBUFMAP_CONFIG_SET_MEMORY */
 	/* KBM_BUF_LISTS: all backends and strategies unless narrowed */
 	bool backends[KBUFMAP_BACKEND_COUNT];
 	bool strategies[KBUFMAP_STRATEGY_COUNT];
+	bool caches[KBUFMAP_CACHE_COUNT];	/* wb only unless --cache LIST */
 	uint64_t sizes[KBM_BUF_MAX_SIZES];
 	size_t nsizes;
 	struct kbm_target_spec targets[KBM_BUF_MAX_TARGETS];	/* not kbufmap */
@@ -107,6 +112,16 @@ static inline bool kbm_bufopt_foreign(const struct kbm_bufopt *b)
 {
 	return b->target.kind != KBM_TARGET_KBUFMAP;
 }
+
+/* The CONFIGURE request for the buffer (after the finish). */
+void kbm_bufopt_config(const struct kbm_bufopt *b, struct kbufmap_config *cfg);
+
+/*
+ * The fixed values of the buffer options (--touch, --cache), which
+ * kbm_print_values() offers to every command after its own.
+ */
+#include "values.h"
+extern const struct kbm_values kbm_bufopt_values[];
 
 /* "read", "write", "none". */
 const char *kbm_touch_name(enum kbm_touch touch);

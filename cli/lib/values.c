@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bufopt.h"
 #include "values.h"
 
 static bool names_row(const struct kbm_values *v, const char *option)
@@ -13,7 +14,7 @@ static bool names_row(const struct kbm_values *v, const char *option)
 	return option[0] == '-' && v->key && option[1] == v->key && !option[2];
 }
 
-int kbm_print_values(const struct kbm_values *table, const char *option)
+static int print_from(const struct kbm_values *table, const char *option)
 {
 	for (const struct kbm_values *v = table; v->name; v++) {
 		const char *word;
@@ -25,4 +26,11 @@ int kbm_print_values(const struct kbm_values *table, const char *option)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int kbm_print_values(const struct kbm_values *table, const char *option)
+{
+	if (!print_from(table, option))
+		return 0;
+	return print_from(kbm_bufopt_values, option);
 }

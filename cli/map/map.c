@@ -62,7 +62,6 @@ static const char *advice_value(unsigned int i)
 
 /* The fixed values of map's options, for --list-values (the completions). */
 static const struct kbm_values map_values[] = {
-	{ 0, "touch", NULL, kbm_touch_value },
 	{ 0, "prot", (const char *const[]){ "r", "rw", NULL }, NULL },
 	{ 0, "madvise", NULL, advice_value },
 	{ 0 }

@@ -67,7 +67,6 @@ static const struct argp_option phys_options[] = {
 
 /* The fixed values of phys's options, for --list-values (the completions). */
 static const struct kbm_values phys_values[] = {
-	{ 0, "touch", NULL, kbm_touch_value },
 	{ 0 }
 };
 
