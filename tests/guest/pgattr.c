@@ -14,6 +14,9 @@
  *  - huge: PMD leaves where GET_INFO says the kernel maps them;
  *  - after every buffer is closed the module holds no bytes.
  * Runs in the guest as root with the module loaded. TAP (tests/lib/tap.h).
+ *
+ * pgattr --wrong-cache: against the fault-injection build, the wrong_cache
+ * bug (the mappings get another attribute than asked) must show here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -301,10 +304,43 @@ static void bytes_back_to_zero(void)
 		close(fd);
 }
 
+/* Select an injected bug for the buffers configured from now on. */
+static bool inject(const char *mode)
+{
+	FILE *f = fopen("/sys/module/kbufmap/parameters/inject", "w");
+	bool ok = f && fputs(mode, f) >= 0;
+
+	if (f && fclose(f))
+		ok = false;
+	return ok;
+}
+
+/* The test-only build's wrong_cache: page-backed mappings show it. */
+static int wrong_cache_cases(void)
+{
+	if (!inject("wrong_cache")) {
+		tap_skip("wrong_cache", "not the fault-injection build (no inject parameter)");
+		return tap_done();
+	}
+	buffer_case("wrong_cache: pages/insert wb maps UC-", 4, KBUFMAP_BACKEND_PAGES,
+		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WB, 0, RAM_RW,
+		    KBUFMAP_ATTR_UC_MINUS, KBUFMAP_ATTR_WB);
+	buffer_case("wrong_cache: pages/insert wc maps WB", 4, KBUFMAP_BACKEND_PAGES,
+		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WC, 0, RAM_RW, KBUFMAP_ATTR_WB,
+		    KBUFMAP_ATTR_WB);
+	tap_ok(inject("none"), "inject back to none");
+	bytes_back_to_zero();
+	return tap_done();
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 1)
-		device = argv[1];
+	bool wrong_cache = argc > 1 && !strcmp(argv[1], "--wrong-cache");
+
+	if (argc > 1 + wrong_cache)
+		device = argv[1 + wrong_cache];
+	if (wrong_cache)
+		return wrong_cache_cases();
 	anon_and_hole_cases();
 	buffer_cases();
 	bytes_back_to_zero();
