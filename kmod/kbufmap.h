@@ -53,6 +53,13 @@ enum kbufmap_inject {
 	KBUFMAP_INJECT_NO_FAULT_COUNT,		/* .fault not counted */
 	KBUFMAP_INJECT_NO_HUGE,			/* .huge_fault always falls back */
 	KBUFMAP_INJECT_FRESH_PAGE,		/* .fault allocates, not looks up */
+	/*
+	 * wrong_cache: the mappings get another attribute than the buffer's
+	 * cache mode asks (UC when WB was asked, WB when WC or UC was), so
+	 * that verify's cache checks can be shown to catch it. PFN strategies
+	 * on RAM stay as PAT decides (the tracked memtype wins over any prot).
+	 */
+	KBUFMAP_INJECT_WRONG_CACHE,
 	KBUFMAP_INJECT_NR
 };
 #endif
@@ -70,6 +77,9 @@ struct kbufmap_buffer {
 	unsigned int backend;		/* enum kbufmap_backend */
 	unsigned int strategy;		/* enum kbufmap_strategy */
 	int node;			/* requested node or KBUFMAP_NODE_ANY */
+	unsigned int cache;		/* enum kbufmap_cache */
+	unsigned int config_flags;	/* KBUFMAP_CONFIG_* */
+	bool memtype_set;		/* set_memory_*() applied: restore */
 	unsigned int nr_chunks;		/* physically contiguous runs */
 	atomic_t live_vmas;		/* VMAs that reference the buffer */
 #ifdef KBUFMAP_FAULT_INJECT
@@ -120,6 +130,15 @@ struct page *kbufmap_buffer_page(const struct kbufmap_buffer *buf,
 void *kbufmap_buffer_kaddr(const struct kbufmap_buffer *buf, unsigned long idx);
 bool kbufmap_buffer_range_contiguous(const struct kbufmap_buffer *buf,
 				     unsigned long first, unsigned long count);
+
+/* kbufmap_memtype.c: the kernel's own mapping of the buffer (SET_MEMORY) */
+int kbufmap_memtype_check(unsigned int cache, unsigned int flags);
+int kbufmap_memtype_set(struct kbufmap_buffer *buf);
+void kbufmap_memtype_restore(struct kbufmap_buffer *buf);
+
+/* kbufmap_pgattr.c: KBUFMAP_IOC_PGATTR */
+long kbufmap_ioc_pgattr(void __user *uarg);
+void kbufmap_pgattr_init(void);
 
 /* kbufmap_map.c */
 extern const struct kbufmap_strategy_ops *const

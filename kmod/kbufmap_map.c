@@ -738,6 +738,39 @@ static int kbufmap_remap_pfn_check(const struct kbufmap_buffer *buf,
 	return 0;
 }
 
+/*
+ * The cache mode the mappings get: the buffer's, but another one under the
+ * wrong_cache injection (UC for WB, WB for WC and UC).
+ */
+static unsigned int kbufmap_mapped_cache(const struct kbufmap_buffer *buf)
+{
+	if (!kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_CACHE))
+		return buf->cache;
+	return buf->cache == KBUFMAP_CACHE_WB ? KBUFMAP_CACHE_UC :
+						KBUFMAP_CACHE_WB;
+}
+
+/*
+ * The attribute every strategy maps with, set before anything is mapped:
+ * the populate functions, .fault and .huge_fault all take vm_page_prot.
+ * What the page table then holds is the kernel's decision (x86 PAT gives PFN
+ * mappings of RAM the page's tracked memtype): KBUFMAP_IOC_PGATTR shows it.
+ */
+static void kbufmap_mmap_cache(const struct kbufmap_buffer *buf,
+			       struct vm_area_struct *vma)
+{
+	switch (kbufmap_mapped_cache(buf)) {
+	case KBUFMAP_CACHE_WC:
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+		break;
+	case KBUFMAP_CACHE_UC:
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+		break;
+	default:
+		break;
+	}
+}
+
 static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma)
 {
@@ -759,6 +792,8 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	contiguous = kbufmap_buffer_range_contiguous(buf, first, count);
 	err = kbufmap_map_kind_errno(buf->backend, buf->strategy, kind,
 				     contiguous, NULL);
+	if (!err)
+		err = kbufmap_cache_kind_errno(buf->cache, kind, NULL);
 	if (err)
 		return err;
 
@@ -766,6 +801,7 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	err = kbufmap_remap_pfn_check(buf, vma);
 	if (err)
 		return err;
+	kbufmap_mmap_cache(buf, vma);
 	/*
 	 * On failure core mm unmaps whatever was populated and frees the VMA
 	 * without calling ->close(): take the VMA's reference only after.
