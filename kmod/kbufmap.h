@@ -64,6 +64,7 @@ enum kbufmap_inject {
 };
 #endif
 
+struct device;
 struct kbufmap_user;
 
 /*
@@ -86,10 +87,17 @@ struct kbufmap_buffer {
 	enum kbufmap_inject inject;
 #endif
 
-	/* vmalloc and kmalloc: the kernel address of the whole buffer. */
+	/*
+	 * vmalloc, kmalloc, dma-coherent and dma-wc: the kernel address of the
+	 * whole buffer.
+	 */
 	void *vaddr;
-	/* vmalloc, pages, contig: one entry per page; NULL for kmalloc. */
+	/*
+	 * One entry per page, for every backend but kmalloc (NULL). The DMA
+	 * backends' pages give PFNs; they are never mapped by reference.
+	 */
 	struct page **pages;
+	dma_addr_t dma_handle;		/* the DMA backends' DMA address */
 
 	const struct kbufmap_strategy_ops *ops;
 	struct kbufmap_counter_set __percpu *counters;
@@ -168,6 +176,21 @@ int kbufmap_populate_map_pages(struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma);
 int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
 				   struct vm_area_struct *vma);
+int kbufmap_populate_dma_mmap(struct kbufmap_buffer *buf,
+			      struct vm_area_struct *vma);
+
+/* kbufmap_dma.c */
+void kbufmap_dma_init(struct device *dev);
+bool kbufmap_dma_coherent(void);
+int kbufmap_dma_config_check(const struct kbufmap_config *cfg);
+int kbufmap_dma_coherent_alloc(struct kbufmap_buffer *buf, size_t bytes);
+void kbufmap_dma_coherent_free(struct kbufmap_buffer *buf);
+int kbufmap_dma_noncoherent_alloc(struct kbufmap_buffer *buf, size_t bytes);
+void kbufmap_dma_noncoherent_free(struct kbufmap_buffer *buf);
+int kbufmap_dma_mmap(struct kbufmap_buffer *buf, struct vm_area_struct *vma);
+int kbufmap_dma_sync_check(const struct kbufmap_dma_sync *req);
+int kbufmap_dma_sync(struct kbufmap_buffer *buf,
+		     const struct kbufmap_dma_sync *req);
 
 /* kbufmap_stats.c */
 struct kbufmap_counter_set __percpu *kbufmap_counters_alloc(gfp_t gfp);

@@ -288,6 +288,19 @@ static const struct kbufmap_backend_ops kbufmap_backends[KBUFMAP_BACKEND_COUNT] 
 		.alloc = kbufmap_kmalloc_alloc,
 		.free = kbufmap_kmalloc_free,
 	},
+	/* kbufmap_dma.c */
+	[KBUFMAP_BACKEND_DMA_COHERENT] = {
+		.alloc = kbufmap_dma_coherent_alloc,
+		.free = kbufmap_dma_coherent_free,
+	},
+	[KBUFMAP_BACKEND_DMA_WC] = {
+		.alloc = kbufmap_dma_coherent_alloc,
+		.free = kbufmap_dma_coherent_free,
+	},
+	[KBUFMAP_BACKEND_DMA_NONCOHERENT] = {
+		.alloc = kbufmap_dma_noncoherent_alloc,
+		.free = kbufmap_dma_noncoherent_free,
+	},
 };
 
 /* --- lookups -------------------------------------------------------------- */

@@ -354,9 +354,6 @@ static int kbufmap_config_check(const struct kbufmap_config *cfg)
 	    cfg->flags & ~KBUFMAP_CONFIG_FLAGS_ALL ||
 	    cfg->cache >= KBUFMAP_CACHE_COUNT)
 		return -EINVAL;
-	/* ABI 2.2 in progress: DMA backends not built yet. */
-	if (kbufmap_backend_is_dma(cfg->backend))
-		return -EOPNOTSUPP;
 	if (!cfg->nr_pages)
 		return -EINVAL;
 	if (cfg->nr_pages > KBUFMAP_MAX_PAGES)
@@ -366,8 +363,10 @@ static int kbufmap_config_check(const struct kbufmap_config *cfg)
 		return -E2BIG;
 	if (!kbufmap_node_valid(cfg->node))
 		return -EINVAL;
-	err = kbufmap_combo_errno(cfg->backend, cfg->strategy, cfg->node,
-				  NULL);
+	err = kbufmap_combo_errno(cfg->backend, cfg->strategy, cfg->node, NULL);
+	if (err)
+		return err;
+	err = kbufmap_dma_config_check(cfg);
 	return err ? err : kbufmap_config_cache_check(cfg);
 }
 
@@ -434,6 +433,9 @@ static long kbufmap_ioc_get_info(struct kbufmap_file *kf, void __user *uarg)
 #endif
 		if (buf->nr_chunks == 1)
 			info.flags |= KBUFMAP_INFO_CONTIGUOUS;
+		if (kbufmap_backend_is_dma(buf->backend) &&
+		    kbufmap_dma_coherent())
+			info.flags |= KBUFMAP_INFO_DMA_COHERENT;
 		info.nr_chunks = buf->nr_chunks;
 		info.live_vmas = atomic_read(&buf->live_vmas);
 		info.cache = buf->cache;
@@ -573,6 +575,34 @@ put:
 	return fd;
 }
 
+/*
+ * Hand a range of a dma-noncoherent buffer over. Taking it for the CPU is
+ * what a reader needs before reading what the device wrote, so a read-only
+ * file may; giving it to the device, which may then write into it, needs a
+ * file opened for writing (-EBADF).
+ */
+static long kbufmap_ioc_dma_sync(struct file *file, void __user *uarg)
+{
+	struct kbufmap_buffer *buf;
+	struct kbufmap_dma_sync req;
+	long err;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	err = kbufmap_dma_sync_check(&req);
+	if (err)
+		return err;
+	if (req.op == KBUFMAP_DMA_SYNC_FOR_DEVICE &&
+	    !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	buf = kbufmap_file_buffer(file->private_data);
+	if (!buf)
+		return -ENXIO;
+	err = kbufmap_dma_sync(buf, &req);
+	kbufmap_buffer_put(buf);
+	return err;
+}
+
 static long kbufmap_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -597,6 +627,8 @@ static long kbufmap_ioctl(struct file *file, unsigned int cmd,
 		return kbufmap_ioc_get_counters(kf, uarg);
 	case KBUFMAP_IOC_PGATTR:
 		return kbufmap_ioc_pgattr(uarg);
+	case KBUFMAP_IOC_DMA_SYNC:
+		return kbufmap_ioc_dma_sync(file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -635,6 +667,7 @@ static void __init kbufmap_abi_checks(void)
 	BUILD_BUG_ON(sizeof(struct kbufmap_stats) % 8);
 	BUILD_BUG_ON(sizeof(struct kbufmap_pgattr) % 8);
 	BUILD_BUG_ON(sizeof(struct kbufmap_pgattr_run) != 40);
+	BUILD_BUG_ON(sizeof(struct kbufmap_dma_sync) % 8);
 	BUILD_BUG_ON(KBUFMAP_BACKEND_COUNT > KBUFMAP_STATS_MAX_BACKENDS);
 	BUILD_BUG_ON(KBUFMAP_KMALLOC_MAX_PAGES * PAGE_SIZE > KMALLOC_MAX_SIZE);
 	BUILD_BUG_ON(KBUFMAP_PFN_CHUNK == 0);
@@ -653,6 +686,7 @@ static int __init kbufmap_init(void)
 		kbufmap_stats_exit();
 		return err;
 	}
+	kbufmap_dma_init(kbufmap_misc.this_device);
 #ifdef KBUFMAP_FAULT_INJECT
 	pr_notice("fault injection build, inject=%s\n",
 		  kbufmap_inject_names[kbufmap_inject_mode()]);

@@ -111,6 +111,10 @@ expect "kmalloc x fault refused" 2 "kmalloc.*fault.*EOPNOTSUPP.*slab memory" \
 	--device "$nodev" verify --backend kmalloc --strategy fault
 expect "vmalloc x huge refused" 2 "EOPNOTSUPP.*2 MiB.*contig" \
 	--device "$nodev" verify --strategy huge
+expect "dma-coherent x remap refused" 2 "EOPNOTSUPP.*virt_to_page\(\) on it is wrong" \
+	--device "$nodev" verify --backend dma-coherent --strategy remap
+expect "pages x dma-mmap refused" 2 "EOPNOTSUPP.*dma_mmap_\*\(\) maps only memory from the DMA API" \
+	--device "$nodev" verify --backend pages --strategy dma-mmap
 expect "pages x vmalloc-range refused" 2 "remap_vmalloc_range\(\) needs a VM_USERMAP vmalloc area" \
 	--device "$nodev" verify --backend pages --strategy vmalloc-range
 
@@ -132,12 +136,16 @@ if python3 - "$tmp/out" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 combos = doc["combinations"]
-assert len(combos) == 40, len(combos)
+assert len(combos) == 77, len(combos)
 c = {(x["backend"], x["strategy"]): x for x in combos}
 assert c[("kmalloc", "fault")]["valid"] is False and c[("kmalloc", "fault")]["errno"] == "EOPNOTSUPP"
 assert c[("vmalloc", "pfn")]["private-rw"]["errno"] == "EINVAL"
 assert c[("vmalloc", "remap-unchecked")]["private-ro"]["status"] == "sigbus"
 assert c[("vmalloc", "fault")]["shared"]["status"] == "ok"
+assert c[("dma-coherent", "dma-mmap")]["valid"] is True
+assert c[("dma-noncoherent", "dma-mmap")]["private-rw"]["status"] == "ok"
+assert c[("dma-wc", "remap")]["errno"] == "EOPNOTSUPP"
+assert c[("pages", "dma-mmap")]["errno"] == "EOPNOTSUPP"
 PY
 then ok "matrix --json content"; else bad "matrix --json content" "see the assertion above"; fi
 run --pretty matrix
