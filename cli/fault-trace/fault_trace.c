@@ -78,7 +78,7 @@ static const struct argp_option options[] = {
 	  "fentry: fail without module BTF; kprobe: kprobe/kretprobe", 0 },
 	{ "function", OPT_FUNCTION, "NAME", 0,
 	  "Trace the kernel function NAME instead of the module's functions (calls, "
-	  "errors when its return type tells, latency); repeat for up to "
+	  "errors when its return type tells, latency); repeat it for up to "
 	  KBM_STR(FT_MAX_USER_FUNCS) " functions", 0 },
 	{ "mapping", OPT_MAPPING, "PATH", 0,
 	  "Time whole page faults (handle_mm_fault) of the traced process on its "
@@ -119,7 +119,7 @@ static const char doc[] =
 	"faults can be measured. --function uses fentry when the kernel's or its "
 	"module's BTF describes the function, else kprobes; a name that is not in "
 	"available_filter_functions is refused (exit 2).\n\n"
-	"With -- COMMAND [ARGS], COMMAND is started once tracing is attached and "
+	"With -- COMMAND [ARG...], COMMAND is started once tracing is attached and "
 	"only it and its children are traced; tracing stops when it exits. The "
 	"exit status is 0 when tracing worked, whatever the command's: its status "
 	"is in the report.\n\n"
@@ -263,13 +263,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &kbm_common_argp, 0, NULL, 0 },
-	{ 0 }
-};
-
 static const struct argp argp = {
-	options, parse_opt, "[-- COMMAND [ARGS...]]", doc, children, NULL, NULL,
+	options, parse_opt, "[-- COMMAND [ARG...]]", doc, kbm_common_children, NULL, NULL,
 };
 
 static int pidfd_open_(pid_t pid)

@@ -70,6 +70,14 @@ static void csv_field(const char *v, bool last)
 	putchar(last ? '\n' : ',');
 }
 
+/* A CSV number is a number: the PFN in decimal, empty when not known. */
+static void csv_pfn(const struct phys_page *p)
+{
+	if (pfn_known(p))
+		printf("%" PRIu64, pm_pfn(p->pme));
+	putchar(',');
+}
+
 /* Where the rows' PFNs come from: the driver's own list for a raw-PFN
  * buffer (pagemap cannot see it), the frames of --pfn, or pagemap. */
 static const char *row_view(const struct phys_out *po)
@@ -91,8 +99,9 @@ static void print_page(const struct phys_out *po, const struct phys_page *p,
 	else if (pm_swapped(p->pme))	/* type:offset, as the kernel encodes it */
 		snprintf(pfn, sizeof(pfn), "swap%" PRIu64 ":%" PRIx64, f & 31, f >> 5);
 	if (po->o->csv) {
-		printf("0x%" PRIx64 ",%s,%s,%d,%" PRIu64 ",", p->vaddr, pfn,
-		       row_view(po), p->node, p->mapcount);
+		printf("0x%" PRIx64 ",", p->vaddr);
+		csv_pfn(p);
+		printf("%s,%d,%" PRIu64 ",", row_view(po), p->node, p->mapcount);
 		csv_field(pm, false);
 		printf("0x%" PRIx64 ",", flags);
 		csv_field(longname, true);
@@ -123,9 +132,10 @@ static void flush_range(struct phys_out *po)
 	kpf_longname(po->flags, longname, sizeof(longname));
 	kpf_symbolic(po->flags, sym, sizeof(sym));
 	if (po->o->csv) {
-		printf("0x%" PRIx64 ",%s,%s,%" PRIu64 ",%d,%" PRIu64 ",0x%" PRIx64 ",",
-		       p->vaddr, pfn, row_view(po), po->len, p->node, p->mapcount,
-		       po->flags);
+		printf("0x%" PRIx64 ",", p->vaddr);
+		csv_pfn(p);
+		printf("%s,%" PRIu64 ",%d,%" PRIu64 ",0x%" PRIx64 ",",
+		       row_view(po), po->len, p->node, p->mapcount, po->flags);
 		csv_field(longname, true);
 	} else {
 		open_json_object(NULL);

@@ -76,6 +76,15 @@ for shape in list list-each; do
 done
 got=$("$cli" phys --pid $spid --csv 2>/dev/null | csv_check flags,page_count,mb,symbolic_flags,long_symbolic_flags)
 tap_ok "--pid --csv (the flag table): CSV alone on stdout ($got rows)" test "${got:-0}" -gt 0
+# CSV's pfn is a decimal number; JSON's the same frame as a "0x..." string.
+csv_pfns=$("$cli" phys --pid $spid --mapping '[stack]' --list-each --csv 2>/dev/null |
+	awk -F, 'NR > 1 && $2 != "" { print $2 }')
+tap_ok "--csv: rows with a pfn" test -n "$csv_pfns"
+tap_is "--csv: every pfn in decimal" "$(printf '%s\n' "$csv_pfns" | grep -vE '^[0-9]+$')" ""
+tap_is "--csv: the pfns JSON gives" "$(echo "$csv_pfns" | head -3)" \
+	"$(json --pid $spid --mapping '[stack]' --list-each |
+		jq -r '[.pages | flatten | .[].pfn | select(. != null)][:3][] | ltrimstr("0x")' |
+		while read -r h; do echo $((16#$h)); done)"
 err=$("$cli" phys --pid $spid --list --csv 2>&1 >/dev/null)
 tap_like "--csv: the notes go to stderr" "$err" "^pid +$spid"
 out=$("$cli" phys --backend contig --strategy remap --pages 16 --list-each --csv 2>/dev/null)
