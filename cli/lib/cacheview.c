@@ -13,6 +13,7 @@
 
 #include "cacheview.h"
 #include "kbm_dev.h"
+#include "kpageflags.h"
 #include "names.h"
 
 #define DEBUGFS_MAGIC	0x64626720
@@ -277,6 +278,36 @@ int kbm_kmsg_find_pat(int fd, int pid, struct kbm_pat_log *out)
 		if (kbm_kmsg_record_pat(rec, pid, out))
 			return 1;
 	}
+}
+
+/* ---- RAM pages' memtype ------------------------------------------------------ */
+
+int kbm_kpf_memtype_of(const uint64_t *pfns, size_t n, unsigned int *attr,
+		       bool *mixed)
+{
+	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC), err = 0;
+
+	*attr = KBUFMAP_ATTR_NONE;
+	*mixed = false;
+	if (fd < 0)
+		return -errno;
+	for (size_t i = 0; i < n && !err; i++) {
+		uint64_t kpf;
+		ssize_t got = pread(fd, &kpf, sizeof(kpf), (off_t)(pfns[i] * sizeof(kpf)));
+		unsigned int a;
+
+		if (got != (ssize_t)sizeof(kpf)) {
+			err = got < 0 ? -errno : -ENOENT;
+			break;
+		}
+		a = kpf_memtype(kpf);
+		if (i && a != *attr)
+			*mixed = true;
+		if (!i)
+			*attr = a;
+	}
+	close(fd);
+	return err;
 }
 
 /* ---- the verdict ------------------------------------------------------------- */

@@ -110,6 +110,16 @@ int kbm_kmsg_find_pat(int fd, int pid, struct kbm_pat_log *out);
 /* One /dev/kmsg record ("prio,seq,ts,flags;message\n KEY=..."): process @pid's PAT line? */
 bool kbm_kmsg_record_pat(const char *rec, int pid, struct kbm_pat_log *out);
 
+/* ---- RAM pages' memtype (/proc/kpageflags) ------------------------------- */
+
+/*
+ * The memtype PAT recorded for frames @pfns[0..@n) (kpf_memtype()): the
+ * pages' common one into *@attr, *@mixed when they differ. 0 or -errno
+ * (-EACCES/-EPERM: kpageflags is root's; -ENOENT: a PFN past its end).
+ */
+int kbm_kpf_memtype_of(const uint64_t *pfns, size_t n, unsigned int *attr,
+		       bool *mixed);
+
 /* ---- the verdict ---------------------------------------------------------- */
 
 /* What was asked and what the kernel said, for kbm_cache_verdict(). */
