@@ -29,8 +29,9 @@
 static int kbufmap_setup(struct bench_case *c, const char **why)
 {
 	struct kbm_map_req req = {
-		.device = c->device, .pages = c->pages, .backend = c->backend,
-		.strategy = c->strategy, .node = c->node,
+		.device = c->device,
+		.config = { .nr_pages = c->pages, .backend = c->backend,
+			    .strategy = c->strategy, .node = c->node },
 	};
 	struct kbm_mapping m;
 	enum kbm_map_stage stage;
@@ -48,7 +49,7 @@ static int kbufmap_setup(struct bench_case *c, const char **why)
 static void *kbufmap_map(struct bench_case *c, bool for_write)
 {
 	struct kbm_map_req req = {
-		.pages = c->pages, .private_map = c->private_map,
+		.config.nr_pages = c->pages, .private_map = c->private_map,
 		.writable = true, .length = c->pages,
 	};
 	struct kbm_mapping m = { .fd = c->fd, .ps = c->ps };

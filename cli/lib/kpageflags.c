@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kpageflags.h"
+#include "uapi/kbufmap.h"
 #include "procfs.h"
 
 /* Bits every kernel since 4.x names alike (page-types' page_flag_names[]). */
@@ -252,4 +253,68 @@ bool kpf_filter_ok(const struct kpf_filter *f, size_t n, uint64_t flags)
 		}
 	}
 	return true;
+}
+
+/* ---- the PAT memtype of RAM pages ---------------------------------------- */
+
+#define KPFB_ARCH		38	/* PG_arch_1: x86 PAT's WC bit */
+#define KPFB_UNCACHED		39	/* PG_uncached: the UC- bit before 6.12 */
+#define KPFB_ARCH_2		41	/* PG_arch_2: the UC- bit since 6.12 */
+
+static unsigned int memtype_uc_bit;	/* 0: not decided yet */
+
+/* The config option the running kernel was built with, from /boot. */
+static unsigned int uc_bit_from_config(void)
+{
+	char path[320], line[256];
+	unsigned int bit = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/boot/config-%s", kernel_release());
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (!bit && fgets(line, sizeof(line), f)) {
+		if (!strcmp(line, "CONFIG_ARCH_USES_PG_ARCH_2=y\n"))
+			bit = KPFB_ARCH_2;
+		else if (!strcmp(line, "CONFIG_ARCH_USES_PG_UNCACHED=y\n"))
+			bit = KPFB_UNCACHED;
+	}
+	fclose(f);
+	return bit;
+}
+
+void kpf_set_memtype_kernel(int major, int minor)
+{
+	if (major == 0) {
+		/*
+		 * Probe first: the option that exports the bit is what counts
+		 * (a distribution may backport the removal); the version only
+		 * when /boot has no config (the guests' 7.2 root, say).
+		 */
+		memtype_uc_bit = uc_bit_from_config();
+		if (memtype_uc_bit)
+			return;
+		if (kernel_version(&major, &minor) != 0)
+			major = 6, minor = 12;
+	}
+	memtype_uc_bit = major > 6 || (major == 6 && minor >= 12) ?
+			 KPFB_ARCH_2 : KPFB_UNCACHED;
+}
+
+unsigned int kpf_memtype_uc_bit(void)
+{
+	if (!memtype_uc_bit)
+		kpf_set_memtype_kernel(0, 0);
+	return memtype_uc_bit;
+}
+
+unsigned int kpf_memtype(uint64_t kpf)
+{
+	bool wc = kpf & B(KPFB_ARCH), uc = kpf & B(kpf_memtype_uc_bit());
+
+	/* arch/x86/mm/pat/memtype.c: _PGMT_WB 0, _PGMT_WC, _PGMT_UC_MINUS, _PGMT_WT both */
+	if (wc && uc)
+		return KBUFMAP_ATTR_WT;
+	return wc ? KBUFMAP_ATTR_WC : uc ? KBUFMAP_ATTR_UC_MINUS : KBUFMAP_ATTR_WB;
 }

@@ -54,13 +54,12 @@ int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
 	if (m->fd < 0)
 		return m->fd;
 	*stage = KBM_STAGE_CONFIGURE;
-	err = kbm_configure(m->fd, req->pages, req->backend, req->strategy,
-			    req->node);
+	err = kbm_configure_cfg(m->fd, &req->config);
 	if (!err)
 		err = kbm_get_info(m->fd, &m->info);
 	if (!err && req->fill) {
 		*stage = KBM_STAGE_FILL;
-		err = kbm_fill_fd(m->fd, req->pages * m->ps, req->fill,
+		err = kbm_fill_fd(m->fd, req->config.nr_pages * m->ps, req->fill,
 				  req->fill_len);
 	}
 	if (!err && req->rdonly) {

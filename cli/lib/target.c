@@ -376,6 +376,38 @@ static int open_drm_dumb(struct kbm_target *t, int oflags)
 	return 0;
 }
 
+/* The first memory BAR in a PCI device's sysfs "resource" file. */
+static void first_mem_bar(const char *resource, struct kbm_target *t)
+{
+	unsigned long long start, end, flags;
+	FILE *f = fopen(resource, "re");
+
+	while (f && fscanf(f, "%llx %llx %llx", &start, &end, &flags) == 3) {
+		if ((flags & 0x200) && end > start) {	/* IORESOURCE_MEM */
+			t->phys_addr = start;
+			t->phys_size = end - start + 1;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Where the framebuffer's memory is (DRM's fbdev hides smem_start). */
+static void fb_phys(struct kbm_target *t, const struct fb_fix_screeninfo *fix)
+{
+	const char *base = strrchr(t->path, '/') ? strrchr(t->path, '/') + 1 : t->path;
+	char sys[400];
+
+	if (fix->smem_start) {
+		t->phys_addr = fix->smem_start;
+		t->phys_size = fix->smem_len;
+		return;
+	}
+	snprintf(sys, sizeof(sys), "/sys/class/graphics/%s/device/resource", base);
+	first_mem_bar(sys, t);
+}
+
 static int open_fb(struct kbm_target *t, int oflags)
 {
 	struct fb_fix_screeninfo fix;
@@ -392,6 +424,7 @@ static int open_fb(struct kbm_target *t, int oflags)
 	t->fixed_size = true;
 	t->view = KBM_VIEW_FD;	/* fb_read/fb_write: the same screen memory */
 	t->view_fd = t->fd;
+	fb_phys(t, &fix);
 	return 0;
 }
 
@@ -417,6 +450,11 @@ static int open_uio(struct kbm_target *t, int oflags)
 	t->size = strtoull(val, NULL, 0);
 	t->fixed_size = true;
 	t->offset = 0;		/* map N is at N * page size */
+	snprintf(sys, sizeof(sys), "/sys/class/uio/%s/maps/map0/addr", base);
+	if (!read_first_line(sys, val, sizeof(val))) {
+		t->phys_addr = strtoull(val, NULL, 0);
+		t->phys_size = t->size;
+	}
 	t->view = KBM_VIEW_ACCESS;	/* generic_access_phys for UIO_MEM_PHYS */
 	return 0;
 }

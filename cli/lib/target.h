@@ -64,6 +64,12 @@ struct kbm_target {
 	bool dmabuf;		/* fd is a dma-buf: DMA_BUF_IOCTL_SYNC brackets CPU access */
 	int dev_fd;		/* the allocator (heap, /dev/udmabuf, card); -1 */
 	uint32_t handle;	/* DRM GEM handle; 0 = none */
+	/*
+	 * Device memory behind the buffer, for PAT's memtype list: fb the
+	 * framebuffer (smem_start, or its PCI device's first memory BAR when
+	 * the driver hides smem_start), uio map 0. 0: none known.
+	 */
+	uint64_t phys_addr, phys_size;
 	char why[256];		/* after a failure: what was missing or refused */
 };
 

@@ -35,7 +35,7 @@ enum {
 
 /* One buffer, mapped shared unless --private, written to unless --touch. */
 static const struct kbm_bufopt_cfg phys_bufopt = {
-	.offer = KBM_BUF_ONE | KBM_BUF_PRIVATE | KBM_BUF_TOUCH,
+	.offer = KBM_BUF_ONE | KBM_BUF_PRIVATE | KBM_BUF_TOUCH | KBM_BUF_CACHE,
 	.pages = 64, .touch = KBM_TOUCH_WRITE,
 };
 
@@ -134,8 +134,9 @@ static error_t check_end(struct phys_opts *o, struct argp_state *state)
 		argp_error(state, "--pid and --pfn are mutually exclusive");
 	if (o->pid || o->pfn) {
 		if (kbm_bufopt_given(&o->buf))
-			argp_error(state, "--target, --backend, --strategy, --pages, --node and "
-				   "--private configure a buffer: not with --pid or --pfn");
+			argp_error(state, "--target, --backend, --strategy, --pages, --node, "
+				   "--private, --cache and --set-memory configure a buffer: "
+				   "not with --pid or --pfn");
 		return 0;
 	}
 	kbm_bufopt_finish(&o->buf, state);
