@@ -156,19 +156,19 @@ static enum ft_mode mode_from_name(struct argp_state *state, const char *arg)
 static void parse_seconds(struct argp_state *state, const char *opt, const char *arg,
 			  uint64_t max, uint64_t *out)
 {
-	char msg[256];
+	struct kbm_err e;
 
-	if (parse_u64(opt, arg, 1, max, out, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
+	if (parse_u64(opt, arg, 1, max, out, &e))
+		argp_error(state, "%s", e.msg);
 }
 
 static void parse_pid(struct argp_state *state, const char *arg, pid_t *out)
 {
-	char msg[256];
+	struct kbm_err e;
 	uint64_t v;
 
-	if (parse_u64("--pid", arg, 1, PID_MAX, &v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
+	if (parse_u64("--pid", arg, 1, PID_MAX, &v, &e))
+		argp_error(state, "%s", e.msg);
 	if (kill((pid_t)v, 0) != 0 && errno == ESRCH)
 		argp_error(state, "--pid: no process %llu", (unsigned long long)v);
 	*out = (pid_t)v;
