@@ -11,8 +11,7 @@ set -u
 cli=${1:?usage: cli_usage.sh PATH/TO/kbufmapctl}
 [ -x "$cli" ] || { echo "cli_usage: $cli is not executable" >&2; exit 2; }
 nodev=/nonexistent/kbufmap	# a device path that cannot exist
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 
 ok()  { tap_result 0 "$1"; }
 bad() { local desc=$1; shift; tap_result 1 "$desc" "$@"; }

@@ -11,8 +11,7 @@ set -u
 lib=${1:?usage: debian_uri.sh PATH/TO/debian-uri.sh}
 # shellcheck source=../../scripts/lib/debian-uri.sh
 . "$lib"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 
 # apt_dir NAME: a fresh APT directory; the case writes its files there.
 apt_dir() { dir=$tmp/$1; mkdir -p "$dir/sources.list.d"; }

@@ -10,8 +10,7 @@ set -u
 lib=${1:?usage: test_summary.sh PATH/TO/test-summary.sh}
 # shellcheck source=../../scripts/lib/test-summary.sh
 . "$lib"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 listed="5.10 6.1 6.12 7.2"
 
 case_() {	# $1 = junit file; sets out, rc

@@ -11,6 +11,11 @@
 #   tap_ok "output is JSON" python3 -m json.tool out.json
 #   tap_skip "NUMA placement" "the guest has one node"
 #   tap_done
+#
+# Every test script uses these, and defines no ok/expect/run of its own:
+# tap_scratch for a scratch directory, tap_run to capture a command,
+# tap_status for an exit status, tap_pass/tap_fail for a verdict computed
+# by the script itself.
 
 TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0
 echo "TAP version 13"
@@ -41,6 +46,16 @@ tap_ok() {
 	tap_result "$st" "$desc" "command: $*" "$(printf '%s' "$out" | head -c 600)"
 }
 
+# tap_not DESC CMD [ARG...]: ok when CMD fails (its output kept on success).
+tap_not() {
+	local desc=$1 out st
+	shift
+	out=$("$@" 2>&1)
+	st=$?
+	[ "$st" -ne 0 ]
+	tap_result $? "$desc" "command: $* (should have failed)" "$(printf '%s' "$out" | head -c 600)"
+}
+
 # tap_is DESC GOT WANT: ok when the two strings are equal.
 tap_is() {
 	if [ "$2" = "$3" ]; then
@@ -50,6 +65,9 @@ tap_is() {
 	fi
 }
 
+# tap_is_v DESC GOT WANT: tap_is, with GOT shown in the description.
+tap_is_v() { tap_is "$1 ($2)" "$2" "$3"; }
+
 # tap_like DESC TEXT REGEX: ok when TEXT matches the extended REGEX.
 tap_like() {
 	if printf '%s' "$2" | grep -qE -- "$3"; then
@@ -57,6 +75,41 @@ tap_like() {
 	else
 		tap_result 1 "$1" "does not match /$3/:" "$(printf '%s' "$2" | head -c 600)"
 	fi
+}
+
+# tap_pass DESC / tap_fail DESC [DIAG...]: a case the script decided itself.
+tap_pass() { tap_result 0 "$1"; }
+tap_fail() { tap_result 1 "$@"; }
+
+# tap_status DESC WANT CMD [ARG...]: ok when CMD exits with status WANT
+# (its output is kept as diagnostics on failure).
+tap_status() {
+	local desc=$1 want=$2 out st
+	shift 2
+	out=$("$@" 2>&1)
+	st=$?
+	if [ "$st" -eq "$want" ]; then
+		tap_result 0 "$desc"
+	else
+		tap_result 1 "$desc" "command: $*" "exit status $st, want $want" \
+			"$(printf '%s' "$out" | head -c 600)"
+	fi
+}
+
+# tap_run CMD [ARG...]: run CMD; its output (stdout and stderr) in $out,
+# its exit status in $rc, for the cases that follow to look at.
+tap_run() {
+	out=$("$@" 2>&1)
+	rc=$?
+}
+
+# tap_scratch [CLEANUP]: a scratch directory in $tmp, removed when the
+# script exits, after running the shell command CLEANUP (a test's own undo:
+# kill a helper, restore a mode).
+tap_scratch() {
+	tmp=$(mktemp -d) || { echo "Bail out! no scratch directory"; exit 1; }
+	# shellcheck disable=SC2064	# CLEANUP is expanded now, $tmp at exit
+	trap "${1:+$1; }"'rm -rf "$tmp"' EXIT
 }
 
 # tap_skip DESC REASON: a case that cannot run here, and why.
