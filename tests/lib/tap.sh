@@ -96,11 +96,32 @@ tap_status() {
 	fi
 }
 
-# tap_run CMD [ARG...]: run CMD; its output (stdout and stderr) in $out,
-# its exit status in $rc, for the cases that follow to look at.
+# tap_run CMD [ARG...]: run CMD for the cases that follow to look at: its
+# stdout in $out and $tmp/out, its stderr in $err and $tmp/err, its exit
+# status in $rc (after tap_scratch).
 tap_run() {
-	out=$("$@" 2>&1)
+	"$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# tap_expect DESC STATUS REGEX CMD [ARG...]: tap_run CMD; ok when it exits
+# with STATUS and, unless REGEX is "", its stdout or stderr matches REGEX
+# (grep -E).
+tap_expect() {
+	local desc=$1 want=$2 pat=$3
+	shift 3
+	tap_run "$@"
+	if [ "$rc" -ne "$want" ]; then
+		tap_fail "$desc" "command: $*" "exit status $rc, want $want" \
+			"stderr: $(head -c 400 "$tmp/err")"
+	elif [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out" "$tmp/err"; then
+		tap_fail "$desc" "command: $*" "output does not match /$pat/" \
+			"stdout: $(head -c 400 "$tmp/out")" "stderr: $(head -c 400 "$tmp/err")"
+	else
+		tap_pass "$desc"
+	fi
 }
 
 # tap_scratch [CLEANUP]: a scratch directory in $tmp, removed when the
