@@ -14,8 +14,8 @@
 #
 # Every test script uses these, and defines no ok/expect/run of its own:
 # tap_scratch for a scratch directory, tap_run to capture a command,
-# tap_status for an exit status, tap_pass/tap_fail for a verdict computed
-# by the script itself.
+# tap_expect for its exit status and output, tap_not for a command that
+# must fail, tap_pass/tap_fail for a verdict the script computed itself.
 
 TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0
 echo "TAP version 13"
@@ -80,21 +80,6 @@ tap_like() {
 # tap_pass DESC / tap_fail DESC [DIAG...]: a case the script decided itself.
 tap_pass() { tap_result 0 "$1"; }
 tap_fail() { tap_result 1 "$@"; }
-
-# tap_status DESC WANT CMD [ARG...]: ok when CMD exits with status WANT
-# (its output is kept as diagnostics on failure).
-tap_status() {
-	local desc=$1 want=$2 out st
-	shift 2
-	out=$("$@" 2>&1)
-	st=$?
-	if [ "$st" -eq "$want" ]; then
-		tap_result 0 "$desc"
-	else
-		tap_result 1 "$desc" "command: $*" "exit status $st, want $want" \
-			"$(printf '%s' "$out" | head -c 600)"
-	fi
-}
 
 # tap_run CMD [ARG...]: run CMD for the cases that follow to look at: its
 # stdout in $out and $tmp/out, its stderr in $err and $tmp/err, its exit
