@@ -3,6 +3,7 @@
  * /proc/kpageflags names and decoding, in the shape of the kernel's
  * tools/mm/page-types.c so that the two can be compared line by line.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,13 +146,13 @@ const char *kpf_longname(uint64_t flags, char *buf, size_t len)
 	return buf;
 }
 
-/* One name (a prefix allowed), "compound", or a number: the bits, or 0. */
+/* One name (a prefix allowed), "compound", or a number: 0, or -EINVAL. */
 static int parse_name(const char *s, size_t len, uint64_t *out)
 {
 	char tmp[64], *end;
 
 	if (!len || len >= sizeof(tmp))
-		return -1;
+		return -EINVAL;
 	if (len <= 8 && !strncmp(s, "compound", len)) {
 		*out = B(KPFB_COMPOUND_HEAD) | B(KPFB_COMPOUND_TAIL);
 		return 0;
@@ -167,9 +168,9 @@ static int parse_name(const char *s, size_t len, uint64_t *out)
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
 	if (tmp[0] < '0' || tmp[0] > '9')
-		return -1;
+		return -EINVAL;
 	*out = strtoull(tmp, &end, 0);
-	return *end ? -1 : 0;
+	return *end ? -EINVAL : 0;
 }
 
 const char *kpf_filter_name(unsigned int i)
@@ -188,7 +189,7 @@ const char *kpf_filter_name(unsigned int i)
  * (they are in the mask, not in the bits).
  */
 static int parse_names(const char *s, bool negated, uint64_t *out,
-		       char *msg, size_t msglen)
+		       struct kbm_err *e)
 {
 	*out = 0;
 	for (;;) {
@@ -201,12 +202,11 @@ static int parse_names(const char *s, bool negated, uint64_t *out,
 			len--;
 		}
 		if (!neg || negated) {
-			if (parse_name(s, len, &bits)) {
-				snprintf(msg, msglen, "--bits: unknown flag '%.*s': "
-					 "use page-types names such as anonymous, "
-					 "lru, thp, compound, or a number", (int)len, s);
-				return -1;
-			}
+			if (parse_name(s, len, &bits))
+				return kbm_err_set(e, KBM_ERR_INPUT, EINVAL,
+						   "--bits: unknown flag '%.*s': "
+						   "use page-types names such as anonymous, "
+						   "lru, thp, compound, or a number", (int)len, s);
 			*out |= bits;
 		}
 		if (s[len] != ',')
@@ -215,31 +215,31 @@ static int parse_names(const char *s, bool negated, uint64_t *out,
 	}
 }
 
-int kpf_parse_filter(const char *spec, struct kpf_filter *f, char *msg,
-		     size_t msglen)
+int kpf_parse_filter(const char *spec, struct kpf_filter *f, struct kbm_err *e)
 {
 	const char *eq = strchr(spec, '=');
+	int err;
 
-	if (!*spec) {
-		snprintf(msg, msglen, "--bits: empty flag list");
-		return -1;
-	}
+	if (!*spec)
+		return kbm_err_set(e, KBM_ERR_INPUT, EINVAL, "--bits: empty flag list");
 	if (eq == spec) {			/* =a,b: exact */
 		f->mask = KPF_ALL_BITS;
-		return parse_names(eq + 1, false, &f->bits, msg, msglen);
+		return parse_names(eq + 1, false, &f->bits, e);
 	}
 	if (eq) {				/* a,b=a: masked */
-		if (parse_names(spec, false, &f->mask, msg, msglen))
-			return -1;
-		return parse_names(eq + 1, false, &f->bits, msg, msglen);
+		err = parse_names(spec, false, &f->mask, e);
+		if (err)
+			return err;
+		return parse_names(eq + 1, false, &f->bits, e);
 	}
 	if (strchr(spec, '~')) {		/* a,~b: masked */
-		if (parse_names(spec, true, &f->mask, msg, msglen))
-			return -1;
-		return parse_names(spec, false, &f->bits, msg, msglen);
+		err = parse_names(spec, true, &f->mask, e);
+		if (err)
+			return err;
+		return parse_names(spec, false, &f->bits, e);
 	}
 	f->bits = KPF_ALL_BITS;			/* a,b: any of */
-	return parse_names(spec, false, &f->mask, msg, msglen);
+	return parse_names(spec, false, &f->mask, e);
 }
 
 bool kpf_filter_ok(const struct kpf_filter *f, size_t n, uint64_t flags)

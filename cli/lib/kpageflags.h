@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 #define KPF_NR_BITS	64
 
 /* Bits page-types uses beyond the uapi header (its own numbering). */
@@ -72,10 +74,9 @@ struct kpf_filter {
 /*
  * Parse a page-types bits spec: "a,b" (any of), "a,b=a" or "a,~b" (masked),
  * "=a,b" (exact). Names may be prefixes; "compound" is head|tail; numbers
- * are bit masks. Returns 0, or -1 with a message naming what was wrong.
+ * are bit masks. Returns 0, or -EINVAL with @e naming what was wrong.
  */
-int kpf_parse_filter(const char *spec, struct kpf_filter *f, char *msg,
-		     size_t msglen);
+int kpf_parse_filter(const char *spec, struct kpf_filter *f, struct kbm_err *e);
 /*
  * The @i-th flag name a filter accepts (the running kernel's names, then
  * "compound"), for listing and completion; NULL past the last.

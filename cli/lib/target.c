@@ -98,13 +98,17 @@ static int parse_device(const char *rest, struct kbm_target_spec *spec,
 	const char *colon = strrchr(rest, ':');
 	uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE);
 	size_t n = colon ? (size_t)(colon - rest) : strlen(rest);
+	struct kbm_err e;
+	int err = colon ? parse_size("--target device SIZE", colon + 1, ps, 1,
+				     1ULL << 40, &spec->size, &e) : 0;
 
-	if (colon && parse_size("--target device SIZE", colon + 1, ps, 1,
-				1ULL << 40, &spec->size, why, whylen))
-		return -1;
+	if (err) {
+		snprintf(why, whylen, "%s", e.msg);
+		return err;
+	}
 	if (n == 0 || n >= sizeof(spec->arg)) {
 		snprintf(why, whylen, "--target device:PATH[:SIZE]: %s path", n ? "too long a" : "no");
-		return -1;
+		return -EINVAL;
 	}
 	memcpy(spec->arg, rest, n);
 	spec->arg[n] = '\0';
@@ -124,21 +128,21 @@ int kbm_target_parse(const char *text, struct kbm_target_spec *spec,
 			kind = k;
 	if (kind < 0) {
 		snprintf(why, whylen, "--target: unknown target '%s': allowed " KBM_TARGET_FORMS, text);
-		return -1;
+		return -EINVAL;
 	}
 	spec->kind = (enum kbm_target_kind)kind;
 	if (kind == KBM_TARGET_DEVICE)
 		return colon ? parse_device(colon + 1, spec, why, whylen) :
-			       (snprintf(why, whylen, "--target device needs a path: device:PATH[:SIZE]"), -1);
+			       (snprintf(why, whylen, "--target device needs a path: device:PATH[:SIZE]"), -EINVAL);
 	if (colon && (kind == KBM_TARGET_KBUFMAP || kind == KBM_TARGET_UDMABUF)) {
 		snprintf(why, whylen, "--target %s takes no argument (the kbufmap device is -d PATH)",
 			 kind_names[kind]);
-		return -1;
+		return -EINVAL;
 	}
 	if (colon && (!colon[1] || strlen(colon + 1) >= sizeof(spec->arg))) {
 		snprintf(why, whylen, "--target '%s': %s argument after '%s:'", text,
 			 colon[1] ? "too long an" : "an empty", kind_names[kind]);
-		return -1;
+		return -EINVAL;
 	}
 	if (colon)
 		snprintf(spec->arg, sizeof(spec->arg), "%s", colon + 1);

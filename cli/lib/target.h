@@ -74,8 +74,9 @@ struct kbm_target {
 };
 
 /*
- * Parse @text (see KBM_TARGET_FORMS). Returns 0, or -1 with a message in
- * @why saying what was wrong and what is allowed.
+ * Parse @text (see KBM_TARGET_FORMS). Returns 0, or -EINVAL with a message
+ * in @why saying what was wrong and what is allowed (bufopt.c's buffer; a
+ * struct kbm_err when bufopt.c next changes).
  */
 int kbm_target_parse(const char *text, struct kbm_target_spec *spec,
 		     char *why, size_t whylen);

@@ -9,6 +9,7 @@
 # Usage: phys.sh KBUFMAPCTL
 . "$(dirname "$0")/../lib/tap.sh"
 cli=$1
+tap_scratch
 
 json() { "$cli" -j phys "$@"; }
 # field JQ-FILTER: one value of the JSON on stdin (jq starts faster than
@@ -39,12 +40,11 @@ done
 # The cross-check passes for every valid strategy (the matrix decides).
 for b in vmalloc pages contig kmalloc; do
 	for s in fault fault-around pfn remap insert insert-batch map-pages vmalloc-range huge; do
-		"$cli" phys --backend $b --strategy $s --pages 16 >/tmp/phys.$$ 2>&1; rc=$?
+		"$cli" phys --backend $b --strategy $s --pages 16 >"$tmp/phys.out" 2>&1; rc=$?
 		[ $rc -eq 2 ] && continue	# not a valid combination
-		tap_is "cross-check $b/$s" "$rc" 0 || cat /tmp/phys.$$
+		tap_is "cross-check $b/$s" "$rc" 0 || sed 's/^/#   /' "$tmp/phys.out"
 	done
 done
-rm -f /tmp/phys.$$
 
 # --csv: stdout is the table alone, a header row then rows of as many
 # fields, as python's csv module reads it; prints the rows' VIEW column
@@ -122,8 +122,8 @@ kill $spid
 # Unprivileged: the note, exit 0, no PFNs. The tool inspects its own
 # process (sh execs it), from a copy in a directory anyone may enter: the
 # checkout may sit in a 0700 directory, which the guest's 9p mount enforces.
-udir=$(mktemp -d)
-trap 'rm -rf "$udir"' EXIT
+udir=$tmp/u
+mkdir "$udir" && chmod 755 "$tmp"
 cp "$cli" "$udir/kbufmapctl" && chmod 755 "$udir" "$udir/kbufmapctl"
 out=$(tap_as_nobody sh -c "exec $udir/kbufmapctl phys --pid \$\$ --mapping '[stack]'" 2>&1); rc=$?
 tap_is "unprivileged exits 0" "$rc" 0

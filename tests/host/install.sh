@@ -17,8 +17,7 @@ if ! command -v strace >/dev/null; then
 	tap_result 1 "strace is installed" "scripts/setup-host.sh installs it"
 	tap_done
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 prefix=$tmp/prefix
 
 # The paths a trace wrote to, one a line; "?" for a path not absolute.
