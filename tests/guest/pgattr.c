@@ -186,6 +186,24 @@ static void anon_and_hole_cases(void)
 	munmap(p, 3 * PG);
 }
 
+/* The largest request: 1 GiB reserved, nothing mapped: one run, quickly. */
+static void largest_case(void)
+{
+	uint64_t pages = KBUFMAP_PGATTR_MAX_PAGES, done = 0;
+	void *p = mmap(NULL, pages * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	struct kbufmap_pgattr_run run;
+	int n;
+
+	if (!tap_ok(p != MAP_FAILED, "1 GiB PROT_NONE reservation"))
+		return;
+	n = pgattr(p, pages, &run, 1, &done);
+	if (!tap_ok(n == 1 && done == pages && run.flags == 0 && run.attr == KBUFMAP_ATTR_NONE,
+		    "PGATTR of 2^18 untouched pages: one run, not present"))
+		tap_diag("%d runs, %llu pages done", n, (unsigned long long)done);
+	munmap(p, pages * PG);
+}
+
 /* The kernel log written since @kmsg was opened, as one string (or NULL). */
 static char *kmsg_since(int kmsg)
 {
@@ -342,6 +360,7 @@ int main(int argc, char **argv)
 	if (wrong_cache)
 		return wrong_cache_cases();
 	anon_and_hole_cases();
+	largest_case();
 	buffer_cases();
 	bytes_back_to_zero();
 	return tap_done();
