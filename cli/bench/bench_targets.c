@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "kbm_dev.h"
+#include "kbm_hints.h"
 #include "mapping.h"
 #include "procfs.h"
 
@@ -39,6 +40,7 @@ static int kbufmap_setup(struct bench_case *c, const char **why)
 
 	if (err) {
 		*why = stage == KBM_STAGE_OPEN ? "cannot open the device" :
+		       kbm_configure_limit(c->backend, err) ?:
 		       "CONFIGURE refused this size";
 		return err;
 	}

@@ -296,6 +296,12 @@ static void unconfigured_cases(const char *dev)
 	expect_errno("buffer counters before configure", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), ENXIO);
 	memset(&info, 0, sizeof(info));
 	expect_errno("GET_INFO before configure", ioctl(fd, KBUFMAP_IOC_GET_INFO, &info), 0);
+	{
+		struct kbufmap_dma_sync sync = { .length = 1 };
+
+		expect_errno("DMA_SYNC before configure", ioctl(fd, KBUFMAP_IOC_DMA_SYNC, &sync),
+			     ENXIO);
+	}
 	tap_ok(!(info.flags & KBUFMAP_INFO_CONFIGURED),
 	       "GET_INFO before configure says not configured");
 	close(fd);
