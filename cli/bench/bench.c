@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <numa.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include "bench.h"
 #include "bufopt.h"
+#include "kbm_numa.h"
 #include "cmd.h"
 #include "kbm_dev.h"
 #include "kbm_hints.h"
@@ -126,18 +126,18 @@ static void parse_baselines(struct argp_state *state, char *arg, struct bench_op
  * online CPU; -1 with a message when there are too few for @o->threads. */
 static int pick_cpus(struct bench_opts *o, char *msg, size_t len)
 {
-	struct bitmask *cpus = numa_available() < 0 ? NULL : numa_allocate_cpumask();
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned int n = 0;
+	cpu_set_t cpus;
 
-	if (o->cpu_node >= 0 && (!cpus || o->cpu_node > numa_max_node() ||
-				 numa_node_to_cpus(o->cpu_node, cpus))) {
+	if (o->cpu_node >= 0 && (o->cpu_node > kbm_numa_max_node() ||
+				 kbm_numa_node_cpus(o->cpu_node, &cpus))) {
 		snprintf(msg, len, "--cpu-node %d: no such NUMA node (allowed 0..%d)",
-			 o->cpu_node, cpus ? numa_max_node() : 0);
-		goto out;
+			 o->cpu_node, kbm_numa_max_node());
+		return -1;
 	}
 	for (int cpu = 0; cpu < CPU_SETSIZE && n < o->threads; cpu++) {
-		bool on_node = o->cpu_node < 0 || numa_bitmask_isbitset(cpus, (unsigned int)cpu);
+		bool on_node = o->cpu_node < 0 || CPU_ISSET(cpu, &cpus);
 
 		if (cpu < online && on_node)
 			o->thread_cpus[n++] = cpu;
@@ -146,9 +146,6 @@ static int pick_cpus(struct bench_opts *o, char *msg, size_t len)
 		snprintf(msg, len, "--threads %u: beyond the %u online CPUs%s%.0d (one thread "
 			 "per CPU)", o->threads, n, o->cpu_node >= 0 ? " of node " : "",
 			 o->cpu_node >= 0 ? o->cpu_node : 0);
-out:
-	if (cpus)
-		numa_free_cpumask(cpus);
 	return n < o->threads ? -1 : 0;
 }
 

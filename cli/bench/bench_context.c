@@ -5,12 +5,12 @@
  * outlier runs, ASLR on, a frequency governor other than performance, an
  * unpinned CPU, emulation.
  */
-#include <numa.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bench.h"
+#include "kbm_numa.h"
 #include "out.h"
 #include "procfs.h"
 #include "prog.h"
@@ -106,9 +106,9 @@ void bench_env_read(struct bench_env *e, int cpu_asked, int cpu_node)
 		sscanf(line, "%d", &e->aslr);
 	e->cpu_asked = cpu_asked;
 	read_pinning(e);
-	e->nodes = numa_available() < 0 ? 1 : numa_num_configured_nodes();
+	e->nodes = kbm_numa_memory_nodes();
 	e->cpu_node = cpu_node;
-	e->cpus_node = numa_available() < 0 ? -1 : numa_node_of_cpu(sched_getcpu());
+	e->cpus_node = kbm_numa_node_of_cpu(sched_getcpu());
 }
 
 void bench_env_print(const struct bench_env *e, const struct bench_opts *o)

@@ -41,7 +41,7 @@ static void print_features(void)
 	print_text("features:");
 	print_string(PRINT_ANY, NULL, " %s", "json");
 	print_string(PRINT_ANY, NULL, " %s", "tap");
-	print_string(PRINT_ANY, NULL, " %s", "libnuma");	/* always linked */
+	print_string(PRINT_ANY, NULL, " %s", "numa");	/* move_pages(2), sysfs: always */
 #ifdef KBUFMAP_HAVE_FAULT_TRACE
 	print_string(PRINT_ANY, NULL, " %s", "bpf-fentry");
 	print_string(PRINT_ANY, NULL, " %s", "bpf-kprobe");

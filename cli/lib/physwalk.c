@@ -11,8 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <numa.h>
-#include <numaif.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +19,7 @@
 
 #include <linux/capability.h>
 
+#include "kbm_numa.h"
 #include "pagemap.h"
 #include "physwalk.h"
 
@@ -117,7 +116,7 @@ int phys_src_open(struct phys_src *s, pid_t pid)
 		close(s->kpf_fd);
 		s->kpf_fd = -1;
 	}
-	s->nr_nodes = numa_available() < 0 ? 1 : numa_max_node() + 1;
+	s->nr_nodes = kbm_numa_max_node() + 1;
 	if (s->nr_nodes > 1)	/* one node: every frame is on node 0 */
 		load_block_nodes(s);
 	return 0;
@@ -292,7 +291,7 @@ static void read_nodes(struct phys_src *s, struct batch *b, size_t n)
 				b->page[i].node = 0;
 		return;
 	}
-	if (move_pages(s->pid, (unsigned long)m, b->addr, NULL, b->status, 0) < 0)
+	if (kbm_move_pages(s->pid, (unsigned long)m, b->addr, NULL, b->status, 0) < 0)
 		return;
 	m = 0;
 	for (size_t i = 0; i < n; i++)

@@ -17,22 +17,53 @@
 /* "start-end perms offset dev inode   path": a VMA's first line. */
 static bool smaps_is_header(const char *line)
 {
-	size_t n = strspn(line, "0123456789abcdef");
+	size_t n;
+
+	/* Most lines are fields ("Rss:"): decided on the first character. */
+	if (!(line[0] >= '0' && line[0] <= '9') && !(line[0] >= 'a' && line[0] <= 'f'))
+		return false;
+	n = strspn(line, "0123456789abcdef");
 
 	return n && line[n] == '-';
 }
 
+/* The next blank-separated word of *@p: its length, *@p moved past it. */
+static size_t next_word(const char **p, const char **word)
+{
+	size_t n;
+
+	*p += strspn(*p, " ");
+	*word = *p;
+	n = strcspn(*p, " \n");
+	*p += n;
+	return n;
+}
+
+/* @len bytes of @s into @dst of @size, cut to fit. */
+static void copy_cut(char *dst, size_t size, const char *s, size_t len)
+{
+	len = len < size ? len : size - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/* Parsed by hand: sscanf() was most of a one-page `phys`'s own work. */
 static void smaps_header(const char *line, struct vma_info *vi)
 {
-	int path_at = 0;
+	const char *p, *w;
+	char *end;
+	size_t n;
 
-	sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &vi->start, &vi->end,
-	       vi->perms, &path_at);
-	if (path_at)
-		snprintf(vi->path, sizeof(vi->path), "%s", line + path_at);
-	vi->path[strcspn(vi->path, "\n")] = '\0';
-	snprintf(vi->maps_line, sizeof(vi->maps_line), "%s", line);
-	vi->maps_line[strcspn(vi->maps_line, "\n")] = '\0';
+	vi->start = strtoul(line, &end, 16);
+	vi->end = *end == '-' ? strtoul(end + 1, &end, 16) : 0;
+	p = end;
+	n = next_word(&p, &w);
+	copy_cut(vi->perms, sizeof(vi->perms), w, n);
+	for (int i = 0; i < 3; i++)	/* offset, device, inode */
+		next_word(&p, &w);
+	p += strspn(p, " ");
+	copy_cut(vi->path, sizeof(vi->path), p, strcspn(p, "\n"));
+	copy_cut(vi->maps_line, sizeof(vi->maps_line), line, strcspn(line, "\n"));
 }
 
 /* "VmFlags: rd wr sh mr", without the leading and trailing blanks. */
@@ -68,8 +99,12 @@ static void smaps_field(const char *line, struct vma_info *vi)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		size_t n = strlen(fields[i].name);
+		size_t n;
 
+		/* Cheap first: phys reads every VMA's 25-odd lines. */
+		if (line[0] != fields[i].name[0])
+			continue;
+		n = strlen(fields[i].name);
 		if (!strncmp(line, fields[i].name, n)) {
 			*(unsigned long *)((char *)vi + fields[i].off) =
 				strtoul(line + n, NULL, 10);
@@ -82,6 +117,8 @@ void smaps_from(struct smaps_iter *it, FILE *f)
 {
 	*it = (struct smaps_iter){ .f = f };
 }
+
+#define SMAPS_BUF_SIZE	(64 << 10)
 
 int smaps_open(struct smaps_iter *it, pid_t pid)
 {
@@ -97,6 +134,10 @@ int smaps_open(struct smaps_iter *it, pid_t pid)
 		return errno == ENOENT ? -ESRCH : -errno;
 	smaps_from(it, f);
 	it->own_file = true;
+	/* stdio gives procfs files 1 KiB: a system call per VMA, or more. */
+	it->buf = malloc(SMAPS_BUF_SIZE);
+	if (it->buf)
+		setvbuf(f, it->buf, _IOFBF, SMAPS_BUF_SIZE);
 	return 0;
 }
 
@@ -125,6 +166,7 @@ void smaps_close(struct smaps_iter *it)
 	free(it->line);
 	if (it->own_file && it->f)
 		fclose(it->f);
+	free(it->buf);
 	*it = (struct smaps_iter){ 0 };
 }
 

@@ -30,6 +30,7 @@ struct smaps_iter {
 	bool pending;			/* line holds the next VMA's header */
 	char *line;
 	size_t cap;
+	char *buf;			/* the stream's buffer, when ours */
 };
 
 /* /proc/@pid/smaps (@pid 0: this process). 0 or -errno (-ESRCH: no process). */

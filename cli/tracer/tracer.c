@@ -53,15 +53,6 @@
  */
 #define KRETPROBE_MAXACTIVE	64
 
-const struct ft_func_desc ft_funcs[FT_NR_FUNCS] = {
-#define FT_FUNC_DESC(id, fn, handler, strategies, pages_rule, shape)	\
-	[FT_##id] = { FT_SYMBOL_PREFIX #fn, #fn, handler, strategies,	\
-		      pages_rule, FT_SHAPE_ARG_##shape, FT_SHAPE_STRUCT_##shape, \
-		      FT_RET_UNKNOWN, MODULE_NAME },
-	FT_FUNCS(FT_FUNC_DESC)
-#undef FT_FUNC_DESC
-};
-
 enum { ENTRY = 0, RETURN = 1 };
 
 /* Per traced function and end (entry, return). */
@@ -1109,17 +1100,6 @@ bool ft_tracer_mapping_range(const struct ft_tracer *t, __u64 *start, __u64 *end
 	*start = __atomic_load_n(&t->skel->bss->map_vm_start, __ATOMIC_RELAXED);
 	*end = __atomic_load_n(&t->skel->bss->map_vm_end, __ATOMIC_RELAXED);
 	return *end != 0;
-}
-
-static const char *const mode_names[FT_NR_MODES] = {
-	[FT_MODE_AUTO] = "auto",
-	[FT_MODE_FENTRY] = "fentry",
-	[FT_MODE_KPROBE] = "kprobe",
-};
-
-const char *ft_mode_name(enum ft_mode mode)
-{
-	return (unsigned int)mode < FT_NR_MODES ? mode_names[mode] : NULL;
 }
 
 /* --- reading ------------------------------------------------------------ */

@@ -11,7 +11,6 @@
  *    mappings (VM_PFNMAP) have only the kernel's view.
  */
 #include <errno.h>
-#include <numaif.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 
 #include "checks.h"
 #include "kbm_dev.h"
+#include "kbm_numa.h"
 #include "names.h"
 
 bool applies_numa(const struct vctx *c, const char **why)
@@ -99,7 +99,7 @@ static enum kbm_status process_view(struct vctx *c, uint8_t *a, const char **vie
 		return vfail(c, "out of memory");
 	for (i = 0; i < c->pages; i++)
 		addrs[i] = a + i * c->ps;
-	if (move_pages(0, c->pages, addrs, NULL, status, 0) < 0)
+	if (kbm_move_pages(0, c->pages, addrs, NULL, status, 0) < 0)
 		return vfail(c, "move_pages(): %s", strerror(errno));
 	for (i = 0; i < c->pages; i++)
 		if (status[i] != c->node)

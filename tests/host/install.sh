@@ -69,6 +69,20 @@ for f in bin/kbufmapctl \
 	share/doc/kbufmap/LICENSE "src/kbufmap-$version/LICENSE"; do
 	tap_ok "installed: $f" test -s "$prefix/$f"
 done
+# fault-trace's tracer library, where the installed tool looks for it
+# (<libdir>/kbufmap/, relative to bin/): loaded from there, not from the
+# build tree, and past loading (no module here, or no privilege).
+if "$prefix/bin/kbufmapctl" --list-cmds | grep -qx fault-trace; then
+	lib=$(find "$prefix" -name kbufmap-tracer.so)
+	tap_like "installed: the tracer library in <libdir>/kbufmap/" "$lib" "^$prefix/lib[^ ]*/kbufmap/kbufmap-tracer\.so\$"
+	tap_ok "fault-trace --help" "$prefix/bin/kbufmapctl" fault-trace --help
+	loaded=$(LD_DEBUG=files "$prefix/bin/kbufmapctl" fault-trace --duration 1 2>&1 >/dev/null |
+		sed -n 's/.*file=\([^ ]*kbufmap-tracer[^ ]*\).*/\1/p' | sort -u)
+	tap_is "the installed fault-trace loads the installed library" \
+		"$(realpath -m "$loaded")" "$lib"
+	tap_is "... and gets past loading it" \
+		"$("$prefix/bin/kbufmapctl" fault-trace --duration 1 2>&1 | grep -c 'cannot load the tracer')" 0
+fi
 for c in $("$prefix/bin/kbufmapctl" --list-cmds); do
 	[ "$c" = help ] && continue
 	tap_ok "installed: the page of $c" test -s "$prefix/share/man/man8/kbufmapctl-$c.8"
