@@ -26,22 +26,29 @@
 
 /* ---- the kbufmap device ------------------------------------------------- */
 
+/* CONFIGURE with the cache mode and --set-memory of the case. */
 static int kbufmap_setup(struct bench_case *c, const char **why)
 {
-	struct kbm_map_req req = {
-		.device = c->device, .pages = c->pages, .backend = c->backend,
-		.strategy = c->strategy, .node = c->node,
+	struct kbufmap_config cfg = {
+		.nr_pages = c->pages, .backend = c->backend, .strategy = c->strategy,
+		.node = c->node, .cache = c->cache,
+		.flags = c->set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0,
 	};
-	struct kbm_mapping m;
-	enum kbm_map_stage stage;
-	int err = kbm_map_setup(&req, &m, &stage);
+	int fd = kbm_dev_open(c->device, O_RDWR, NULL), err;
 
+	if (fd < 0) {
+		*why = "cannot open the device";
+		return fd;
+	}
+	err = kbm_configure_cfg(fd, &cfg);
 	if (err) {
-		*why = stage == KBM_STAGE_OPEN ? "cannot open the device" :
+		close(fd);
+		*why = c->cache || c->set_memory ?
+		       "CONFIGURE refused this size or cache mode" :
 		       "CONFIGURE refused this size";
 		return err;
 	}
-	c->fd = m.fd;
+	c->fd = fd;
 	return 0;
 }
 
