@@ -203,7 +203,7 @@ const struct vcheck verify_checks[] = {
 	  "the user PTE and the kernel's own mapping give the RAM the same cache attribute (no memory-type alias)",
 	  "The user mapping and the kernel's direct mapping give the same RAM "
 	  "different cache attributes: a memory-type alias, which the kernel's "
-	  "PAT documentation (Documentation/arch/x86/pat.rst) tells drivers to "
+	  "PAT documentation (Documentation/x86/pat.rst) tells drivers to "
 	  "avoid, as accesses through the write-back alias can leave cache "
 	  "lines that the uncached or write-combining mapping does not see. "
 	  "Register the attribute on the kernel's mapping first with "
