@@ -212,7 +212,11 @@ static const struct argp help_argp = {
 	.parser = help_parse,
 	.args_doc = "[COMMAND]",
 	.doc = "Print " KBM_PROG "'s help, or a command's (as '" KBM_PROG
-	       " COMMAND --help').",
+	       " COMMAND --help').\v"
+	       "Examples:\n"
+	       "  " KBM_PROG " help\n"
+	       "  " KBM_PROG " help map\n\n"
+	       "Exit status: 0 printed, 2 usage error (an unknown COMMAND).",
 	.children = help_children,
 };
 

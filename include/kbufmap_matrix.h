@@ -50,6 +50,7 @@ static inline int kbufmap_strategy_prefaults(unsigned int strategy)
 	case KBUFMAP_STRATEGY_MAP_PAGES:
 	case KBUFMAP_STRATEGY_VMALLOC_RANGE:
 	case KBUFMAP_STRATEGY_REMAP_UNCHECKED:
+	case KBUFMAP_STRATEGY_DMA_MMAP:
 		return 1;
 	default:
 		return 0;

@@ -53,10 +53,18 @@ enum kbufmap_inject {
 	KBUFMAP_INJECT_NO_FAULT_COUNT,		/* .fault not counted */
 	KBUFMAP_INJECT_NO_HUGE,			/* .huge_fault always falls back */
 	KBUFMAP_INJECT_FRESH_PAGE,		/* .fault allocates, not looks up */
+	/*
+	 * wrong_cache: the mappings get another attribute than the buffer's
+	 * cache mode asks (UC when WB was asked, WB when WC or UC was), so
+	 * that verify's cache checks can be shown to catch it. PFN strategies
+	 * on RAM stay as PAT decides (the tracked memtype wins over any prot).
+	 */
+	KBUFMAP_INJECT_WRONG_CACHE,
 	KBUFMAP_INJECT_NR
 };
 #endif
 
+struct device;
 struct kbufmap_user;
 
 /*
@@ -70,16 +78,26 @@ struct kbufmap_buffer {
 	unsigned int backend;		/* enum kbufmap_backend */
 	unsigned int strategy;		/* enum kbufmap_strategy */
 	int node;			/* requested node or KBUFMAP_NODE_ANY */
+	unsigned int cache;		/* enum kbufmap_cache */
+	unsigned int config_flags;	/* KBUFMAP_CONFIG_* */
+	bool memtype_set;		/* set_memory_*() applied: restore */
 	unsigned int nr_chunks;		/* physically contiguous runs */
 	atomic_t live_vmas;		/* VMAs that reference the buffer */
 #ifdef KBUFMAP_FAULT_INJECT
 	enum kbufmap_inject inject;
 #endif
 
-	/* vmalloc and kmalloc: the kernel address of the whole buffer. */
+	/*
+	 * vmalloc, kmalloc, dma-coherent and dma-wc: the kernel address of the
+	 * whole buffer.
+	 */
 	void *vaddr;
-	/* vmalloc, pages, contig: one entry per page; NULL for kmalloc. */
+	/*
+	 * One entry per page, for every backend but kmalloc (NULL). The DMA
+	 * backends' pages give PFNs; they are never mapped by reference.
+	 */
 	struct page **pages;
+	dma_addr_t dma_handle;		/* the DMA backends' DMA address */
 
 	const struct kbufmap_strategy_ops *ops;
 	struct kbufmap_counter_set __percpu *counters;
@@ -121,6 +139,15 @@ void *kbufmap_buffer_kaddr(const struct kbufmap_buffer *buf, unsigned long idx);
 bool kbufmap_buffer_range_contiguous(const struct kbufmap_buffer *buf,
 				     unsigned long first, unsigned long count);
 
+/* kbufmap_memtype.c: the kernel's own mapping of the buffer (SET_MEMORY) */
+int kbufmap_memtype_check(unsigned int cache, unsigned int flags);
+int kbufmap_memtype_set(struct kbufmap_buffer *buf);
+void kbufmap_memtype_restore(struct kbufmap_buffer *buf);
+
+/* kbufmap_pgattr.c: KBUFMAP_IOC_PGATTR */
+long kbufmap_ioc_pgattr(void __user *uarg);
+void kbufmap_pgattr_init(void);
+
 /* kbufmap_map.c */
 extern const struct kbufmap_strategy_ops *const
 	kbufmap_strategies[KBUFMAP_STRATEGY_COUNT];
@@ -149,6 +176,21 @@ int kbufmap_populate_map_pages(struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma);
 int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
 				   struct vm_area_struct *vma);
+int kbufmap_populate_dma_mmap(struct kbufmap_buffer *buf,
+			      struct vm_area_struct *vma);
+
+/* kbufmap_dma.c */
+void kbufmap_dma_init(struct device *dev);
+bool kbufmap_dma_coherent(void);
+int kbufmap_dma_config_check(const struct kbufmap_config *cfg);
+int kbufmap_dma_coherent_alloc(struct kbufmap_buffer *buf, size_t bytes);
+void kbufmap_dma_coherent_free(struct kbufmap_buffer *buf);
+int kbufmap_dma_noncoherent_alloc(struct kbufmap_buffer *buf, size_t bytes);
+void kbufmap_dma_noncoherent_free(struct kbufmap_buffer *buf);
+int kbufmap_dma_mmap(struct kbufmap_buffer *buf, struct vm_area_struct *vma);
+int kbufmap_dma_sync_check(const struct kbufmap_dma_sync *req);
+int kbufmap_dma_sync(struct kbufmap_buffer *buf,
+		     const struct kbufmap_dma_sync *req);
 
 /* kbufmap_stats.c */
 struct kbufmap_counter_set __percpu *kbufmap_counters_alloc(gfp_t gfp);

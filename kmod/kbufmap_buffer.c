@@ -288,6 +288,19 @@ static const struct kbufmap_backend_ops kbufmap_backends[KBUFMAP_BACKEND_COUNT] 
 		.alloc = kbufmap_kmalloc_alloc,
 		.free = kbufmap_kmalloc_free,
 	},
+	/* kbufmap_dma.c */
+	[KBUFMAP_BACKEND_DMA_COHERENT] = {
+		.alloc = kbufmap_dma_coherent_alloc,
+		.free = kbufmap_dma_coherent_free,
+	},
+	[KBUFMAP_BACKEND_DMA_WC] = {
+		.alloc = kbufmap_dma_coherent_alloc,
+		.free = kbufmap_dma_coherent_free,
+	},
+	[KBUFMAP_BACKEND_DMA_NONCOHERENT] = {
+		.alloc = kbufmap_dma_noncoherent_alloc,
+		.free = kbufmap_dma_noncoherent_free,
+	},
 };
 
 /* --- lookups -------------------------------------------------------------- */
@@ -506,6 +519,8 @@ kbufmap_buffer_new(const struct kbufmap_config *cfg)
 	buf->backend = cfg->backend;
 	buf->strategy = cfg->strategy;
 	buf->node = cfg->node;
+	buf->cache = cfg->cache;
+	buf->config_flags = cfg->flags;
 #ifdef KBUFMAP_FAULT_INJECT
 	buf->inject = kbufmap_inject_mode();
 #endif
@@ -552,6 +567,12 @@ struct kbufmap_buffer *kbufmap_buffer_alloc(const struct kbufmap_config *cfg)
 		kbufmap_buffer_delete(buf);
 		goto unreserve;
 	}
+	err = kbufmap_memtype_set(buf);
+	if (err) {
+		kbufmap_backends[buf->backend].free(buf);
+		kbufmap_buffer_delete(buf);
+		goto unreserve;
+	}
 	if (kbufmap_injected(buf, KBUFMAP_INJECT_UNZEROED))
 		kbufmap_buffer_poison(buf);
 	buf->nr_chunks = kbufmap_count_runs(buf);
@@ -571,6 +592,8 @@ static void kbufmap_buffer_release(struct kref *ref)
 
 	u64 bytes = (u64)buf->nr_pages << PAGE_SHIFT;
 
+	/* Every VMA held a reference: no user mapping is left. */
+	kbufmap_memtype_restore(buf);
 	kbufmap_backends[buf->backend].free(buf);
 	kbufmap_stats_buffer_free(buf->backend, bytes);
 	kbufmap_user_unreserve(buf->user, bytes);

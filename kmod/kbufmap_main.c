@@ -144,6 +144,7 @@ static const char *const kbufmap_inject_names[KBUFMAP_INJECT_NR] = {
 	[KBUFMAP_INJECT_NO_FAULT_COUNT] = "no_fault_count",
 	[KBUFMAP_INJECT_NO_HUGE] = "no_huge",
 	[KBUFMAP_INJECT_FRESH_PAGE] = "fresh_page",
+	[KBUFMAP_INJECT_WRONG_CACHE] = "wrong_cache",
 };
 
 static int kbufmap_inject = KBUFMAP_INJECT_NONE;
@@ -175,7 +176,7 @@ static const struct kernel_param_ops kbufmap_inject_ops = {
 
 module_param_cb(inject, &kbufmap_inject_ops, NULL, 0644);
 MODULE_PARM_DESC(inject,
-		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error, wrong_node, allow_exec, set_maywrite, dontcopy, no_refault, no_fault_count, no_huge, fresh_page");
+		 "TEST ONLY: one deliberate bug for new buffers: none, wrong_page, no_bounds, no_dontexpand, unzeroed, private_writethrough, ignore_remap_error, wrong_node, allow_exec, set_maywrite, dontcopy, no_refault, no_fault_count, no_huge, fresh_page, wrong_cache");
 
 /* Read when a buffer is configured; the buffer keeps the mode it got. */
 enum kbufmap_inject kbufmap_inject_mode(void)
@@ -332,15 +333,27 @@ static bool kbufmap_node_valid(s32 node)
 	return node >= 0 && node < MAX_NUMNODES && node_state(node, N_MEMORY);
 }
 
+/*
+ * The cache mode and flags of a valid combination: the matrix header, and
+ * what this architecture can do on top of it.
+ */
+static int kbufmap_config_cache_check(const struct kbufmap_config *cfg)
+{
+	int err = kbufmap_cache_errno(cfg->backend, cfg->cache, cfg->flags,
+				      NULL);
+
+	return err ? err : kbufmap_memtype_check(cfg->cache, cfg->flags);
+}
+
 /* The matrix header decides which combinations are valid, not this file. */
 static int kbufmap_config_check(const struct kbufmap_config *cfg)
 {
+	int err;
+
 	if (cfg->pad || memchr_inv(cfg->reserved, 0, sizeof(cfg->reserved)) ||
-	    cfg->flags & ~KBUFMAP_CONFIG_FLAGS_ALL)
+	    cfg->flags & ~KBUFMAP_CONFIG_FLAGS_ALL ||
+	    cfg->cache >= KBUFMAP_CACHE_COUNT)
 		return -EINVAL;
-	/* ABI 2.2 in progress: cache modes and DMA backends not built yet. */
-	if (cfg->flags || cfg->cache || kbufmap_backend_is_dma(cfg->backend))
-		return -EOPNOTSUPP;
 	if (!cfg->nr_pages)
 		return -EINVAL;
 	if (cfg->nr_pages > KBUFMAP_MAX_PAGES)
@@ -350,8 +363,11 @@ static int kbufmap_config_check(const struct kbufmap_config *cfg)
 		return -E2BIG;
 	if (!kbufmap_node_valid(cfg->node))
 		return -EINVAL;
-	return kbufmap_combo_errno(cfg->backend, cfg->strategy, cfg->node,
-				   NULL);
+	err = kbufmap_combo_errno(cfg->backend, cfg->strategy, cfg->node, NULL);
+	if (err)
+		return err;
+	err = kbufmap_dma_config_check(cfg);
+	return err ? err : kbufmap_config_cache_check(cfg);
 }
 
 static bool kbufmap_buffer_mapped(const struct kbufmap_buffer *buf)
@@ -411,10 +427,19 @@ static long kbufmap_ioc_get_info(struct kbufmap_file *kf, void __user *uarg)
 		info.strategy = buf->strategy;
 		info.node = buf->node;
 		info.flags = KBUFMAP_INFO_CONFIGURED;
+#ifdef KBUFMAP_HUGE_PMDS
+		/* A fact of this kernel: the huge strategy can map PMDs. */
+		info.flags |= KBUFMAP_INFO_HUGE_PMD;
+#endif
 		if (buf->nr_chunks == 1)
 			info.flags |= KBUFMAP_INFO_CONTIGUOUS;
+		if (kbufmap_backend_is_dma(buf->backend) &&
+		    kbufmap_dma_coherent())
+			info.flags |= KBUFMAP_INFO_DMA_COHERENT;
 		info.nr_chunks = buf->nr_chunks;
 		info.live_vmas = atomic_read(&buf->live_vmas);
+		info.cache = buf->cache;
+		info.config_flags = buf->config_flags;
 		kbufmap_buffer_put(buf);
 	}
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
@@ -550,6 +575,34 @@ put:
 	return fd;
 }
 
+/*
+ * Hand a range of a dma-noncoherent buffer over. Taking it for the CPU is
+ * what a reader needs before reading what the device wrote, so a read-only
+ * file may; giving it to the device, which may then write into it, needs a
+ * file opened for writing (-EBADF).
+ */
+static long kbufmap_ioc_dma_sync(struct file *file, void __user *uarg)
+{
+	struct kbufmap_buffer *buf;
+	struct kbufmap_dma_sync req;
+	long err;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	err = kbufmap_dma_sync_check(&req);
+	if (err)
+		return err;
+	if (req.op == KBUFMAP_DMA_SYNC_FOR_DEVICE &&
+	    !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	buf = kbufmap_file_buffer(file->private_data);
+	if (!buf)
+		return -ENXIO;
+	err = kbufmap_dma_sync(buf, &req);
+	kbufmap_buffer_put(buf);
+	return err;
+}
+
 static long kbufmap_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -572,6 +625,10 @@ static long kbufmap_ioctl(struct file *file, unsigned int cmd,
 		return kbufmap_ioc_get_pfns(kf, uarg);
 	case KBUFMAP_IOC_GET_COUNTERS:
 		return kbufmap_ioc_get_counters(kf, uarg);
+	case KBUFMAP_IOC_PGATTR:
+		return kbufmap_ioc_pgattr(uarg);
+	case KBUFMAP_IOC_DMA_SYNC:
+		return kbufmap_ioc_dma_sync(file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -608,6 +665,9 @@ static void __init kbufmap_abi_checks(void)
 	BUILD_BUG_ON(sizeof(struct kbufmap_pfns) % 8);
 	BUILD_BUG_ON(sizeof(struct kbufmap_counters) % 8);
 	BUILD_BUG_ON(sizeof(struct kbufmap_stats) % 8);
+	BUILD_BUG_ON(sizeof(struct kbufmap_pgattr) % 8);
+	BUILD_BUG_ON(sizeof(struct kbufmap_pgattr_run) != 40);
+	BUILD_BUG_ON(sizeof(struct kbufmap_dma_sync) % 8);
 	BUILD_BUG_ON(KBUFMAP_BACKEND_COUNT > KBUFMAP_STATS_MAX_BACKENDS);
 	BUILD_BUG_ON(KBUFMAP_KMALLOC_MAX_PAGES * PAGE_SIZE > KMALLOC_MAX_SIZE);
 	BUILD_BUG_ON(KBUFMAP_PFN_CHUNK == 0);
@@ -619,12 +679,14 @@ static int __init kbufmap_init(void)
 
 	kbufmap_abi_checks();
 	kbufmap_max_bytes_init();
+	kbufmap_pgattr_init();
 	kbufmap_stats_init();
 	err = misc_register(&kbufmap_misc);
 	if (err) {
 		kbufmap_stats_exit();
 		return err;
 	}
+	kbufmap_dma_init(kbufmap_misc.this_device);
 #ifdef KBUFMAP_FAULT_INJECT
 	pr_notice("fault injection build, inject=%s\n",
 		  kbufmap_inject_names[kbufmap_inject_mode()]);

@@ -550,6 +550,20 @@ noinline int kbufmap_populate_vmalloc_range(struct kbufmap_buffer *buf,
 	return remap_vmalloc_range(vma, buf->vaddr, vma->vm_pgoff);
 }
 
+/*
+ * The DMA API's own mapping call for the buffer's allocator:
+ * dma_mmap_coherent(), dma_mmap_wc() or dma_mmap_pages(). On dma-direct each
+ * is one remap_pfn_range() of the whole VMA from vm_pgoff; dma_mmap_coherent()
+ * and dma_mmap_wc() first set vm_page_prot to what the DMA API wants for the
+ * device (unchanged on a coherent one, so x86 maps WB).
+ */
+noinline int kbufmap_populate_dma_mmap(struct kbufmap_buffer *buf,
+				       struct vm_area_struct *vma)
+{
+	kbufmap_count(buf, KBUFMAP_CNT_REMAP_CALLS, 1);
+	return kbufmap_dma_mmap(buf, vma);
+}
+
 /* --- the strategy table ------------------------------------------------------ */
 
 static const struct vm_operations_struct kbufmap_vm_ops_fault = {
@@ -644,6 +658,12 @@ static const struct kbufmap_strategy_ops kbufmap_strategy_remap_unchecked = {
 	.remaps_pfns = true,
 };
 
+static const struct kbufmap_strategy_ops kbufmap_strategy_dma_mmap = {
+	.vm_ops = &kbufmap_vm_ops_remapped,
+	.populate = kbufmap_populate_dma_mmap,
+	.remaps_pfns = true,
+};
+
 const struct kbufmap_strategy_ops *const
 kbufmap_strategies[KBUFMAP_STRATEGY_COUNT] = {
 	[KBUFMAP_STRATEGY_FAULT] = &kbufmap_strategy_fault,
@@ -656,6 +676,7 @@ kbufmap_strategies[KBUFMAP_STRATEGY_COUNT] = {
 	[KBUFMAP_STRATEGY_VMALLOC_RANGE] = &kbufmap_strategy_vmalloc_range,
 	[KBUFMAP_STRATEGY_HUGE] = &kbufmap_strategy_huge,
 	[KBUFMAP_STRATEGY_REMAP_UNCHECKED] = &kbufmap_strategy_remap_unchecked,
+	[KBUFMAP_STRATEGY_DMA_MMAP] = &kbufmap_strategy_dma_mmap,
 };
 
 /* --- mmap ------------------------------------------------------------------ */
@@ -676,7 +697,8 @@ static unsigned int kbufmap_map_kind(const struct vm_area_struct *vma)
  * vmf_insert_pfn() and per-run remap_pfn_range() are legal, and a later
  * mprotect(PROT_WRITE) fails with EACCES instead of reaching a BUG_ON. Every
  * read-only private remap loses it too: on a CoW mapping remap_pfn_range()
- * stores the PFN in vm_pgoff, which /proc/PID/maps shows as the offset.
+ * stores the PFN in vm_pgoff, which /proc/PID/maps shows as the offset; so
+ * does every read-only private dma-mmap (dma_mmap_*() is a remap).
  */
 static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma, unsigned int kind,
@@ -688,7 +710,8 @@ static void kbufmap_mmap_flags(const struct kbufmap_buffer *buf,
 	if (kind == KBUFMAP_MAP_PRIVATE_RO &&
 	    (kbufmap_map_kind_errno(buf->backend, buf->strategy,
 				    KBUFMAP_MAP_PRIVATE_RW, contiguous, NULL) ||
-	     buf->strategy == KBUFMAP_STRATEGY_REMAP) &&
+	     buf->strategy == KBUFMAP_STRATEGY_REMAP ||
+	     buf->strategy == KBUFMAP_STRATEGY_DMA_MMAP) &&
 	    !kbufmap_remap_error_injected(buf))
 		clear |= VM_MAYWRITE;
 	/*
@@ -738,6 +761,39 @@ static int kbufmap_remap_pfn_check(const struct kbufmap_buffer *buf,
 	return 0;
 }
 
+/*
+ * The cache mode the mappings get: the buffer's, but another one under the
+ * wrong_cache injection (UC for WB, WB for WC and UC).
+ */
+static unsigned int kbufmap_mapped_cache(const struct kbufmap_buffer *buf)
+{
+	if (!kbufmap_injected(buf, KBUFMAP_INJECT_WRONG_CACHE))
+		return buf->cache;
+	return buf->cache == KBUFMAP_CACHE_WB ? KBUFMAP_CACHE_UC :
+						KBUFMAP_CACHE_WB;
+}
+
+/*
+ * The attribute every strategy maps with, set before anything is mapped:
+ * the populate functions, .fault and .huge_fault all take vm_page_prot.
+ * What the page table then holds is the kernel's decision (x86 PAT gives PFN
+ * mappings of RAM the page's tracked memtype): KBUFMAP_IOC_PGATTR shows it.
+ */
+static void kbufmap_mmap_cache(const struct kbufmap_buffer *buf,
+			       struct vm_area_struct *vma)
+{
+	switch (kbufmap_mapped_cache(buf)) {
+	case KBUFMAP_CACHE_WC:
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+		break;
+	case KBUFMAP_CACHE_UC:
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+		break;
+	default:
+		break;
+	}
+}
+
 static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 			       struct vm_area_struct *vma)
 {
@@ -759,6 +815,8 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	contiguous = kbufmap_buffer_range_contiguous(buf, first, count);
 	err = kbufmap_map_kind_errno(buf->backend, buf->strategy, kind,
 				     contiguous, NULL);
+	if (!err)
+		err = kbufmap_cache_kind_errno(buf->cache, kind, NULL);
 	if (err)
 		return err;
 
@@ -766,6 +824,7 @@ static int kbufmap_mmap_buffer(struct kbufmap_buffer *buf,
 	err = kbufmap_remap_pfn_check(buf, vma);
 	if (err)
 		return err;
+	kbufmap_mmap_cache(buf, vma);
 	/*
 	 * On failure core mm unmaps whatever was populated and frees the VMA
 	 * without calling ->close(): take the VMA's reference only after.

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The demo: build kbufmap, boot a guest kernel with the module loaded and
 # show what kbufmapctl finds. On a fresh Debian 12 machine, as root, this is
-# the only command needed; it installs what it needs first.
+# the only command needed; it installs what it needs first. --native, as
+# root, installs the build dependencies (apt-get or dnf) and nothing else.
 #
 #   scripts/demo.sh                 newest guest kernel
 #   scripts/demo.sh --kernel 6.1    a chosen guest kernel
@@ -15,7 +16,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2?--kernel needs a value such as 6.1 or 6.12}; shift 2 ;;
 	--native) native=1; shift ;;
-	-h|--help) sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo.sh: unknown option '$1' (allowed: --kernel VERSION, --native)" >&2; exit 2 ;;
 	esac
 done
@@ -56,6 +57,12 @@ SH
 }
 
 if [ "$native" = 1 ]; then
+	# The build dependencies, installed with apt-get or dnf (as root), or
+	# each missing one named with its package.
+	./scripts/native-deps --install || {
+		echo "demo.sh: the native demo needs what is listed above" >&2
+		exit 1
+	}
 	cmake --preset native >/dev/null
 	cmake --build --preset native
 	cli=$PWD/build/native/cli/kbufmapctl

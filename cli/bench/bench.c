@@ -20,6 +20,7 @@
 #include "bufopt.h"
 #include "cmd.h"
 #include "kbm_dev.h"
+#include "kbm_hints.h"
 #include "kbufmap_matrix.h"
 #include "names.h"
 #include "out.h"
@@ -350,7 +351,9 @@ static bool run_one(struct bench_case *c, const struct bench_opts *o, int *trace
 	err = c->t->setup(c, &c->skip_why);
 	if (err) {
 		c->skip_err = err;
-		return err == -EOPNOTSUPP || err == -EINVAL;
+		/* E2BIG past one DMA allocation: this kernel's limit, a skip */
+		return err == -EOPNOTSUPP || err == -EINVAL ||
+		       (c->t->module && kbm_configure_limit(c->backend, err));
 	}
 	err = bench_run_case(c, o);
 	if (!err && o->trace && c->t->module) {

@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "kbm_dev.h"
+#include "kbm_hints.h"
 #include "mapping.h"
 #include "procfs.h"
 
@@ -29,33 +30,33 @@
 /* CONFIGURE with the cache mode and --set-memory of the case. */
 static int kbufmap_setup(struct bench_case *c, const char **why)
 {
-	struct kbufmap_config cfg = {
-		.nr_pages = c->pages, .backend = c->backend, .strategy = c->strategy,
-		.node = c->node, .cache = c->cache,
-		.flags = c->set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0,
+	struct kbm_map_req req = {
+		.device = c->device,
+		.config = { .nr_pages = c->pages, .backend = c->backend,
+			    .strategy = c->strategy, .node = c->node,
+			    .cache = c->cache,
+			    .flags = c->set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0 },
 	};
-	int fd = kbm_dev_open(c->device, O_RDWR, NULL), err;
+	struct kbm_mapping m;
+	enum kbm_map_stage stage;
+	int err = kbm_map_setup(&req, &m, &stage);
 
-	if (fd < 0) {
-		*why = "cannot open the device";
-		return fd;
-	}
-	err = kbm_configure_cfg(fd, &cfg);
 	if (err) {
-		close(fd);
-		*why = c->cache || c->set_memory ?
+		*why = stage == KBM_STAGE_OPEN ? "cannot open the device" :
+		       kbm_configure_limit(c->backend, err) ?:
+		       c->cache || c->set_memory ?
 		       "CONFIGURE refused this size or cache mode" :
 		       "CONFIGURE refused this size";
 		return err;
 	}
-	c->fd = fd;
+	c->fd = m.fd;
 	return 0;
 }
 
 static void *kbufmap_map(struct bench_case *c, bool for_write)
 {
 	struct kbm_map_req req = {
-		.pages = c->pages, .private_map = c->private_map,
+		.config.nr_pages = c->pages, .private_map = c->private_map,
 		.writable = true, .length = c->pages,
 	};
 	struct kbm_mapping m = { .fd = c->fd, .ps = c->ps };

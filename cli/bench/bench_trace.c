@@ -65,10 +65,13 @@ static uint64_t module_faults(const struct bench_case *c)
 static int64_t probe_faults(struct ft_tracer *t)
 {
 	struct ft_snapshot snap;
+	struct kbm_err e;
 	int64_t calls;
 
-	if (ft_tracer_snapshot(t, &snap))
+	if (ft_tracer_snapshot(t, &snap, &e)) {
+		kbm_fail_err(&e);
 		return -1;
+	}
 	calls = (int64_t)snap.funcs[FT_FAULT].calls;
 	ft_snapshot_free(&snap);
 	return calls;
@@ -81,6 +84,7 @@ int bench_trace_case(struct bench_case *c, const struct bench_opts *o)
 		.tgid = getpid(),
 	};
 	struct ft_tracer *t;
+	struct kbm_err e;
 	uint64_t k0;
 	int64_t p0, p1;
 	int rc;
@@ -88,9 +92,9 @@ int bench_trace_case(struct bench_case *c, const struct bench_opts *o)
 	c->tr = calloc(1, sizeof(*c->tr));
 	if (!c->tr)
 		return kbm_fail(ENOMEM, "out of memory");
-	rc = ft_tracer_start(&topts, &t);
+	rc = ft_tracer_start(&topts, &t, &e);
 	if (rc)
-		return rc;
+		return ft_tracer_fail(&e);
 	c->tr->mode = ft_mode_name(ft_tracer_mode(t));
 	snprintf(c->tr->why, sizeof(c->tr->why), "%s", ft_tracer_mode_reason(t));
 	k0 = module_faults(c);

@@ -152,7 +152,7 @@ static void print_cache_row(unsigned int b, unsigned int s, unsigned int c,
 	print_string(PRINT_ANY, "kernel", " %-6s", mem_attr_name(e->kernel));
 	print_bool(PRINT_ANY, "alias", " %-5s", e->alias);
 	print_bool(PRINT_ANY, "pat_override", " %-8s", e->pat_override);
-	print_string(PRINT_ANY, "pat_log", " %-10s", kbm_pat_log_name(e->pat_log));
+	print_string(PRINT_ANY, "pat_log", " %-10s", kbm_expect_log_name(e->pat_log));
 	print_string(PRINT_JSON, "path", NULL, e->path);
 	print_string(PRINT_JSON, "reason", NULL, e->reason);
 	snprintf(path, sizeof(path), "%s [%d]", e->path, note_index(e->reason));

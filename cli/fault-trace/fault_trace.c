@@ -78,7 +78,7 @@ static const struct argp_option options[] = {
 	  "fentry: fail without module BTF; kprobe: kprobe/kretprobe", 0 },
 	{ "function", OPT_FUNCTION, "NAME", 0,
 	  "Trace the kernel function NAME instead of the module's functions (calls, "
-	  "errors when its return type tells, latency); repeat for up to "
+	  "errors when its return type tells, latency); repeat it for up to "
 	  KBM_STR(FT_MAX_USER_FUNCS) " functions", 0 },
 	{ "mapping", OPT_MAPPING, "PATH", 0,
 	  "Time whole page faults (handle_mm_fault) of the traced process on its "
@@ -119,7 +119,7 @@ static const char doc[] =
 	"faults can be measured. --function uses fentry when the kernel's or its "
 	"module's BTF describes the function, else kprobes; a name that is not in "
 	"available_filter_functions is refused (exit 2).\n\n"
-	"With -- COMMAND [ARGS], COMMAND is started once tracing is attached and "
+	"With -- COMMAND [ARG...], COMMAND is started once tracing is attached and "
 	"only it and its children are traced; tracing stops when it exits. The "
 	"exit status is 0 when tracing worked, whatever the command's: its status "
 	"is in the report.\n\n"
@@ -156,19 +156,19 @@ static enum ft_mode mode_from_name(struct argp_state *state, const char *arg)
 static void parse_seconds(struct argp_state *state, const char *opt, const char *arg,
 			  uint64_t max, uint64_t *out)
 {
-	char msg[256];
+	struct kbm_err e;
 
-	if (parse_u64(opt, arg, 1, max, out, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
+	if (parse_u64(opt, arg, 1, max, out, &e))
+		argp_error(state, "%s", e.msg);
 }
 
 static void parse_pid(struct argp_state *state, const char *arg, pid_t *out)
 {
-	char msg[256];
+	struct kbm_err e;
 	uint64_t v;
 
-	if (parse_u64("--pid", arg, 1, PID_MAX, &v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
+	if (parse_u64("--pid", arg, 1, PID_MAX, &v, &e))
+		argp_error(state, "%s", e.msg);
 	if (kill((pid_t)v, 0) != 0 && errno == ESRCH)
 		argp_error(state, "--pid: no process %llu", (unsigned long long)v);
 	*out = (pid_t)v;
@@ -263,13 +263,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &kbm_common_argp, 0, NULL, 0 },
-	{ 0 }
-};
-
 static const struct argp argp = {
-	options, parse_opt, "[-- COMMAND [ARGS...]]", doc, children, NULL, NULL,
+	options, parse_opt, "[-- COMMAND [ARG...]]", doc, kbm_common_children, NULL, NULL,
 };
 
 static int pidfd_open_(pid_t pid)
@@ -287,21 +282,23 @@ static pid_t spawn_held(char **argv, const sigset_t *child_mask, int *go_w, int 
 	pid_t pid;
 
 	if (pipe2(go, O_CLOEXEC) != 0)
-		return -1;
+		return -errno;
 	if (pipe2(err, O_CLOEXEC) != 0) {
+		pid = -errno;
 		close(go[0]);
 		close(go[1]);
-		return -1;
+		return pid;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
+		pid = -errno;
 		close(go[0]);
 		close(go[1]);
 		close(err[0]);
 		close(err[1]);
-		return -1;
+		return pid;
 	}
 	if (pid == 0) {
 		char c;
@@ -412,6 +409,7 @@ static int start_tracing(struct ft_session *s)
 	struct ft_tracer_opts topts = {
 		.mode = s->a.mode, .tgid = s->a.pid, .verbose = s->a.verbose,
 	};
+	struct kbm_err why;
 	int rc;
 
 	memcpy(topts.functions, s->a.functions, sizeof(topts.functions));
@@ -429,15 +427,16 @@ static int start_tracing(struct ft_session *s)
 		s->cmd.argv = s->a.command;
 		s->cmd.pid = spawn_held(s->a.command, &s->oldmask, &s->go_w, &s->err_r);
 		if (s->cmd.pid < 0) {
-			kbm_fail(errno, "cannot start %s: %s", s->a.command[0], strerror(errno));
+			kbm_fail(-s->cmd.pid, "cannot start %s: %s", s->a.command[0],
+				 strerror(-s->cmd.pid));
 			return KBM_EXIT_RUNTIME;
 		}
 		topts.tgid = s->cmd.pid;
 		topts.children = true;
 	}
-	rc = ft_tracer_start(&topts, &s->tracer);
+	rc = ft_tracer_start(&topts, &s->tracer, &why);
 	if (rc)
-		return rc;	/* the held command exits 127 when go_w closes */
+		return ft_tracer_fail(&why);	/* the held command exits 127 when go_w closes */
 	if (!s->quiet)
 		fprintf(stderr, KBM_PROG " fault-trace: mode %s (%s); %s\n",
 			ft_mode_name(ft_tracer_mode(s->tracer)),
@@ -508,9 +507,12 @@ static void report(struct ft_session *s, const struct ft_snapshot *snap,
 static void interval_report(struct ft_session *s)
 {
 	struct ft_snapshot cur, delta;
+	struct kbm_err e;
 
-	if (ft_tracer_snapshot(s->tracer, &cur) != 0)
+	if (ft_tracer_snapshot(s->tracer, &cur, &e) != 0) {
+		kbm_fail_err(&e);
 		return;
+	}
 	if (ft_snapshot_diff(&cur, &s->prev, &delta) == 0) {
 		report(s, &delta, cur.mono_ns - s->prev.mono_ns, false);
 		ft_snapshot_free(&delta);
@@ -572,6 +574,7 @@ static int trace_loop(struct ft_session *s)
 static int finish_tracing(struct ft_session *s, int rc)
 {
 	struct ft_snapshot cur;
+	struct kbm_err e;
 
 	if (s->a.command && s->cmd.pid > 0) {
 		stop_child(s->cmd.pid, s->pidfd, &s->cmd.status);
@@ -581,8 +584,8 @@ static int finish_tracing(struct ft_session *s, int rc)
 	ft_tracer_detach(s->tracer);
 	if (rc != KBM_EXIT_OK)
 		return rc;
-	if (ft_tracer_snapshot(s->tracer, &cur) != 0)
-		return KBM_EXIT_RUNTIME;
+	if (ft_tracer_snapshot(s->tracer, &cur, &e) != 0)
+		return kbm_fail_err(&e);
 	report(s, &cur, now_ns() - s->start, true);
 	ft_snapshot_free(&cur);
 	return KBM_EXIT_OK;
@@ -615,6 +618,7 @@ static void session_cleanup(struct ft_session *s)
 /* Set up, start the command, trace until the end, report. */
 static int trace(struct ft_session *s)
 {
+	struct kbm_err e;
 	int rc;
 
 	rc = block_signals(s);
@@ -624,8 +628,8 @@ static int trace(struct ft_session *s)
 		rc = open_pidfd(s);
 	if (rc)
 		return rc;
-	if (ft_tracer_snapshot(s->tracer, &s->prev) != 0)
-		return KBM_EXIT_RUNTIME;
+	if (ft_tracer_snapshot(s->tracer, &s->prev, &e) != 0)
+		return kbm_fail_err(&e);
 	s->start = now_ns();
 	if (s->a.command) {
 		rc = release_command(s);

@@ -34,12 +34,12 @@ const char *kbm_arch_name(enum kbm_arch arch)
 	}
 }
 
-const char *kbm_pat_log_name(enum kbm_pat_log log)
+const char *kbm_expect_log_name(enum kbm_expect_log log)
 {
 	switch (log) {
-	case KBM_PAT_LOG_YES:
+	case KBM_EXPECT_LOG_YES:
 		return "yes";
-	case KBM_PAT_LOG_IF_ONE_RUN:
+	case KBM_EXPECT_LOG_IF_ONE_RUN:
 		return "if one run";
 	default:
 		return "no";
@@ -228,15 +228,15 @@ static int x86_expect(const struct kbm_cache_kernel *k, unsigned int backend,
 	e->reason = set_memory ? x86_set_memory_reason : p.reason;
 	if (set_memory || p.rule == X86_AS_ASKED) {
 		e->user = e->asked;
-		e->pat_log = KBM_PAT_LOG_NO;
+		e->pat_log = KBM_EXPECT_LOG_NO;
 	} else {
 		e->user = e->kernel;	/* lookup_memtype(): WB RAM */
 		if (e->user == e->asked || p.rule == X86_PAT_SILENT)
-			e->pat_log = KBM_PAT_LOG_NO;
+			e->pat_log = KBM_EXPECT_LOG_NO;
 		else if (p.rule == X86_PAT_LOGGED)
-			e->pat_log = KBM_PAT_LOG_YES;
+			e->pat_log = KBM_EXPECT_LOG_YES;
 		else
-			e->pat_log = KBM_PAT_LOG_IF_ONE_RUN;
+			e->pat_log = KBM_EXPECT_LOG_IF_ONE_RUN;
 	}
 	e->pat_override = e->user != e->asked;
 	e->alias = e->user != e->kernel;

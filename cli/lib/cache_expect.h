@@ -40,15 +40,15 @@ struct kbm_cache_kernel {
 };
 
 /* Does the kernel log the override? */
-enum kbm_pat_log {
-	KBM_PAT_LOG_NO,
-	KBM_PAT_LOG_YES,
+enum kbm_expect_log {
+	KBM_EXPECT_LOG_NO,
+	KBM_EXPECT_LOG_YES,
 	/*
 	 * remap: one remap_pfn_range() per physical run; the line only when
 	 * one run covers the whole VMA (kmalloc, contig within a chunk, or
 	 * scattered pages that happen to be adjacent).
 	 */
-	KBM_PAT_LOG_IF_ONE_RUN,
+	KBM_EXPECT_LOG_IF_ONE_RUN,
 };
 
 struct kbm_cache_expect {
@@ -57,7 +57,7 @@ struct kbm_cache_expect {
 	unsigned int kernel;		/* the kernel's direct mapping of the RAM */
 	bool alias;			/* user != kernel: a memory-type alias */
 	bool pat_override;		/* user != asked, done by x86 PAT */
-	enum kbm_pat_log pat_log;
+	enum kbm_expect_log pat_log;
 	const char *path;		/* the primitive, short */
 	const char *reason;		/* why, naming the kernel code */
 	/* Refused by this kernel (not by the matrix): why, else NULL. */
@@ -90,6 +90,6 @@ int kbm_cache_expect(enum kbm_arch arch, const struct kbm_cache_kernel *k,
 		     struct kbm_cache_expect *e, const char **why);
 
 /* "no", "yes", "if one run" */
-const char *kbm_pat_log_name(enum kbm_pat_log log);
+const char *kbm_expect_log_name(enum kbm_expect_log log);
 
 #endif /* KBM_CACHE_EXPECT_H */

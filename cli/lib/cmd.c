@@ -102,10 +102,10 @@ void kbm_argp_parse(struct kbm_ctx *ctx, const struct argp *argp, int argc,
 void kbm_argp_u64(struct argp_state *state, const char *what, const char *arg,
 		  uint64_t min, uint64_t max, uint64_t *v)
 {
-	char msg[256];
+	struct kbm_err e;
 
-	if (parse_u64(what, arg, min, max, v, msg, sizeof(msg)))
-		argp_error(state, "%s", msg);
+	if (parse_u64(what, arg, min, max, v, &e))
+		argp_error(state, "%s", e.msg);
 }
 
 /* ------------------------------------------------------------------ */

@@ -3,11 +3,13 @@
  * /proc/kpageflags names and decoding, in the shape of the kernel's
  * tools/mm/page-types.c so that the two can be compared line by line.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kpageflags.h"
+#include "uapi/kbufmap.h"
 #include "procfs.h"
 
 /* Bits every kernel since 4.x names alike (page-types' page_flag_names[]). */
@@ -144,13 +146,13 @@ const char *kpf_longname(uint64_t flags, char *buf, size_t len)
 	return buf;
 }
 
-/* One name (a prefix allowed), "compound", or a number: the bits, or 0. */
+/* One name (a prefix allowed), "compound", or a number: 0, or -EINVAL. */
 static int parse_name(const char *s, size_t len, uint64_t *out)
 {
 	char tmp[64], *end;
 
 	if (!len || len >= sizeof(tmp))
-		return -1;
+		return -EINVAL;
 	if (len <= 8 && !strncmp(s, "compound", len)) {
 		*out = B(KPFB_COMPOUND_HEAD) | B(KPFB_COMPOUND_TAIL);
 		return 0;
@@ -166,9 +168,9 @@ static int parse_name(const char *s, size_t len, uint64_t *out)
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
 	if (tmp[0] < '0' || tmp[0] > '9')
-		return -1;
+		return -EINVAL;
 	*out = strtoull(tmp, &end, 0);
-	return *end ? -1 : 0;
+	return *end ? -EINVAL : 0;
 }
 
 const char *kpf_filter_name(unsigned int i)
@@ -187,7 +189,7 @@ const char *kpf_filter_name(unsigned int i)
  * (they are in the mask, not in the bits).
  */
 static int parse_names(const char *s, bool negated, uint64_t *out,
-		       char *msg, size_t msglen)
+		       struct kbm_err *e)
 {
 	*out = 0;
 	for (;;) {
@@ -200,12 +202,11 @@ static int parse_names(const char *s, bool negated, uint64_t *out,
 			len--;
 		}
 		if (!neg || negated) {
-			if (parse_name(s, len, &bits)) {
-				snprintf(msg, msglen, "--bits: unknown flag '%.*s': "
-					 "use page-types names such as anonymous, "
-					 "lru, thp, compound, or a number", (int)len, s);
-				return -1;
-			}
+			if (parse_name(s, len, &bits))
+				return kbm_err_set(e, KBM_ERR_INPUT, EINVAL,
+						   "--bits: unknown flag '%.*s': "
+						   "use page-types names such as anonymous, "
+						   "lru, thp, compound, or a number", (int)len, s);
 			*out |= bits;
 		}
 		if (s[len] != ',')
@@ -214,31 +215,31 @@ static int parse_names(const char *s, bool negated, uint64_t *out,
 	}
 }
 
-int kpf_parse_filter(const char *spec, struct kpf_filter *f, char *msg,
-		     size_t msglen)
+int kpf_parse_filter(const char *spec, struct kpf_filter *f, struct kbm_err *e)
 {
 	const char *eq = strchr(spec, '=');
+	int err;
 
-	if (!*spec) {
-		snprintf(msg, msglen, "--bits: empty flag list");
-		return -1;
-	}
+	if (!*spec)
+		return kbm_err_set(e, KBM_ERR_INPUT, EINVAL, "--bits: empty flag list");
 	if (eq == spec) {			/* =a,b: exact */
 		f->mask = KPF_ALL_BITS;
-		return parse_names(eq + 1, false, &f->bits, msg, msglen);
+		return parse_names(eq + 1, false, &f->bits, e);
 	}
 	if (eq) {				/* a,b=a: masked */
-		if (parse_names(spec, false, &f->mask, msg, msglen))
-			return -1;
-		return parse_names(eq + 1, false, &f->bits, msg, msglen);
+		err = parse_names(spec, false, &f->mask, e);
+		if (err)
+			return err;
+		return parse_names(eq + 1, false, &f->bits, e);
 	}
 	if (strchr(spec, '~')) {		/* a,~b: masked */
-		if (parse_names(spec, true, &f->mask, msg, msglen))
-			return -1;
-		return parse_names(spec, false, &f->bits, msg, msglen);
+		err = parse_names(spec, true, &f->mask, e);
+		if (err)
+			return err;
+		return parse_names(spec, false, &f->bits, e);
 	}
 	f->bits = KPF_ALL_BITS;			/* a,b: any of */
-	return parse_names(spec, false, &f->mask, msg, msglen);
+	return parse_names(spec, false, &f->mask, e);
 }
 
 bool kpf_filter_ok(const struct kpf_filter *f, size_t n, uint64_t flags)
@@ -252,4 +253,68 @@ bool kpf_filter_ok(const struct kpf_filter *f, size_t n, uint64_t flags)
 		}
 	}
 	return true;
+}
+
+/* ---- the PAT memtype of RAM pages ---------------------------------------- */
+
+#define KPFB_ARCH		38	/* PG_arch_1: x86 PAT's WC bit */
+#define KPFB_UNCACHED		39	/* PG_uncached: the UC- bit before 6.12 */
+#define KPFB_ARCH_2		41	/* PG_arch_2: the UC- bit since 6.12 */
+
+static unsigned int memtype_uc_bit;	/* 0: not decided yet */
+
+/* The config option the running kernel was built with, from /boot. */
+static unsigned int uc_bit_from_config(void)
+{
+	char path[320], line[256];
+	unsigned int bit = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/boot/config-%s", kernel_release());
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (!bit && fgets(line, sizeof(line), f)) {
+		if (!strcmp(line, "CONFIG_ARCH_USES_PG_ARCH_2=y\n"))
+			bit = KPFB_ARCH_2;
+		else if (!strcmp(line, "CONFIG_ARCH_USES_PG_UNCACHED=y\n"))
+			bit = KPFB_UNCACHED;
+	}
+	fclose(f);
+	return bit;
+}
+
+void kpf_set_memtype_kernel(int major, int minor)
+{
+	if (major == 0) {
+		/*
+		 * Probe first: the option that exports the bit is what counts
+		 * (a distribution may backport the removal); the version only
+		 * when /boot has no config (the guests' 7.2 root, say).
+		 */
+		memtype_uc_bit = uc_bit_from_config();
+		if (memtype_uc_bit)
+			return;
+		if (kernel_version(&major, &minor) != 0)
+			major = 6, minor = 12;
+	}
+	memtype_uc_bit = major > 6 || (major == 6 && minor >= 12) ?
+			 KPFB_ARCH_2 : KPFB_UNCACHED;
+}
+
+unsigned int kpf_memtype_uc_bit(void)
+{
+	if (!memtype_uc_bit)
+		kpf_set_memtype_kernel(0, 0);
+	return memtype_uc_bit;
+}
+
+unsigned int kpf_memtype(uint64_t kpf)
+{
+	bool wc = kpf & B(KPFB_ARCH), uc = kpf & B(kpf_memtype_uc_bit());
+
+	/* arch/x86/mm/pat/memtype.c: _PGMT_WB 0, _PGMT_WC, _PGMT_UC_MINUS, _PGMT_WT both */
+	if (wc && uc)
+		return KBUFMAP_ATTR_WT;
+	return wc ? KBUFMAP_ATTR_WC : uc ? KBUFMAP_ATTR_UC_MINUS : KBUFMAP_ATTR_WB;
 }

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 #define KPF_NR_BITS	64
 
 /* Bits page-types uses beyond the uapi header (its own numbering). */
@@ -72,15 +74,32 @@ struct kpf_filter {
 /*
  * Parse a page-types bits spec: "a,b" (any of), "a,b=a" or "a,~b" (masked),
  * "=a,b" (exact). Names may be prefixes; "compound" is head|tail; numbers
- * are bit masks. Returns 0, or -1 with a message naming what was wrong.
+ * are bit masks. Returns 0, or -EINVAL with @e naming what was wrong.
  */
-int kpf_parse_filter(const char *spec, struct kpf_filter *f, char *msg,
-		     size_t msglen);
+int kpf_parse_filter(const char *spec, struct kpf_filter *f, struct kbm_err *e);
 /*
  * The @i-th flag name a filter accepts (the running kernel's names, then
  * "compound"), for listing and completion; NULL past the last.
  */
 const char *kpf_filter_name(unsigned int i);
 bool kpf_filter_ok(const struct kpf_filter *f, size_t n, uint64_t flags);
+
+/*
+ * The memtype x86 PAT records for a RAM page in its page flags, which
+ * /proc/kpageflags exports: PG_arch_1 (KPF_ARCH, bit 38) is the WC bit;
+ * the UC- bit is PG_uncached (KPF_UNCACHED, bit 39) before 6.12 and
+ * PG_arch_2 (KPF_ARCH_2, bit 41) since ("x86: Remove PG_uncached"); both
+ * set: WT; neither: WB (the default). Returns an enum kbufmap_mem_attr:
+ * KBUFMAP_ATTR_WB, _WC, _UC_MINUS or _WT.
+ */
+unsigned int kpf_memtype(uint64_t kpf);
+/*
+ * The kpageflags bit of the UC- half, 39 or 41: from the running kernel's
+ * configuration (CONFIG_ARCH_USES_PG_UNCACHED or CONFIG_ARCH_USES_PG_ARCH_2
+ * in /boot/config-RELEASE), else from its version (6.12 and later: 41).
+ */
+unsigned int kpf_memtype_uc_bit(void);
+/* Decide the UC- bit for kernel @major.@minor (0.0: probe, as above). */
+void kpf_set_memtype_kernel(int major, int minor);
 
 #endif /* KBM_KPAGEFLAGS_H */

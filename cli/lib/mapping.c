@@ -54,13 +54,12 @@ int kbm_map_setup(const struct kbm_map_req *req, struct kbm_mapping *m,
 	if (m->fd < 0)
 		return m->fd;
 	*stage = KBM_STAGE_CONFIGURE;
-	err = kbm_configure(m->fd, req->pages, req->backend, req->strategy,
-			    req->node);
+	err = kbm_configure_cfg(m->fd, &req->config);
 	if (!err)
 		err = kbm_get_info(m->fd, &m->info);
 	if (!err && req->fill) {
 		*stage = KBM_STAGE_FILL;
-		err = kbm_fill_fd(m->fd, req->pages * m->ps, req->fill,
+		err = kbm_fill_fd(m->fd, req->config.nr_pages * m->ps, req->fill,
 				  req->fill_len);
 	}
 	if (!err && req->rdonly) {
@@ -308,7 +307,8 @@ static bool write_zeroes(int fd, size_t ps)
 /*
  * A scratch file in @dir on a file system whose O_DIRECT really pins.
  * Returns an O_DIRECT fd (already unlinked) holding one page: a copy of
- * the mapping's first page, so reading it back changes nothing.
+ * the mapping's first page, so reading it back changes nothing; or -errno.
+ * @why says which file system was used, or why none.
  */
 static int direct_file(const char *dir, const uint8_t *addr, size_t ps,
 		       char *why, size_t whylen)
@@ -320,14 +320,15 @@ static int direct_file(const char *dir, const uint8_t *addr, size_t ps,
 	snprintf(path, sizeof(path), "%s/kbufmap-odirect-XXXXXX", dir);
 	fd = mkstemp(path);
 	if (fd < 0) {
-		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
-		return -1;
+		dfd = -errno;
+		snprintf(why, whylen, "%s: %s", dir, strerror(-dfd));
+		return dfd;
 	}
 	if (fstatfs(fd, &sfs) != 0 || !pinning_fs_name((long)sfs.f_type)) {
 		snprintf(why, whylen, "%s: file system 0x%lx, whose O_DIRECT may copy "
 			 "instead of pinning (ext4, xfs, btrfs or f2fs wanted)",
 			 dir, (unsigned long)sfs.f_type);
-		dfd = -1;
+		dfd = -EOPNOTSUPP;
 	} else {
 		/*
 		 * copy_from_user(), no pin. Where the mapping cannot be read,
@@ -335,15 +336,17 @@ static int direct_file(const char *dir, const uint8_t *addr, size_t ps,
 		 * range by copying, so it would "succeed" without a pin.
 		 */
 		if (write(fd, addr, ps) != (ssize_t)ps && !write_zeroes(fd, ps)) {
-			snprintf(why, whylen, "%s: %s", dir, strerror(errno));
-			dfd = -1;
+			dfd = -errno;
+			snprintf(why, whylen, "%s: %s", dir, strerror(-dfd));
 		} else {
 			fsync(fd);
 			dfd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+			if (dfd < 0)
+				dfd = -errno;
 			snprintf(why, whylen, "%s, %s", dir, pinning_fs_name((long)sfs.f_type));
 			if (dfd < 0)
 				snprintf(why, whylen, "%s: O_DIRECT refused: %s",
-					 dir, strerror(errno));
+					 dir, strerror(-dfd));
 		}
 	}
 	unlink(path);

@@ -19,9 +19,12 @@
 /* What to configure and how to map it. */
 struct kbm_map_req {
 	const char *device;
-	uint64_t pages;			/* buffer size */
-	unsigned int backend, strategy;
-	int node;			/* KBUFMAP_NODE_ANY or a node */
+	/*
+	 * CONFIGURE as it stands (kbm_bufopt_config() fills it): every
+	 * buffer option reaches the module with no field copied here.
+	 * nr_pages is the buffer's size also for another driver's buffer.
+	 */
+	struct kbufmap_config config;
 	bool rdonly;			/* open O_RDONLY */
 	bool private_map;		/* MAP_PRIVATE (else MAP_SHARED) */
 	bool writable;			/* PROT_READ|PROT_WRITE (else PROT_READ) */

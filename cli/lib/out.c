@@ -309,21 +309,6 @@ void kbm_err(const char *fmt, ...)
 	free(msg);
 }
 
-int kbm_exit_for_errno(int err)
-{
-	switch (err < 0 ? -err : err) {
-	case EPERM:
-	case EACCES:
-		return KBM_EXIT_ACCESS;
-	case ENOENT:
-	case ENXIO:
-	case ENODEV:
-		return KBM_EXIT_NODEV;
-	default:
-		return KBM_EXIT_RUNTIME;
-	}
-}
-
 int kbm_fail(int err, const char *fmt, ...)
 {
 	char *msg = NULL;
@@ -338,6 +323,12 @@ int kbm_fail(int err, const char *fmt, ...)
 	report_error(msg, err);
 	free(msg);
 	return kbm_exit_for_errno(err);
+}
+
+int kbm_fail_err(const struct kbm_err *e)
+{
+	report_error(e->msg, e->err);
+	return kbm_exit_for_err(e);
 }
 
 void kbm_warn(const char *fmt, ...)

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "err.h"
+
 enum print_type {
 	PRINT_FP = 1,
 	PRINT_JSON = 2,
@@ -103,6 +105,8 @@ void kbm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * message should say what failed and why, e.g. "%s: %s", what, strerror().
  */
 int kbm_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* kbm_fail() for a helper's struct kbm_err (err.h): its message and status. */
+int kbm_fail_err(const struct kbm_err *e);
 
 /* A warning: always stderr. */
 void kbm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

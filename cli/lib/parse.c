@@ -9,63 +9,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "parse.h"
 
+/* A refusal of @what's value: a usage error, with the range allowed. */
+#define refuse(e, err, what, min, max, fmt, ...)			\
+	kbm_err_set((e), KBM_ERR_INPUT, (err), "%s: " fmt ": allowed %llu..%llu", \
+		    (what), ##__VA_ARGS__, (unsigned long long)(min),	\
+		    (unsigned long long)(max))
+
 int parse_u64(const char *what, const char *arg, uint64_t min, uint64_t max,
-	      uint64_t *out, char *msg, size_t msglen)
+	      uint64_t *out, struct kbm_err *e)
 {
 	const char *p = arg;
 	unsigned long long v;
 	char *end;
 	int base = 10;
 
-	if (*p == '\0') {
-		snprintf(msg, msglen, "%s: empty value: allowed %llu..%llu",
-			 what, (unsigned long long)min, (unsigned long long)max);
-		return -1;
-	}
-	if (*p == '-') {
-		snprintf(msg, msglen,
-			 "%s: '%s' is out of range (negative): allowed %llu..%llu",
-			 what, arg, (unsigned long long)min,
-			 (unsigned long long)max);
-		return -1;
-	}
+	if (*p == '\0')
+		return refuse(e, EINVAL, what, min, max, "empty value");
+	if (*p == '-')
+		return refuse(e, ERANGE, what, min, max,
+			      "'%s' is out of range (negative)", arg);
 	/* strtoull would skip blanks and take a sign: the caller did not. */
-	if (!isdigit((unsigned char)*p)) {
-		snprintf(msg, msglen,
-			 "%s: '%s' is not a number: allowed %llu..%llu",
-			 what, arg, (unsigned long long)min,
-			 (unsigned long long)max);
-		return -1;
-	}
+	if (!isdigit((unsigned char)*p))
+		return refuse(e, EINVAL, what, min, max, "'%s' is not a number", arg);
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
 		p += 2;
-		if (!isxdigit((unsigned char)*p)) {
-			snprintf(msg, msglen,
-				 "%s: '%s' is not a number: allowed %llu..%llu",
-				 what, arg, (unsigned long long)min,
-				 (unsigned long long)max);
-			return -1;
-		}
+		if (!isxdigit((unsigned char)*p))
+			return refuse(e, EINVAL, what, min, max, "'%s' is not a number", arg);
 	}
 	errno = 0;
 	v = strtoull(p, &end, base);
-	if (*end != '\0') {
-		snprintf(msg, msglen,
-			 "%s: '%s' is not a number (junk '%s' after the digits): allowed %llu..%llu",
-			 what, arg, end, (unsigned long long)min,
-			 (unsigned long long)max);
-		return -1;
-	}
-	if (errno == ERANGE || v < min || v > max) {
-		snprintf(msg, msglen,
-			 "%s: '%s' is out of range: allowed %llu..%llu",
-			 what, arg, (unsigned long long)min,
-			 (unsigned long long)max);
-		return -1;
-	}
+	if (*end != '\0')
+		return refuse(e, EINVAL, what, min, max,
+			      "'%s' is not a number (junk '%s' after the digits)", arg, end);
+	if (errno == ERANGE || v < min || v > max)
+		return refuse(e, ERANGE, what, min, max, "'%s' is out of range", arg);
 	*out = v;
 	return 0;
 }
@@ -87,30 +68,30 @@ static uint64_t size_unit(const char *suffix, uint64_t ps)
 }
 
 int parse_size(const char *what, const char *arg, uint64_t ps, uint64_t min,
-	       uint64_t max, uint64_t *bytes, char *msg, size_t msglen)
+	       uint64_t max, uint64_t *bytes, struct kbm_err *e)
 {
 	bool hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X');
 	size_t n = hex ? 2 + strspn(arg + 2, "0123456789abcdefABCDEF") :
 			 strspn(arg, "0123456789");
 	char num[32];
 	uint64_t v, unit = size_unit(arg + n, ps);
+	int err;
 
-	if (n >= sizeof(num) || !unit) {
-		snprintf(msg, msglen, "%s: '%s' is not a size: allowed N bytes, NK, NM, NG "
-			 "(KiB, MiB, GiB) or Np (pages of %llu bytes), %llu..%llu bytes",
-			 what, arg, (unsigned long long)ps, (unsigned long long)min,
-			 (unsigned long long)max);
-		return -1;
-	}
+	if (n >= sizeof(num) || !unit)
+		return kbm_err_set(e, KBM_ERR_INPUT, EINVAL,
+				   "%s: '%s' is not a size: allowed N bytes, NK, NM, NG "
+				   "(KiB, MiB, GiB) or Np (pages of %llu bytes), %llu..%llu bytes",
+				   what, arg, (unsigned long long)ps, (unsigned long long)min,
+				   (unsigned long long)max);
 	memcpy(num, arg, n);
 	num[n] = '\0';
-	if (parse_u64(what, num, 0, max / unit, &v, msg, msglen))
-		return -1;
-	if (v * unit < min) {
-		snprintf(msg, msglen, "%s: '%s' is out of range: allowed %llu..%llu bytes",
-			 what, arg, (unsigned long long)min, (unsigned long long)max);
-		return -1;
-	}
+	err = parse_u64(what, num, 0, max / unit, &v, e);
+	if (err)
+		return err;
+	if (v * unit < min)
+		return kbm_err_set(e, KBM_ERR_INPUT, ERANGE,
+				   "%s: '%s' is out of range: allowed %llu..%llu bytes", what,
+				   arg, (unsigned long long)min, (unsigned long long)max);
 	*bytes = v * unit;
 	return 0;
 }
@@ -133,7 +114,7 @@ int parse_name_set(const char *what, char *arg, bool *set, size_t count,
 		} else if (v < 0 || (size_t)v >= count) {
 			snprintf(msg, msglen, "%s: unknown name '%s': allowed all, %s, none",
 				 what, t, allowed);
-			return -1;
+			return -EINVAL;
 		} else {
 			set[v] = true;
 		}

@@ -2,8 +2,9 @@
 /*
  * The exit statuses of kbufmapctl, written once: the enum, the help text
  * (`kbufmapctl --help`, generated from this list) and the manual come from
- * KBM_EXIT_STATUSES. A library helper never picks one: it returns -errno,
- * and the command maps that through kbm_exit_for_errno() or kbm_fail().
+ * KBM_EXIT_STATUSES. A library helper never picks one: it returns -errno
+ * (err.h), and the command maps that through kbm_fail() or kbm_fail_err(),
+ * which ask the two functions below: the one place errors become statuses.
  */
 #ifndef KBM_STATUS_H
 #define KBM_STATUS_H
@@ -31,5 +32,9 @@ enum kbm_exit {
  * anything else -> RUNTIME.
  */
 int kbm_exit_for_errno(int err);
+
+struct kbm_err;
+/* The exit status for @e: its kind (err.h), else kbm_exit_for_errno(). */
+int kbm_exit_for_err(const struct kbm_err *e);
 
 #endif /* KBM_STATUS_H */

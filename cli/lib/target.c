@@ -98,13 +98,17 @@ static int parse_device(const char *rest, struct kbm_target_spec *spec,
 	const char *colon = strrchr(rest, ':');
 	uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE);
 	size_t n = colon ? (size_t)(colon - rest) : strlen(rest);
+	struct kbm_err e;
+	int err = colon ? parse_size("--target device SIZE", colon + 1, ps, 1,
+				     1ULL << 40, &spec->size, &e) : 0;
 
-	if (colon && parse_size("--target device SIZE", colon + 1, ps, 1,
-				1ULL << 40, &spec->size, why, whylen))
-		return -1;
+	if (err) {
+		snprintf(why, whylen, "%s", e.msg);
+		return err;
+	}
 	if (n == 0 || n >= sizeof(spec->arg)) {
 		snprintf(why, whylen, "--target device:PATH[:SIZE]: %s path", n ? "too long a" : "no");
-		return -1;
+		return -EINVAL;
 	}
 	memcpy(spec->arg, rest, n);
 	spec->arg[n] = '\0';
@@ -124,21 +128,21 @@ int kbm_target_parse(const char *text, struct kbm_target_spec *spec,
 			kind = k;
 	if (kind < 0) {
 		snprintf(why, whylen, "--target: unknown target '%s': allowed " KBM_TARGET_FORMS, text);
-		return -1;
+		return -EINVAL;
 	}
 	spec->kind = (enum kbm_target_kind)kind;
 	if (kind == KBM_TARGET_DEVICE)
 		return colon ? parse_device(colon + 1, spec, why, whylen) :
-			       (snprintf(why, whylen, "--target device needs a path: device:PATH[:SIZE]"), -1);
+			       (snprintf(why, whylen, "--target device needs a path: device:PATH[:SIZE]"), -EINVAL);
 	if (colon && (kind == KBM_TARGET_KBUFMAP || kind == KBM_TARGET_UDMABUF)) {
 		snprintf(why, whylen, "--target %s takes no argument (the kbufmap device is -d PATH)",
 			 kind_names[kind]);
-		return -1;
+		return -EINVAL;
 	}
 	if (colon && (!colon[1] || strlen(colon + 1) >= sizeof(spec->arg))) {
 		snprintf(why, whylen, "--target '%s': %s argument after '%s:'", text,
 			 colon[1] ? "too long an" : "an empty", kind_names[kind]);
-		return -1;
+		return -EINVAL;
 	}
 	if (colon)
 		snprintf(spec->arg, sizeof(spec->arg), "%s", colon + 1);
@@ -376,6 +380,38 @@ static int open_drm_dumb(struct kbm_target *t, int oflags)
 	return 0;
 }
 
+/* The first memory BAR in a PCI device's sysfs "resource" file. */
+static void first_mem_bar(const char *resource, struct kbm_target *t)
+{
+	unsigned long long start, end, flags;
+	FILE *f = fopen(resource, "re");
+
+	while (f && fscanf(f, "%llx %llx %llx", &start, &end, &flags) == 3) {
+		if ((flags & 0x200) && end > start) {	/* IORESOURCE_MEM */
+			t->phys_addr = start;
+			t->phys_size = end - start + 1;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Where the framebuffer's memory is (DRM's fbdev hides smem_start). */
+static void fb_phys(struct kbm_target *t, const struct fb_fix_screeninfo *fix)
+{
+	const char *base = strrchr(t->path, '/') ? strrchr(t->path, '/') + 1 : t->path;
+	char sys[400];
+
+	if (fix->smem_start) {
+		t->phys_addr = fix->smem_start;
+		t->phys_size = fix->smem_len;
+		return;
+	}
+	snprintf(sys, sizeof(sys), "/sys/class/graphics/%s/device/resource", base);
+	first_mem_bar(sys, t);
+}
+
 static int open_fb(struct kbm_target *t, int oflags)
 {
 	struct fb_fix_screeninfo fix;
@@ -392,6 +428,7 @@ static int open_fb(struct kbm_target *t, int oflags)
 	t->fixed_size = true;
 	t->view = KBM_VIEW_FD;	/* fb_read/fb_write: the same screen memory */
 	t->view_fd = t->fd;
+	fb_phys(t, &fix);
 	return 0;
 }
 
@@ -417,6 +454,11 @@ static int open_uio(struct kbm_target *t, int oflags)
 	t->size = strtoull(val, NULL, 0);
 	t->fixed_size = true;
 	t->offset = 0;		/* map N is at N * page size */
+	snprintf(sys, sizeof(sys), "/sys/class/uio/%s/maps/map0/addr", base);
+	if (!read_first_line(sys, val, sizeof(val))) {
+		t->phys_addr = strtoull(val, NULL, 0);
+		t->phys_size = t->size;
+	}
 	t->view = KBM_VIEW_ACCESS;	/* generic_access_phys for UIO_MEM_PHYS */
 	return 0;
 }

@@ -64,12 +64,19 @@ struct kbm_target {
 	bool dmabuf;		/* fd is a dma-buf: DMA_BUF_IOCTL_SYNC brackets CPU access */
 	int dev_fd;		/* the allocator (heap, /dev/udmabuf, card); -1 */
 	uint32_t handle;	/* DRM GEM handle; 0 = none */
+	/*
+	 * Device memory behind the buffer, for PAT's memtype list: fb the
+	 * framebuffer (smem_start, or its PCI device's first memory BAR when
+	 * the driver hides smem_start), uio map 0. 0: none known.
+	 */
+	uint64_t phys_addr, phys_size;
 	char why[256];		/* after a failure: what was missing or refused */
 };
 
 /*
- * Parse @text (see KBM_TARGET_FORMS). Returns 0, or -1 with a message in
- * @why saying what was wrong and what is allowed.
+ * Parse @text (see KBM_TARGET_FORMS). Returns 0, or -EINVAL with a message
+ * in @why saying what was wrong and what is allowed (bufopt.c's buffer; a
+ * struct kbm_err when bufopt.c next changes).
  */
 int kbm_target_parse(const char *text, struct kbm_target_spec *spec,
 		     char *why, size_t whylen);

@@ -76,7 +76,8 @@ enum {
 
 /* The buffer: one, kbufmap's by default; --strategy huge alone is contig. */
 static const struct kbm_bufopt_cfg map_bufopt = {
-	.offer = KBM_BUF_ONE | KBM_BUF_SHARED | KBM_BUF_PRIVATE | KBM_BUF_TOUCH,
+	.offer = KBM_BUF_ONE | KBM_BUF_SHARED | KBM_BUF_PRIVATE | KBM_BUF_TOUCH |
+		 KBM_BUF_CACHE,
 	.pages = 4, .pages_doc = "4, huge 512", .touch = KBM_TOUCH_READ,
 	.huge_contig = true,
 };
@@ -235,11 +236,11 @@ static bool parse_report_opt(int key, char *arg, struct argp_state *state,
 	return false;
 }
 
-/* --offset, --length, --stride against the buffer's q->pages; 0 or -1 and @msg. */
+/* --offset, --length, --stride against the buffer's size; 0 or -1 and @msg. */
 static int extent_error(struct map_opts *o, char *msg, size_t len)
 {
 	struct kbm_map_req *q = &o->req;
-	unsigned long long pages = q->pages, off = q->offset;
+	unsigned long long pages = q->config.nr_pages, off = q->offset;
 
 	if (!o->length_set && off < pages)
 		q->length = pages - off;
@@ -263,12 +264,11 @@ static void take_buffer(struct map_opts *o)
 {
 	struct kbm_map_req *q = &o->req;
 
-	if (!map_foreign(o)) {
-		q->backend = (unsigned int)o->buf.backend;
-		q->strategy = (unsigned int)o->buf.strategy;
-	}
-	q->pages = o->buf.pages;
-	q->node = o->buf.node;
+	if (map_foreign(o))
+		q->config = (struct kbufmap_config){ .nr_pages = o->buf.pages,
+						     .node = KBUFMAP_NODE_ANY };
+	else
+		kbm_bufopt_config(&o->buf, &q->config);
 	q->private_map = o->buf.private_map;
 }
 
@@ -362,7 +362,7 @@ static const char sigbus_per_page_remap_why[] =
 
 static const char *fault_explanation(const struct map_opts *o, int sig)
 {
-	if (sig == SIGBUS && !map_foreign(o) && kbufmap_combo_sigbus(o->req.strategy,
+	if (sig == SIGBUS && !map_foreign(o) && kbufmap_combo_sigbus(o->req.config.strategy,
 						   kbm_map_kind(&o->req),
 						   o->req.length))
 		return sigbus_per_page_remap_why;
@@ -399,11 +399,11 @@ static const char *mmap_explanation(const struct map_opts *o,
 		       "O_RDWR (core mm refuses it before the driver sees it)";
 	if (map_foreign(o))
 		return foreign_mmap_explanation(o, err);
-	if (kbufmap_map_kind_errno(o->req.backend, o->req.strategy,
+	if (kbufmap_map_kind_errno(o->req.config.backend, o->req.config.strategy,
 				   kbm_map_kind(&o->req),
 				   !!(m->info.flags & KBUFMAP_INFO_CONTIGUOUS), &why))
 		return why;
-	if (err == EINVAL && o->req.strategy == KBUFMAP_STRATEGY_REMAP_UNCHECKED)
+	if (err == EINVAL && o->req.config.strategy == KBUFMAP_STRATEGY_REMAP_UNCHECKED)
 		return "remap_pfn_range() refused the mapping";
 	return strerror(err);
 }
@@ -534,12 +534,12 @@ static int setup_foreign(struct map_opts *o, struct kbm_mapping *m,
 	int err;
 
 	r->foreign = true;
-	err = kbm_target_open(&o->buf.target, q->pages, q->rdonly ? O_RDONLY : O_RDWR, &r->target);
+	err = kbm_target_open(&o->buf.target, q->config.nr_pages, q->rdonly ? O_RDONLY : O_RDWR, &r->target);
 	if (err)
 		return kbm_target_fail(&r->target, o->buf.target_text, err);
 	*m = (struct kbm_mapping){ .fd = r->target.fd, .borrowed_fd = true,
 				   .base = r->target.offset, .ps = (size_t)sysconf(_SC_PAGESIZE) };
-	q->pages = (r->target.size + m->ps - 1) / m->ps;
+	q->config.nr_pages = (r->target.size + m->ps - 1) / m->ps;
 	if (kbm_target_fixed_size(&o->buf.target) && extent_error(o, msg, sizeof(msg))) {
 		kbm_err("%s (--target %s: %llu bytes)", msg, o->buf.target_text,
 			(unsigned long long)r->target.size);
@@ -584,6 +584,7 @@ static int setup_and_map(struct map_opts *o, struct kbm_mapping *m,
 	if (err)
 		return err;
 	read_counters(m, r, &r->c_start);
+	map_cache_begin(r);	/* PAT's log line for this mmap() comes after */
 	err = kbm_map_mmap(&o->req, m);
 	read_counters(m, r, &r->c_mmap);
 	if (err) {
@@ -600,7 +601,7 @@ static int setup_and_map(struct map_opts *o, struct kbm_mapping *m,
 static int map_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
 	struct map_opts o = {
-		.req = { .node = KBUFMAP_NODE_ANY, .device = ctx->device },
+		.req = { .config.node = KBUFMAP_NODE_ANY, .device = ctx->device },
 		.madvise = -1, .stride = 1,
 	};
 	struct kbm_mapping m = { .fd = -1 };
@@ -617,6 +618,7 @@ static int map_run(struct kbm_ctx *ctx, int argc, char **argv)
 	if (!r)
 		return kbm_fail(ENOMEM, "out of memory");
 	r->target = (struct kbm_target){ .fd = -1, .view_fd = -1, .dev_fd = -1 };
+	r->cache.kmsg_fd = -1;
 	/* Blocked from the start: a signal right after the hold line waits for us. */
 	sigemptyset(&hold_set);
 	sigaddset(&hold_set, SIGINT);
@@ -640,6 +642,7 @@ static int map_run(struct kbm_ctx *ctx, int argc, char **argv)
 	}
 	do_touch(&o, &m, r);
 	do_inspect(&o, &m, r);
+	map_cache_inspect(&o, &m, r);
 	read_counters(&m, r, &r->c_end);
 	map_report(&o, &m, r);
 	ret = r->fault.sig ? KBM_EXIT_FAIL : KBM_EXIT_OK;
@@ -654,6 +657,7 @@ static int map_run(struct kbm_ctx *ctx, int argc, char **argv)
 out:
 	kbm_map_release(&m);
 	kbm_target_close(&r->target);
+	map_cache_free(r);
 	free(r);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include "bufopt.h"
+#include "cacheview.h"
 #include "mapping.h"
 #include "procfs.h"
 #include "target.h"
@@ -26,6 +27,23 @@ struct map_opts {
 	const char *output;
 	const char *direct_dir;
 	char **command;			/* -- COMMAND ARGS..., or NULL */
+};
+
+/* The cache attribute, from every place that says (cacheview.h). */
+struct map_cache {
+	int kmsg_fd;			/* /dev/kmsg from before mmap(), or -errno */
+	int log_found;			/* 1, 0, or -errno reading /dev/kmsg */
+	struct kbm_pat_log log;
+	int nruns;			/* PGATTR runs, or -errno */
+	struct kbufmap_pgattr_run *runs;
+	struct kbm_attr_summary attrs;
+	int kpf_err;			/* kpageflags' memtype: 0 or -errno */
+	unsigned int kpf_attr;
+	bool kpf_mixed;
+	int npat;			/* memtype list entries, or -errno */
+	struct kbm_pat_entry pat[4];
+	bool alias;
+	char verdict[512];
 };
 
 /* The module's counters at each step, and what the run saw. */
@@ -52,6 +70,7 @@ struct map_result {
 	size_t kernel_runs;
 	bool pin_tried;
 	struct kbm_pin_result pin[KBM_PIN_COUNT];
+	struct map_cache cache;
 };
 
 /* A driver other than kbufmap: no counters, no GET_PFNS, no backend. */
@@ -62,5 +81,13 @@ static inline bool map_foreign(const struct map_opts *o)
 
 void map_report(const struct map_opts *o, const struct kbm_mapping *m,
 		const struct map_result *r);
+
+/* map_cache.c: /dev/kmsg's position just before mmap() */
+void map_cache_begin(struct map_result *r);
+/* After the touch: the page table, kpageflags, PAT's list and log line. */
+void map_cache_inspect(const struct map_opts *o, const struct kbm_mapping *m,
+		       struct map_result *r);
+void map_cache_report(const struct map_opts *o, const struct map_result *r);
+void map_cache_free(struct map_result *r);
 
 #endif /* KBM_MAP_H */

@@ -37,7 +37,7 @@ static void report_target(const struct map_opts *o, const struct map_result *r)
 	} else {
 		print_string(PRINT_JSON, "path", NULL, o->req.device);
 		print_string(PRINT_JSON, "driver", NULL, "kbufmap");
-		print_uint(PRINT_JSON, "size", NULL, o->req.pages * (uint64_t)sysconf(_SC_PAGESIZE));
+		print_uint(PRINT_JSON, "size", NULL, o->req.config.nr_pages * (uint64_t)sysconf(_SC_PAGESIZE));
 	}
 	close_json_object();
 }
@@ -48,12 +48,12 @@ static void report_request(const struct map_opts *o, const struct kbm_mapping *m
 	char addr[32];
 
 	if (map_foreign(o)) {
-		print_uint(PRINT_ANY, "pages", "mapping    buffer of %llu pages", q->pages);
+		print_uint(PRINT_ANY, "pages", "mapping    buffer of %llu pages", q->config.nr_pages);
 	} else {
-		print_string(PRINT_ANY, "backend", "mapping    %s", backend_name(q->backend));
-		print_string(PRINT_ANY, "strategy", "/%s", strategy_name(q->strategy));
-		print_uint(PRINT_ANY, "pages", ", buffer of %llu pages", q->pages);
-		print_int(PRINT_JSON, "node", NULL, q->node);
+		print_string(PRINT_ANY, "backend", "mapping    %s", backend_name(q->config.backend));
+		print_string(PRINT_ANY, "strategy", "/%s", strategy_name(q->config.strategy));
+		print_uint(PRINT_ANY, "pages", ", buffer of %llu pages", q->config.nr_pages);
+		print_int(PRINT_JSON, "node", NULL, q->config.node);
 	}
 	print_uint(PRINT_ANY, "offset", ", pages %llu", q->offset);
 	print_uint(PRINT_ANY, "length", " +%llu", q->length);
@@ -332,5 +332,6 @@ void map_report(const struct map_opts *o, const struct kbm_mapping *m,
 	if (r->have_residency)
 		report_residency(r, pfnmap);
 	report_pin(r, pfnmap);
+	map_cache_report(o, r);
 	close_json_object();
 }

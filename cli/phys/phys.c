@@ -35,7 +35,7 @@ enum {
 
 /* One buffer, mapped shared unless --private, written to unless --touch. */
 static const struct kbm_bufopt_cfg phys_bufopt = {
-	.offer = KBM_BUF_ONE | KBM_BUF_PRIVATE | KBM_BUF_TOUCH,
+	.offer = KBM_BUF_ONE | KBM_BUF_PRIVATE | KBM_BUF_TOUCH | KBM_BUF_CACHE,
 	.pages = 64, .touch = KBM_TOUCH_WRITE,
 };
 
@@ -79,41 +79,41 @@ static const struct argp_child phys_children[] = {
 /* START[-END|+LEN]: numbers in page units unless 0x-prefixed addresses
  * (@addrs) ... both forms are accepted, and a 0x number is an address. */
 static int parse_range(const char *what, const char *arg, bool addrs,
-		       uint64_t *start, uint64_t *count, char *msg, size_t len)
+		       uint64_t *start, uint64_t *count, struct kbm_err *e)
 {
 	uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE), a, b;
 	char first[64];
 	size_t n = strcspn(arg, "-+");
 	bool is_addr = addrs && !strncmp(arg, "0x", 2);
 
-	if (n >= sizeof(first) || n == 0) {
-		snprintf(msg, len, "%s: '%s' is not START[-END|+LEN]", what, arg);
-		return -1;
-	}
+	int err;
+
+	if (n >= sizeof(first) || n == 0)
+		return kbm_err_set(e, KBM_ERR_INPUT, EINVAL,
+				   "%s: '%s' is not START[-END|+LEN]", what, arg);
 	memcpy(first, arg, n);
 	first[n] = '\0';
-	if (parse_u64(what, first, 0, UINT64_MAX, &a, msg, len))
-		return -1;
+	err = parse_u64(what, first, 0, UINT64_MAX, &a, e);
+	if (err)
+		return err;
 	if (is_addr)
 		a /= ps;
 	if (!arg[n]) {
 		b = 1;
-	} else if (parse_u64(what, arg + n + 1, 1, UINT64_MAX, &b, msg, len)) {
-		return -1;
+	} else if ((err = parse_u64(what, arg + n + 1, 1, UINT64_MAX, &b, e))) {
+		return err;
 	} else if (arg[n] == '-') {
 		if (is_addr)
 			b = (b + ps - 1) / ps;
-		if (b <= a) {
-			snprintf(msg, len, "%s: '%s': END must be above START", what, arg);
-			return -1;
-		}
+		if (b <= a)
+			return kbm_err_set(e, KBM_ERR_INPUT, EINVAL,
+					   "%s: '%s': END must be above START", what, arg);
 		b -= a;
 	}
-	if (b > (1ULL << 40) || a > (1ULL << 52)) {
-		snprintf(msg, len, "%s: '%s' is out of range: at most 2^40 pages below 2^52",
-			 what, arg);
-		return -1;
-	}
+	if (b > (1ULL << 40) || a > (1ULL << 52))
+		return kbm_err_set(e, KBM_ERR_INPUT, ERANGE,
+				   "%s: '%s' is out of range: at most 2^40 pages below 2^52",
+				   what, arg);
 	*start = a;
 	*count = b;
 	return 0;
@@ -134,8 +134,9 @@ static error_t check_end(struct phys_opts *o, struct argp_state *state)
 		argp_error(state, "--pid and --pfn are mutually exclusive");
 	if (o->pid || o->pfn) {
 		if (kbm_bufopt_given(&o->buf))
-			argp_error(state, "--target, --backend, --strategy, --pages, --node and "
-				   "--private configure a buffer: not with --pid or --pfn");
+			argp_error(state, "--target, --backend, --strategy, --pages, --node, "
+				   "--private, --cache and --set-memory configure a buffer: "
+				   "not with --pid or --pfn");
 		return 0;
 	}
 	kbm_bufopt_finish(&o->buf, state);
@@ -159,25 +160,25 @@ static error_t parse_target_opt(int key, char *arg, struct phys_opts *o,
 				struct argp_state *state)
 {
 	uint64_t v, c;
-	char msg[256];
+	struct kbm_err e;
 
 	switch (key) {
 	case OPT_PID:
-		if (parse_u64("--pid", arg, 1, 4194304, &v, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
+		if (parse_u64("--pid", arg, 1, 4194304, &v, &e))
+			argp_error(state, "%s", e.msg);
 		o->pid = (pid_t)v;
 		return 0;
 	case OPT_RANGE:
-		if (parse_range("--range", arg, true, &v, &c, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
+		if (parse_range("--range", arg, true, &v, &c, &e))
+			argp_error(state, "%s", e.msg);
 		o->range = arg;
 		return 0;
 	case OPT_MAPPING:
 		o->mapping = arg;
 		return 0;
 	case OPT_PFN:
-		if (parse_range("--pfn", arg, false, &v, &c, msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
+		if (parse_range("--pfn", arg, false, &v, &c, &e))
+			argp_error(state, "%s", e.msg);
 		o->pfn = arg;
 		return 0;
 	}
@@ -188,14 +189,14 @@ static error_t parse_target_opt(int key, char *arg, struct phys_opts *o,
 static error_t parse_output_opt(int key, char *arg, struct phys_opts *o,
 				struct argp_state *state)
 {
-	char msg[256];
+	struct kbm_err e;
 
 	switch (key) {
 	case OPT_BITS:
 		if (o->nfilter == PHYS_MAX_FILTERS)
 			argp_error(state, "--bits: at most %d filters", PHYS_MAX_FILTERS);
-		if (kpf_parse_filter(arg, &o->filter[o->nfilter], msg, sizeof(msg)))
-			argp_error(state, "%s", msg);
+		if (kpf_parse_filter(arg, &o->filter[o->nfilter], &e))
+			argp_error(state, "%s", e.msg);
 		o->nfilter++;
 		return 0;
 	case OPT_RAW:
@@ -298,14 +299,14 @@ static bool vma_walked(const struct vma_info *v)
 /* Read the process's mappings, fill the range; 0 or -errno. */
 static int target_open(const struct phys_opts *o, size_t ps, struct walk_target *t)
 {
-	char msg[256];
 	int err;
 
 	*t = (struct walk_target){ 0 };
+	/* Both were checked when parsed: no message wanted. */
 	if (o->pfn)
-		return parse_range("--pfn", o->pfn, false, &t->start, &t->count, msg, sizeof(msg));
+		return parse_range("--pfn", o->pfn, false, &t->start, &t->count, NULL);
 	if (o->range)
-		parse_range("--range", o->range, true, &t->start, &t->count, msg, sizeof(msg));
+		parse_range("--range", o->range, true, &t->start, &t->count, NULL);
 	err = pid_vmas(o->pid, &t->vma, &t->nvma);
 	if (err || o->range)
 		return err;

@@ -46,6 +46,10 @@ struct phys_out {
 	uint64_t anon_huge_kb, file_pmd_kb, smaps_vmas;
 	struct kbm_progress progress;
 	int err;
+	/* the page table's runs of this process's mapping (PGATTR), or none */
+	const struct kbufmap_pgattr_run *runs;
+	size_t nruns;
+	unsigned int first_pte, first_memtype;	/* of the --list range */
 };
 
 /* Start a walk of @total pages (0: unknown) with output options @o. */
@@ -65,6 +69,15 @@ void phys_out_end(struct phys_out *po);
 struct vma_info;
 void phys_print_mapping(const struct phys_opts *o, const void *map,
 			const struct vma_info *vi);
+/*
+ * The page table's runs for @pages pages at @map (KBUFMAP_IOC_PGATTR on
+ * @fd, or on /dev/kbufmap opened for it when @fd < 0); a note when it
+ * cannot be read. Returns the run count (0: none), *@runs to free().
+ */
+struct kbufmap_pgattr_run;
+size_t phys_pgattr_load(const struct phys_opts *o, int fd, const void *map,
+			uint64_t pages, struct kbufmap_pgattr_run **runs);
+
 /* The plain note for runs without CAP_SYS_ADMIN; true if printed. */
 bool phys_note_privileges(const struct phys_src *src);
 

@@ -141,6 +141,8 @@ static int walk_buffer(const struct phys_opts *o, int fd,
 	struct vma_info vi;
 	struct phys_src src;
 	struct phys_out po;
+	struct kbufmap_pgattr_run *runs;
+	size_t nruns;
 	bool invisible;
 	void *map;
 	int err, ret;
@@ -167,7 +169,10 @@ static int walk_buffer(const struct phys_opts *o, int fd,
 			     "below: the kernel's PFN list (GET_PFNS)");
 	else
 		print_string(PRINT_ANY, "view", "view         %s\n", "pagemap");
+	nruns = phys_pgattr_load(o, fd, map, info->nr_pages, &runs);
 	phys_out_begin(&po, o, &src, invisible, info->nr_pages);
+	po.runs = runs;
+	po.nruns = nruns;
 	phys_out_smaps(&po, vi.anon_huge_kb, vi.file_pmd_kb);
 	x.po = &po;
 	x.base = (uint64_t)(uintptr_t)map;
@@ -182,12 +187,14 @@ static int walk_buffer(const struct phys_opts *o, int fd,
 		report(&x, info, kruns, po.sum.runs, invisible);
 	phys_summary_free(&po.sum);
 	phys_src_close(&src);
+	free(runs);
 	munmap(map, len);
 	return ret;
 }
 
 int phys_run_buffer(const struct phys_opts *o)
 {
+	struct kbufmap_config cfg;
 	struct kbufmap_info info;
 	uint64_t *kpfns = NULL;
 	int fd, err, ret;
@@ -195,8 +202,8 @@ int phys_run_buffer(const struct phys_opts *o)
 	fd = kbm_dev_open(o->ctx->device, O_RDWR, NULL);
 	if (fd < 0)
 		return kbm_dev_fail(o->ctx->device, fd);
-	err = kbm_configure(fd, o->buf.pages, (unsigned int)o->buf.backend,
-			    (unsigned int)o->buf.strategy, o->buf.node);
+	kbm_bufopt_config(&o->buf, &cfg);
+	err = kbm_configure_cfg(fd, &cfg);
 	if (!err)
 		err = kbm_get_info(fd, &info);
 	if (!err && !(kpfns = malloc(info.nr_pages * sizeof(*kpfns))))

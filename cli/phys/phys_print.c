@@ -5,12 +5,18 @@
  * table has page-types' exact shape so the two compare line by line.
  * Each as a table, JSON (-j) or CSV (--csv).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cacheview.h"
 #include "clock.h"
+#include "kbm_dev.h"
+#include "names.h"
 #include "out.h"
 #include "pagemap_bits.h"
 #include "pagemap.h"
@@ -70,11 +76,88 @@ static void csv_field(const char *v, bool last)
 	putchar(last ? '\n' : ',');
 }
 
+/* A CSV number is a number: the PFN in decimal, empty when not known. */
+static void csv_pfn(const struct phys_page *p)
+{
+	if (pfn_known(p))
+		printf("%" PRIu64, pm_pfn(p->pme));
+	putchar(',');
+}
+
 /* Where the rows' PFNs come from: the driver's own list for a raw-PFN
  * buffer (pagemap cannot see it), the frames of --pfn, or pagemap. */
 static const char *row_view(const struct phys_out *po)
 {
 	return po->kernel_view ? "kernel" : po->o->pfn ? "frame" : "pagemap";
+}
+
+/* The PTE attribute at @vaddr from the PGATTR runs: NONE when unknown. */
+static unsigned int pte_attr_at(const struct phys_out *po, uint64_t vaddr)
+{
+	uint64_t ps = (uint64_t)po->src->ps;
+
+	for (size_t i = 0; vaddr && i < po->nruns; i++) {
+		const struct kbufmap_pgattr_run *r = &po->runs[i];
+
+		if (vaddr >= r->addr && vaddr < r->addr + r->nr_pages * ps)
+			return r->flags & KBUFMAP_PGATTR_PRESENT ? r->attr : KBUFMAP_ATTR_NONE;
+	}
+	return KBUFMAP_ATTR_NONE;
+}
+
+/* The memtype PAT recorded for the page (kpageflags): NONE when unknown. */
+static unsigned int memtype_of(const struct phys_page *p)
+{
+	return p->have_kpf && !p->beyond_ram && pm_present(p->pme) ?
+	       kpf_memtype(p->kpf) : KBUFMAP_ATTR_NONE;
+}
+
+/* "WC", or "-" (JSON null) when unknown. */
+static const char *attr_or_dash(unsigned int a)
+{
+	return a == KBUFMAP_ATTR_NONE ? "-" : mem_attr_name(a);
+}
+
+/* The two memtype columns, after the others: text, JSON or CSV. */
+static void print_memtypes(const struct phys_out *po, unsigned int pte, unsigned int mt)
+{
+	if (po->o->csv) {
+		printf("%s,%s", attr_or_dash(pte), attr_or_dash(mt));
+		return;
+	}
+	if (pte == KBUFMAP_ATTR_NONE)
+		print_null(PRINT_ANY, "pte", "  pte %s", "-");
+	else
+		print_string(PRINT_ANY, "pte", "  pte %s", mem_attr_name(pte));
+	if (mt == KBUFMAP_ATTR_NONE)
+		print_null(PRINT_ANY, "memtype", " memtype %s", "-");
+	else
+		print_string(PRINT_ANY, "memtype", " memtype %s", mem_attr_name(mt));
+}
+
+size_t phys_pgattr_load(const struct phys_opts *o, int fd, const void *map,
+			uint64_t pages, struct kbufmap_pgattr_run **runs)
+{
+	int own, n;
+
+	*runs = NULL;
+	if (o->shape == SHAPE_SUMMARY)	/* no rows to put the column in */
+		return 0;
+	own = fd < 0 ? kbm_dev_open_quiet(o->ctx->device, O_RDONLY) : -1;
+	n = own < 0 && fd < 0 ? own :
+	    kbm_pgattr_range(fd < 0 ? own : fd, (uintptr_t)map, pages, runs);
+	if (own >= 0)
+		close(own);
+	if (n >= 0)
+		return (size_t)n;
+	*runs = NULL;
+	print_string(PRINT_ANY, "pte_note", "pte          %s\n",
+		     n == -EPERM || n == -EACCES ?
+		     "unknown: the page table's attribute (KBUFMAP_IOC_PGATTR) needs CAP_SYS_ADMIN" :
+		     n == -ENOENT || n == -ENODEV || n == -ENXIO ?
+		     "unknown: no /dev/kbufmap to read the page table with" :
+		     "unknown: this module has no KBUFMAP_IOC_PGATTR");
+	return 0;
 }
 
 static void print_page(const struct phys_out *po, const struct phys_page *p,
@@ -91,11 +174,14 @@ static void print_page(const struct phys_out *po, const struct phys_page *p,
 	else if (pm_swapped(p->pme))	/* type:offset, as the kernel encodes it */
 		snprintf(pfn, sizeof(pfn), "swap%" PRIu64 ":%" PRIx64, f & 31, f >> 5);
 	if (po->o->csv) {
-		printf("0x%" PRIx64 ",%s,%s,%d,%" PRIu64 ",", p->vaddr, pfn,
-		       row_view(po), p->node, p->mapcount);
+		printf("0x%" PRIx64 ",", p->vaddr);
+		csv_pfn(p);
+		printf("%s,%d,%" PRIu64 ",", row_view(po), p->node, p->mapcount);
 		csv_field(pm, false);
 		printf("0x%" PRIx64 ",", flags);
-		csv_field(longname, true);
+		csv_field(longname, false);
+		print_memtypes(po, pte_attr_at(po, p->vaddr), memtype_of(p));
+		putchar('\n');
 		return;
 	}
 	open_json_object(NULL);
@@ -106,7 +192,9 @@ static void print_page(const struct phys_out *po, const struct phys_page *p,
 	print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
 	print_string(PRINT_ANY, "pagemap", "  %-34s", pm[0] ? pm : "-");
 	print_hex_str("flags", 0, flags);
-	print_string(PRINT_ANY, "flag_names", " %s\n", longname);
+	print_string(PRINT_ANY, "flag_names", " %s", longname);
+	print_memtypes(po, pte_attr_at(po, p->vaddr), memtype_of(p));
+	print_text("\n");
 	close_json_object();
 }
 
@@ -123,10 +211,13 @@ static void flush_range(struct phys_out *po)
 	kpf_longname(po->flags, longname, sizeof(longname));
 	kpf_symbolic(po->flags, sym, sizeof(sym));
 	if (po->o->csv) {
-		printf("0x%" PRIx64 ",%s,%s,%" PRIu64 ",%d,%" PRIu64 ",0x%" PRIx64 ",",
-		       p->vaddr, pfn, row_view(po), po->len, p->node, p->mapcount,
-		       po->flags);
-		csv_field(longname, true);
+		printf("0x%" PRIx64 ",", p->vaddr);
+		csv_pfn(p);
+		printf("%s,%" PRIu64 ",%d,%" PRIu64 ",0x%" PRIx64 ",",
+		       row_view(po), po->len, p->node, p->mapcount, po->flags);
+		csv_field(longname, false);
+		print_memtypes(po, po->first_pte, po->first_memtype);
+		putchar('\n');
 	} else {
 		open_json_object(NULL);
 		print_hex_str("vaddr", 16, p->vaddr);
@@ -137,7 +228,9 @@ static void flush_range(struct phys_out *po)
 		print_uint(PRINT_ANY, "mapcount", " %6llu", p->mapcount);
 		print_hex_str("flags", 0, po->flags);
 		print_string(PRINT_FP, NULL, "  %s", sym);
-		print_string(PRINT_ANY, "flag_names", " %s\n", longname);
+		print_string(PRINT_ANY, "flag_names", " %s", longname);
+		print_memtypes(po, po->first_pte, po->first_memtype);
+		print_text("\n");
 		close_json_object();
 	}
 	po->len = 0;
@@ -151,6 +244,7 @@ static bool extends(const struct phys_out *po, const struct phys_page *p,
 	uint64_t ps = (uint64_t)po->src->ps;
 
 	return po->len && flags == po->flags && p->node == f->node &&
+	       pte_attr_at(po, p->vaddr) == po->first_pte && memtype_of(p) == po->first_memtype &&
 	       p->mapcount == f->mapcount && pfn_known(p) == pfn_known(f) &&
 	       (!pfn_known(p) || pm_pfn(p->pme) == pm_pfn(f->pme) + po->len) &&
 	       (!f->vaddr || p->vaddr == f->vaddr + po->len * ps);
@@ -166,6 +260,8 @@ static void list_range(struct phys_out *po, const struct phys_page *p,
 	flush_range(po);
 	po->first = *p;
 	po->flags = flags;
+	po->first_pte = pte_attr_at(po, p->vaddr);
+	po->first_memtype = memtype_of(p);
 	po->len = 1;
 }
 
@@ -224,8 +320,8 @@ void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
 		return;
 	if (o->csv) {
 		puts(o->shape == SHAPE_EACH ?
-		     "vaddr,pfn,view,node,mapcount,pagemap,flags,flag_names" :
-		     "vaddr,pfn,view,pages,node,mapcount,flags,flag_names");
+		     "vaddr,pfn,view,node,mapcount,pagemap,flags,flag_names,pte,memtype" :
+		     "vaddr,pfn,view,pages,node,mapcount,flags,flag_names,pte,memtype");
 		return;
 	}
 	open_json_array(o->shape == SHAPE_EACH ? "pages" : "ranges");
@@ -233,7 +329,8 @@ void phys_out_begin(struct phys_out *po, const struct phys_opts *o,
 		printf("%-16s %12s %-7s %s%4s %6s  %s\n", "vaddr", "pfn", "view",
 		       o->shape == SHAPE_EACH ? "" : "   pages ", "node",
 		       "mapcnt", o->shape == SHAPE_EACH ?
-		       "pagemap                             flags" : "flags");
+		       "pagemap                             flags  (pte, memtype)" :
+		       "flags  (pte, memtype)");
 }
 
 static void print_runs(const struct phys_summary *s)

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -64,9 +65,11 @@ static int touch_target(const struct phys_opts *o, const struct kbm_target *t,
 static int walk_mapping(const struct phys_opts *o, const struct vma_info *vi,
 			uint8_t *map, uint64_t pages)
 {
+	struct kbufmap_pgattr_run *runs = NULL;
 	struct phys_src src;
 	struct phys_out po;
 	int err = phys_src_open(&src, getpid());
+	size_t nruns;
 
 	if (err)
 		return kbm_fail(err, "/proc/self/pagemap: %s", strerror(-err));
@@ -78,7 +81,10 @@ static int walk_mapping(const struct phys_opts *o, const struct vma_info *vi,
 			     "reads as not present; only kbufmap can list its PFNs (GET_PFNS)");
 	else
 		print_string(PRINT_ANY, "view", "view         %s\n", "pagemap");
+	nruns = phys_pgattr_load(o, -1, map, pages, &runs);
 	phys_out_begin(&po, o, &src, false, pages);
+	po.runs = runs;
+	po.nruns = nruns;
 	phys_out_smaps(&po, vi->anon_huge_kb, vi->file_pmd_kb);
 	err = phys_walk_vrange(&src, (uint64_t)(uintptr_t)map, pages, phys_out_batch, &po);
 	progress_end(&po.progress);
@@ -86,6 +92,7 @@ static int walk_mapping(const struct phys_opts *o, const struct vma_info *vi,
 		phys_out_end(&po);
 	phys_summary_free(&po.sum);
 	phys_src_close(&src);
+	free(runs);
 	return err ? kbm_fail(err, "walk: %s", strerror(-err)) : KBM_EXIT_OK;
 }
 

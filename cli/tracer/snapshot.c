@@ -4,6 +4,7 @@
  * interval saw), and the bounds of a histogram slot.
  */
 #include <stdint.h>
+#include <errno.h>
 #include <stdlib.h>
 
 #include "tracer.h"
@@ -70,7 +71,7 @@ int ft_snapshot_diff(const struct ft_snapshot *cur, const struct ft_snapshot *pr
 	if (cur->nprocs) {
 		out->procs = calloc(cur->nprocs, sizeof(*out->procs));
 		if (!out->procs)
-			return -1;
+			return -ENOMEM;
 	}
 	for (size_t i = 0; i < cur->nprocs; i++) {
 		const struct ft_proc_entry *p = find_proc(prev, &cur->procs[i].key);

@@ -116,54 +116,21 @@ struct ft_tracer {
 	bool have_final;
 
 	bool detached;
-	/* Errors of an attempt that may still fall back: kept, not printed. */
+	/*
+	 * Why loading or attaching failed. In an attempt that may still fall
+	 * back (soft_errors) it is kept for the warning, not returned.
+	 */
+	struct kbm_err e;
 	bool soft_errors;
-	char soft_msg[256];
-	int soft_err;			/* its errno, 0 if none */
 };
 
 /*
- * An error of loading or attaching, with its errno (0: none); see
- * soft_errors.
+ * A failure of loading or attaching, with its errno (0: none): kept in
+ * t->e, -errno returned. Most are KBM_ERR_NOT_DEVICE: a symbol the kernel
+ * cannot find is no missing module.
  */
-__attribute__((format(printf, 3, 4)))
-static void tracer_err(struct ft_tracer *t, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (t->soft_errors) {
-		vsnprintf(t->soft_msg, sizeof(t->soft_msg), fmt, ap);
-		t->soft_err = err;
-	} else {
-		char *msg = NULL;
-
-		if (vasprintf(&msg, fmt, ap) < 0)
-			msg = NULL;
-		if (err)
-			kbm_fail(err, "%s", msg ? msg : "out of memory");
-		else
-			kbm_err("%s", msg ? msg : "out of memory");
-		free(msg);
-	}
-	va_end(ap);
-}
-
-/*
- * The exit status for a failure with @err: no privilege is
- * ACCESS, anything else RUNTIME (a missing symbol is not a missing module).
- */
-static int errno_exit(int err)
-{
-	err = err < 0 ? -err : err;
-	return err == EPERM || err == EACCES ? KBM_EXIT_ACCESS : KBM_EXIT_RUNTIME;
-}
-
-/*
- * Report a failure with errno @err as kbm_fail() does; the value is
- * errno_exit(@err), not kbm_fail()'s status.
- */
-#define ft_fail(err, ...)	(kbm_fail((err), __VA_ARGS__), errno_exit(err))
+#define tracer_err(t, kind, err, ...)	kbm_err_set(&(t)->e, (kind), (err), __VA_ARGS__)
+#define ft_fail(t, err, ...)		tracer_err((t), KBM_ERR_NOT_DEVICE, (err), __VA_ARGS__)
 
 /* --- libbpf's messages: kept, shown on failure or with --verbose ------- */
 
@@ -171,6 +138,7 @@ static char libbpf_log[32768];
 static size_t libbpf_log_len;
 static bool libbpf_verbose;
 static bool libbpf_quiet;	/* an attempt that may fall back */
+static bool libbpf_log_due;	/* ft_tracer_fail() shows it */
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -201,12 +169,22 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return len;
 }
 
+/* What libbpf said about a failure: shown after it, by ft_tracer_fail(). */
 static void dump_libbpf_log(void)
 {
-	if (libbpf_log_len && !libbpf_quiet) {
+	libbpf_log_due = libbpf_log_len && !libbpf_quiet;
+}
+
+int ft_tracer_fail(const struct kbm_err *e)
+{
+	int status = kbm_fail_err(e);
+
+	if (libbpf_log_due) {
 		fprintf(stderr, "libbpf said:\n%s", libbpf_log);
 		libbpf_log_len = 0;
+		libbpf_log_due = false;
 	}
+	return status;
 }
 
 /* --- the module's symbols -------------------------------------------- */
@@ -215,7 +193,7 @@ static void dump_libbpf_log(void)
  * Every traced function must be in /proc/kallsyms under [kbufmap]. A
  * compiler clone (.isra, .constprop) instead of the symbol is named.
  */
-static int check_kallsyms(void)
+static int check_kallsyms(struct kbm_err *e)
 {
 	bool found[FT_NR_FUNCS] = { false };
 	char clone[FT_NR_FUNCS][256] = { { 0 } };
@@ -224,10 +202,9 @@ static int check_kallsyms(void)
 	int i;
 
 	f = fopen("/proc/kallsyms", "re");
-	if (!f) {
-		kbm_fail(errno, "cannot read /proc/kallsyms: %s", strerror(errno));
-		return KBM_EXIT_RUNTIME;
-	}
+	if (!f)
+		return kbm_err_set(e, KBM_ERR_RUNTIME, errno, "cannot read /proc/kallsyms: %s",
+				   strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char type;
 
@@ -249,22 +226,22 @@ static int check_kallsyms(void)
 	fclose(f);
 
 	if (!found[FT_FAULT]) {
-		kbm_err("kbufmap module not loaded: no %s in /proc/kallsyms",
-			ft_funcs[FT_FAULT].symbol);
-		return KBM_EXIT_NODEV;
+		kbm_err_set(e, KBM_ERR_NO_MODULE, 0, "kbufmap module not loaded: no %s in /proc/kallsyms",
+			    ft_funcs[FT_FAULT].symbol);
+		return -ENODEV;
 	}
 	for (i = 0; i < FT_NR_FUNCS; i++) {
 		if (found[i])
 			continue;
 		if (clone[i][0])
-			kbm_err("cannot attach to %s: the module has only the compiler clone %s (the function must be noinline)",
-				ft_funcs[i].symbol, clone[i]);
+			kbm_err_set(e, KBM_ERR_RUNTIME, 0, "cannot attach to %s: the module has only the compiler clone %s (the function must be noinline)",
+				    ft_funcs[i].symbol, clone[i]);
 		else
-			kbm_err("cannot attach to %s: not in /proc/kallsyms (module too old?)",
-				ft_funcs[i].symbol);
-		return KBM_EXIT_RUNTIME;
+			kbm_err_set(e, KBM_ERR_RUNTIME, 0, "cannot attach to %s: not in /proc/kallsyms (module too old?)",
+				    ft_funcs[i].symbol);
+		return -ENOENT;
 	}
-	return KBM_EXIT_OK;
+	return 0;
 }
 
 /* --- fentry possible? ------------------------------------------------- */
@@ -463,17 +440,17 @@ static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
 			 KRETPROBE_MAXACTIVE, ev, target);
 	err = kprobe_events_write(t->tracefs, cmd);
 	if (err == -EPERM || err == -EACCES)
-		return ft_fail(err, "cannot create a kprobe on %s: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
+		return ft_fail(t, err, "cannot create a kprobe on %s: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
 			       sym, strerror(-err));
 	if (err)
-		return ft_fail(err, "cannot attach a %s to %s: writing %s/kprobe_events: %s",
+		return ft_fail(t, err, "cannot attach a %s to %s: writing %s/kprobe_events: %s",
 			       end == ENTRY ? "kprobe" : "kretprobe", sym, t->tracefs,
 			       strerror(-err));
 	t->created[func][end] = true;
 
 	err = read_event_id(t->tracefs, ev, &id);
 	if (err)
-		return ft_fail(err, "cannot attach to %s: no id for trace event %s: %s",
+		return ft_fail(t, err, "cannot attach to %s: no id for trace event %s: %s",
 			       sym, ev, strerror(-err));
 	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_TRACEPOINT;
@@ -482,7 +459,7 @@ static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
 	pfd = (int)syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 	if (pfd < 0) {
 		err = -errno;
-		return ft_fail(err, "cannot attach to %s: perf_event_open(%s): %s%s", sym, ev,
+		return ft_fail(t, err, "cannot attach to %s: perf_event_open(%s): %s%s", sym, ev,
 			       strerror(-err), err == -EACCES || err == -EPERM ?
 			       ": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
 	}
@@ -490,12 +467,12 @@ static int attach_kprobe_event(struct ft_tracer *t, int func, int end)
 	if (!t->links[func][end]) {
 		err = -errno;
 		close(pfd);
-		ft_fail(err, "cannot attach BPF to the %s of %s: %s",
+		ft_fail(t, err, "cannot attach BPF to the %s of %s: %s",
 			end == ENTRY ? "kprobe" : "kretprobe", sym, strerror(-err));
 		dump_libbpf_log();
-		return errno_exit(err);
+		return err;
 	}
-	return KBM_EXIT_OK;
+	return 0;
 }
 
 static void remove_kprobe_events(struct ft_tracer *t)
@@ -667,14 +644,14 @@ static int set_user_target(struct ft_tracer *t, unsigned int slot)
 							 t->desc[slot].symbol);
 
 		if (err) {
-			tracer_err(t, err, "cannot set %s as the attach target of %s: %s",
-				   t->desc[slot].symbol, e == ENTRY ? "fentry" : "fexit",
-				   strerror(-err));
+			ft_fail(t, err, "cannot set %s as the attach target of %s: %s",
+				t->desc[slot].symbol, e == ENTRY ? "fentry" : "fexit",
+				strerror(-err));
 			dump_libbpf_log();
-			return errno_exit(err);
+			return err;
 		}
 	}
-	return KBM_EXIT_OK;
+	return 0;
 }
 
 /* Open, configure and load the object for @mode. */
@@ -687,9 +664,9 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 	t->skel = fault_trace_bpf__open();
 	if (!t->skel) {
 		err = -errno;
-		tracer_err(t, err, "cannot open the BPF object: %s", strerror(-err));
+		ft_fail(t, err, "cannot open the BPF object: %s", strerror(-err));
 		dump_libbpf_log();
-		return errno_exit(err);
+		return err;
 	}
 	set_rodata(t, mode);
 	bpf_object__for_each_program(p, t->skel->obj)
@@ -702,8 +679,8 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 		t->progs[i][RETURN] = prog_by_name(t->skel, fentry ? "fexit" : "kretprobe",
 						   t->desc[i].prog);
 		if (!t->progs[i][ENTRY] || !t->progs[i][RETURN]) {
-			tracer_err(t, 0, "internal error: no BPF program for %s", t->desc[i].symbol);
-			return KBM_EXIT_RUNTIME;
+			return tracer_err(t, KBM_ERR_RUNTIME, 0,
+					  "internal error: no BPF program for %s", t->desc[i].symbol);
 		}
 		bpf_program__set_autoload(t->progs[i][ENTRY], true);
 		bpf_program__set_autoload(t->progs[i][RETURN], true);
@@ -721,18 +698,16 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 	err = fault_trace_bpf__load(t->skel);
 	if (err) {
 		/* EACCES here is the verifier refusing a program, not privilege. */
-		if (err == -EPERM) {
-			tracer_err(t, err, "cannot load BPF programs: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
-				   strerror(-err));
-			return KBM_EXIT_ACCESS;
-		}
-		tracer_err(t, err, "cannot load the BPF programs (%s mode): %s%s",
+		if (err == -EPERM)
+			return ft_fail(t, err, "cannot load BPF programs: %s: BPF needs root (CAP_BPF/CAP_PERFMON)",
+				       strerror(-err));
+		tracer_err(t, KBM_ERR_RUNTIME, err, "cannot load the BPF programs (%s mode): %s%s",
 			   ft_mode_name(mode), strerror(-err),
 			   err == -EACCES ? " (rejected by the verifier)" : "");
 		dump_libbpf_log();
-		return KBM_EXIT_RUNTIME;
+		return err;
 	}
-	return KBM_EXIT_OK;
+	return 0;
 }
 
 /* Attach the program of function @i's end @e, through libbpf. */
@@ -750,14 +725,14 @@ static int attach_prog(struct ft_tracer *t, int i, int e)
 		t->links[i][e] = bpf_program__attach(t->progs[i][e]);
 	}
 	if (t->links[i][e])
-		return KBM_EXIT_OK;
+		return 0;
 	err = -errno;
-	tracer_err(t, err, "cannot attach %s to %s: %s%s", what,
-		   t->desc[i].symbol, strerror(-err),
-		   err == -EPERM || err == -EACCES ?
-		   ": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
+	ft_fail(t, err, "cannot attach %s to %s: %s%s", what,
+		t->desc[i].symbol, strerror(-err),
+		err == -EPERM || err == -EACCES ?
+		": BPF needs root (CAP_BPF/CAP_PERFMON)" : "");
 	dump_libbpf_log();
-	return errno_exit(err);
+	return err;
 }
 
 /* Attach @p to tracepoint @tp, which the tracer needs @what for. */
@@ -768,12 +743,12 @@ static int attach_tracepoint(struct ft_tracer *t, struct bpf_program *p,
 
 	*link = bpf_program__attach(p);
 	if (*link)
-		return KBM_EXIT_OK;
+		return 0;
 	err = -errno;
-	tracer_err(t, err, "cannot attach to the %s tracepoint (%s): %s", tp, what,
-		   strerror(-err));
+	ft_fail(t, err, "cannot attach to the %s tracepoint (%s): %s", tp, what,
+		strerror(-err));
 	dump_libbpf_log();
-	return errno_exit(err);
+	return err;
 }
 
 static int tracer_attach(struct ft_tracer *t)
@@ -813,22 +788,23 @@ static int tracer_attach(struct ft_tracer *t)
 	 */
 	if (t->mode == FT_MODE_KPROBE && t->tracefs)
 		t->have_base = read_probe_counts(t, &t->base) == 0;
-	return KBM_EXIT_OK;
+	return 0;
 }
 
-/* A tracer not yet loaded, or NULL after printing why. */
-static struct ft_tracer *tracer_new(const struct ft_tracer_opts *opts)
+/* A tracer not yet loaded, or NULL with @e saying why. */
+static struct ft_tracer *tracer_new(const struct ft_tracer_opts *opts, struct kbm_err *e)
 {
 	struct ft_tracer *t = calloc(1, sizeof(*t));
 
 	if (!t) {
-		kbm_fail(ENOMEM, "out of memory");
+		kbm_err_set(e, KBM_ERR_RUNTIME, ENOMEM, "out of memory");
 		return NULL;
 	}
 	t->opts = *opts;
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {
-		kbm_fail(t->ncpus, "cannot count the possible CPUs: %s", strerror(-t->ncpus));
+		kbm_err_set(e, KBM_ERR_RUNTIME, t->ncpus, "cannot count the possible CPUs: %s",
+			    strerror(-t->ncpus));
 		free(t);
 		return NULL;
 	}
@@ -844,20 +820,20 @@ static int setup_slots(struct ft_tracer *t)
 {
 	const struct ft_tracer_opts *o = &t->opts;
 	struct btf *vmlinux;
-	int rc = KBM_EXIT_OK;
+	int rc = 0;
 
 	if (!o->nfunctions && !o->mapping) {
 		for (unsigned int i = 0; i < FT_NR_FUNCS; i++) {
 			t->desc[i] = ft_funcs[i];
 			t->slots[t->nslots++] = i;
 		}
-		return KBM_EXIT_OK;
+		return 0;
 	}
 	vmlinux = btf__load_vmlinux_btf();	/* NULL: resolved without BTF */
 	for (unsigned int k = 0; k < o->nfunctions && !rc; k++) {
 		struct ft_func_desc *d = &t->desc[FT_SLOT_USER0 + k];
 
-		rc = ft_resolve_function(o->functions[k], vmlinux, &t->user[k]);
+		rc = ft_resolve_function(o->functions[k], vmlinux, &t->user[k], &t->e);
 		snprintf(t->user_prog[k], sizeof(t->user_prog[k]), "u%u", k);
 		d->symbol = o->functions[k];
 		d->prog = t->user_prog[k];
@@ -906,9 +882,8 @@ static bool user_btf_usable(const struct ft_tracer *t, char *why, size_t len)
 }
 
 /*
- * Pick fentry or kprobe mode, and say why in t->reason. Returns
- * KBM_EXIT_OK, or RUNTIME (printed) when fentry was requested but the
- * BTF does not allow it.
+ * Pick fentry or kprobe mode, and say why in t->reason. Returns 0, or
+ * -EOPNOTSUPP (t->e) when fentry was requested but the BTF does not allow it.
  */
 static int choose_mode(struct ft_tracer *t)
 {
@@ -918,19 +893,19 @@ static int choose_mode(struct ft_tracer *t)
 	t->mode = t->opts.mode;
 	if (t->opts.mode == FT_MODE_KPROBE) {
 		snprintf(t->reason, sizeof(t->reason), "requested");
-		return KBM_EXIT_OK;
+		return 0;
 	}
 	if (t->nslots && t->slots[0] >= FT_SLOT_USER0)
 		usable = user_btf_usable(t, why, sizeof(why));
 	else
 		usable = module_btf_usable(why, sizeof(why));
 	if (!usable && t->opts.mode == FT_MODE_FENTRY) {
-		kbm_err("fentry mode is not available: %s", why);
-		return KBM_EXIT_RUNTIME;
+		tracer_err(t, KBM_ERR_RUNTIME, 0, "fentry mode is not available: %s", why);
+		return -EOPNOTSUPP;
 	}
 	t->mode = usable ? FT_MODE_FENTRY : FT_MODE_KPROBE;
 	snprintf(t->reason, sizeof(t->reason), "%s", why);
-	return KBM_EXIT_OK;
+	return 0;
 }
 
 static int tracer_load_attach(struct ft_tracer *t)
@@ -952,19 +927,15 @@ static int tracer_load_attach_fallback(struct ft_tracer *t)
 	t->soft_errors = libbpf_quiet =
 		t->opts.mode == FT_MODE_AUTO && t->mode == FT_MODE_FENTRY;
 	rc = tracer_load_attach(t);
-	if (rc && t->soft_errors && rc == KBM_EXIT_ACCESS) {
-		/* no privilege: no fallback */
-		if (t->soft_err)
-			kbm_fail(t->soft_err, "%s", t->soft_msg);
-		else
-			kbm_err("%s", t->soft_msg);
-	} else if (rc && t->soft_errors) {
-		kbm_warn("fentry failed (%s), falling back to kprobes", t->soft_msg);
+	/* no privilege: no fallback */
+	if (rc && t->soft_errors && kbm_exit_for_err(&t->e) != KBM_EXIT_ACCESS) {
+		/* The one thing the tracer prints: a warning, as it happens. */
+		kbm_warn("fentry failed (%.255s), falling back to kprobes", t->e.msg);
 		tracer_unload(t);
 		t->soft_errors = libbpf_quiet = false;
 		libbpf_log_len = 0;
 		t->mode = FT_MODE_KPROBE;
-		snprintf(t->reason, sizeof(t->reason), "fentry failed: %.200s", t->soft_msg);
+		snprintf(t->reason, sizeof(t->reason), "fentry failed: %.200s", t->e.msg);
 		rc = tracer_load_attach(t);
 	}
 	t->soft_errors = libbpf_quiet = false;
@@ -1026,28 +997,31 @@ static void read_unloaded(struct ft_tracer *t, struct ft_snapshot *s)
 	}
 }
 
-int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
+int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out,
+		    struct kbm_err *e)
 {
 	struct ft_tracer *t;
 	int rc;
 
 	libbpf_verbose = opts->verbose;
 	libbpf_set_print(libbpf_print);
+	libbpf_log_due = false;
 
 	if (!opts->nfunctions && !opts->mapping) {
-		rc = check_kallsyms();
+		rc = check_kallsyms(e);
 		if (rc)
 			return rc;
 	}
-	t = tracer_new(opts);
+	t = tracer_new(opts, e);
 	if (!t)
-		return KBM_EXIT_RUNTIME;
+		return -ENOMEM;
 	rc = setup_slots(t);
 	if (!rc)
 		rc = choose_mode(t);
 	if (!rc)
 		rc = tracer_load_attach_fallback(t);
 	if (rc) {
+		*e = t->e;
 		ft_tracer_destroy(t);
 		return rc;
 	}
@@ -1059,7 +1033,7 @@ int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out)
 			 "; tracefs not mounted: perf kprobes, missed count unknown");
 	}
 	*out = t;
-	return KBM_EXIT_OK;
+	return 0;
 }
 
 void ft_tracer_detach(struct ft_tracer *t)
@@ -1297,7 +1271,7 @@ static void read_missed(struct ft_tracer *t, struct ft_missed *m)
 				  prog_recursion_misses(t->progs[i][RETURN]);
 }
 
-int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
+int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s, struct kbm_err *e)
 {
 	int err;
 
@@ -1305,19 +1279,18 @@ int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s)
 	s->mono_ns = now_ns();
 
 	err = read_func_stats(t, s);
-	if (err) {
-		kbm_fail(err, "cannot read the BPF counters: %s", strerror(-err));
-		return err;
-	}
+	if (err)
+		return kbm_err_set(e, KBM_ERR_RUNTIME, err, "cannot read the BPF counters: %s",
+				   strerror(-err));
 	for (int i = 0; i < FT_NR_DROPS; i++)
 		s->drops[i] = __atomic_load_n(&t->skel->bss->drops[i], __ATOMIC_RELAXED);
 	read_missed(t, &s->missed);
 	read_unloaded(t, s);
 	err = read_procs(t, s);
 	if (err) {
-		kbm_fail(err, "cannot read the per-process counters: %s", strerror(-err));
 		ft_snapshot_free(s);
-		return err;
+		return kbm_err_set(e, KBM_ERR_RUNTIME, err, "cannot read the per-process counters: %s",
+				   strerror(-err));
 	}
 	return 0;
 }

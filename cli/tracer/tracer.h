@@ -10,9 +10,9 @@
  *   tracer_funcs.c  --function: is a name traceable, and what its BTF says
  *   snapshot.c      the difference of two snapshots, histogram slots
  *
- * Failures are printed here and returned as kbufmapctl's exit statuses
- * (lib/status.h). The BPF side and the types it shares with user space
- * are in probes/.
+ * Failures are returned as -errno with a struct kbm_err (lib/err.h), and
+ * printed by the command (ft_tracer_fail() for ft_tracer_start()). The BPF
+ * side and the types it shares with user space are in probes/.
  */
 #ifndef KBM_TRACER_H
 #define KBM_TRACER_H
@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "err.h"
 #include "fault_trace.h"	/* probes/: enum ft_func, struct ft_*_stats */
 
 enum ft_mode {
@@ -72,11 +73,17 @@ struct ft_tracer_opts {
 };
 
 /*
- * Load and attach. Returns KBM_EXIT_OK and *out, or an exit code after
- * printing the error (module missing: NODEV, no privilege: ACCESS, a
- * function that cannot be attached: RUNTIME, named).
+ * Load and attach. Returns 0 and *out, or -errno with @e saying why (kinds:
+ * the module missing, a --function that is no function, no privilege, a
+ * function that cannot be attached).
  */
-int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out);
+int ft_tracer_start(const struct ft_tracer_opts *opts, struct ft_tracer **out,
+		    struct kbm_err *e);
+/*
+ * Print ft_tracer_start()'s failure @e, then what libbpf said about it;
+ * returns the exit status (kbm_fail_err()).
+ */
+int ft_tracer_fail(const struct kbm_err *e);
 /* Detach every program; the counters stay readable. Idempotent. */
 void ft_tracer_detach(struct ft_tracer *t);
 void ft_tracer_destroy(struct ft_tracer *t);
@@ -140,10 +147,10 @@ struct ft_snapshot {
 	unsigned int nunloaded;
 };
 
-/* Read the counters now. Returns 0 or -errno (message printed). */
-int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s);
+/* Read the counters now. Returns 0, or -errno with @e saying why. */
+int ft_tracer_snapshot(struct ft_tracer *t, struct ft_snapshot *s, struct kbm_err *e);
 void ft_snapshot_free(struct ft_snapshot *s);
-/* @out = @cur - @prev (procs absent from @prev count from zero). */
+/* @out = @cur - @prev (procs absent from @prev count from zero); 0 or -ENOMEM. */
 int ft_snapshot_diff(const struct ft_snapshot *cur, const struct ft_snapshot *prev,
 		     struct ft_snapshot *out);
 

@@ -16,8 +16,6 @@
 
 #include <bpf/btf.h>
 
-#include "out.h"
-#include "status.h"
 #include "tracer_priv.h"
 
 static const char *const tracefs_dirs[] = {
@@ -41,7 +39,7 @@ static bool line_names(const char *line, const char *fn, char module[FT_MODULE_L
 	return true;
 }
 
-/* Look @fn up in available_filter_functions: 1 found, 0 not, -1 unreadable. */
+/* Look @fn up in available_filter_functions: 1 found, 0 not, -errno unreadable. */
 static int find_in_filter_functions(const char *fn, char module[FT_MODULE_LEN])
 {
 	char path[128], line[512];
@@ -53,7 +51,7 @@ static int find_in_filter_functions(const char *fn, char module[FT_MODULE_LEN])
 		f = fopen(path, "re");
 	}
 	if (!f)
-		return -1;
+		return -errno;
 	while (!found && fgets(line, sizeof(line), f))
 		found = line_names(line, fn, module);
 	fclose(f);
@@ -68,7 +66,7 @@ static int find_in_kallsyms(const char *fn, char module[FT_MODULE_LEN])
 	int found = 0;
 
 	if (!f)
-		return -1;
+		return -errno;
 	while (!found && fgets(line, sizeof(line), f)) {
 		char type;
 		int off = 0;
@@ -166,7 +164,8 @@ static void find_btf(const char *fn, struct btf *vmlinux, struct ft_user_func *u
 	btf__free(mod);
 }
 
-int ft_resolve_function(const char *fn, struct btf *vmlinux, struct ft_user_func *u)
+int ft_resolve_function(const char *fn, struct btf *vmlinux, struct ft_user_func *u,
+			struct kbm_err *e)
 {
 	int found;
 
@@ -174,19 +173,18 @@ int ft_resolve_function(const char *fn, struct btf *vmlinux, struct ft_user_func
 	found = find_in_filter_functions(fn, u->module);
 	if (found < 0)
 		found = find_in_kallsyms(fn, u->module);
-	if (found < 0) {
-		kbm_fail(errno, "--function %s: cannot read available_filter_functions nor /proc/kallsyms: %s",
-			 fn, strerror(errno));
-		return KBM_EXIT_RUNTIME;
-	}
+	if (found < 0)
+		return kbm_err_set(e, KBM_ERR_RUNTIME, found,
+				   "--function %s: cannot read available_filter_functions nor /proc/kallsyms: %s",
+				   fn, strerror(-found));
 	if (!found) {
-		kbm_err("--function %s: not a traceable kernel function (not in available_filter_functions: no such function, or inlined, notrace or only a compiler clone such as %s.isra.0; is its module loaded?)",
-			fn, fn);
-		return KBM_EXIT_USAGE;
+		kbm_err_set(e, KBM_ERR_INPUT, 0, "--function %s: not a traceable kernel function (not in available_filter_functions: no such function, or inlined, notrace or only a compiler clone such as %s.isra.0; is its module loaded?)",
+			    fn, fn);
+		return -ENOENT;
 	}
 	if (vmlinux)
 		find_btf(fn, vmlinux, u);
 	else
 		snprintf(u->why, sizeof(u->why), "the kernel has no BTF");
-	return KBM_EXIT_OK;
+	return 0;
 }

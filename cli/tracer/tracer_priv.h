@@ -20,10 +20,11 @@ struct ft_user_func {
 
 /*
  * Is @fn traceable, where, and what does its BTF (from @vmlinux, or its
- * module's; @vmlinux NULL: none) say? KBM_EXIT_OK, or USAGE for a name
- * that is not a traceable function, RUNTIME when nothing can be read
- * (printed).
+ * module's; @vmlinux NULL: none) say? 0; or -ENOENT for a name that is not
+ * a traceable function (a usage error), -errno when nothing can be read;
+ * @e says which.
  */
-int ft_resolve_function(const char *fn, struct btf *vmlinux, struct ft_user_func *u);
+int ft_resolve_function(const char *fn, struct btf *vmlinux, struct ft_user_func *u,
+			struct kbm_err *e);
 
 #endif /* KBM_TRACER_PRIV_H */

@@ -7,7 +7,7 @@
  * the kernel mapping's against the model (cli/lib/cache_expect.c, what
  * `matrix --cache` prints), and the kernel log against the model's PAT
  * line: present where it says the kernel prints one, absent elsewhere
- * (read from /dev/kmsg, from a position taken before mmap()). In private
+ * (/dev/kmsg from a position taken before mmap(), read by cacheview.c). In private
  * mode a cache mode other than wb must be refused.
  *
  * cache-no-alias fails on a memory-type alias: a user PTE whose attribute
@@ -15,14 +15,13 @@
  * the model's row says alias, which --set-memory is the cure for.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "cache_expect.h"
+#include "cacheview.h"
 #include "checks.h"
 #include "kbm_dev.h"
 #include "names.h"
@@ -55,55 +54,12 @@ bool applies_cache(const struct vctx *c, const char **why)
 	return true;
 }
 
-/* ---- the kernel log ---------------------------------------------------- */
+/* ---- the kernel log (cacheview.c reads it) ------------------------------ */
 
-/* /dev/kmsg positioned at its end, for the records that follow; fd or -errno. */
+/* /dev/kmsg at its end, kept for the runner to close; fd or -errno. */
 static int kmsg_mark(struct vctx *c)
 {
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (lseek(fd, 0, SEEK_END) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return vtrack_fd(c, fd);
-}
-
-/*
- * This process's "x86/PAT: <comm>:<pid> map pfn RAM range req ..., got ..."
- * among the records after the mark: 1 (the message in @line), 0, or -errno.
- * Records lost to a wrapped buffer (EPIPE) are skipped.
- */
-static int kmsg_find_pat(int fd, char *line, size_t len)
-{
-	char rec[2048], needle[64];
-
-	snprintf(needle, sizeof(needle), ":%d map pfn RAM range req ", (int)getpid());
-	for (;;) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
-		char *msg, *nl;
-
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -errno;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');	/* "prio,seq,time,flags;message\n" */
-		if (!msg)
-			continue;
-		msg++;
-		nl = strchr(msg, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strstr(msg, "x86/PAT: ") && strstr(msg, needle)) {
-			snprintf(line, len, "%s", msg);
-			return 1;
-		}
-	}
+	return vtrack_fd(c, kbm_kmsg_open());
 }
 
 /* The kernel's own name of an attribute in PAT messages (cattr_name()). */
@@ -210,10 +166,10 @@ static enum kbm_status pat_line_matches(struct vctx *c, int kmsg,
 					const struct kbm_cache_expect *e,
 					const char **said)
 {
-	bool want = e->pat_log == KBM_PAT_LOG_YES ||
-		    (e->pat_log == KBM_PAT_LOG_IF_ONE_RUN && c->contiguous);
-	char line[512], req[48], got[48];
-	int found = kmsg_find_pat(kmsg, line, sizeof(line));
+	bool want = e->pat_log == KBM_EXPECT_LOG_YES ||
+		    (e->pat_log == KBM_EXPECT_LOG_IF_ONE_RUN && c->contiguous);
+	struct kbm_pat_log log;
+	int found = kbm_kmsg_find_pat(kmsg, (int)getpid(), &log);
 
 	if (found < 0)
 		return vfail(c, "reading /dev/kmsg: %s", strerror(-found));
@@ -225,15 +181,14 @@ static enum kbm_status pat_line_matches(struct vctx *c, int kmsg,
 		return vfail(c, "no \"x86/PAT: ... map pfn RAM range req %s ..., got %s\" line, "
 			     "though the model says the kernel prints one%s",
 			     pat_cattr_name(e->asked), pat_cattr_name(e->user),
-			     e->pat_log == KBM_PAT_LOG_IF_ONE_RUN ? " (one physical run)" : "");
+			     e->pat_log == KBM_EXPECT_LOG_IF_ONE_RUN ? " (one physical run)" : "");
 	if (!want)
 		return vfail(c, "the kernel logged \"%s\", though the model says it stays silent%s",
-			     line, e->pat_log == KBM_PAT_LOG_IF_ONE_RUN ?
+			     log.line, e->pat_log == KBM_EXPECT_LOG_IF_ONE_RUN ?
 			     " (the buffer is not one physical run)" : "");
-	snprintf(req, sizeof(req), "req %s ", pat_cattr_name(e->asked));
-	snprintf(got, sizeof(got), "got %s", pat_cattr_name(e->user));
-	if (!strstr(line, req) || !strstr(line, got))
-		return vfail(c, "the PAT line \"%s\" does not say %s ... %s", line, req, got);
+	if (!log.ram || log.req != e->asked || log.got != e->user)
+		return vfail(c, "the PAT line \"%s\" does not say RAM, req %s, got %s",
+			     log.line, pat_cattr_name(e->asked), pat_cattr_name(e->user));
 	*said = "the PAT line as the model says";
 	return KBM_PASS;
 }

@@ -514,6 +514,12 @@ static int probe_combo(struct vrun *r, struct vctx *c)
 						 KBUFMAP_MAP_PRIVATE_RO, o->buf.pages);
 		return 0;
 	}
+	if (kbm_configure_limit(c->backend, err)) {
+		addf(r, "configure", c, KBM_SKIP, NULL, "CONFIGURE with %llu pages: %s: %s",
+		     (unsigned long long)o->buf.pages, errno_name(-err),
+		     kbm_configure_limit(c->backend, err));
+		return -1;
+	}
 	if (!o->all)
 		return kbm_fail(err, "CONFIGURE %s/%s/%s%s with %llu pages failed: %s "
 				"(kbufmap_matrix.h says the combination is valid)%s%s",

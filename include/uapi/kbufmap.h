@@ -302,7 +302,7 @@ enum kbufmap_mem_attr {
 #define KBUFMAP_PGATTR_PRESENT	(1U << 0)	/* a present entry */
 #define KBUFMAP_PGATTR_SPECIAL	(1U << 1)	/* pte/pmd_special(): no page ref */
 #define KBUFMAP_PGATTR_RAM	(1U << 2)	/* the PFN has a struct page */
-#define KBUFMAP_PGATTR_PMD	(1U << 3)	/* a PMD leaf maps it */
+#define KBUFMAP_PGATTR_PMD	(1U << 3)	/* a huge leaf (PMD, or PUD) maps it */
 #define KBUFMAP_PGATTR_WRITE	(1U << 4)	/* writable entry */
 #define KBUFMAP_PGATTR_NO_VMA	(1U << 5)	/* no VMA covers it */
 

@@ -11,8 +11,7 @@ set -u
 . "$(dirname "$0")/../lib/tap.sh"
 [ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
 ctl=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 nm "$ctl" 2>/dev/null | grep -q __asan_init ||
 	tap_result 1 "$ctl is the ASan build" "no __asan_init symbol"
 

@@ -32,8 +32,7 @@ touch_prog=$(readlink -f "$2")
 [ "$(id -u)" = 0 ] || { tap_skip "bench" "needs root"; tap_done; }
 grep -q '^kbufmap ' /proc/modules || { tap_skip "bench" "the kbufmap module is not loaded"; tap_done; }
 command -v jq >/dev/null || { tap_skip "bench" "jq is not installed"; tap_done; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 kver=$(uname -r)
 N=4096
 

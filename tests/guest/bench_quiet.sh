@@ -18,8 +18,7 @@ set -u
 . "$(dirname "$0")/../lib/tap.sh"
 [ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
 ctl=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 # One case, enough repeats for a tight CI; first-read is the phase the
 # per-page cost is about, second-touch and bandwidth the ones without faults.
 run() { "$ctl" bench -q -j -s fault -b vmalloc --baseline none --pages 4096 \

@@ -25,8 +25,7 @@ grep -q '^kbufmap ' /proc/modules || { tap_skip "bench scaling" "the kbufmap mod
 command -v jq >/dev/null || { tap_skip "bench scaling" "jq is not installed"; tap_done; }
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
 [ "$nodes" -ge 2 ] || { tap_skip "bench scaling" "needs two NUMA nodes (guest-run --numa), has $nodes"; tap_done; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 N=1024
 run() { "$ctl" bench -q -j -s fault -b vmalloc --baseline none --pages $N --warmup 1 --repeat 5 "$@"; }
 phase() { jq -c --arg p "$2" '.results[0].phases[] | select(.phase == $p)' "$1"; }

@@ -23,8 +23,7 @@ grep -q '^kbufmap ' /proc/modules || { tap_skip "bench --trace" "the kbufmap mod
 command -v jq >/dev/null || { tap_skip "bench --trace" "jq is not installed"; tap_done; }
 "$ctl" --list-cmds | grep -qx fault-trace ||
 	{ tap_skip "bench --trace" "this kbufmapctl was built without BPF"; tap_done; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 N=512 W=1 R=3
 
 # fentry needs the module's BTF; kernels before 5.11 have no module BTF at

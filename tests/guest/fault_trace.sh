@@ -52,13 +52,7 @@ skip() { tap_skip "fault-trace" "$*"; tap_done; }
 command -v jq >/dev/null || skip "needs jq"
 grep -q '^kbufmap ' /proc/modules || skip "the kbufmap module is not loaded"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { tap_result 0 "$*"; }
-nok() { tap_result 1 "$*"; }
-check() {	# check DESC ACTUAL EXPECTED
-	tap_is "$1 ($2)" "$2" "$3"
-}
+tap_scratch
 
 # A function's field in fault-trace's JSON.
 fget() { jq -r --arg f "$2" ".functions[] | select(.name == \$f) | $3" "$1"; }
@@ -69,7 +63,7 @@ cget() { jq -r ".counters.$2" "$1"; }
 func_list=$("$ctl" fault-trace --list-functions)
 mapfile -t funcs <<<"$func_list"
 [ -n "$func_list" ] || funcs=()
-[ ${#funcs[@]} -gt 0 ] || { nok "fault-trace --list-functions lists nothing"; tap_done; }
+[ ${#funcs[@]} -gt 0 ] || { tap_fail "fault-trace --list-functions lists nothing"; tap_done; }
 is_traced() { local f; for f in "${funcs[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 
 has_btf=0
@@ -161,7 +155,7 @@ run_strategies() {	# run_strategies MODE STRATEGY...
 	rc=$?
 	if [ $rc != 0 ] || [ "$(ls "$tmp"/tp-*.json 2>/dev/null | wc -l)" != $# ] ||
 	   [ ! -s "$tmp/rw.json" ]; then
-		nok "$mode/[$*]: fault-trace exited $rc: $(head -c 400 "$out" "$tmp/err" | tr '\n' ' ')"
+		tap_fail "$mode/[$*]: fault-trace exited $rc: $(head -c 400 "$out" "$tmp/err" | tr '\n' ' ')"
 		return
 	fi
 	# Per run: strategy, pages, populate function, its counters; and the sums.
@@ -181,7 +175,7 @@ run_strategies() {	# run_strategies MODE STRATEGY...
 		--slurpfile rw "$tmp/rw.json" --arg mode "$mode" "$run_checks" "$out") && [ -n "$results" ] ||
 		results="jq could not read the report	failed	ok"
 	while IFS=$'\t' read -r desc got want; do
-		check "$mode/$(echo "$@" | tr ' ' ,): $desc" "$got" "$want"
+		tap_is_v "$mode/$(echo "$@" | tr ' ' ,): $desc" "$got" "$want"
 	done <<<"$results"
 	[ "$(jq .counters.huge_faults "$tmp/rw.json")" != 0 ] ||
 		tap_skip "$mode: read then write of one PMD" \
@@ -200,12 +194,12 @@ done
 if [ $has_btf = 0 ] && [ -z "$(ls /sys/kernel/btf | grep -vx vmlinux)" ]; then
 	tap_skip "fentry mode" "kernel $(uname -r) has no module BTF (/sys/kernel/btf/<module> came in 5.11): kprobe mode only"
 elif [ $has_btf = 0 ]; then
-	nok "fentry mode: the loaded module has no BTF (/sys/kernel/btf/kbufmap): load the BTF build"
+	tap_fail "fentry mode: the loaded module has no BTF (/sys/kernel/btf/kbufmap): load the BTF build"
 fi
 
 # --- auto mode picks fentry exactly when the module has BTF ---------------
 "$ctl" -q -j fault-trace -- true >"$tmp/auto.json" 2>"$tmp/err"
-check "auto mode with module BTF=$has_btf" "$(jq -r .mode "$tmp/auto.json")" \
+tap_is_v "auto mode with module BTF=$has_btf" "$(jq -r .mode "$tmp/auto.json")" \
 	"$([ $has_btf = 1 ] && echo fentry || echo kprobe)"
 # --list-functions: exactly the report's functions, in the report's order.
 tap_is "--list-functions = the report's functions (${#funcs[@]})" "$func_list" \
@@ -243,18 +237,18 @@ for mode in "${modes[@]}"; do
 		--pages "$pages" >"$tmp/fn.json" 2>"$tmp/err"
 	rc=$?
 	if [ $rc != 0 ] || [ ! -s "$tmp/tp.json" ]; then
-		nok "$mode/--function: fault-trace exited $rc: $(head -c 400 "$tmp/fn.json" "$tmp/err" | tr '\n' ' ')"
+		tap_fail "$mode/--function: fault-trace exited $rc: $(head -c 400 "$tmp/fn.json" "$tmp/err" | tr '\n' ' ')"
 		continue
 	fi
 	results=$(jq -r --slurpfile tp "$tmp/tp.json" --arg mode "$mode" --arg np "$pages" \
 		"$fn_checks" "$tmp/fn.json") && [ -n "$results" ] ||
 		results="jq could not read the report	failed	ok"
 	while IFS=$'\t' read -r desc got want; do
-		check "$mode/$desc" "$got" "$want"
+		tap_is_v "$mode/$desc" "$got" "$want"
 	done <<<"$results"
 done
 "$ctl" fault-trace --function kbm_no_such_function -- true >/dev/null 2>"$tmp/err"
-check "--function of no traceable function: exit status" "$?" 2
+tap_is_v "--function of no traceable function: exit status" "$?" 2
 tap_like "--function of no traceable function: says so" "$(cat "$tmp/err")" \
 	"kbm_no_such_function: not a traceable kernel function"
 
@@ -270,10 +264,10 @@ for mode in "${modes[@]}"; do
 	wait "$tpid"
 	wait "$cpid"
 	rc=$?
-	check "$mode/--pid: exit status (stops when the pid exits)" "$rc" 0
-	check "$mode/--pid: .fault calls = module faults" \
+	tap_is_v "$mode/--pid: exit status (stops when the pid exits)" "$rc" 0
+	tap_is_v "$mode/--pid: .fault calls = module faults" \
 		"$(fget "$tmp/pid.json" kbufmap_vm_fault .calls)" "$(cget "$tmp/tp.json" faults)"
-	check "$mode/--pid: filter" "$(jq -r .filter.pid "$tmp/pid.json")" "$tpid"
+	tap_is_v "$mode/--pid: filter" "$(jq -r .filter.pid "$tmp/pid.json")" "$tpid"
 done
 
 # --- --interval and a command that forks: children are followed -----------
@@ -300,17 +294,17 @@ for _ in 1 2 3; do	# another fork may take the pid first
 done
 echo go >"$tmp/go"
 wait "$cpid"
-check "--interval: exit status" "$?" 0
-check "--interval: interval reports printed" \
+tap_is_v "--interval: exit status" "$?" 0
+tap_is_v "--interval: interval reports printed" \
 	"$(jq -s '[.[] | select(.report == "interval")] | length >= 1' "$tmp/int.json")" true
-check "--interval: children of the command are traced, not the process that reused a child's pid ($c_faults faults)" \
+tap_is_v "--interval: children of the command are traced, not the process that reused a child's pid ($c_faults faults)" \
 	"$(jq -s -r '.[] | select(.report == "total") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls' "$tmp/int.json")" \
 	"$(( $(cget "$tmp/a.json" faults) + $(cget "$tmp/b.json" faults) ))"
 [ $reused = 1 ] || tap_skip "a child's pid reused by an unrelated process" \
 	"could not get pid $reused_pid again through /proc/sys/kernel/ns_last_pid"
-check "--interval: interval deltas add up to at most the total" \
+tap_is_v "--interval: interval deltas add up to at most the total" \
 	"$(jq -s '([.[] | select(.report == "interval") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls] | add // 0) <= ([.[] | select(.report == "total") | .functions[] | select(.name == "kbufmap_vm_fault") | .calls] | add)' "$tmp/int.json")" true
-check "--interval: 2 processes in the breakdown" \
+tap_is_v "--interval: 2 processes in the breakdown" \
 	"$(jq -s -r '.[] | select(.report == "total") | [.processes[] | select(.function == "kbufmap_vm_fault") | .pid] | unique | length' "$tmp/int.json")" 2
 
 # --- usage errors -------------------------------------------------------
@@ -321,31 +315,31 @@ for args in "--pid 0" "--pid x" "--duration 0" "--duration 1s" "--interval 10000
 	    "$(printf -- '--function f%d ' 1 2 3 4 5 6 7 8 9)"; do
 	# shellcheck disable=SC2086
 	"$ctl" fault-trace $args >/dev/null 2>"$tmp/err"
-	check "usage error: fault-trace $args" "$?" 2
+	tap_is_v "usage error: fault-trace $args" "$?" 2
 done
 "$ctl" -j fault-trace --pid 0 >"$tmp/err.json" 2>/dev/null
-check "usage error in JSON mode is {\"error\": ...}" "$(jq -r 'has("error")' "$tmp/err.json")" true
+tap_is_v "usage error in JSON mode is {\"error\": ...}" "$(jq -r 'has("error")' "$tmp/err.json")" true
 
 # --- a COMMAND that cannot be run: 127, as in a shell ------------------------
 printf '#!/bin/sh\nexit 0\n' >"$tmp/noexec.sh"
 chmod 644 "$tmp/noexec.sh"
 for c in /nonexistent/cmd "$tmp/noexec.sh" no-such-command-in-path; do
 	"$ctl" -q fault-trace -- "$c" >/dev/null 2>"$tmp/err"
-	check "cannot run $c: exit status" "$?" 127
+	tap_is_v "cannot run $c: exit status" "$?" 127
 	tap_like "cannot run $c: says so" "$(cat "$tmp/err")" "cannot run '$c': "
 done
 "$ctl" -q -j fault-trace -- /nonexistent/cmd >"$tmp/err.json" 2>/dev/null
-check "cannot run, JSON: exit status" "$?" 127
-check "cannot run, JSON: error with errno" "$(jq -r .errno "$tmp/err.json")" ENOENT
+tap_is_v "cannot run, JSON: exit status" "$?" 127
+tap_is_v "cannot run, JSON: error with errno" "$(jq -r .errno "$tmp/err.json")" ENOENT
 "$ctl" -q -j fault-trace -- "$tmp/noexec.sh" >"$tmp/err.json" 2>/dev/null
-check "not executable, JSON: errno" "$(jq -r .errno "$tmp/err.json")" EACCES
+tap_is_v "not executable, JSON: errno" "$(jq -r .errno "$tmp/err.json")" EACCES
 
 # --- unprivileged --------------------------------------------------------
 if command -v setpriv >/dev/null; then
 	tap_as_nobody "$ctl" fault-trace --duration 1 >/dev/null 2>"$tmp/err"
 	rc=$?
-	check "unprivileged: exit status" "$rc" 5
-	check "unprivileged: says why" "$(grep -c 'BPF needs root (CAP_BPF/CAP_PERFMON' "$tmp/err")" 1
+	tap_is_v "unprivileged: exit status" "$rc" 5
+	tap_is_v "unprivileged: says why" "$(grep -c 'BPF needs root (CAP_BPF/CAP_PERFMON' "$tmp/err")" 1
 fi
 
 # --- fentry pins the module; detached, it can go ---------------------------
@@ -354,14 +348,14 @@ if [ $has_btf = 1 ]; then
 	cpid=$!
 	for _ in $(seq 600); do grep -q 'mode fentry' "$tmp/bg.err" && break; sleep 0.1; done
 	if rmmod kbufmap 2>/dev/null; then
-		nok "rmmod while fentry is attached should fail (EBUSY)"
+		tap_fail "rmmod while fentry is attached should fail (EBUSY)"
 		insmod "$ko"
 	else
-		ok "rmmod refused while fentry programs are attached"
+		tap_pass "rmmod refused while fentry programs are attached"
 	fi
 	kill -INT "$cpid"
 	wait "$cpid"
-	check "fentry tracer stopped by SIGINT: exit status" "$?" 0
+	tap_is_v "fentry tracer stopped by SIGINT: exit status" "$?" 0
 fi
 
 # --- kprobes do not pin the module: an rmmod while traced is reported -----
@@ -397,19 +391,19 @@ unloaded=$?
 if [ -n "$afd" ]; then
 	kill -USR1 "$apid"
 	wait "$apid"
-	check "abandon-retry: exit status" "$?" 0
+	tap_is_v "abandon-retry: exit status" "$?" 0
 else
 	kill "$apid"
 fi
 wait "$cpid"
-check "kprobe, rmmod while traced: fault-trace exit status" "$?" 0
+tap_is_v "kprobe, rmmod while traced: fault-trace exit status" "$?" 0
 if [ $unloaded = 0 ]; then
-	check "kprobe, rmmod while traced: the report names the module unloaded" \
+	tap_is_v "kprobe, rmmod while traced: the report names the module unloaded" \
 		"$(jq -r '[.modules_unloaded[]? | "\(.module) loaded_now=\(.loaded_now)"] | join(",")' "$tmp/ku.json")" \
 		"kbufmap loaded_now=false"
-	insmod "$ko" || nok "reloading $ko"
+	insmod "$ko" || tap_fail "reloading $ko"
 else
-	nok "kprobe mode: rmmod while traced failed: $(cat "$tmp/rmmod.err")"
+	tap_fail "kprobe mode: rmmod while traced failed: $(cat "$tmp/rmmod.err")"
 fi
 if [ -n "$afd" ]; then
 	read -r -d '' ar_checks <<'JQ'
@@ -424,42 +418,42 @@ JQ
 	results=$(jq -r "$ar_checks" "$tmp/ku.json") && [ -n "$results" ] ||
 		results="jq could not read the report	failed	ok"
 	while IFS=$'\t' read -r desc got want; do
-		check "kprobe/--mapping, a fault abandoned after VM_FAULT_RETRY: $desc" "$got" "$want"
+		tap_is_v "kprobe/--mapping, a fault abandoned after VM_FAULT_RETRY: $desc" "$got" "$want"
 	done <<<"$results"
 fi
 if rmmod kbufmap; then
-	ok "rmmod after tracing stopped"
+	tap_pass "rmmod after tracing stopped"
 else
-	nok "rmmod after tracing stopped"
+	tap_fail "rmmod after tracing stopped"
 fi
 
 # --- module missing ---------------------------------------------------------
 "$ctl" fault-trace --duration 1 >/dev/null 2>"$tmp/err"
-check "module not loaded: exit status" "$?" 3
-check "module not loaded: message" \
+tap_is_v "module not loaded: exit status" "$?" 3
+tap_is_v "module not loaded: message" \
 	"$(grep -c 'kbufmap module not loaded: no kbufmap_vm_fault in /proc/kallsyms' "$tmp/err")" 1
 
 # --- --function needs no kbufmap module ------------------------------------
 "$ctl" -q -j fault-trace --function handle_mm_fault -- true >"$tmp/fn.json" 2>"$tmp/err"
-check "no module, --function handle_mm_fault: exit status" "$?" 0
-check "no module, --function handle_mm_fault: calls > 0" \
+tap_is_v "no module, --function handle_mm_fault: exit status" "$?" 0
+tap_is_v "no module, --function handle_mm_fault: calls > 0" \
 	"$(jq '.functions[0].calls > 0' "$tmp/fn.json")" true
 
 # --- a module without BTF: auto falls back to kprobes, fentry refuses -------
 if objcopy --remove-section=.BTF "$ko" "$tmp/nobtf.ko" && insmod "$tmp/nobtf.ko"; then
 	"$ctl" -q -j fault-trace -- true >"$tmp/auto.json" 2>/dev/null
-	check "no module BTF: auto mode" "$(jq -r .mode "$tmp/auto.json")" kprobe
-	check "no module BTF: reason given" \
+	tap_is_v "no module BTF: auto mode" "$(jq -r .mode "$tmp/auto.json")" kprobe
+	tap_is_v "no module BTF: reason given" \
 		"$(jq -r '.mode_reason | test("no module BTF")' "$tmp/auto.json")" true
 	"$ctl" fault-trace --mode fentry --duration 1 >/dev/null 2>"$tmp/err"
-	check "no module BTF: --mode fentry exit status" "$?" 6
-	check "no module BTF: --mode fentry says why" \
+	tap_is_v "no module BTF: --mode fentry exit status" "$?" 6
+	tap_is_v "no module BTF: --mode fentry says why" \
 		"$(grep -c 'fentry mode is not available' "$tmp/err")" 1
 	run_strategies kprobe fault	# probes on a reloaded module
-	rmmod kbufmap || nok "rmmod of the module without BTF"
+	rmmod kbufmap || tap_fail "rmmod of the module without BTF"
 else
-	nok "cannot load a copy of the module without BTF"
+	tap_fail "cannot load a copy of the module without BTF"
 fi
-insmod "$ko" || nok "reloading $ko"
+insmod "$ko" || tap_fail "reloading $ko"
 
 tap_done

@@ -65,7 +65,7 @@
 	X(GET_COUNTERS, 3) X(BAD_IOCTL, 2) X(MMAP, 14) X(TOUCH, 30)	\
 	X(MUNMAP, 5) X(MREMAP, 4) X(MPROTECT, 4) X(MADVISE, 10)		\
 	X(RW, 4) X(FORK, 1) X(REOPEN, 2) X(VMSPLICE, 2) X(FUTEX, 2)	\
-	X(PROCESS_VM, 2) X(DIRECT_IO, 2)
+	X(PROCESS_VM, 2) X(DIRECT_IO, 2) X(DMA_SYNC, 3)
 #define OP_ENUM(name, w) OP_##name,
 #define OP_NAME(name, w) #name,
 #define OP_WEIGHT(name, w) w,
@@ -239,6 +239,8 @@ static const int configure_ok[] = {
 	EBADF, EINVAL, E2BIG, EOPNOTSUPP, EBUSY, ENOMEM, 0
 };
 static const int query_ok[] = { EBADF, EINVAL, ENXIO, E2BIG, 0 };
+/* EINVAL for any buffer but dma-noncoherent; EBADF for_device read-only */
+static const int dma_sync_ok[] = { EBADF, EINVAL, ENXIO, 0 };
 static const int unknown_ioctl_ok[] = { EBADF, ENOTTY, 0 };
 static const int mmap_ok[] = {
 	EBADF, EINVAL, ENXIO, ENOMEM, EACCES, EPERM, EOVERFLOW, ENODEV,
@@ -402,6 +404,10 @@ static void op_configure(struct worker *w)
 	c.nr_pages = chance(w, 85) ? small_pages(w) : refused_pages(w);
 	c.backend = chance(w, 95) ? below(w, KBUFMAP_BACKEND_COUNT) : boundary_u64(w);
 	c.strategy = fuzz_strategy(w);
+	/* DMA memory maps only with dma-mmap: often enough to reach it */
+	if (c.backend >= KBUFMAP_BACKEND_DMA_COHERENT &&
+	    c.backend <= KBUFMAP_BACKEND_DMA_NONCOHERENT && chance(w, 60))
+		c.strategy = KBUFMAP_STRATEGY_DMA_MMAP;
 	c.node = chance(w, 85) ? KBUFMAP_NODE_ANY : PICK(w, nodes);
 	c.flags = chance(w, 95) ? 0 : boundary_u64(w) | 1;
 	for (i = 0; i < sizeof(c.reserved) / sizeof(c.reserved[0]); i++)
@@ -460,12 +466,32 @@ static void op_get_counters(struct worker *w)
 		query_ok, bad, "random scope");
 }
 
+/* A hand-over of a random range, op and direction, mostly well formed. */
+static void op_dma_sync(struct worker *w)
+{
+	static const uint64_t offsets[] = { 0, 1, PAGE - 1, PAGE, 3 * PAGE, 1024 * PAGE };
+	static const uint64_t lengths[] = { 0, 1, 64, PAGE, 2 * PAGE, 1024 * PAGE };
+	struct kbufmap_dma_sync req;
+	int bad = chance(w, 5);
+
+	memset(&req, 0, sizeof(req));
+	req.offset = chance(w, 85) ? PICK(w, offsets) : boundary_u64(w);
+	req.length = chance(w, 85) ? PICK(w, lengths) : boundary_u64(w);
+	req.direction = chance(w, 90) ? below(w, KBUFMAP_DMA_DIR_COUNT) : boundary_u64(w);
+	req.op = chance(w, 90) ? below(w, KBUFMAP_DMA_SYNC_OP_COUNT) : boundary_u64(w);
+	if (chance(w, 3))
+		req.reserved[below(w, 2)] = boundary_u64(w) | 1;
+	outcome(w, OP_DMA_SYNC, ioctl(pick_fd(w), KBUFMAP_IOC_DMA_SYNC, bad ? bad_pointer(w) : &req),
+		dma_sync_ok, bad, "random range");
+}
+
 /* A command next to the real ones: another number, size or direction. */
 static void op_bad_ioctl(struct worker *w)
 {
 	static const unsigned long real[] = {
 		KBUFMAP_IOC_VERSION, KBUFMAP_IOC_CONFIGURE, KBUFMAP_IOC_GET_INFO,
 		KBUFMAP_IOC_GET_PFNS, KBUFMAP_IOC_GET_COUNTERS,
+		KBUFMAP_IOC_REOPEN_RDONLY, KBUFMAP_IOC_DMA_SYNC, KBUFMAP_IOC_PGATTR,
 	};
 	unsigned long base = PICK(w, real), cmd;
 	unsigned int dir = _IOC_DIR(base), nr = _IOC_NR(base), size = _IOC_SIZE(base);
@@ -904,7 +930,7 @@ static const op_fn op_fns[OP_COUNT] = {
 	op_version, op_configure, op_get_info, op_get_pfns, op_get_counters,
 	op_bad_ioctl, op_mmap, op_touch, op_munmap, op_mremap, op_mprotect,
 	op_madvise, op_rw, op_fork, op_reopen, op_vmsplice, op_futex,
-	op_process_vm, op_direct_io,
+	op_process_vm, op_direct_io, op_dma_sync,
 };
 
 static enum op_kind pick_op(struct worker *w)

@@ -11,8 +11,8 @@ cli=$1
 param=/sys/module/kbufmap/parameters/inject
 . "$(dirname "$0")/../lib/tap.sh"
 
-out=$(mktemp) checks=$(mktemp)
-trap 'rm -f "$out" "$checks"' EXIT
+tap_scratch
+out=$tmp/out checks=$tmp/checks
 # The check table, read once (each CLI and interpreter start is slow under
 # emulation).
 "$cli" --json verify --list-checks >"$checks"

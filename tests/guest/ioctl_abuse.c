@@ -57,6 +57,129 @@ static void expect_refused_unchanged(int fd, const char *what, struct kbufmap_co
 	       "%s: the refused call left the buffer unchanged", what);
 }
 
+/* Cache modes and KBUFMAP_CONFIG_SET_MEMORY (ABI 2.2). */
+static void cache_cases(int fd)
+{
+	struct kbufmap_config c;
+
+	c = cfg(1, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_INSERT);
+	c.cache = KBUFMAP_CACHE_COUNT;
+	expect_refused_unchanged(fd, "unknown cache mode", c, EINVAL);
+	c.cache = UINT32_MAX;
+	expect_refused_unchanged(fd, "cache = 2^32 - 1", c, EINVAL);
+	c.cache = KBUFMAP_CACHE_WB;
+	c.flags = KBUFMAP_CONFIG_SET_MEMORY;
+	expect_refused_unchanged(fd, "SET_MEMORY with cache wb", c, EINVAL);
+	c = cfg(1, KBUFMAP_BACKEND_VMALLOC, KBUFMAP_STRATEGY_FAULT);
+	c.cache = KBUFMAP_CACHE_WC;
+	c.flags = KBUFMAP_CONFIG_SET_MEMORY;
+	expect_refused_unchanged(fd, "SET_MEMORY on vmalloc", c, EOPNOTSUPP);
+	c = cfg(1, KBUFMAP_BACKEND_KMALLOC, KBUFMAP_STRATEGY_PFN);
+	c.cache = KBUFMAP_CACHE_UC;
+	c.flags = KBUFMAP_CONFIG_SET_MEMORY;
+	expect_refused_unchanged(fd, "SET_MEMORY on kmalloc", c, EOPNOTSUPP);
+	c = cfg(1, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_FAULT);
+	c.cache = KBUFMAP_CACHE_WC;
+	c.flags = KBUFMAP_CONFIG_SET_MEMORY | (1U << 1);
+	expect_refused_unchanged(fd, "SET_MEMORY with an unknown flag", c, EINVAL);
+}
+
+/* A cache mode other than wb refuses MAP_PRIVATE, and the refusal leaves no VMA. */
+static void private_cache_case(const char *dev)
+{
+	struct kbufmap_config c = cfg(2, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_FAULT);
+	struct kbufmap_info info;
+	int fd = open(dev, O_RDWR);
+	void *p;
+
+	c.cache = KBUFMAP_CACHE_WC;
+	if (!tap_ok(fd >= 0 && ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c) == 0,
+		    "configure pages/fault with cache wc")) {
+		tap_diag("open/CONFIGURE: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	p = mmap(NULL, 2 * 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	expect_errno("MAP_PRIVATE of a wc buffer", p == MAP_FAILED ? -1 : 0, EINVAL);
+	if (p != MAP_FAILED)
+		munmap(p, 2 * 4096);
+	memset(&info, 0, sizeof(info));
+	tap_ok(ioctl(fd, KBUFMAP_IOC_GET_INFO, &info) == 0 && info.live_vmas == 0 &&
+	       info.cache == KBUFMAP_CACHE_WC && info.config_flags == 0,
+	       "the refused mmap left no mapping; GET_INFO reports cache wc, no flags");
+	p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	expect_errno("MAP_SHARED of a wc buffer", p == MAP_FAILED ? -1 : 0, 0);
+	if (p != MAP_FAILED)
+		munmap(p, 2 * 4096);
+	close(fd);
+}
+
+static struct kbufmap_pgattr pgattr_req(void *addr, uint64_t pages,
+					struct kbufmap_pgattr_run *runs, uint32_t max)
+{
+	struct kbufmap_pgattr r;
+
+	memset(&r, 0, sizeof(r));
+	r.addr = (uintptr_t)addr;
+	r.nr_pages = pages;
+	r.runs = (uintptr_t)runs;
+	r.max_runs = max;
+	return r;
+}
+
+/* A refused PGATTR writes neither the runs nor the request's out fields. */
+static void expect_pgattr_refused(int fd, const char *what, struct kbufmap_pgattr r, int want)
+{
+	struct kbufmap_pgattr_run runs[2];
+	struct kbufmap_pgattr before;
+
+	if (r.runs == 1)	/* the caller's marker: point at the local runs */
+		r.runs = (uintptr_t)runs;
+	memset(runs, 0xa5, sizeof(runs));
+	r.nr_runs = 0x5a5a;
+	before = r;
+	expect_errno(what, ioctl(fd, KBUFMAP_IOC_PGATTR, &r), want);
+	tap_ok(memcmp(&before, &r, sizeof(r)) == 0 && runs[0].addr == 0xa5a5a5a5a5a5a5a5ULL,
+	       "%s: nothing written", what);
+}
+
+static void pgattr_cases(int fd)
+{
+	struct kbufmap_pgattr_run runs[2];
+	struct kbufmap_pgattr r;
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!tap_ok(page != MAP_FAILED, "an anonymous page for PGATTR"))
+		return;
+	page[0] = 1;
+	r = pgattr_req(page, 1, runs, 2);
+	expect_errno("PGATTR of one anonymous page", ioctl(fd, KBUFMAP_IOC_PGATTR, &r), 0);
+	tap_ok(r.nr_runs == 1 && r.pages_done == 1 && runs[0].pad == 0 &&
+	       (runs[0].flags & KBUFMAP_PGATTR_PRESENT), "PGATTR: one present run");
+
+	expect_pgattr_refused(fd, "PGATTR addr not page-aligned", pgattr_req(page + 1, 1, (void *)1, 2), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR nr_pages 0", pgattr_req(page, 0, (void *)1, 2), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR nr_pages over the limit",
+			      pgattr_req(page, KBUFMAP_PGATTR_MAX_PAGES + 1, (void *)1, 2), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR nr_pages 2^64 - 1", pgattr_req(page, UINT64_MAX, (void *)1, 2), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR range wraps past 2^64",
+			      pgattr_req((void *)(uintptr_t)-4096, 2, (void *)1, 2), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR addr in the kernel's half",
+			      pgattr_req((void *)0xffff888000000000ULL, 1, (void *)1, 2), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR range crosses the top of user space",
+			      pgattr_req((void *)((1ULL << 47) - 2 * 4096), 2, (void *)1, 2), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR max_runs 0", pgattr_req(page, 1, (void *)1, 0), EINVAL);
+	expect_pgattr_refused(fd, "PGATTR max_runs over the limit",
+			      pgattr_req(page, 1, (void *)1, KBUFMAP_PGATTR_MAX_RUNS + 1), EINVAL);
+	r = pgattr_req(page, 1, (void *)1, 2);
+	r.reserved[1] = 1;
+	expect_pgattr_refused(fd, "PGATTR reserved[1] != 0", r, EINVAL);
+	r = pgattr_req(page, 1, (void *)8, 2);	/* runs not writable */
+	expect_errno("PGATTR bad runs pointer", ioctl(fd, KBUFMAP_IOC_PGATTR, &r), EFAULT);
+	munmap(page, 4096);
+}
+
 static void configure_cases(int fd)
 {
 	struct kbufmap_config c;
@@ -97,6 +220,7 @@ static void configure_cases(int fd)
 	c = cfg(1, 0, 0);
 	c.reserved[2] = 1;
 	expect_refused_unchanged(fd, "reserved[2] != 0", c, EINVAL);
+	cache_cases(fd);
 }
 
 static void pfn_cases(int fd)
@@ -172,6 +296,12 @@ static void unconfigured_cases(const char *dev)
 	expect_errno("buffer counters before configure", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), ENXIO);
 	memset(&info, 0, sizeof(info));
 	expect_errno("GET_INFO before configure", ioctl(fd, KBUFMAP_IOC_GET_INFO, &info), 0);
+	{
+		struct kbufmap_dma_sync sync = { .length = 1 };
+
+		expect_errno("DMA_SYNC before configure", ioctl(fd, KBUFMAP_IOC_DMA_SYNC, &sync),
+			     ENXIO);
+	}
 	tap_ok(!(info.flags & KBUFMAP_INFO_CONFIGURED),
 	       "GET_INFO before configure says not configured");
 	close(fd);
@@ -204,6 +334,36 @@ static void unprivileged_pfn_case(int fd)
 			 status);
 }
 
+/* The page tables show PFNs' facts: PGATTR is for privileged callers only. */
+static void unprivileged_pgattr_case(int fd)
+{
+	struct kbufmap_pgattr_run run;
+	struct kbufmap_pgattr r;
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		if (setresuid(65534, 65534, 65534) < 0)
+			_exit(100);
+		memset(&r, 0, sizeof(r));
+		r.addr = (uintptr_t)&run & ~4095ULL;
+		r.nr_pages = 1;
+		r.runs = (uintptr_t)&run;
+		r.max_runs = 1;
+		_exit(ioctl(fd, KBUFMAP_IOC_PGATTR, &r) < 0 && errno == EPERM &&
+		      r.nr_runs == 0 ? 0 : 1);
+	}
+	if (!tap_ok(pid >= 0 && waitpid(pid, &status, 0) == pid,
+		    "fork for the unprivileged PGATTR case")) {
+		tap_diag("fork/waitpid: %s", strerror(errno));
+		return;
+	}
+	if (!tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "PGATTR without CAP_SYS_ADMIN: %s", strerror(EPERM)))
+		tap_diag("not refused with EPERM (child status %#x; 100: setresuid failed)",
+			 status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : KBUFMAP_DEVICE_PATH;
@@ -218,6 +378,9 @@ int main(int argc, char **argv)
 	pfn_cases(fd);
 	counter_cases(fd);
 	unprivileged_pfn_case(fd);
+	private_cache_case(dev);
+	pgattr_cases(fd);
+	unprivileged_pgattr_case(fd);
 	close(fd);
 	return tap_done();
 }

@@ -23,8 +23,7 @@ set -u
 ctl=$(readlink -f "$1")
 [ "$(id -u)" = 0 ] || { tap_skip "map" "needs root"; tap_done; }
 grep -q '^kbufmap ' /proc/modules || { tap_skip "map" "the kbufmap module is not loaded"; tap_done; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 kver=$(uname -r)
 thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
 tap_diag "kernel $kver, THP $thp"

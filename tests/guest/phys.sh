@@ -9,6 +9,7 @@
 # Usage: phys.sh KBUFMAPCTL
 . "$(dirname "$0")/../lib/tap.sh"
 cli=$1
+tap_scratch
 
 json() { "$cli" -j phys "$@"; }
 # field JQ-FILTER: one value of the JSON on stdin (jq starts faster than
@@ -39,12 +40,11 @@ done
 # The cross-check passes for every valid strategy (the matrix decides).
 for b in vmalloc pages contig kmalloc; do
 	for s in fault fault-around pfn remap insert insert-batch map-pages vmalloc-range huge; do
-		"$cli" phys --backend $b --strategy $s --pages 16 >/tmp/phys.$$ 2>&1; rc=$?
+		"$cli" phys --backend $b --strategy $s --pages 16 >"$tmp/phys.out" 2>&1; rc=$?
 		[ $rc -eq 2 ] && continue	# not a valid combination
-		tap_is "cross-check $b/$s" "$rc" 0 || cat /tmp/phys.$$
+		tap_is "cross-check $b/$s" "$rc" 0 || sed 's/^/#   /' "$tmp/phys.out"
 	done
 done
-rm -f /tmp/phys.$$
 
 # --csv: stdout is the table alone, a header row then rows of as many
 # fields, as python's csv module reads it; prints the rows' VIEW column
@@ -76,6 +76,15 @@ for shape in list list-each; do
 done
 got=$("$cli" phys --pid $spid --csv 2>/dev/null | csv_check flags,page_count,mb,symbolic_flags,long_symbolic_flags)
 tap_ok "--pid --csv (the flag table): CSV alone on stdout ($got rows)" test "${got:-0}" -gt 0
+# CSV's pfn is a decimal number; JSON's the same frame as a "0x..." string.
+csv_pfns=$("$cli" phys --pid $spid --mapping '[stack]' --list-each --csv 2>/dev/null |
+	awk -F, 'NR > 1 && $2 != "" { print $2 }')
+tap_ok "--csv: rows with a pfn" test -n "$csv_pfns"
+tap_is "--csv: every pfn in decimal" "$(printf '%s\n' "$csv_pfns" | grep -vE '^[0-9]+$')" ""
+tap_is "--csv: the pfns JSON gives" "$(echo "$csv_pfns" | head -3)" \
+	"$(json --pid $spid --mapping '[stack]' --list-each |
+		jq -r '[.pages | flatten | .[].pfn | select(. != null)][:3][] | ltrimstr("0x")' |
+		while read -r h; do echo $((16#$h)); done)"
 err=$("$cli" phys --pid $spid --list --csv 2>&1 >/dev/null)
 tap_like "--csv: the notes go to stderr" "$err" "^pid +$spid"
 out=$("$cli" phys --backend contig --strategy remap --pages 16 --list-each --csv 2>/dev/null)
@@ -113,8 +122,8 @@ kill $spid
 # Unprivileged: the note, exit 0, no PFNs. The tool inspects its own
 # process (sh execs it), from a copy in a directory anyone may enter: the
 # checkout may sit in a 0700 directory, which the guest's 9p mount enforces.
-udir=$(mktemp -d)
-trap 'rm -rf "$udir"' EXIT
+udir=$tmp/u
+mkdir "$udir" && chmod 755 "$tmp"
 cp "$cli" "$udir/kbufmapctl" && chmod 755 "$udir" "$udir/kbufmapctl"
 out=$(tap_as_nobody sh -c "exec $udir/kbufmapctl phys --pid \$\$ --mapping '[stack]'" 2>&1); rc=$?
 tap_is "unprivileged exits 0" "$rc" 0

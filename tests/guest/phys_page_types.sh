@@ -8,9 +8,8 @@
 # Usage: phys_page_types.sh KBUFMAPCTL PAGE_TYPES HOLD_ANON
 . "$(dirname "$0")/../lib/tap.sh"
 cli=$1 pt=$2 hold=$3
-tmp=$(mktemp -d)
 holders=()
-trap 'kill "${holders[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
+tap_scratch 'kill "${holders[@]}" 2>/dev/null'
 
 # "FLAGS COUNT" lines, sorted: phys's CSV flag table, page-types' summary.
 phys_table() { "$cli" phys --summary --csv "$@" | awk -F, '/^0x/ { print $1, $2 }' | sort; }

@@ -21,8 +21,7 @@ if ! command -v setpriv >/dev/null; then
 	tap_done
 fi
 mode=$(stat -c %a "$dev") || { tap_result 1 "$dev exists"; tap_done; }
-trap 'chmod "$mode" "$dev"' EXIT
-tmp=$(mktemp -d)
+tap_scratch 'chmod "$mode" "$dev"'
 chmod 0755 "$tmp"
 
 # 0. Who the unprivileged user is: nobody, no groups, no capabilities, in a

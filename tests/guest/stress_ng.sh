@@ -18,8 +18,9 @@ if ! stress-ng --help 2>/dev/null | grep -q -- '--dev-file'; then
 	tap_skip "stress-ng --dev on $dev" "this stress-ng has no --dev-file to aim --dev at one device"
 	tap_done
 fi
-out=$(mktemp)
-tmpd=$(mktemp -d)	# stress-ng wants a writable working directory
+tap_scratch
+out=$tmp/out tmpd=$tmp/work	# stress-ng wants a writable working directory
+mkdir "$tmpd"
 cd "$tmpd" && stress-ng --temp-path "$tmpd" --dev 4 --dev-file "$dev" --timeout "${secs}s" \
 	--metrics-brief --verify >"$out" 2>&1
 rc=$?
@@ -27,5 +28,4 @@ tap_is "stress-ng --dev 4 --dev-file $dev for ${secs}s: exit status" "$rc" 0
 tap_like "stress-ng opened and exercised $dev" "$(cat "$out")" '1 of 1 devices opened and exercised'
 tap_like "stress-ng ran the dev stressor and counted bogo ops" "$(cat "$out")" 'dev +[1-9][0-9]* '
 sed 's/^/#   /' "$out" | tail -15
-rm -rf "$out" "$tmpd"
 tap_done

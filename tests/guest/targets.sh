@@ -157,8 +157,7 @@ fi
 # --function on udmabuf's own fault handler: one call per page touched (7.x
 # maps the whole buffer on the first fault: one call). --mapping on the
 # framebuffer: whole faults on that one VMA, a page a fault on first read.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 # trace JSON FAULT-TRACE-OPTION...: trace `map` of the remaining arguments
 # after "--"; rc, the trace in JSON and map's report in $tmp/map.json.
 trace() {

@@ -8,8 +8,8 @@
 set -u
 cli=$1
 . "$(dirname "$0")/../lib/tap.sh"
-json=$(mktemp) list=$(mktemp)
-trap 'rm -f "$json" "$list"' EXIT
+tap_scratch
+json=$tmp/json list=$tmp/list
 
 "$cli" --json verify --mode shared --pages 8 >"$json"
 rc=$?

@@ -37,8 +37,7 @@ sorted() { "$@" 2>/dev/null | sort; }
 has_line() { grep -qxF -- "$2" <<<"$1"; }
 
 # moretool: the tool, but fault-trace --mode has one more value.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 moretool=$tmp/kbufmapctl
 printf '#!/bin/sh\n"%s" "$@"\n[ "$*" != "fault-trace --list-values --mode" ] || echo only-the-tool-knows\n' \
 	"$cli" >"$moretool"

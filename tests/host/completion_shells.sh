@@ -33,8 +33,7 @@ complete_line() {
 sorted() { "$@" 2>/dev/null | sort -u; }
 
 # moretool: the tool, but fault-trace --mode has one more value.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 printf '#!/bin/sh\n"%s" "$@"\n[ "$*" != "fault-trace --list-values --mode" ] || echo only-the-tool-knows\n' \
 	"$cli" >"$tmp/kbufmapctl"
 chmod +x "$tmp/kbufmapctl"

@@ -11,17 +11,11 @@ set -u
 lib=${1:?usage: debian_uri.sh PATH/TO/debian-uri.sh}
 # shellcheck source=../../scripts/lib/debian-uri.sh
 . "$lib"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 
 # apt_dir NAME: a fresh APT directory; the case writes its files there.
 apt_dir() { dir=$tmp/$1; mkdir -p "$dir/sources.list.d"; }
-# expect NAME WANT: debian_uri's whole output must be WANT ("" for nothing).
-expect() {
-	local out
-	out=$(debian_uri "$dir")
-	tap_is "$1: ${2:-nothing}" "$out" "$2"
-}
+# Each case: debian_uri's whole output must be the URI, or nothing.
 
 apt_dir deb822-second-stanza
 cat >"$dir/sources.list.d/debian.sources" <<'SRC'
@@ -42,13 +36,13 @@ URIs: http://other.example/debian
 Suites: bookworm
 Components: contrib
 SRC
-expect "deb822, bookworm in the second of three stanzas: printed once" http://archive.example/debian
+tap_is "deb822, bookworm in the second of three stanzas: printed once: http://archive.example/debian" "$(debian_uri "$dir")" http://archive.example/debian
 
 apt_dir deb822-src-first
 printf '%s\n' 'Types: deb-src' 'URIs: http://src.example/debian' 'Suites: bookworm' '' \
 	'Types: deb' 'URIs: http://bin.example/debian' 'Suites: bookworm' >"$dir/sources.list.d/debian.sources"
 printf 'Components: main' >>"$dir/sources.list.d/debian.sources"	# no trailing newline
-expect "deb822, a deb-src stanza first, the last without a trailing newline" http://bin.example/debian
+tap_is "deb822, a deb-src stanza first, the last without a trailing newline: http://bin.example/debian" "$(debian_uri "$dir")" http://bin.example/debian
 
 apt_dir deb822-commented-out
 cat >"$dir/sources.list.d/debian.sources" <<'SRC'
@@ -60,12 +54,12 @@ Types: deb deb-src
 URIs: http://new.example/debian
 Suites: bookworm
 SRC
-expect "deb822, a commented-out stanza before the real one" http://new.example/debian
+tap_is "deb822, a commented-out stanza before the real one: http://new.example/debian" "$(debian_uri "$dir")" http://new.example/debian
 
 apt_dir deb822-updates-only
 printf '%s\n' 'Types: deb' 'URIs: http://archive.example/debian' 'Suites: bookworm-updates' \
 	>"$dir/sources.list.d/debian.sources"
-expect "deb822, bookworm-updates only" ""
+tap_is "deb822, bookworm-updates only: nothing" "$(debian_uri "$dir")" ""
 
 apt_dir one-line
 cat >"$dir/sources.list" <<'SRC'
@@ -75,39 +69,39 @@ deb http://updates.example/debian bookworm-updates main
 deb http://archive.example/debian bookworm main contrib
 deb http://later.example/debian bookworm main
 SRC
-expect "sources.list, deb-src and bookworm-updates lines first: printed once" http://archive.example/debian
+tap_is "sources.list, deb-src and bookworm-updates lines first: printed once: http://archive.example/debian" "$(debian_uri "$dir")" http://archive.example/debian
 
 apt_dir one-line-signed-by
 cat >"$dir/sources.list" <<'SRC'
 deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://signed.example/debian bookworm main
 SRC
-expect "sources.list with [signed-by=...]" http://signed.example/debian
+tap_is "sources.list with [signed-by=...]: http://signed.example/debian" "$(debian_uri "$dir")" http://signed.example/debian
 
 apt_dir one-line-spaced-options
 cat >"$dir/sources.list" <<'SRC'
 deb [ arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg ] http://spaced.example/debian bookworm main
 SRC
-expect "sources.list with [ spaced options ]" http://spaced.example/debian
+tap_is "sources.list with [ spaced options ]: http://spaced.example/debian" "$(debian_uri "$dir")" http://spaced.example/debian
 
 apt_dir one-line-updates-only
 cat >"$dir/sources.list" <<'SRC'
 deb http://archive.example/debian bookworm-updates main
 deb-src http://archive.example/debian bookworm main
 SRC
-expect "sources.list, bookworm-updates and deb-src only" ""
+tap_is "sources.list, bookworm-updates and deb-src only: nothing" "$(debian_uri "$dir")" ""
 
 apt_dir list-in-dir
 echo 'deb http://listdir.example/debian bookworm main' >"$dir/sources.list.d/extra.list"
-expect "a .list file in sources.list.d" http://listdir.example/debian
+tap_is "a .list file in sources.list.d: http://listdir.example/debian" "$(debian_uri "$dir")" http://listdir.example/debian
 
 apt_dir both
 echo 'deb http://oneline.example/debian bookworm main' >"$dir/sources.list"
 printf '%s\n' 'Types: deb' 'URIs: http://deb822.example/debian' 'Suites: bookworm' '' \
 	>"$dir/sources.list.d/debian.sources"
-expect "both forms present: the deb822 source, once" http://deb822.example/debian
+tap_is "both forms present: the deb822 source, once: http://deb822.example/debian" "$(debian_uri "$dir")" http://deb822.example/debian
 
 apt_dir empty
-expect "no sources at all" ""
+tap_is "no sources at all: nothing" "$(debian_uri "$dir")" ""
 
 debian_uri "$tmp/nonexistent" >/dev/null
 tap_is "a missing APT directory: exit 0" "$?" 0

@@ -22,8 +22,7 @@ elif [ "$root" != / ] && [ ! -x "$root/usr/sbin/dkms" ]; then
 	tap_done
 	exit $?
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 rm -f "$outdir/kbufmap.ko"
 mkdir -p "$outdir"
 

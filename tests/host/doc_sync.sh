@@ -303,4 +303,47 @@ for co in $listed; do
 			"source '$compdir/kbufmapctl.fish'; __kbufmapctl_values '$cli' $c $o" | sort -u)" "$want"
 	fi
 done
+# kbufmap-findings(7): its strategies and, per memory row, the strategies it
+# says map shared and writable private, as `matrix --json` has them.
+findings=$mandir/man7/kbufmap-findings.7
+matrix=$("$cli" matrix --json)
+# findings_section NAME: the .Cm items of the section's first tag list.
+findings_strategies() {
+	awk '/^\.Sh / { on = ($2 == "STRATEGIES") } on && $1 == ".It" && $2 == "Cm" { print $3 }' "$findings"
+}
+set_is "kbufmap-findings(7) STRATEGIES: every strategy, and only those" \
+	"$(findings_strategies | sort -u)" \
+	"$(jq -r '.combinations[].strategy' <<<"$matrix" | sort -u)"
+# Rows: "BACKEND KIND strategy..." from `.It Sy ... Pq backend Cm B` and
+# the `.It shared` / `.It private-rw` lines, each followed by a .Cm list.
+findings_rows() {
+	awk '/^\.Sh / { on = ($0 ~ /WHICH PRIMITIVE/) }
+		on && /^\.It Sy .*Pq backend Cm / { split($0, w, "Cm "); split(w[2], b, " "); backend = b[1] }
+		on && backend != "" && ($0 == ".It shared" || $0 == ".It private-rw") { kind = $2; next }
+		on && kind != "" && $1 == ".Cm" {
+			line = $0; sub(/^\.Cm /, "", line); gsub(/ ,/, "", line)
+			n = split(line, st, " "); out = ""
+			for (i = 1; i <= n; i++) out = out " " st[i]
+			print backend, kind out; kind = "" }' "$findings"
+}
+matrix_rows() {
+	jq -r '.combinations | group_by(.backend)[] |
+		"\(.[0].backend) shared \([.[] | select(.shared.status == "ok" and .strategy != "remap-unchecked") | .strategy] | join(" "))",
+		"\(.[0].backend) private-rw \([.[] | select(.["private-rw"].status == "ok" and .strategy != "remap-unchecked") | .strategy] | join(" "))"' <<<"$matrix"
+}
+rows=$(findings_rows)
+tap_ok "kbufmap-findings(7) names strategies per memory kind" test -n "$rows"
+for backend in $(jq -r '.combinations[].backend' <<<"$matrix" | sort -u); do
+	if ! grep -q "^$backend " <<<"$rows"; then
+		# DMA memory: a marked place, filled with the cache attributes.
+		case $backend in
+		dma-*) grep -q '^\.\\" DMA-MEMORY:' "$findings" &&
+			tap_skip "kbufmap-findings(7): the $backend row" "the DMA memory row is not written yet (marked DMA-MEMORY)" &&
+			continue ;;
+		esac
+	fi
+	set_is "kbufmap-findings(7): what maps $backend memory shared and writable private, as matrix --json" \
+		"$(grep "^$backend " <<<"$rows" | sed 's/ *$//' | tr -s ' ' | sort)" \
+		"$(matrix_rows | grep "^$backend " | sed 's/ *$//' | tr -s ' ' | sort)"
+done
 tap_done

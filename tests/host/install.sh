@@ -17,8 +17,7 @@ if ! command -v strace >/dev/null; then
 	tap_result 1 "strace is installed" "scripts/setup-host.sh installs it"
 	tap_done
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 prefix=$tmp/prefix
 
 # The paths a trace wrote to, one a line; "?" for a path not absolute.
@@ -66,7 +65,8 @@ for f in bin/kbufmapctl \
 	lib/udev/rules.d/60-kbufmap.rules lib/sysusers.d/kbufmap.conf \
 	"src/kbufmap-$version/dkms.conf" "src/kbufmap-$version/kmod/Kbuild" \
 	"src/kbufmap-$version/kmod/Makefile" "src/kbufmap-$version/include/uapi/kbufmap.h" \
-	"src/kbufmap-$version/include/kbufmap_version.h"; do
+	"src/kbufmap-$version/include/kbufmap_version.h" \
+	share/doc/kbufmap/LICENSE "src/kbufmap-$version/LICENSE"; do
 	tap_ok "installed: $f" test -s "$prefix/$f"
 done
 for c in $("$prefix/bin/kbufmapctl" --list-cmds); do

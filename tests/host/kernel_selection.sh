@@ -11,8 +11,7 @@ set -u
 . "$(dirname "$0")/../lib/tap.sh"
 src=${1:?usage: kernel_selection.sh SOURCE_DIR}
 kr=$src/scripts/kernel-root
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 export KBUFMAP_ROOTS=$tmp/no-roots
 
 listed() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$src/scripts/kernels.list" | awk -v w="${1:-}" 'w == "" || $3 == w { print $1 }'; }

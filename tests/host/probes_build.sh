@@ -17,30 +17,24 @@ set -uo pipefail
 build=$(readlink -f "$1") src=$(readlink -f "$2")
 . "$src/tests/lib/tap.sh"
 bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { tap_result 0 "$*"; }
-nok() { tap_result 1 "$*"; }
-t() { tap_ok "$@"; }
-fails() { ! "$@"; }
-tn() { local d=$1; shift; tap_ok "$d" fails "$@"; }
+tap_scratch
 
 kvers=()
 for d in "$build"/btf/*/; do
 	[ -f "$d/vmlinux" ] && kvers+=("$(basename "$d")")
 done
-[ ${#kvers[@]} -gt 0 ] || nok "no extracted vmlinux under $build/btf/"
+[ ${#kvers[@]} -gt 0 ] || tap_fail "no extracted vmlinux under $build/btf/"
 
 # The traced functions, from the one list (probes/fault_trace.h) through
 # the tool built from it.
 fns=$("$build/cli/kbufmapctl" fault-trace --list-functions)
 nfns=$(printf '%s\n' "$fns" | grep -c .)
-t "fault-trace --list-functions lists the traced functions ($nfns)" test "$nfns" -gt 0
+tap_ok "fault-trace --list-functions lists the traced functions ($nfns)" test "$nfns" -gt 0
 
 for k in "${kvers[@]}"; do
 	vm=$build/btf/$k/vmlinux
-	t "$k: vmlinux has a .BTF section" bash -c "readelf -S -W '$vm' | grep ' \.BTF ' >/dev/null"
-	t "$k: vmlinux is the $k kernel" bash -c "grep -a -o -m 1 'Linux version $k ' '$vm' >/dev/null"
+	tap_ok "$k: vmlinux has a .BTF section" bash -c "readelf -S -W '$vm' | grep ' \.BTF ' >/dev/null"
+	tap_ok "$k: vmlinux is the $k kernel" bash -c "grep -a -o -m 1 'Linux version $k ' '$vm' >/dev/null"
 	ko=$build/kmod/$k/btf/kbufmap.ko
 	if [ -f "$ko" ]; then
 		"$bpftool" -B "$vm" btf dump file "$ko" format raw >"$tmp/raw" 2>/dev/null
@@ -48,8 +42,8 @@ for k in "${kvers[@]}"; do
 		for f in $fns; do
 			grep "FUNC '$f'" "$tmp/raw" >/dev/null || missing="$missing $f"
 		done
-		if [ -z "$missing" ]; then ok "$k: module BTF describes the $nfns traced functions"
-		else nok "$k: module BTF lacks:$missing"; fi
+		if [ -z "$missing" ]; then tap_pass "$k: module BTF describes the $nfns traced functions"
+		else tap_fail "$k: module BTF lacks:$missing"; fi
 		# The first parameter of .fault must resolve to struct vm_fault in
 		# the base: a wrong base would make it something else.
 		"$bpftool" btf dump file "$vm" format raw >"$tmp/all" 2>/dev/null
@@ -69,30 +63,30 @@ for k in "${kvers[@]}"; do
 				print kind[p], name[p]
 			}' "$tmp/all")
 		check_arg() { [ "$arg" = "STRUCT 'vm_fault'" ]; }
-		t "$k: module BTF: kbufmap_vm_fault takes a struct vm_fault * (${arg:-nothing})" check_arg
+		tap_ok "$k: module BTF: kbufmap_vm_fault takes a struct vm_fault * (${arg:-nothing})" check_arg
 	else
-		nok "$k: no module with BTF at $ko"
+		tap_fail "$k: no module with BTF at $ko"
 	fi
 done
 
 # vmlinux.h: from one of the guest kernels' BTF.
 vh=$build/probes/vmlinux/vmlinux.h
-t "vmlinux.h generated" test -s "$vh"
-t "vmlinux.h has struct vm_area_struct" grep -q '^struct vm_area_struct {' "$vh"
+tap_ok "vmlinux.h generated" test -s "$vh"
+tap_ok "vmlinux.h has struct vm_area_struct" grep -q '^struct vm_area_struct {' "$vh"
 
 obj=$build/probes/fault_trace.bpf.o
-t "BPF object keeps .BTF and .BTF.ext" bash -c "readelf -S -W '$obj' | grep ' \.BTF\.ext ' >/dev/null"
-tn "BPF object has no DWARF" bash -c "readelf -S -W '$obj' | grep ' \.debug_info ' >/dev/null"
-t "skeleton generated" test -s "$build/probes/skel/fault_trace.skel.h"
+tap_ok "BPF object keeps .BTF and .BTF.ext" bash -c "readelf -S -W '$obj' | grep ' \.BTF\.ext ' >/dev/null"
+tap_not "BPF object has no DWARF" bash -c "readelf -S -W '$obj' | grep ' \.debug_info ' >/dev/null"
+tap_ok "skeleton generated" test -s "$build/probes/skel/fault_trace.skel.h"
 
 # Refusals.
 if [ ${#kvers[@]} -ge 2 ] && [ -f "$build/kmod/${kvers[1]}/kmod/kbufmap.ko" ]; then
-	tn "ko-add-btf.sh refuses a ${kvers[1]} module with ${kvers[0]}'s vmlinux" \
+	tap_not "ko-add-btf.sh refuses a ${kvers[1]} module with ${kvers[0]}'s vmlinux" \
 		"$src/probes/ko-add-btf.sh" "$build/btf/${kvers[0]}/vmlinux" \
 		"$build/kmod/${kvers[1]}/kmod/kbufmap.ko" "$tmp/x.ko"
-	t "  ... and writes nothing" test ! -e "$tmp/x.ko"
+	tap_ok "  ... and writes nothing" test ! -e "$tmp/x.ko"
 fi
-tn "extract-vmlinux.sh refuses a file that is no kernel image" \
+tap_not "extract-vmlinux.sh refuses a file that is no kernel image" \
 	"$src/probes/extract-vmlinux.sh" /etc/os-release "$tmp/vmlinux"
 
 tap_done

@@ -42,6 +42,17 @@ int main(void)
 	/* NUMA placement where the allocator has a node form. */
 	expect("vmalloc on node 0", -kbufmap_combo_errno(B(VMALLOC), S(FAULT), 0, NULL), EOPNOTSUPP);
 	expect("pages on node 1", -kbufmap_combo_errno(B(PAGES), S(FAULT), 1, NULL), 0);
+	/* DMA memory goes with the DMA API's own mmap helpers, and only them. */
+	expect("dma-coherent+dma-mmap", -kbufmap_combo_errno(B(DMA_COHERENT), S(DMA_MMAP), ANY, NULL), 0);
+	expect("dma-wc+dma-mmap", -kbufmap_combo_errno(B(DMA_WC), S(DMA_MMAP), ANY, NULL), 0);
+	expect("dma-noncoherent+dma-mmap", -kbufmap_combo_errno(B(DMA_NONCOHERENT), S(DMA_MMAP), ANY, NULL), 0);
+	expect("dma-coherent+remap", -kbufmap_combo_errno(B(DMA_COHERENT), S(REMAP), ANY, NULL), EOPNOTSUPP);
+	expect("dma-noncoherent+fault", -kbufmap_combo_errno(B(DMA_NONCOHERENT), S(FAULT), ANY, NULL), EOPNOTSUPP);
+	expect("pages+dma-mmap", -kbufmap_combo_errno(B(PAGES), S(DMA_MMAP), ANY, NULL), EOPNOTSUPP);
+	expect("dma-wc on node 0", -kbufmap_combo_errno(B(DMA_WC), S(DMA_MMAP), 0, NULL), EOPNOTSUPP);
+	/* One remap_pfn_range() of the whole VMA: copy-on-write is legal. */
+	expect("dma-mmap private-rw",
+	       -kbufmap_map_kind_errno(B(DMA_COHERENT), S(DMA_MMAP), KBUFMAP_MAP_PRIVATE_RW, 1, NULL), 0);
 	expect("bad backend", -kbufmap_combo_errno(KBUFMAP_BACKEND_COUNT, S(FAULT), ANY, NULL), EINVAL);
 	expect("bad strategy", -kbufmap_combo_errno(B(PAGES), KBUFMAP_STRATEGY_COUNT, ANY, NULL), EINVAL);
 
@@ -74,7 +85,10 @@ int main(void)
 			       "backend %u x strategy %u: a reason is given", b, s);
 		}
 	}
-	/* vmalloc 9 (not huge), pages 8, contig 9, kmalloc 3 (pfn, remap, remap-unchecked) */
-	tap_is_u64(valid, 29, "valid combinations");
+	/*
+	 * vmalloc 9 (not huge), pages 8, contig 9, kmalloc 3 (pfn, remap,
+	 * remap-unchecked), each DMA backend 1 (dma-mmap)
+	 */
+	tap_is_u64(valid, 32, "valid combinations");
 	return tap_done();
 }

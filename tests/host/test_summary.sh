@@ -10,14 +10,9 @@ set -u
 lib=${1:?usage: test_summary.sh PATH/TO/test-summary.sh}
 # shellcheck source=../../scripts/lib/test-summary.sh
 . "$lib"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 listed="5.10 6.1 6.12 7.2"
 
-case_() {	# $1 = junit file; sets out, rc
-	out=$(test_summary "$1" "$listed" 2>&1)
-	rc=$?
-}
 testcase() { printf '\t<testcase name="%s" classname="%s" time="%s" status="%s">\n\t</testcase>\n' "$1" "$1" "$2" "$3"; }
 
 {
@@ -32,7 +27,7 @@ testcase() { printf '\t<testcase name="%s" classname="%s" time="%s" status="%s">
 	echo '</testsuite>'
 } >"$tmp/no72.xml"
 
-KBUFMAP_KERNELS= case_ "$tmp/no72.xml"
+KBUFMAP_KERNELS= tap_run test_summary "$tmp/no72.xml" "$listed"
 tap_is "a listed kernel whose suite never ran fails the run" "$rc" 1
 tap_like "and is named NOT TESTED" "$out" '^  7\.2 +NOT TESTED: no guest/7\.2/suite ran$'
 tap_like "a passed suite: its result and time" "$out" '^  6\.1 +passed +suite +330s$'
@@ -41,11 +36,11 @@ tap_like "a group's tests and time" "$out" '^  guest/6\.1 +2 tests +405s$'
 tap_like "a group's failed and skipped tests" "$out" '^  guest/6\.12 +2 tests +357s, 1 FAILED, 1 skipped$'
 tap_like "the host group" "$out" '^  host +2 tests +16s$'
 
-KBUFMAP_KERNELS="5.10,6.1 6.12" case_ "$tmp/no72.xml"
+KBUFMAP_KERNELS="5.10,6.1 6.12" tap_run test_summary "$tmp/no72.xml" "$listed"
 tap_is "KBUFMAP_KERNELS leaving 7.2 out: the summary passes" "$rc" 0
 tap_like "and says 7.2 was left out" "$out" '^  7\.2 +left out \(KBUFMAP_KERNELS\)$'
 
-KBUFMAP_KERNELS= case_ "$tmp/none.xml"
+KBUFMAP_KERNELS= tap_run test_summary "$tmp/none.xml" "$listed"
 tap_is "no record at all (nothing ran): fails" "$rc" 1
 tap_like "and says so" "$out" 'no test ran'
 tap_done

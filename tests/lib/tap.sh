@@ -11,6 +11,11 @@
 #   tap_ok "output is JSON" python3 -m json.tool out.json
 #   tap_skip "NUMA placement" "the guest has one node"
 #   tap_done
+#
+# Every test script uses these, and defines no ok/expect/run of its own:
+# tap_scratch for a scratch directory, tap_run to capture a command,
+# tap_expect for its exit status and output, tap_not for a command that
+# must fail, tap_pass/tap_fail for a verdict the script computed itself.
 
 TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0
 echo "TAP version 13"
@@ -41,6 +46,16 @@ tap_ok() {
 	tap_result "$st" "$desc" "command: $*" "$(printf '%s' "$out" | head -c 600)"
 }
 
+# tap_not DESC CMD [ARG...]: ok when CMD fails (its output kept on success).
+tap_not() {
+	local desc=$1 out st
+	shift
+	out=$("$@" 2>&1)
+	st=$?
+	[ "$st" -ne 0 ]
+	tap_result $? "$desc" "command: $* (should have failed)" "$(printf '%s' "$out" | head -c 600)"
+}
+
 # tap_is DESC GOT WANT: ok when the two strings are equal.
 tap_is() {
 	if [ "$2" = "$3" ]; then
@@ -50,6 +65,9 @@ tap_is() {
 	fi
 }
 
+# tap_is_v DESC GOT WANT: tap_is, with GOT shown in the description.
+tap_is_v() { tap_is "$1 ($2)" "$2" "$3"; }
+
 # tap_like DESC TEXT REGEX: ok when TEXT matches the extended REGEX.
 tap_like() {
 	if printf '%s' "$2" | grep -qE -- "$3"; then
@@ -57,6 +75,47 @@ tap_like() {
 	else
 		tap_result 1 "$1" "does not match /$3/:" "$(printf '%s' "$2" | head -c 600)"
 	fi
+}
+
+# tap_pass DESC / tap_fail DESC [DIAG...]: a case the script decided itself.
+tap_pass() { tap_result 0 "$1"; }
+tap_fail() { tap_result 1 "$@"; }
+
+# tap_run CMD [ARG...]: run CMD for the cases that follow to look at: its
+# stdout in $out and $tmp/out, its stderr in $err and $tmp/err, its exit
+# status in $rc (after tap_scratch).
+tap_run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# tap_expect DESC STATUS REGEX CMD [ARG...]: tap_run CMD; ok when it exits
+# with STATUS and, unless REGEX is "", its stdout or stderr matches REGEX
+# (grep -E).
+tap_expect() {
+	local desc=$1 want=$2 pat=$3
+	shift 3
+	tap_run "$@"
+	if [ "$rc" -ne "$want" ]; then
+		tap_fail "$desc" "command: $*" "exit status $rc, want $want" \
+			"stderr: $(head -c 400 "$tmp/err")"
+	elif [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out" "$tmp/err"; then
+		tap_fail "$desc" "command: $*" "output does not match /$pat/" \
+			"stdout: $(head -c 400 "$tmp/out")" "stderr: $(head -c 400 "$tmp/err")"
+	else
+		tap_pass "$desc"
+	fi
+}
+
+# tap_scratch [CLEANUP]: a scratch directory in $tmp, removed when the
+# script exits, after running the shell command CLEANUP (a test's own undo:
+# kill a helper, restore a mode).
+tap_scratch() {
+	tmp=$(mktemp -d) || { echo "Bail out! no scratch directory"; exit 1; }
+	# shellcheck disable=SC2064	# CLEANUP is expanded now, $tmp at exit
+	trap "${1:+$1; }"'rm -rf "$tmp"' EXIT
 }
 
 # tap_skip DESC REASON: a case that cannot run here, and why.

@@ -9,8 +9,7 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 guest_run=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 
 caught() {	# $1 = description, $2 = one raw log line
 	printf '<6>[    1.000000] kbufmap: loaded\n%s\n' "$2" >"$tmp/log"

@@ -57,7 +57,7 @@ static void rows_consistent(void)
 						continue;
 					if (e.alias != (e.user != e.kernel) ||
 					    e.pat_override != (e.user != e.asked) ||
-					    (e.pat_log != KBM_PAT_LOG_NO && !e.pat_override) ||
+					    (e.pat_log != KBM_EXPECT_LOG_NO && !e.pat_override) ||
 					    (sm && (e.alias || e.pat_override)) ||
 					    (c == C(WB) && (e.alias || e.pat_override)) ||
 					    !e.path || !e.reason || !strstr(e.reason, ".c ")) {
@@ -72,37 +72,37 @@ static void rows_consistent(void)
 
 static void cell(const char *what, const struct kbm_cache_kernel *k, unsigned int b,
 		 unsigned int s, unsigned int c, bool sm, unsigned int user,
-		 unsigned int kernel, enum kbm_pat_log log)
+		 unsigned int kernel, enum kbm_expect_log log)
 {
 	struct kbm_cache_expect e;
 	int err = kbm_cache_expect(KBM_ARCH_X86_64, k, b, s, c, sm, &e, NULL);
 
 	if (!tap_ok(!err && e.user == user && e.kernel == kernel && e.pat_log == log,
 		    "%s: user %s, kernel %s, log %s", what, mem_attr_name(user),
-		    mem_attr_name(kernel), kbm_pat_log_name(log)))
+		    mem_attr_name(kernel), kbm_expect_log_name(log)))
 		tap_diag("got err %d, user %s, kernel %s, log %s", err, mem_attr_name(e.user),
-			 mem_attr_name(e.kernel), kbm_pat_log_name(e.pat_log));
+			 mem_attr_name(e.kernel), kbm_expect_log_name(e.pat_log));
 }
 
 static void cells(void)
 {
 	/* vm_insert_page() and .fault: the asked attribute, an alias */
-	cell("vmalloc/fault wc", &k612, B(VMALLOC), S(FAULT), C(WC), 0, A(WC), A(WB), KBM_PAT_LOG_NO);
-	cell("pages/insert uc", &k612, B(PAGES), S(INSERT), C(UC), 0, A(UC_MINUS), A(WB), KBM_PAT_LOG_NO);
-	cell("vmalloc/vmalloc-range wc", &k612, B(VMALLOC), S(VMALLOC_RANGE), C(WC), 0, A(WC), A(WB), KBM_PAT_LOG_NO);
+	cell("vmalloc/fault wc", &k612, B(VMALLOC), S(FAULT), C(WC), 0, A(WC), A(WB), KBM_EXPECT_LOG_NO);
+	cell("pages/insert uc", &k612, B(PAGES), S(INSERT), C(UC), 0, A(UC_MINUS), A(WB), KBM_EXPECT_LOG_NO);
+	cell("vmalloc/vmalloc-range wc", &k612, B(VMALLOC), S(VMALLOC_RANGE), C(WC), 0, A(WC), A(WB), KBM_EXPECT_LOG_NO);
 	/* the PFN paths: PAT's WB */
-	cell("contig/remap wc", &k612, B(CONTIG), S(REMAP), C(WC), 0, A(WB), A(WB), KBM_PAT_LOG_IF_ONE_RUN);
-	cell("pages/pfn uc", &k612, B(PAGES), S(PFN), C(UC), 0, A(WB), A(WB), KBM_PAT_LOG_NO);
-	cell("contig/huge wc", &k612, B(CONTIG), S(HUGE), C(WC), 0, A(WB), A(WB), KBM_PAT_LOG_NO);
-	cell("pages/remap-unchecked wc", &k612, B(PAGES), S(REMAP_UNCHECKED), C(WC), 0, A(WB), A(WB), KBM_PAT_LOG_NO);
+	cell("contig/remap wc", &k612, B(CONTIG), S(REMAP), C(WC), 0, A(WB), A(WB), KBM_EXPECT_LOG_IF_ONE_RUN);
+	cell("pages/pfn uc", &k612, B(PAGES), S(PFN), C(UC), 0, A(WB), A(WB), KBM_EXPECT_LOG_NO);
+	cell("contig/huge wc", &k612, B(CONTIG), S(HUGE), C(WC), 0, A(WB), A(WB), KBM_EXPECT_LOG_NO);
+	cell("pages/remap-unchecked wc", &k612, B(PAGES), S(REMAP_UNCHECKED), C(WC), 0, A(WB), A(WB), KBM_EXPECT_LOG_NO);
 	/* the DMA API on x86 */
-	cell("dma-wc/dma-mmap wb", &k612, B(DMA_WC), S(DMA_MMAP), C(WB), 0, A(WB), A(WB), KBM_PAT_LOG_NO);
-	cell("dma-coherent/dma-mmap wc", &k612, B(DMA_COHERENT), S(DMA_MMAP), C(WC), 0, A(WB), A(WB), KBM_PAT_LOG_YES);
-	cell("dma-noncoherent/dma-mmap uc", &k612, B(DMA_NONCOHERENT), S(DMA_MMAP), C(UC), 0, A(WB), A(WB), KBM_PAT_LOG_YES);
+	cell("dma-wc/dma-mmap wb", &k612, B(DMA_WC), S(DMA_MMAP), C(WB), 0, A(WB), A(WB), KBM_EXPECT_LOG_NO);
+	cell("dma-coherent/dma-mmap wc", &k612, B(DMA_COHERENT), S(DMA_MMAP), C(WC), 0, A(WB), A(WB), KBM_EXPECT_LOG_YES);
+	cell("dma-noncoherent/dma-mmap uc", &k612, B(DMA_NONCOHERENT), S(DMA_MMAP), C(UC), 0, A(WB), A(WB), KBM_EXPECT_LOG_YES);
 	/* --set-memory: the registered memtype everywhere */
-	cell("pages/pfn wc set-memory", &k612, B(PAGES), S(PFN), C(WC), 1, A(WC), A(WC), KBM_PAT_LOG_NO);
-	cell("contig/insert uc set-memory", &k612, B(CONTIG), S(INSERT), C(UC), 1, A(UC_MINUS), A(UC_MINUS), KBM_PAT_LOG_NO);
-	cell("dma-noncoherent/dma-mmap wc set-memory", &k612, B(DMA_NONCOHERENT), S(DMA_MMAP), C(WC), 1, A(WC), A(WC), KBM_PAT_LOG_NO);
+	cell("pages/pfn wc set-memory", &k612, B(PAGES), S(PFN), C(WC), 1, A(WC), A(WC), KBM_EXPECT_LOG_NO);
+	cell("contig/insert uc set-memory", &k612, B(CONTIG), S(INSERT), C(UC), 1, A(UC_MINUS), A(UC_MINUS), KBM_EXPECT_LOG_NO);
+	cell("dma-noncoherent/dma-mmap wc set-memory", &k612, B(DMA_NONCOHERENT), S(DMA_MMAP), C(WC), 1, A(WC), A(WC), KBM_EXPECT_LOG_NO);
 }
 
 static void kernels(void)

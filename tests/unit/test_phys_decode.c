@@ -56,7 +56,7 @@ static void test_kpageflags(void)
 {
 	char buf[512];
 	struct kpf_filter f[2];
-	char msg[256];
+	struct kbm_err e;
 	/* uptodate,lru,mmap,anonymous,swapbacked + hacker bit 34 + THP head */
 	uint64_t anon = 0x5828, thp = anon | (1 << 15) | (1 << 22) | (1ULL << 34);
 
@@ -78,16 +78,16 @@ static void test_kpageflags(void)
 		   anon | (1ULL << 47) | (1ULL << 63), "raw: anon_exclusive, mmap_exclusive");
 	tap_is_u64(kpf_page_flags(0, 1ULL << 62, false), 0, "swapped page counts with flags 0");
 
-	tap_ok(!kpf_parse_filter("anon,thp", f, msg, sizeof(msg)) &&
+	tap_ok(!kpf_parse_filter("anon,thp", f, &e) &&
 	       f[0].bits == KPF_ALL_BITS && f[0].mask == ((1 << 12) | (1 << 22)), "any-of filter");
 	tap_ok(kpf_filter_ok(f, 1, anon) && !kpf_filter_ok(f, 1, 0x28), "any-of matches");
-	tap_ok(!kpf_parse_filter("anon,~thp", f, msg, sizeof(msg)) &&
+	tap_ok(!kpf_parse_filter("anon,~thp", f, &e) &&
 	       f[0].mask == ((1 << 12) | (1 << 22)) && f[0].bits == (1 << 12), "masked filter");
 	tap_ok(kpf_filter_ok(f, 1, anon) && !kpf_filter_ok(f, 1, anon | (1 << 22)), "masked matches");
-	tap_ok(!kpf_parse_filter("=lru", f, msg, sizeof(msg)) && !kpf_filter_ok(f, 1, anon) &&
+	tap_ok(!kpf_parse_filter("=lru", f, &e) && !kpf_filter_ok(f, 1, anon) &&
 	       kpf_filter_ok(f, 1, 1 << 5), "exact filter");
-	tap_ok(kpf_parse_filter("bogus", f, msg, sizeof(msg)) && strstr(msg, "'bogus'"),
-	       "unknown flag refused: %s", msg);
+	tap_ok(kpf_parse_filter("bogus", f, &e) && strstr(e.msg, "'bogus'"),
+	       "unknown flag refused: %s", e.msg);
 }
 
 int main(void)

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma: the DMA-API backends end to end. Each of dma-coherent, dma-wc and
+ * dma-noncoherent configures with the dma-mmap strategy, maps shared, and
+ * what is written through the mapping reads back through pread() and
+ * through a second mapping at a page offset; GET_INFO and GET_PFNS describe
+ * one contiguous run; DMA_SYNC works in both ops and all directions on
+ * dma-noncoherent (counted), and is refused for anything else. Refused
+ * configurations, every bad DMA_SYNC field, and the bytes back to zero after
+ * close. The runner fails the run on any WARNING in the kernel log (a size
+ * past one allocation must be refused before the allocator warns).
+ * TAP output (tests/lib/tap.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "uapi/kbufmap.h"
+#include "../lib/tap.h"
+
+#define PS		4096UL
+#define NPAGES		8UL
+#define SIZE		(NPAGES * PS)
+#define MAX_DMA_PAGES	1024UL	/* one order-10 block, without CMA */
+
+static const char *const names[KBUFMAP_BACKEND_COUNT] = {
+	[KBUFMAP_BACKEND_DMA_COHERENT] = "dma-coherent",
+	[KBUFMAP_BACKEND_DMA_WC] = "dma-wc",
+	[KBUFMAP_BACKEND_DMA_NONCOHERENT] = "dma-noncoherent",
+};
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static int configure(int fd, uint64_t pages, uint32_t backend, uint32_t strategy, int32_t node)
+{
+	struct kbufmap_config c = {
+		.nr_pages = pages, .backend = backend, .strategy = strategy, .node = node,
+	};
+
+	return xioctl(fd, KBUFMAP_IOC_CONFIGURE, &c);
+}
+
+static void expect_what(int got, int want, const char *what)
+{
+	if (!tap_ok(got == -want, "%s", what))
+		tap_diag("got %s, want %s", got ? strerror(-got) : "success",
+			 want ? strerror(want) : "success");
+}
+
+/* expect(got, want, printf format, its arguments) */
+#define expect(got, want, ...) do {					\
+	char what_[160];						\
+									\
+	snprintf(what_, sizeof(what_), __VA_ARGS__);			\
+	expect_what(got, want, what_);					\
+} while (0)
+
+/* dma_mmap_pages() came in 5.13: the module refuses dma-noncoherent before. */
+static int has_dma_mmap_pages(void)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 1;
+	return ma > 5 || (ma == 5 && mi >= 13);
+}
+
+static int counters(int fd, uint32_t scope, struct kbufmap_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->scope = scope;
+	return xioctl(fd, KBUFMAP_IOC_GET_COUNTERS, st);
+}
+
+static int sync_range(int fd, uint64_t off, uint64_t len, uint32_t dir, uint32_t op)
+{
+	struct kbufmap_dma_sync s = { .offset = off, .length = len, .direction = dir, .op = op };
+
+	return xioctl(fd, KBUFMAP_IOC_DMA_SYNC, &s);
+}
+
+/* Written through one mapping: seen by pread() and by a mapping at page 2. */
+static void check_data(int fd, const char *name)
+{
+	uint8_t *a, *b, *got = malloc(SIZE);
+	size_t i, bad = SIZE;
+
+	a = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	b = mmap(NULL, 4 * PS, PROT_READ, MAP_SHARED, fd, 2 * PS);
+	if (!tap_ok(a != MAP_FAILED && b != MAP_FAILED && got, "%s: two shared dma-mmap mappings",
+		    name)) {
+		tap_diag("mmap: %s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < SIZE; i++)
+		if (a[i]) {
+			bad = i;
+			break;
+		}
+	tap_ok(bad == SIZE, "%s: the fresh buffer reads as zero", name);
+	for (i = 0; i < SIZE; i++)
+		a[i] = (uint8_t)(i * 7 + i / PS);
+	tap_ok(pread(fd, got, SIZE, 0) == (ssize_t)SIZE && !memcmp(got, a, SIZE),
+	       "%s: all %lu bytes written through the mapping read back by pread()", name, SIZE);
+	tap_ok(!memcmp(b, a + 2 * PS, 4 * PS),
+	       "%s: a mapping at page offset 2 shows pages 2..5 (vm_pgoff honoured)", name);
+	munmap(a, SIZE);
+	munmap(b, 4 * PS);
+	free(got);
+}
+
+static void check_info(int fd, const char *name)
+{
+	uint32_t want = KBUFMAP_INFO_CONFIGURED | KBUFMAP_INFO_CONTIGUOUS |
+			KBUFMAP_INFO_DMA_COHERENT;	/* x86: every device */
+	struct kbufmap_info info;
+	uint64_t pfns[NPAGES];
+	struct kbufmap_pfns req = { .first = 0, .count = NPAGES, .pfns = (uintptr_t)pfns };
+	size_t i;
+	int run = 1;
+
+	if (!tap_ok(!xioctl(fd, KBUFMAP_IOC_GET_INFO, &info), "%s: GET_INFO", name))
+		return;
+	if (!tap_ok((info.flags & want) == want && info.nr_chunks == 1,
+		    "%s: GET_INFO says one contiguous run, on a DMA-coherent device", name))
+		tap_diag("flags 0x%x, nr_chunks %u", info.flags, info.nr_chunks);
+	if (!tap_ok(!xioctl(fd, KBUFMAP_IOC_GET_PFNS, &req), "%s: GET_PFNS", name))
+		return;
+	for (i = 1; i < NPAGES; i++)
+		run &= pfns[i] == pfns[0] + i;
+	tap_ok(run && pfns[0], "%s: GET_PFNS gives %lu consecutive PFNs from 0x%llx", name,
+	       NPAGES, (unsigned long long)pfns[0]);
+}
+
+/* Every op and direction counted; a read-only file may take it for the CPU. */
+static void check_sync(int fd, const char *name)
+{
+	struct kbufmap_stats s0, s1;
+	int ok = 1, ro;
+	uint32_t d, op;
+
+	counters(fd, KBUFMAP_SCOPE_BUFFER, &s0);
+	for (op = 0; op < KBUFMAP_DMA_SYNC_OP_COUNT; op++)
+		for (d = 0; d < KBUFMAP_DMA_DIR_COUNT; d++)
+			ok &= !sync_range(fd, PS, 2 * PS, d, op);
+	ok &= !sync_range(fd, 0, SIZE, KBUFMAP_DMA_BIDIRECTIONAL, KBUFMAP_DMA_SYNC_FOR_CPU);
+	ok &= !sync_range(fd, SIZE - 1, 1, KBUFMAP_DMA_FROM_DEVICE, KBUFMAP_DMA_SYNC_FOR_CPU);
+	tap_ok(ok, "%s: DMA_SYNC for_cpu and for_device in every direction, whole buffer, last byte",
+	       name);
+	counters(fd, KBUFMAP_SCOPE_BUFFER, &s1);
+	if (!tap_ok(s1.counters.dma_syncs_for_cpu - s0.counters.dma_syncs_for_cpu == 5 &&
+		    s1.counters.dma_syncs_for_device - s0.counters.dma_syncs_for_device == 3,
+		    "%s: counted: 5 dma_syncs_for_cpu, 3 dma_syncs_for_device", name))
+		tap_diag("for_cpu +%llu, for_device +%llu",
+			 (unsigned long long)(s1.counters.dma_syncs_for_cpu - s0.counters.dma_syncs_for_cpu),
+			 (unsigned long long)(s1.counters.dma_syncs_for_device -
+					      s0.counters.dma_syncs_for_device));
+
+	ro = ioctl(fd, KBUFMAP_IOC_REOPEN_RDONLY);
+	if (!tap_ok(ro >= 0, "%s: a read-only file of the buffer", name))
+		return;
+	expect(sync_range(ro, 0, PS, KBUFMAP_DMA_FROM_DEVICE, KBUFMAP_DMA_SYNC_FOR_CPU), 0,
+	       "%s: a read-only file may take the buffer for the CPU", name);
+	expect(sync_range(ro, 0, PS, KBUFMAP_DMA_TO_DEVICE, KBUFMAP_DMA_SYNC_FOR_DEVICE), EBADF,
+	       "%s: a read-only file may not give it to the device (EBADF)", name);
+	close(ro);
+}
+
+/* Each bad field alone: EINVAL, and nothing counted. */
+static void check_sync_refused(int fd, const char *name)
+{
+	static const struct { uint64_t off, len; uint32_t dir, op, res; const char *what; } bad[] = {
+		{ 0, 0, 0, 0, 0, "length 0" },
+		{ SIZE, 1, 0, 0, 0, "offset at the end" },
+		{ SIZE - PS, 2 * PS, 0, 0, 0, "range past the end" },
+		{ PS, UINT64_MAX, 0, 0, 0, "offset + length overflows" },
+		{ UINT64_MAX, 2, 0, 0, 0, "offset UINT64_MAX" },
+		{ 0, PS, KBUFMAP_DMA_DIR_COUNT, 0, 0, "unknown direction" },
+		{ 0, PS, UINT32_MAX, 0, 0, "direction UINT32_MAX" },
+		{ 0, PS, 0, KBUFMAP_DMA_SYNC_OP_COUNT, 0, "unknown op" },
+		{ 0, PS, 0, 0, 1, "reserved[0] != 0" },
+		{ 0, PS, 0, 0, 2, "reserved[1] != 0" },
+	};
+	struct kbufmap_stats s0, s1;
+	char what[128];
+	size_t i;
+
+	counters(fd, KBUFMAP_SCOPE_BUFFER, &s0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kbufmap_dma_sync s = {
+			.offset = bad[i].off, .length = bad[i].len,
+			.direction = bad[i].dir, .op = bad[i].op,
+		};
+
+		if (bad[i].res)
+			s.reserved[bad[i].res - 1] = 1;
+		snprintf(what, sizeof(what), "%s: DMA_SYNC %s refused with EINVAL", name,
+			 bad[i].what);
+		expect(xioctl(fd, KBUFMAP_IOC_DMA_SYNC, &s), EINVAL, "%s", what);
+	}
+	counters(fd, KBUFMAP_SCOPE_BUFFER, &s1);
+	tap_ok(s1.counters.dma_syncs_for_cpu == s0.counters.dma_syncs_for_cpu &&
+	       s1.counters.dma_syncs_for_device == s0.counters.dma_syncs_for_device,
+	       "%s: refused syncs are not counted", name);
+}
+
+static void check_backend(const char *dev, uint32_t b)
+{
+	struct kbufmap_stats st;
+	int fd = open(dev, O_RDWR), err;
+
+	if (!tap_ok(fd >= 0, "%s: open", names[b]))
+		return;
+	err = configure(fd, NPAGES, b, KBUFMAP_STRATEGY_DMA_MMAP, KBUFMAP_NODE_ANY);
+	if (b == KBUFMAP_BACKEND_DMA_NONCOHERENT && !has_dma_mmap_pages()) {
+		expect(err, EOPNOTSUPP, "%s: refused with EOPNOTSUPP: this kernel has no "
+		       "dma_mmap_pages() (5.13 and later) to map it", names[b]);
+		close(fd);
+		return;
+	}
+	if (!tap_ok(!err, "%s: CONFIGURE %lu pages with dma-mmap", names[b], NPAGES)) {
+		tap_diag("CONFIGURE: %s", strerror(-err));
+		close(fd);
+		return;
+	}
+	check_info(fd, names[b]);
+	check_data(fd, names[b]);
+	counters(fd, KBUFMAP_SCOPE_BUFFER, &st);
+	if (!tap_ok(st.counters.mmaps == 2 && st.counters.remap_calls == 2 &&
+		    st.counters.faults == 0, "%s: two mmaps, one remap each, no fault", names[b]))
+		tap_diag("mmaps %llu, remap_calls %llu, faults %llu",
+			 (unsigned long long)st.counters.mmaps,
+			 (unsigned long long)st.counters.remap_calls,
+			 (unsigned long long)st.counters.faults);
+	if (b == KBUFMAP_BACKEND_DMA_NONCOHERENT) {
+		check_sync(fd, names[b]);
+		check_sync_refused(fd, names[b]);
+	} else {
+		expect(sync_range(fd, 0, PS, 0, 0), EINVAL,
+		       "%s: DMA_SYNC refused with EINVAL: coherent memory has no owner to hand over",
+		       names[b]);
+	}
+	close(fd);
+}
+
+/* CmaTotal is in /proc/meminfo only where the kernel has CMA. */
+static int kernel_has_cma(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "r");
+	int cma = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		cma |= !strncmp(line, "CmaTotal:", 9);
+	if (f)
+		fclose(f);
+	return cma;
+}
+
+static void check_refused(const char *dev)
+{
+	int fd = open(dev, O_RDWR), err;
+
+	if (!tap_ok(fd >= 0, "open for the refusals"))
+		return;
+	expect(configure(fd, 4, KBUFMAP_BACKEND_DMA_COHERENT, KBUFMAP_STRATEGY_REMAP,
+			 KBUFMAP_NODE_ANY), EOPNOTSUPP, "%s", "dma-coherent with remap: EOPNOTSUPP");
+	expect(configure(fd, 4, KBUFMAP_BACKEND_DMA_WC, KBUFMAP_STRATEGY_FAULT, KBUFMAP_NODE_ANY),
+	       EOPNOTSUPP, "%s", "dma-wc with fault: EOPNOTSUPP");
+	expect(configure(fd, 4, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_DMA_MMAP, KBUFMAP_NODE_ANY),
+	       EOPNOTSUPP, "%s", "dma-mmap on the pages backend: EOPNOTSUPP");
+	expect(configure(fd, 4, KBUFMAP_BACKEND_DMA_COHERENT, KBUFMAP_STRATEGY_DMA_MMAP, 0),
+	       EOPNOTSUPP, "%s", "dma-coherent on node 0: EOPNOTSUPP");
+	if (kernel_has_cma()) {
+		tap_skip("dma-coherent past one allocation", "this kernel has CMA: the limit is the CMA area's");
+	} else {
+		expect(configure(fd, MAX_DMA_PAGES + 1, KBUFMAP_BACKEND_DMA_COHERENT,
+				 KBUFMAP_STRATEGY_DMA_MMAP, KBUFMAP_NODE_ANY), E2BIG, "%s",
+		       "dma-coherent of 1025 pages (past one 4 MiB block, no CMA): E2BIG");
+		expect(configure(fd, MAX_DMA_PAGES * 64, KBUFMAP_BACKEND_DMA_WC,
+				 KBUFMAP_STRATEGY_DMA_MMAP, KBUFMAP_NODE_ANY), E2BIG, "%s",
+		       "dma-wc of 256 MiB: E2BIG");
+	}
+	err = configure(fd, MAX_DMA_PAGES, KBUFMAP_BACKEND_DMA_COHERENT, KBUFMAP_STRATEGY_DMA_MMAP,
+			KBUFMAP_NODE_ANY);
+	expect(err, 0, "%s", "dma-coherent of 1024 pages (4 MiB, the largest) configures");
+	/* a non-DMA buffer has nothing to sync */
+	expect(configure(fd, 4, KBUFMAP_BACKEND_VMALLOC, KBUFMAP_STRATEGY_FAULT, KBUFMAP_NODE_ANY),
+	       0, "%s", "vmalloc/fault configures");
+	expect(sync_range(fd, 0, PS, 0, 0), EINVAL, "%s", "DMA_SYNC on a vmalloc buffer: EINVAL");
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = argc > 1 ? argv[1] : KBUFMAP_DEVICE_PATH;
+	struct kbufmap_version v0, v1;
+	struct kbufmap_stats st;
+	int fd = open(dev, O_RDWR), ok = 1;
+	uint32_t b;
+
+	if (fd < 0) {
+		tap_skip("dma", "%s: %s (is the module loaded?)", dev, strerror(errno));
+		return tap_done();
+	}
+	tap_ok(!xioctl(fd, KBUFMAP_IOC_VERSION, &v0), "VERSION");
+	for (b = KBUFMAP_BACKEND_DMA_COHERENT; b <= KBUFMAP_BACKEND_DMA_NONCOHERENT; b++)
+		check_backend(dev, b);
+	check_refused(dev);
+
+	tap_ok(!xioctl(fd, KBUFMAP_IOC_VERSION, &v1) && v1.bytes_in_use == v0.bytes_in_use,
+	       "bytes_in_use back to %llu after close", (unsigned long long)v0.bytes_in_use);
+	if (!counters(fd, KBUFMAP_SCOPE_MODULE, &st))
+		for (b = KBUFMAP_BACKEND_DMA_COHERENT; b <= KBUFMAP_BACKEND_DMA_NONCOHERENT; b++)
+			ok &= st.bytes_allocated[b] == 0;
+	tap_ok(ok, "bytes_allocated of every DMA backend back to 0");
+	close(fd);
+	return tap_done();
+}
