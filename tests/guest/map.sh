@@ -63,8 +63,8 @@ done <"$tmp/combos"
 # "description<TAB>got<TAB>want" lines.
 python3 - "$tmp/runs" "$kver" "$thp" >"$tmp/checks" <<'PY'
 import json, sys
-raw = {"pfn", "remap", "huge", "remap-unchecked"}
-prefault = {"remap", "insert", "insert-batch", "map-pages", "vmalloc-range", "remap-unchecked"}
+raw = {"pfn", "remap", "huge", "remap-unchecked", "dma-mmap"}
+prefault = {"remap", "insert", "insert-batch", "map-pages", "vmalloc-range", "remap-unchecked", "dma-mmap"}
 # PMDs only where they are special (pmd_special(), 6.12 on); 4 KiB before.
 six12 = tuple(int(v) for v in sys.argv[2].split("-")[0].split(".")[:2]) >= (6, 12)
 thp = sys.argv[3]
