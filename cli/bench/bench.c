@@ -41,7 +41,8 @@ enum {
 /* Lists of sizes, backends, strategies and other drivers' buffers. */
 static const struct kbm_bufopt_cfg bench_bufopt = {
 	.offer = KBM_BUF_LISTS | KBM_BUF_TARGET | KBM_BUF_BACKEND | KBM_BUF_STRATEGY |
-		 KBM_BUF_PAGES | KBM_BUF_NODE | KBM_BUF_SHARED | KBM_BUF_PRIVATE,
+		 KBM_BUF_PAGES | KBM_BUF_NODE | KBM_BUF_SHARED | KBM_BUF_PRIVATE |
+		 KBM_BUF_CACHE,
 	.pages = DEFAULT_PAGES,
 };
 
@@ -262,6 +263,28 @@ static const struct argp bench_argp = {
 	.children = bench_children,
 };
 
+/* The cases of backend @b x strategy @s, one per --cache mode it takes. */
+static size_t module_cases(const struct bench_opts *o, unsigned int b,
+			   unsigned int s, struct bench_case *cases)
+{
+	unsigned int flags = o->buf.set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0;
+	unsigned int kind = o->buf.private_map ? KBUFMAP_MAP_PRIVATE_RW : KBUFMAP_MAP_SHARED;
+	size_t n = 0;
+
+	if (!o->buf.backends[b] || !o->buf.strategies[s] ||
+	    kbufmap_combo_errno(b, s, o->buf.node, NULL))
+		return 0;
+	for (unsigned int c = 0; c < KBUFMAP_CACHE_COUNT; c++) {
+		if (!o->buf.caches[c] || kbufmap_cache_errno(b, c, flags, NULL) ||
+		    kbufmap_cache_kind_errno(c, kind, NULL))
+			continue;
+		cases[n++] = (struct bench_case){ .t = &bench_targets[0],
+			.backend = b, .strategy = s, .cache = c,
+			.set_memory = o->buf.set_memory };
+	}
+	return n;
+}
+
 /* Append one case per size of the module's valid combinations, then the
  * baselines, then the --target drivers; returns the number of cases. */
 static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
@@ -270,13 +293,8 @@ static size_t build_cases(const struct bench_opts *o, struct bench_case *cases)
 
 	for (size_t z = 0; z < o->buf.nsizes; z++) {
 		for (unsigned int b = 0; b < KBUFMAP_BACKEND_COUNT; b++)
-			for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT; s++) {
-				if (!o->buf.backends[b] || !o->buf.strategies[s] ||
-				    kbufmap_combo_errno(b, s, o->buf.node, NULL))
-					continue;
-				cases[n++] = (struct bench_case){ .t = &bench_targets[0],
-					.backend = b, .strategy = s };
-			}
+			for (unsigned int s = 0; s < KBUFMAP_STRATEGY_COUNT; s++)
+				n += module_cases(o, b, s, cases + n);
 		for (size_t t = 1; t < bench_nr_targets; t++)
 			if (o->baselines[t])
 				cases[n++] = (struct bench_case){ .t = &bench_targets[t] };
@@ -457,7 +475,8 @@ static int bench_run(struct kbm_ctx *ctx, int argc, char **argv)
 		return kbm_fail(err, "pinning: sched_setaffinity: %s", strerror(-err));
 	}
 	bench_env_read(&env, o.cpu, o.cpu_node);
-	cases = calloc(o.buf.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT +
+	cases = calloc(o.buf.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT *
+				   KBUFMAP_CACHE_COUNT +
 				   bench_nr_targets + o.buf.ntargets), sizeof(*cases));
 	if (!cases) {
 		free(o.cmdline);

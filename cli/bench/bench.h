@@ -23,6 +23,7 @@
 	X(FIRST_WRITE, "first-write", "first touch, one byte written per page (its own mapping)") \
 	X(SECOND, "second-touch", "a second read pass over the read mapping") \
 	X(BANDWIDTH, "bandwidth", "read every 8-byte word of the buffer")	\
+	X(WRITE_BANDWIDTH, "write-bandwidth", "write every 8-byte word of the buffer (its own mapping)") \
 	X(MUNMAP, "munmap", "munmap() of the read mapping")		\
 	X(PREAD, "pread", "pread() of the whole buffer instead of mapping it")
 
@@ -101,6 +102,8 @@ struct bench_traced {
 struct bench_case {
 	const struct bench_target *t;
 	unsigned int backend, strategy;	/* module targets */
+	unsigned int cache;		/* module targets: enum kbufmap_cache */
+	bool set_memory;		/* module targets: --set-memory */
 	uint64_t pages;
 	size_t ps, len;
 	bool private_map;

@@ -184,6 +184,30 @@ static void case_warning(const struct bench_case *c)
 	warn(msg);
 }
 
+/*
+ * With a cache mode other than wb: what the numbers can mean. The native
+ * ratios are published ones (README "Which cache attribute do I get?"
+ * lists the sources).
+ */
+static void cache_notes(const struct bench_env *e, const struct bench_case *cases, size_t n)
+{
+	bool other = false;
+
+	for (size_t i = 0; i < n; i++)
+		other |= cases[i].t->module && cases[i].cache != KBUFMAP_CACHE_WB;
+	if (!other)
+		return;
+	if (e->emulated)
+		warn("cache modes under emulation: QEMU's TCG models no caches, so wb, wc and uc "
+		     "cannot differ in time here (the attribute is in the page table all the same: "
+		     "verify's cache family proves it); time them on real hardware");
+	warn("native expectations: reads from uncached or write-combining RAM 5x to 28x slower "
+	     "than write-back (u-dma-buf README and ikwzm/udmabuf issues #38 (15x) and #120 "
+	     "(5.5x); uvcvideo's coherent buffer 28x), whole-line wc writes near wb (u-dma-buf "
+	     "memset: wc 0.87x, uncached 12.7x); on x86 a PFN mapping of RAM gets wb whatever "
+	     "is asked (matrix --cache)");
+}
+
 void bench_warnings(const struct bench_env *e, struct bench_case *cases, size_t n)
 {
 	char msg[256];
@@ -199,6 +223,7 @@ void bench_warnings(const struct bench_env *e, struct bench_case *cases, size_t 
 		warn("the CPU is not pinned (--cpu N): the scheduler may move the run between CPUs");
 	if (e->emulated)
 		warn("running under emulation (TCG): absolute times are not native; compare ratios");
+	cache_notes(e, cases, n);
 	for (size_t i = 0; i < n; i++)
 		case_warning(&cases[i]);
 	close_json_array();

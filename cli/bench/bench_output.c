@@ -27,6 +27,7 @@
  *                      "bochs-drm", fb's id, uio's name; null for a
  *                      baseline),
  *                    "backend" (null), "strategy" (null),
+ *                    "cache" ("wb", "wc", "uc"; null), "set_memory",
  *                    "map", "pages", "page_size",
  *                    "skipped": null | { "errno": "ENAME", "why": "..." },
  *                    "trace": { "mode", "why", "probe_faults",
@@ -112,9 +113,12 @@ void bench_case_id(const struct bench_case *c, char *buf, size_t len)
 		snprintf(buf, len, "%s/%.*s/%s/%llu", case_target(c),
 			 (int)strcspn(foreign_driver(c), "/ "), foreign_driver(c), map,
 			 (unsigned long long)c->pages);
-	else if (c->t->module)
-		snprintf(buf, len, "%s/%s/%s/%s/%llu", c->t->name,
-			 backend_name(c->backend), strategy_name(c->strategy), map,
+	else if (c->t->module)	/* wb alone keeps the ids of older runs */
+		snprintf(buf, len, "%s/%s/%s%s%s%s/%s/%llu", c->t->name,
+			 backend_name(c->backend), strategy_name(c->strategy),
+			 c->cache || c->set_memory ? "+" : "",
+			 c->cache || c->set_memory ? cache_name(c->cache) : "",
+			 c->set_memory ? "+set-memory" : "", map,
 			 (unsigned long long)c->pages);
 	else
 		snprintf(buf, len, "%s/%s/%llu", c->t->name, map,
@@ -250,6 +254,8 @@ static void json_case(const struct bench_case *c)
 	print_string(PRINT_JSON, "driver", NULL, case_driver(c));
 	print_string(PRINT_JSON, "backend", NULL, c->t->module ? backend_name(c->backend) : NULL);
 	print_string(PRINT_JSON, "strategy", NULL, c->t->module ? strategy_name(c->strategy) : NULL);
+	print_string(PRINT_JSON, "cache", NULL, c->t->module ? cache_name(c->cache) : NULL);
+	print_bool(PRINT_JSON, "set_memory", NULL, c->t->module && c->set_memory);
 	print_string(PRINT_JSON, "map", NULL, c->private_map ? "private" : "shared");
 	print_u64(PRINT_JSON, "pages", NULL, c->pages);
 	print_u64(PRINT_JSON, "page_size", NULL, c->ps);

@@ -73,6 +73,15 @@ static uint64_t read_all(const void *addr, size_t len)
 	return sum;
 }
 
+/* Write every 8-byte word: the write bandwidth of the memory type. */
+static void write_all(void *addr, size_t len)
+{
+	volatile uint64_t *w = addr;
+
+	for (size_t i = 0; i < len / sizeof(*w); i++)
+		w[i] = i;
+}
+
 /* Releases the threads of a threaded touch together, or sends them home. */
 struct gate {
 	pthread_mutex_t lock;
@@ -222,6 +231,10 @@ static int write_run(struct bench_case *c, struct bench_sample *s)
 	probe_read(c, &p);
 	err = touch(c, a, true, s[PH_FIRST_WRITE].thread_ns);
 	probe_end(c, &p, &s[PH_FIRST_WRITE]);
+	probe_read(c, &p);
+	if (!err)
+		write_all(a, c->len);
+	probe_end(c, &p, &s[PH_WRITE_BANDWIDTH]);
 	sync_access(c, false, true);
 	munmap(a, c->len);
 	return err;

@@ -27,12 +27,15 @@
 
 /* ---- the kbufmap device ------------------------------------------------- */
 
+/* CONFIGURE with the cache mode and --set-memory of the case. */
 static int kbufmap_setup(struct bench_case *c, const char **why)
 {
 	struct kbm_map_req req = {
 		.device = c->device,
 		.config = { .nr_pages = c->pages, .backend = c->backend,
-			    .strategy = c->strategy, .node = c->node },
+			    .strategy = c->strategy, .node = c->node,
+			    .cache = c->cache,
+			    .flags = c->set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0 },
 	};
 	struct kbm_mapping m;
 	enum kbm_map_stage stage;
@@ -41,6 +44,8 @@ static int kbufmap_setup(struct bench_case *c, const char **why)
 	if (err) {
 		*why = stage == KBM_STAGE_OPEN ? "cannot open the device" :
 		       kbm_configure_limit(c->backend, err) ?:
+		       c->cache || c->set_memory ?
+		       "CONFIGURE refused this size or cache mode" :
 		       "CONFIGURE refused this size";
 		return err;
 	}

@@ -59,6 +59,11 @@ enum kbm_status check_fork_private(struct vctx *c);
 enum kbm_status check_remap_unchecked_sigbus(struct vctx *c);
 bool applies_rw_refused(const struct vctx *c, const char **why);
 
+/* checks_cache.c: the cache attribute the page table holds */
+enum kbm_status check_cache_attribute(struct vctx *c);
+enum kbm_status check_cache_no_alias(struct vctx *c);
+bool applies_cache(const struct vctx *c, const char **why);
+
 /* checks_target*.c: the generic checks on another driver's buffer (--target) */
 enum kbm_status tcheck_cross_write(struct vctx *c);
 enum kbm_status tcheck_pagemap_alias(struct vctx *c);

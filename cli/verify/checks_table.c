@@ -182,6 +182,35 @@ const struct vcheck verify_checks[] = {
 	  "(or MADV_DONTFORK semantics) or vm_ops->open does not keep the "
 	  "buffer for the child." },
 
+	/* the cache attribute: the page table against matrix --cache */
+	{ "cache-attribute", "cache", SH | PR, NT, applies_cache,
+	  check_cache_attribute,
+	  "the page table holds the cache attribute matrix --cache gives (user PTE and kernel mapping), "
+	  "with the x86/PAT log line exactly where it says; MAP_PRIVATE with a cache other than wb is refused (EINVAL)",
+	  "The page table must hold what the kernel's code gives the mapping "
+	  "primitive (matrix --cache shows it and why): vm_insert_page(), "
+	  "vm_map_pages(), remap_vmalloc_range() and .fault install "
+	  "vma->vm_page_prot as is; x86 PAT replaces a WC/UC prot on RAM with "
+	  "the RAM's memtype (WB unless set_memory_wc()/_uc() registered "
+	  "another) for remap_pfn_range(), vmf_insert_pfn() and huge PMDs, "
+	  "logging it for a remap_pfn_range() over the whole VMA; "
+	  "dma_mmap_coherent()/dma_mmap_wc() on x86 keep the VMA's prot. "
+	  "Another attribute means the driver set another vm_page_prot than "
+	  "it meant (pgprot_writecombine()/pgprot_noncached() forgotten, "
+	  "misplaced, or applied after the mapping was populated), or this "
+	  "kernel's rule differs from the model in cli/lib/cache_expect.c." },
+	{ "cache-no-alias", "cache", SH, 0, applies_cache, check_cache_no_alias,
+	  "the user PTE and the kernel's own mapping give the RAM the same cache attribute (no memory-type alias)",
+	  "The user mapping and the kernel's direct mapping give the same RAM "
+	  "different cache attributes: a memory-type alias, which the kernel's "
+	  "PAT documentation (Documentation/x86/pat.rst) tells drivers to "
+	  "avoid, as accesses through the write-back alias can leave cache "
+	  "lines that the uncached or write-combining mapping does not see. "
+	  "Register the attribute on the kernel's mapping first with "
+	  "set_memory_wc()/set_memory_uc() (and set_memory_wb() before "
+	  "freeing), as ALSA does; kbufmap's --set-memory does that. Or map "
+	  "with a PFN primitive and accept PAT's write-back." },
+
 	/* MAP_PRIVATE and copy-on-write */
 	{ "private-rw-refused", "cow", PR, NT, applies_rw_refused,
 	  check_private_rw_refused,

@@ -50,11 +50,14 @@ enum {
 
 /* One buffer, or with --all the matrix --backend and --strategy narrow. */
 static const struct kbm_bufopt_cfg verify_bufopt = {
-	.offer = KBM_BUF_ONE, .pages = 4,
+	.offer = KBM_BUF_ONE | KBM_BUF_CACHE, .pages = 4,
 	.target_note = ". Another driver than kbufmap gets the generic checks "
 		       "(--list-checks with it lists them)",
 	.node_note = "; adds the numa-placement check",
 };
+
+static const char cache_note[] =
+	"a cache mode other than wb needs MAP_SHARED: only the cache family runs in private mode";
 
 static const struct argp_option verify_options[] = {
 	{ "mode", 'm', "MODE", 0,
@@ -174,6 +177,11 @@ static error_t parse_end(struct vopts *o, struct argp_state *state)
 	}
 	o->buf.matrix = o->all;
 	kbm_bufopt_finish(&o->buf, state);
+	if (o->all && o->buf.set_memory && o->buf.cache == KBUFMAP_CACHE_WB) {
+		argp_error(state, "--set-memory: give --cache wc or uc (the kernel's "
+			   "mapping is write-back already)");
+		return EINVAL;
+	}
 	if (!o->modes)
 		o->modes = o->all || foreign ? VMODE_SHARED | VMODE_PRIVATE : VMODE_SHARED;
 	return 0;
@@ -245,6 +253,7 @@ static const struct argp verify_argp = {
 	       "  kbufmapctl verify --strategy remap-unchecked --mode private\n"
 	       "  kbufmapctl verify --all --tap\n"
 	       "  kbufmapctl verify --check pagemap-alias --json\n"
+	       "  kbufmapctl verify --all --cache wc --check cache-attribute\n"
 	       "  kbufmapctl verify --target fb --tap\n\n"
 	       "Exit status: 0 every check that ran passed, 1 a check failed, 2 usage "
 	       "error, 3 module not loaded, 4 every check skipped, 5 access denied, "
@@ -344,6 +353,11 @@ static bool applicable(const struct vcheck *k, const struct vctx *c,
 	} else if (c->mode == VMODE_PRIVATE && c->sigbus &&
 		   !(k->flags & VCHK_NO_TOUCH)) {
 		*why = "private mappings of this strategy SIGBUS at first touch by design (see remap-unchecked-sigbus)";
+		return false;
+	}
+	if (c->mode == VMODE_PRIVATE && c->cache != KBUFMAP_CACHE_WB &&
+	    strcmp(k->group, "cache")) {
+		*why = cache_note;
 		return false;
 	}
 	if (c->mode == VMODE_PRIVATE && (k->flags & VCHK_PRIVATE_RW) &&
@@ -451,6 +465,31 @@ static void check_refused(struct vrun *r, const struct vctx *c, int e,
 }
 
 /*
+ * A cache mode (or --set-memory) the matrix refuses for this backend (only
+ * with --all): the module must refuse it at CONFIGURE with the same errno.
+ */
+static void check_cache_refused(struct vrun *r, const struct vctx *c, int e,
+				const char *why)
+{
+	struct kbufmap_config cfg;
+	int err;
+
+	vconfig(c, r->o->buf.pages < backend_max_pages(c->backend) ?
+		r->o->buf.pages : backend_max_pages(c->backend), &cfg);
+	err = kbm_configure_cfg(r->mon, &cfg);
+	if (err == -e)
+		addf(r, "configure-refused", c, KBM_PASS, NULL,
+		     "CONFIGURE refused --cache %s%s with %s, as the matrix says: %s",
+		     cache_name(c->cache), c->set_memory ? " --set-memory" : "",
+		     errno_name(e), why);
+	else
+		addf(r, "configure-refused", c, KBM_FAIL, explain_refused,
+		     "CONFIGURE answered --cache %s%s with %s, but the matrix says %s (%s)",
+		     cache_name(c->cache), c->set_memory ? " --set-memory" : "",
+		     err ? errno_name(-err) : "success", errno_name(e), why);
+}
+
+/*
  * The probe: does the combination configure, and is its memory one
  * physical run? Returns an exit status to stop with, 0 to go on, or -1 when
  * its row is added and the combination is done.
@@ -458,10 +497,12 @@ static void check_refused(struct vrun *r, const struct vctx *c, int e,
 static int probe_combo(struct vrun *r, struct vctx *c)
 {
 	const struct vopts *o = r->o;
+	struct kbufmap_config cfg;
 	struct kbufmap_info info;
 	int err;
 
-	err = kbm_configure(r->mon, o->buf.pages, c->backend, c->strategy, o->buf.node);
+	vconfig(c, o->buf.pages, &cfg);
+	err = kbm_configure_cfg(r->mon, &cfg);
 	if (!err)
 		err = kbm_get_info(r->mon, &info);
 	if (!err) {
@@ -480,9 +521,10 @@ static int probe_combo(struct vrun *r, struct vctx *c)
 		return -1;
 	}
 	if (!o->all)
-		return kbm_fail(err, "CONFIGURE %s/%s with %llu pages failed: %s "
+		return kbm_fail(err, "CONFIGURE %s/%s/%s%s with %llu pages failed: %s "
 				"(kbufmap_matrix.h says the combination is valid)%s%s",
 				backend_name(c->backend), strategy_name(c->strategy),
+				cache_name(c->cache), c->set_memory ? "/set-memory" : "",
 				(unsigned long long)o->buf.pages, strerror(-err),
 				kbm_configure_hint(err) ? ". " : "",
 				kbm_configure_hint(err) ?: "");
@@ -500,7 +542,8 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	struct vctx c = {
 		.dev = o->ctx->device, .ps = r->ps, .pages = o->buf.pages,
 		.size = (size_t)o->buf.pages * r->ps, .backend = b, .strategy = s,
-		.node = o->buf.node, .fd = -1,
+		.node = o->buf.node, .fd = -1, .cache = o->buf.cache,
+		.set_memory = o->buf.set_memory,
 	};
 	const char *why;
 	int e, ret;
@@ -508,6 +551,12 @@ static int run_combo(struct vrun *r, unsigned int b, unsigned int s)
 	e = -kbufmap_combo_errno(b, s, o->buf.node, &why);
 	if (e) {
 		check_refused(r, &c, e, why);
+		return 0;
+	}
+	e = -kbufmap_cache_errno(b, c.cache, c.set_memory ?
+				 KBUFMAP_CONFIG_SET_MEMORY : 0, &why);
+	if (e) {
+		check_cache_refused(r, &c, e, why);
 		return 0;
 	}
 	if (o->buf.pages > backend_max_pages(b)) {

@@ -51,6 +51,8 @@ struct vctx {
 	size_t size;			/* pages * ps */
 	unsigned int backend, strategy;
 	int node;			/* KBUFMAP_NODE_ANY or the --node */
+	unsigned int cache;		/* enum kbufmap_cache: --cache, wb by default */
+	bool set_memory;		/* --set-memory */
 	enum vmode mode;
 	const char *mode_name;		/* "shared", "private" */
 
@@ -112,8 +114,15 @@ enum kbm_status vskip(struct vctx *c, const char *fmt, ...)
 /* ---- resources (released by the runner) ------------------------------- */
 /* Open the device: fd or -errno. */
 int vopen(struct vctx *c, int oflags);
-/* Open and configure a buffer of @pages with the run's backend/strategy. */
+/*
+ * Open and configure a buffer of @pages with the run's backend/strategy,
+ * cache mode and --set-memory.
+ */
 int vopen_buffer(struct vctx *c, int oflags, uint64_t pages);
+/* The CONFIGURE request vopen_buffer() makes. */
+void vconfig(const struct vctx *c, uint64_t pages, struct kbufmap_config *cfg);
+/* Keep @fd (or pass a -errno through) for the runner to close. */
+int vtrack_fd(struct vctx *c, int fd);
 int vdup(struct vctx *c, int fd);
 void vclose(struct vctx *c, int fd);
 /* mmap(): the address or MAP_FAILED with errno set. */

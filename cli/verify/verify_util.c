@@ -79,6 +79,11 @@ static int track_fd(struct vctx *c, int fd)
 	return fd;
 }
 
+int vtrack_fd(struct vctx *c, int fd)
+{
+	return track_fd(c, fd);
+}
+
 int vopen(struct vctx *c, int oflags)
 {
 	return track_fd(c, kbm_dev_open_quiet(c->dev, oflags));
@@ -88,14 +93,25 @@ int vopen(struct vctx *c, int oflags)
  * CONFIGURE needs a file open for writing: an O_RDONLY buffer is configured
  * on a read-write file, then reopened read-only.
  */
+void vconfig(const struct vctx *c, uint64_t pages, struct kbufmap_config *cfg)
+{
+	*cfg = (struct kbufmap_config){
+		.nr_pages = pages, .backend = c->backend, .strategy = c->strategy,
+		.node = c->node, .cache = c->cache,
+		.flags = c->set_memory ? KBUFMAP_CONFIG_SET_MEMORY : 0,
+	};
+}
+
 int vopen_buffer(struct vctx *c, int oflags, uint64_t pages)
 {
+	struct kbufmap_config cfg;
 	int rdonly = (oflags & O_ACCMODE) == O_RDONLY;
 	int fd = vopen(c, rdonly ? (oflags & ~O_ACCMODE) | O_RDWR : oflags), ro, err;
 
 	if (fd < 0)
 		return fd;
-	err = kbm_configure(fd, pages, c->backend, c->strategy, c->node);
+	vconfig(c, pages, &cfg);
+	err = kbm_configure_cfg(fd, &cfg);
 	if (err) {
 		vclose(c, fd);
 		return err;

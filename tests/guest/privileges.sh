@@ -55,6 +55,9 @@ tap_ok "with access: verify --mode shared passes or skips (exit $rc)" test "$rc"
 tap_is "with access: no check fails" "$(grep -c '^not ok' "$tmp/out")" 0
 skips=$(grep -E '^ok .*# SKIP' "$tmp/out")
 tap_like "with access: a PFN check skips, saying it needs CAP_SYS_ADMIN" "$skips" "CAP_SYS_ADMIN"
+tap_like "with access: the cache family skips, saying KBUFMAP_IOC_PGATTR needs CAP_SYS_ADMIN" \
+	"$(printf '%s\n' "$skips" | grep -E 'cache-(attribute|no-alias)')" \
+	"KBUFMAP_IOC_PGATTR needs CAP_SYS_ADMIN"
 tap_like "with access: some check really ran and passed" "$(grep -E '^ok ' "$tmp/out" | grep -v '# SKIP')" '^ok '
 printf '%s\n' "$skips" | sed 's/^/#   /'
 

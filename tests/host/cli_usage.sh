@@ -70,6 +70,10 @@ tap_expect "vmalloc x huge refused" 2 "EOPNOTSUPP.*2 MiB.*contig" "$cli" \
 	--device "$nodev" verify --strategy huge
 tap_expect "dma-coherent x remap refused" 2 "EOPNOTSUPP.*virt_to_page\(\) on it is wrong" "$cli" \
 	--device "$nodev" verify --backend dma-coherent --strategy remap
+tap_expect "verify --all --set-memory without wc/uc refused" 2 "--set-memory: give --cache wc or uc" "$cli" \
+	--device "$nodev" verify --all --set-memory
+tap_expect "verify --set-memory on vmalloc refused" 2 "vmalloc.*EOPNOTSUPP.*direct map" "$cli" \
+	--device "$nodev" verify --cache wc --set-memory --backend vmalloc
 tap_expect "pages x dma-mmap refused" 2 "EOPNOTSUPP.*dma_mmap_\*\(\) maps only memory from the DMA API" "$cli" \
 	--device "$nodev" verify --backend pages --strategy dma-mmap
 tap_expect "pages x vmalloc-range refused" 2 "remap_vmalloc_range\(\) needs a VM_USERMAP vmalloc area" "$cli" \

@@ -231,7 +231,7 @@ if grep -qx matrix <<<"$documented"; then
 		sed -n '/^\.Bd -literal/,/^\.Ed/p' | grep -v '^\.\|^# \|^\\&\.\.\.$')
 	tap_ok "kbufmapctl-matrix(8) shows sample output" test -n "$sample"
 	tap_is "kbufmapctl-matrix(8): every line of the example is the tool's" \
-		"$(grep -vxF -f <("$cli" matrix) <<<"$sample")" ""
+		"$(grep -vxF -f <("$cli" matrix; "$cli" matrix --cache) <<<"$sample")" ""
 fi
 
 for c in verify phys; do
