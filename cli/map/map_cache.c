@@ -93,6 +93,7 @@ void map_cache_inspect(const struct map_opts *o, const struct kbm_mapping *m,
 		.asked = r->foreign ? -1 : (int)o->req.config.cache,
 		.set_memory = !!(o->req.config.flags & KBUFMAP_CONFIG_SET_MEMORY),
 		.dma = !r->foreign && kbufmap_backend_is_dma(o->req.config.backend),
+		.dma_wc = !r->foreign && o->req.config.backend == KBUFMAP_BACKEND_DMA_WC,
 		.dma_coherent = !!(m->info.flags & KBUFMAP_INFO_DMA_COHERENT),
 	};
 
@@ -218,12 +219,17 @@ static void report_log(const struct map_cache *c)
 static void report_pat_list(const struct map_result *r)
 {
 	const struct map_cache *c = &r->cache;
+	bool ram_ptes = c->nruns > 0 && c->attrs.ram;
 
 	if (!r->foreign || !r->target.phys_size)
 		return;
 	open_json_object("device_memory");
 	print_hex(PRINT_ANY, "start", "           device memory %s", r->target.phys_addr);
 	print_hex(PRINT_ANY, "end", "-%s", r->target.phys_addr + r->target.phys_size);
+	/* fbdev emulation over a shadow buffer: the PTEs map RAM, not the BAR */
+	print_bool(PRINT_JSON, "behind_ptes", NULL, !ram_ptes);
+	if (ram_ptes)
+		print_text(" (not behind these PTEs: they map RAM, which the driver copies to it)");
 	if (c->npat < 0) {
 		print_null(PRINT_JSON, "pat_memtype_list", NULL, NULL);
 		print_string(PRINT_ANY, "pat_memtype_list_error", ": pat_memtype_list unread: %s\n",
