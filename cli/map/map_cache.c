@@ -155,6 +155,7 @@ static void report_run(const struct kbufmap_pgattr_run *run, bool text)
 	print_bool(PRINT_JSON, "ram", NULL, run->flags & KBUFMAP_PGATTR_RAM);
 	print_bool(PRINT_JSON, "pmd", NULL, run->flags & KBUFMAP_PGATTR_PMD);
 	print_bool(PRINT_JSON, "no_vma", NULL, run->flags & KBUFMAP_PGATTR_NO_VMA);
+	print_bool(PRINT_JSON, "write", NULL, run->flags & KBUFMAP_PGATTR_WRITE);
 	if (text)
 		print_text(": %s%s%s%s", present ? "present" : "not present",
 			   run->flags & KBUFMAP_PGATTR_PMD ? ", PMD" : "",
@@ -163,8 +164,9 @@ static void report_run(const struct kbufmap_pgattr_run *run, bool text)
 	print_string(pt, "attr", ", %s", mem_attr_name(run->attr));
 	print_hex(pt, "raw_bits", " (bits %s)", run->raw_bits);
 	print_string(pt, "kernel_attr", ", kernel %s", mem_attr_name(run->kernel_attr));
-	if (text)
-		print_text("\n");
+	if (text)	/* the write bit splits runs too: show it */
+		print_text("%s\n", present && !(run->flags & KBUFMAP_PGATTR_WRITE) ?
+			   ", read-only" : "");
 	close_json_object();
 }
 
