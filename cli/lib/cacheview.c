@@ -390,6 +390,17 @@ static const char *verdict_override(const struct kbm_cache_facts *f,
 	return buf;
 }
 
+/* An override can leave an alias too (--set-memory, then another attribute). */
+static void verdict_override_alias(const struct kbm_cache_facts *f, bool alias,
+				   char *buf, size_t len)
+{
+	size_t n = strlen(verdict_override(f, buf, len));
+
+	if (alias && n < len)
+		snprintf(buf + n, len - n, "; a memory-type alias too: the kernel maps it %s",
+			 mem_attr_name(f->pte->kernel_attr));
+}
+
 /* What was asked is what the PTEs hold: say what else is worth knowing. */
 static const char *verdict_match(const struct kbm_cache_facts *f, bool alias,
 				 char *buf, size_t len)
@@ -432,7 +443,7 @@ const char *kbm_cache_verdict(const struct kbm_cache_facts *f, bool *alias,
 	else if (f->asked < 0)
 		verdict_foreign(s, &is_alias, buf, len);
 	else if (!kbm_cache_matches((unsigned int)f->asked, s->pte_attr))
-		verdict_override(f, buf, len);
+		verdict_override_alias(f, is_alias, buf, len);
 	else
 		verdict_match(f, is_alias, buf, len);
 out:

@@ -193,6 +193,13 @@ static void verdicts(void)
 		   "asked UC, got WB: not PAT's doing (page-backed PTEs take the mapping's "
 		   "attribute as it is): the driver set another one",
 		   "insert mapped WB when UC was asked: the driver, not PAT");
+	s.kernel_attr = KBUFMAP_ATTR_WC;
+	is_verdict(verdict(KBUFMAP_CACHE_WC, true, &s, NULL, false, &alias),
+		   "asked WC, got WB: not PAT's doing (page-backed PTEs take the mapping's "
+		   "attribute as it is): the driver set another one; a memory-type alias too: "
+		   "the kernel maps it WC", "--set-memory WC, PTE WB: the driver, and the alias");
+	tap_ok(alias, "... flagged");
+	s.kernel_attr = KBUFMAP_ATTR_WB;
 	s.special = true;
 	is_verdict(verdict(KBUFMAP_CACHE_UC, false, &s, NULL, false, NULL),
 		   "asked UC, got WB: PAT override, silent (the kernel logs only a whole-VMA "
@@ -200,7 +207,8 @@ static void verdicts(void)
 	s.pte_attr = KBUFMAP_ATTR_UC_MINUS;
 	is_verdict(verdict(KBUFMAP_CACHE_WB, false, &s, NULL, false, NULL),
 		   "asked WB, got UC-: not PAT's doing (PAT gives the page's memtype, WB): "
-		   "the driver set another one", "pfn mapped UC- over WB RAM: the driver, not PAT");
+		   "the driver set another one; a memory-type alias too: the kernel maps it WB",
+		   "pfn mapped UC- over WB RAM: the driver, not PAT, and an alias");
 	s.pte_attr = KBUFMAP_ATTR_WB;
 	is_verdict(verdict(KBUFMAP_CACHE_WC, false, &s, &log, true, NULL),
 		   "asked WC, got WB: PAT override (x86/PAT: kbufmapctl:412 map pfn RAM range req "
