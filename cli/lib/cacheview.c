@@ -349,24 +349,77 @@ static const char *verdict_foreign(const struct kbm_attr_summary *s, bool *alias
 	return buf;
 }
 
-/* The PTE is not what was asked. */
+/*
+ * PAT's silent override: raw-PFN PTEs (vmf_insert_pfn(), a per-page
+ * remap_pfn_range()) of RAM get the memtype PAT tracks for the page, which
+ * is the kernel mapping's. Page-backed PTEs never pass through PAT.
+ */
+static bool pat_silent_override(const struct kbm_attr_summary *s)
+{
+	return s->ram && s->special && !s->kernel_mixed && s->kernel_attr == s->pte_attr;
+}
+
+/*
+ * The PTE is not what was asked. PAT's log line names the override first:
+ * dma_mmap_*() on a DMA-coherent device passes the asked attribute on to
+ * remap_pfn_range(), where PAT overrides it as for any whole-VMA remap.
+ */
 static const char *verdict_override(const struct kbm_cache_facts *f,
 				    char *buf, size_t len)
 {
 	const char *asked = asked_name(f->asked), *got = mem_attr_name(f->pte->pte_attr);
 
-	if (f->dma)
-		snprintf(buf, len, "asked %s, got %s: the DMA API chose it%s", asked, got,
-			 f->dma_coherent ? " (a DMA-coherent device: dma_mmap_*() keeps "
-			 "write-back for RAM)" : "");
-	else if (f->log && f->log->ram)
+	if (f->log && f->log->ram)
 		snprintf(buf, len, "asked %s, got %s: PAT override (%s)", asked, got,
 			 f->log->line);
-	else if (f->pte->ram)
+	else if (f->dma && !f->dma_coherent)
+		snprintf(buf, len, "asked %s, got %s: the DMA API chose it (a device that "
+			 "is not DMA-coherent: dma_mmap_*() maps with dma_pgprot())", asked, got);
+	else if (pat_silent_override(f->pte))
 		snprintf(buf, len, "asked %s, got %s: PAT override, silent (the kernel logs "
 			 "only a whole-VMA remap_pfn_range() of RAM)", asked, got);
+	else if (f->pte->ram && !f->pte->special)
+		snprintf(buf, len, "asked %s, got %s: not PAT's doing (page-backed PTEs take "
+			 "the mapping's attribute as it is): the driver set another one", asked, got);
+	else if (f->pte->ram)
+		snprintf(buf, len, "asked %s, got %s: not PAT's doing (PAT gives the page's "
+			 "memtype, %s): the driver set another one", asked, got,
+			 mem_attr_name(f->pte->kernel_attr));
 	else
 		snprintf(buf, len, "asked %s, got %s", asked, got);
+	return buf;
+}
+
+/* An override can leave an alias too (--set-memory, then another attribute). */
+static void verdict_override_alias(const struct kbm_cache_facts *f, bool alias,
+				   char *buf, size_t len)
+{
+	size_t n = strlen(verdict_override(f, buf, len));
+
+	if (alias && n < len)
+		snprintf(buf + n, len - n, "; a memory-type alias too: the kernel maps it %s",
+			 mem_attr_name(f->pte->kernel_attr));
+}
+
+/* What was asked is what the PTEs hold: say what else is worth knowing. */
+static const char *verdict_match(const struct kbm_cache_facts *f, bool alias,
+				 char *buf, size_t len)
+{
+	const struct kbm_attr_summary *s = f->pte;
+	const char *pte = mem_attr_name(s->pte_attr);
+
+	if (alias)
+		snprintf(buf, len, "PTE %s while the kernel maps it %s: memory-type alias",
+			 pte, mem_attr_name(s->kernel_attr));
+	else if (s->ram && s->kernel_attr == s->pte_attr && s->pte_attr != KBUFMAP_ATTR_WB)
+		snprintf(buf, len, "asked %s, got %s (the kernel's mapping %s too%s)",
+			 asked_name(f->asked), pte, mem_attr_name(s->kernel_attr),
+			 f->set_memory ? ": --set-memory" : "");
+	else if (f->dma_wc && f->dma_coherent && s->pte_attr == KBUFMAP_ATTR_WB)
+		snprintf(buf, len, "asked %s, got %s (dma_mmap_wc() dropped write-combining: "
+			 "a DMA-coherent device keeps the VMA's attribute)", asked_name(f->asked), pte);
+	else
+		snprintf(buf, len, "asked %s, got %s", asked_name(f->asked), pte);
 	return buf;
 }
 
@@ -390,17 +443,9 @@ const char *kbm_cache_verdict(const struct kbm_cache_facts *f, bool *alias,
 	else if (f->asked < 0)
 		verdict_foreign(s, &is_alias, buf, len);
 	else if (!kbm_cache_matches((unsigned int)f->asked, s->pte_attr))
-		verdict_override(f, buf, len);
-	else if (is_alias)
-		snprintf(buf, len, "PTE %s while the kernel maps it %s: memory-type alias",
-			 mem_attr_name(s->pte_attr), mem_attr_name(s->kernel_attr));
-	else if (s->ram && s->kernel_attr == s->pte_attr && s->pte_attr != KBUFMAP_ATTR_WB)
-		snprintf(buf, len, "asked %s, got %s (the kernel's mapping %s too%s)",
-			 asked_name(f->asked), mem_attr_name(s->pte_attr),
-			 mem_attr_name(s->kernel_attr), f->set_memory ? ": --set-memory" : "");
+		verdict_override_alias(f, is_alias, buf, len);
 	else
-		snprintf(buf, len, "asked %s, got %s", asked_name(f->asked),
-			 mem_attr_name(s->pte_attr));
+		verdict_match(f, is_alias, buf, len);
 out:
 	if (alias)
 		*alias = is_alias;

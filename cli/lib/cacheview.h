@@ -127,6 +127,7 @@ struct kbm_cache_facts {
 	int asked;			/* enum kbufmap_cache; -1: another driver's */
 	bool set_memory;		/* KBUFMAP_CONFIG_SET_MEMORY */
 	bool dma;			/* a DMA-API backend */
+	bool dma_wc;			/* backend dma-wc: dma_mmap_wc() */
 	bool dma_coherent;		/* GET_INFO's KBUFMAP_INFO_DMA_COHERENT */
 	const struct kbm_attr_summary *pte;	/* NULL: the page table unknown */
 	const struct kbm_pat_log *log;	/* NULL: no PAT line for this mapping */

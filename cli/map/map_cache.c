@@ -93,6 +93,7 @@ void map_cache_inspect(const struct map_opts *o, const struct kbm_mapping *m,
 		.asked = r->foreign ? -1 : (int)o->req.config.cache,
 		.set_memory = !!(o->req.config.flags & KBUFMAP_CONFIG_SET_MEMORY),
 		.dma = !r->foreign && kbufmap_backend_is_dma(o->req.config.backend),
+		.dma_wc = !r->foreign && o->req.config.backend == KBUFMAP_BACKEND_DMA_WC,
 		.dma_coherent = !!(m->info.flags & KBUFMAP_INFO_DMA_COHERENT),
 	};
 
@@ -154,6 +155,7 @@ static void report_run(const struct kbufmap_pgattr_run *run, bool text)
 	print_bool(PRINT_JSON, "ram", NULL, run->flags & KBUFMAP_PGATTR_RAM);
 	print_bool(PRINT_JSON, "pmd", NULL, run->flags & KBUFMAP_PGATTR_PMD);
 	print_bool(PRINT_JSON, "no_vma", NULL, run->flags & KBUFMAP_PGATTR_NO_VMA);
+	print_bool(PRINT_JSON, "write", NULL, run->flags & KBUFMAP_PGATTR_WRITE);
 	if (text)
 		print_text(": %s%s%s%s", present ? "present" : "not present",
 			   run->flags & KBUFMAP_PGATTR_PMD ? ", PMD" : "",
@@ -162,8 +164,9 @@ static void report_run(const struct kbufmap_pgattr_run *run, bool text)
 	print_string(pt, "attr", ", %s", mem_attr_name(run->attr));
 	print_hex(pt, "raw_bits", " (bits %s)", run->raw_bits);
 	print_string(pt, "kernel_attr", ", kernel %s", mem_attr_name(run->kernel_attr));
-	if (text)
-		print_text("\n");
+	if (text)	/* the write bit splits runs too: show it */
+		print_text("%s\n", present && !(run->flags & KBUFMAP_PGATTR_WRITE) ?
+			   ", read-only" : "");
 	close_json_object();
 }
 
@@ -218,12 +221,17 @@ static void report_log(const struct map_cache *c)
 static void report_pat_list(const struct map_result *r)
 {
 	const struct map_cache *c = &r->cache;
+	bool ram_ptes = c->nruns > 0 && c->attrs.ram;
 
 	if (!r->foreign || !r->target.phys_size)
 		return;
 	open_json_object("device_memory");
 	print_hex(PRINT_ANY, "start", "           device memory %s", r->target.phys_addr);
 	print_hex(PRINT_ANY, "end", "-%s", r->target.phys_addr + r->target.phys_size);
+	/* fbdev emulation over a shadow buffer: the PTEs map RAM, not the BAR */
+	print_bool(PRINT_JSON, "behind_ptes", NULL, !ram_ptes);
+	if (ram_ptes)
+		print_text(" (not behind these PTEs: they map RAM, which the driver copies to it)");
 	if (c->npat < 0) {
 		print_null(PRINT_JSON, "pat_memtype_list", NULL, NULL);
 		print_string(PRINT_ANY, "pat_memtype_list_error", ": pat_memtype_list unread: %s\n",

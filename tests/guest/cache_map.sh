@@ -8,9 +8,12 @@
 # map --cache wc over vm_insert_page() reports the memory-type alias (PTE WC,
 # the kernel's mapping WB); with --set-memory it does not, and kpageflags
 # shows WC; a whole-VMA remap_pfn_range() of RAM reports PAT's override
-# with the kernel's log line; --target fb reports its PTEs and the
-# pat_memtype_list entry of the framebuffer's BAR; phys --list shows the
-# pte and memtype columns. TAP output (tests/lib/tap.sh).
+# with the kernel's log line, and so does dma_mmap_coherent() asked WC (x86
+# devices are DMA-coherent: the DMA API passes the request on); dma_mmap_wc()
+# maps WB and the verdict says why; --target fb reports its PTEs and the
+# pat_memtype_list entry of the framebuffer's BAR (and, for a shadow buffer,
+# that the PTEs map RAM instead); phys --list shows the pte and memtype
+# columns. TAP output (tests/lib/tap.sh).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -54,6 +57,15 @@ tap_like "remap --cache wc: PAT's override, with the log line" "$(verdict)" \
 run map -b pages -s pfn --cache wc --no-pin
 tap_like "pfn --cache wc: the silent override" "$(verdict)" "^asked WC, got WB: PAT override, silent"
 
+# dma_mmap_coherent() on x86's DMA-coherent device passes the asked WC on
+# to its whole-VMA remap_pfn_range(), where PAT overrides it with its line.
+run map -b dma-coherent -s dma-mmap --cache wc --no-pin
+tap_like "dma-coherent dma-mmap --cache wc: PAT's override, with the log line" "$(verdict)" \
+	"^asked WC, got WB: PAT override \(x86/PAT: kbufmapctl:[0-9]+ map pfn RAM range req write-combining for "
+run map -b dma-wc -s dma-mmap --no-pin
+tap_is "dma-wc dma-mmap: write-combining dropped, said" "$(verdict)" \
+	"asked WB, got WB (dma_mmap_wc() dropped write-combining: a DMA-coherent device keeps the VMA's attribute)"
+
 run map -b pages -s insert --no-pin
 tap_is "insert, default wb: asked WB, got WB" "$(verdict)" "asked WB, got WB"
 
@@ -69,6 +81,14 @@ if grep -qs bochs /sys/class/graphics/fb0/name; then
 	tap_like "fb: the framebuffer BAR's pat_memtype_list entry" "$out" \
 		"pat_memtype_list \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] (WC|UC-|UC|WB)"
 	tap_like "fb: a verdict of the driver's choice" "$(verdict)" "^PTE [A-Z-]+: the driver's choice"
+	# fbdev emulation over a shadow buffer maps RAM: then the BAR is not behind the PTEs
+	if grep -q 'present, RAM' <<<"$out"; then
+		tap_like "fb: RAM PTEs: the BAR is said not to be behind them" "$out" \
+			"device memory 0x[0-9a-f]+-0x[0-9a-f]+ \(not behind these PTEs: they map RAM"
+	else
+		case $out in *"not behind these PTEs"*) said=yes ;; *) said=no ;; esac
+		tap_is "fb: PTEs not RAM: the BAR is not said to be elsewhere" "$said" no
+	fi
 else
 	tap_skip "fb" "no bochs framebuffer"
 fi
@@ -78,8 +98,10 @@ if [ -e /sys/class/uio/uio0/maps/map0 ] || { echo "1234 11e8" >/sys/bus/pci/driv
 	tap_like "uio: the BAR's PTEs are not RAM" "$out" "PTE  0x[0-9a-f]+ \+[0-9]+: present, special, not RAM, UC-"
 	tap_like "uio: the BAR's pat_memtype_list entry while mapped" "$out" \
 		"pat_memtype_list \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] UC-"
+elif [ -e /dev/uio0 ]; then
+	tap_skip "uio" "uio_pci_generic of $(uname -r) exports no memory map"
 else
-	tap_skip "uio" "no UIO map 0"
+	tap_skip "uio" "no /dev/uio0: uio_pci_generic did not take the edu device"
 fi
 
 # --- phys: the memtype columns -------------------------------------------------

@@ -150,6 +150,23 @@ static void is_verdict(const char *got, const char *want, const char *what)
 		tap_diag("got '%s', want '%s'", got, want);
 }
 
+/* The DMA backends: dma_mmap_wc() on a coherent device, and a non-coherent one. */
+static void dma_wc_verdicts(const struct kbm_attr_summary *s)
+{
+	static char buf[512];
+	struct kbm_cache_facts f = { .asked = KBUFMAP_CACHE_WB, .pte = s, .dma = true,
+				     .dma_wc = true, .dma_coherent = true };
+
+	is_verdict(kbm_cache_verdict(&f, NULL, buf, sizeof(buf)),
+		   "asked WB, got WB (dma_mmap_wc() dropped write-combining: a DMA-coherent "
+		   "device keeps the VMA's attribute)", "dma-wc on x86: the WC attribute dropped");
+	f.asked = KBUFMAP_CACHE_WC;
+	f.dma_coherent = false;
+	is_verdict(kbm_cache_verdict(&f, NULL, buf, sizeof(buf)),
+		   "asked WC, got WB: the DMA API chose it (a device that is not DMA-coherent: "
+		   "dma_mmap_*() maps with dma_pgprot())", "a non-coherent device: the DMA API's choice");
+}
+
 static void verdicts(void)
 {
 	struct kbm_attr_summary s = { .present = 4, .ram = true, .pte_attr = KBUFMAP_ATTR_WC,
@@ -173,11 +190,31 @@ static void verdicts(void)
 		   "remap: the override, with the log line");
 	tap_ok(!alias, "... no alias");
 	is_verdict(verdict(KBUFMAP_CACHE_UC, false, &s, NULL, false, NULL),
+		   "asked UC, got WB: not PAT's doing (page-backed PTEs take the mapping's "
+		   "attribute as it is): the driver set another one",
+		   "insert mapped WB when UC was asked: the driver, not PAT");
+	s.kernel_attr = KBUFMAP_ATTR_WC;
+	is_verdict(verdict(KBUFMAP_CACHE_WC, true, &s, NULL, false, &alias),
+		   "asked WC, got WB: not PAT's doing (page-backed PTEs take the mapping's "
+		   "attribute as it is): the driver set another one; a memory-type alias too: "
+		   "the kernel maps it WC", "--set-memory WC, PTE WB: the driver, and the alias");
+	tap_ok(alias, "... flagged");
+	s.kernel_attr = KBUFMAP_ATTR_WB;
+	s.special = true;
+	is_verdict(verdict(KBUFMAP_CACHE_UC, false, &s, NULL, false, NULL),
 		   "asked UC, got WB: PAT override, silent (the kernel logs only a whole-VMA "
 		   "remap_pfn_range() of RAM)", "pfn: the silent override");
-	is_verdict(verdict(KBUFMAP_CACHE_WC, false, &s, NULL, true, NULL),
-		   "asked WC, got WB: the DMA API chose it (a DMA-coherent device: "
-		   "dma_mmap_*() keeps write-back for RAM)", "dma-wc on x86");
+	s.pte_attr = KBUFMAP_ATTR_UC_MINUS;
+	is_verdict(verdict(KBUFMAP_CACHE_WB, false, &s, NULL, false, NULL),
+		   "asked WB, got UC-: not PAT's doing (PAT gives the page's memtype, WB): "
+		   "the driver set another one; a memory-type alias too: the kernel maps it WB",
+		   "pfn mapped UC- over WB RAM: the driver, not PAT, and an alias");
+	s.pte_attr = KBUFMAP_ATTR_WB;
+	is_verdict(verdict(KBUFMAP_CACHE_WC, false, &s, &log, true, NULL),
+		   "asked WC, got WB: PAT override (x86/PAT: kbufmapctl:412 map pfn RAM range req "
+		   "write-combining for [mem 0x03a40000-0x03a43fff], got write-back)",
+		   "dma-mmap on x86: dma_mmap_*() passes WC on, PAT overrides it with its line");
+	dma_wc_verdicts(&s);
 	s.pte_attr = KBUFMAP_ATTR_UC_MINUS;
 	s.kernel_attr = KBUFMAP_ATTR_UC_MINUS;
 	is_verdict(verdict(KBUFMAP_CACHE_UC, true, &s, NULL, false, NULL),
