@@ -31,11 +31,13 @@ static unsigned long long read_param(const char *path)
 	return bytes;
 }
 
-const char *kbm_configure_hint(int err)
+const char *kbm_configure_hint(unsigned int backend, int err)
 {
 	static char hint[512];
 	unsigned long long cap, share;
 
+	if (kbm_configure_limit(backend, err))
+		return kbm_configure_limit(backend, err);
 	if (err < 0)
 		err = -err;
 	if (err == E2BIG)

@@ -568,8 +568,8 @@ static int setup_kbufmap(const struct map_opts *o, struct kbm_mapping *m,
 		return kbm_fail(err, "%s: %s%s%s",
 				stage == KBM_STAGE_FILL ? "--fill: write()" : "CONFIGURE",
 				strerror(-err),
-				stage == KBM_STAGE_CONFIGURE && kbm_configure_hint(err) ? ". " : "",
-				stage == KBM_STAGE_CONFIGURE ? kbm_configure_hint(err) ?: "" : "");
+				stage == KBM_STAGE_CONFIGURE && kbm_configure_hint(o->req.config.backend, err) ? ". " : "",
+				stage == KBM_STAGE_CONFIGURE ? kbm_configure_hint(o->req.config.backend, err) ?: "" : "");
 	r->have_counters = true;
 	return 0;
 }

@@ -215,8 +215,8 @@ int phys_run_buffer(const struct phys_opts *o)
 			       backend_name((unsigned int)o->buf.backend),
 			       strategy_name((unsigned int)o->buf.strategy),
 			       (unsigned long long)o->buf.pages, strerror(-err),
-			       kbm_configure_hint(err) ? ". " : "",
-			       kbm_configure_hint(err) ?: "");
+			       kbm_configure_hint((unsigned int)o->buf.backend, err) ? ". " : "",
+			       kbm_configure_hint((unsigned int)o->buf.backend, err) ?: "");
 		if (err == -EPERM || err == -EACCES)
 			kbm_err("the driver's PFN list (GET_PFNS) needs CAP_SYS_ADMIN");
 	} else {

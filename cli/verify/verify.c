@@ -526,8 +526,8 @@ static int probe_combo(struct vrun *r, struct vctx *c)
 				backend_name(c->backend), strategy_name(c->strategy),
 				cache_name(c->cache), c->set_memory ? "/set-memory" : "",
 				(unsigned long long)o->buf.pages, strerror(-err),
-				kbm_configure_hint(err) ? ". " : "",
-				kbm_configure_hint(err) ?: "");
+				kbm_configure_hint(c->backend, err) ? ". " : "",
+				kbm_configure_hint(c->backend, err) ?: "");
 	addf(r, "configure", c, KBM_FAIL, explain_configure,
 	     "CONFIGURE with %llu pages failed: %s, though the matrix "
 	     "says the combination is valid",
