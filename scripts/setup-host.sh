@@ -91,7 +91,7 @@ apt-get update -qq
 
 pkgs=(
 	build-essential cmake pkg-config git ca-certificates
-	libbpf-dev libnuma-dev libelf-dev zlib1g-dev
+	libbpf-dev libelf-dev zlib1g-dev
 	clang llvm bpftool dwarves
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils e2fsprogs
 	python3 jq
