@@ -23,7 +23,7 @@
 	X(FIRST_WRITE, "first-write", "first touch, one byte written per page (its own mapping)") \
 	X(SECOND, "second-touch", "a second read pass over the read mapping") \
 	X(BANDWIDTH, "bandwidth", "read every 8-byte word of the buffer")	\
-	X(WRITE_BANDWIDTH, "write-bandwidth", "write every 8-byte word of the buffer (its own mapping)") \
+	X(WRITE_BANDWIDTH, "write-bandwidth", "write every 8-byte word of the buffer (its own mapping; not uio or device targets: their words may be registers)") \
 	X(MUNMAP, "munmap", "munmap() of the read mapping")		\
 	X(PREAD, "pread", "pread() of the whole buffer instead of mapping it")
 

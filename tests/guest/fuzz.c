@@ -46,6 +46,9 @@
 #include "uapi/kbufmap.h"
 #include "../lib/tap.h"
 
+/* Entries of a reserved[] array: its index never outgrows the ABI's. */
+#define RESERVED_COUNT(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define PAGE		4096UL
 #define HPAGE		(2UL << 20)
 #define NR_FDS		4
@@ -444,7 +447,7 @@ static void op_get_pfns(struct worker *w)
 	req.count = chance(w, 80) ? PICK(w, counts) : boundary_u64(w);
 	req.pfns = (uintptr_t)(bad_out ? bad_pointer(w) : pfns);
 	if (chance(w, 3))
-		req.reserved[below(w, 2)] = boundary_u64(w) | 1;
+		req.reserved[below(w, RESERVED_COUNT(req.reserved))] = boundary_u64(w) | 1;
 	outcome(w, OP_GET_PFNS, ioctl(pick_fd(w), KBUFMAP_IOC_GET_PFNS, bad_arg ? bad_pointer(w) : &req),
 		query_ok, bad_arg || bad_out, "random range");
 }
@@ -459,9 +462,10 @@ static void op_get_counters(struct worker *w)
 	if (chance(w, 5))
 		s.pad = boundary_u64(w);
 	if (chance(w, 5))
-		s.reserved[below(w, 3)] = boundary_u64(w);
+		s.reserved[below(w, RESERVED_COUNT(s.reserved))] = boundary_u64(w);
 	if (chance(w, 5))
-		s.counters.reserved[below(w, 7)] = boundary_u64(w);
+		s.counters.reserved[below(w, RESERVED_COUNT(s.counters.reserved))] =
+			boundary_u64(w);
 	outcome(w, OP_GET_COUNTERS, ioctl(pick_fd(w), KBUFMAP_IOC_GET_COUNTERS, bad ? bad_pointer(w) : &s),
 		query_ok, bad, "random scope");
 }
@@ -480,7 +484,7 @@ static void op_dma_sync(struct worker *w)
 	req.direction = chance(w, 90) ? below(w, KBUFMAP_DMA_DIR_COUNT) : boundary_u64(w);
 	req.op = chance(w, 90) ? below(w, KBUFMAP_DMA_SYNC_OP_COUNT) : boundary_u64(w);
 	if (chance(w, 3))
-		req.reserved[below(w, 2)] = boundary_u64(w) | 1;
+		req.reserved[below(w, RESERVED_COUNT(req.reserved))] = boundary_u64(w) | 1;
 	outcome(w, OP_DMA_SYNC, ioctl(pick_fd(w), KBUFMAP_IOC_DMA_SYNC, bad ? bad_pointer(w) : &req),
 		dma_sync_ok, bad, "random range");
 }

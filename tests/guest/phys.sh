@@ -64,8 +64,8 @@ col = sys.argv[2] if len(sys.argv) > 2 else None
 print(" ".join(sorted({r[want.index(col)] for r in rows[1:]})) if col else len(rows) - 1)
 ' "$@"
 }
-list_hdr=vaddr,pfn,view,pages,node,mapcount,flags,flag_names
-each_hdr=vaddr,pfn,view,node,mapcount,pagemap,flags,flag_names
+list_hdr=vaddr,pfn,view,pages,node,mapcount,flags,flag_names,pte,memtype
+each_hdr=vaddr,pfn,view,node,mapcount,pagemap,flags,flag_names,pte,memtype
 sleep 600 & spid=$!
 sleep 0.5	# let it exec
 for shape in list list-each; do
