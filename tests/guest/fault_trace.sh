@@ -167,15 +167,16 @@ JQ
 # must count it as the module does, once.
 # MODE auto:M runs it in auto mode, which must pick M.
 run_strategies() {	# run_strategies MODE|auto:MODE STRATEGY...
-	local mode=${1#auto:} ask=${1%%:*} out=$tmp/ft.json script=$tmp/walk.sh rc desc got want results s np
+	local mode=${1#auto:} ask=${1%%:*} out=$tmp/ft.json script=$tmp/walk.sh rc desc got want results s np be
 	shift
 	rm -f "$tmp"/tp-*.json "$tmp/rw.json"
 	: >"$script"
 	for s in "$@"; do
-		np=$pages
+		np=$pages be=
 		[ "$s" = huge ] && np=$(( (pages + 511) / 512 * 512 ))
-		printf '"%s" -j map --no-pin -o "%s" --strategy %s --pages %s >/dev/null || exit 1\n' \
-			"$ctl" "$tmp/tp-$s.json" "$s" "$np" >>"$script"
+		[ "$s" = dma-mmap ] && be="--backend dma-coherent"	# DMA memory only
+		printf '"%s" -j map --no-pin -o "%s" --strategy %s %s --pages %s >/dev/null || exit 1\n' \
+			"$ctl" "$tmp/tp-$s.json" "$s" "$be" "$np" >>"$script"
 	done
 	printf '"%s" pmd-read-write /dev/kbufmap "%s" || exit 1\n' "$ftf" "$tmp/rw.json" >>"$script"
 	"$ctl" -q -j fault-trace --mode "$ask" -- sh "$script" >"$out" 2>"$tmp/err"
@@ -210,7 +211,7 @@ run_strategies() {	# run_strategies MODE|auto:MODE STRATEGY...
 }
 
 strategies=$("$ctl" --list-strategies)	# every strategy the tool knows
-tap_is "--list-strategies names ten strategies" "$(echo $strategies | wc -w)" 10
+tap_is "--list-strategies names eleven strategies" "$(echo $strategies | wc -w)" 11
 # Every strategy in every mode, one session per mode; the first in auto
 # mode, which must pick fentry exactly when the module has BTF.
 ask=auto:
