@@ -64,7 +64,9 @@
 	X(POP_MAP_PAGES, populate_map_pages, "populate", "map-pages",	\
 	  "the whole VMA on success", POPULATE)			\
 	X(POP_VMALLOC_RANGE, populate_vmalloc_range, "populate",	\
-	  "vmalloc-range", "the whole VMA on success", POPULATE)
+	  "vmalloc-range", "the whole VMA on success", POPULATE)	\
+	X(POP_DMA_MMAP, populate_dma_mmap, "populate", "dma-mmap",	\
+	  "the whole VMA on success", POPULATE)
 
 #define FT_SYMBOL_PREFIX	"kbufmap_"
 
