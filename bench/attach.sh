@@ -8,8 +8,10 @@
 # compare them side by side (before and after a change); each must have
 # its kbufmap-tracer.so beside it.
 #
-#   bench/attach.sh [--kernel SEL] [--runs N] [--modes "fentry kprobe"] [KBUFMAPCTL ...]
+#   bench/attach.sh --module KO [--kernel SEL] [--runs N] [--modes "fentry kprobe"] [KBUFMAPCTL ...]
 #
+# KO: the module to load, with BTF for fentry mode (for 6.12:
+# build/default/kmod/6.12.95+deb12-amd64/btf/kbufmap.ko).
 # KBUFMAPCTL defaults to build/default/cli/kbufmapctl. A benchmark, not a
 # test: it prints numbers and judges nothing.
 set -euo pipefail
@@ -17,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 
 usage() {
-	echo "usage: $0 [--kernel SEL] [--runs N (3..999)] [--modes LIST] [KBUFMAPCTL ...]" >&2
+	echo "usage: $0 --module KO [--kernel SEL] [--runs N (3..999)] [--modes LIST] [KBUFMAPCTL ...]" >&2
 	exit 2
 }
 
@@ -87,7 +89,7 @@ measure() {
 	rm -rf "$tmp"
 }
 
-kernel= runs=7 modes="fentry kprobe"
+kernel= module= runs=7 modes="fentry kprobe"
 if [ "${1:-}" = --in-guest ]; then
 	shift
 	runs=$1 modes=$2
@@ -99,17 +101,18 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2?}; shift 2 ;;
 	--runs) runs=${2?}; shift 2 ;;
+	--module) module=$(realpath "${2?}"); shift 2 ;;
 	--modes) modes=${2?}; shift 2 ;;
 	-*) usage ;;
 	*) break ;;
 	esac
 done
-[[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 3 ] && [ "$runs" -le 999 ] || usage
+[[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 3 ] && [ "$runs" -le 999 ] && [ -f "$module" ] || usage
 ctls=()
 for c in "$@"; do ctls+=("$(realpath "$c")"); done
 [ ${#ctls[@]} -gt 0 ] || ctls=("$root/build/default/cli/kbufmapctl")
 for f in "${ctls[@]}"; do
 	[ -x "$f" ] || { echo "$0: no $f: build first" >&2; exit 1; }
 done
-exec "$root/scripts/guest-run" ${kernel:+--kernel "$kernel"} --timeout 3000 \
+exec "$root/scripts/guest-run" ${kernel:+--kernel "$kernel"} --module "$module" --timeout 3000 \
 	-- bash "$here/attach.sh" --in-guest "$runs" "$modes" "${ctls[@]}"
