@@ -4,7 +4,9 @@
 # fault-trace --mode M -- true` in fentry and kprobe mode, and of a short
 # traced `map` (fault-trace in its default mode around a 16-page `map`), in
 # one guest boot, RUNS rounds, every command once per round in turn
-# (interleaved), medians and spread. Give several builds of kbufmapctl to
+# (interleaved), medians and spread. For the first two also the start:
+# the wall time less the session fault-trace reports (elapsed_ns: from
+# attached to detached), so start-up, load and attach. Give several builds of kbufmapctl to
 # compare them side by side (before and after a change); each must have
 # its kbufmap-tracer.so beside it.
 #
@@ -38,6 +40,19 @@ stats() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)], v[1], v[NR] }'
 }
 
+# timed_start NAME CMD...: timed, and the wall time less the session's
+# elapsed_ns (the start) appended to the file of M-start.K (NAME: M.K).
+timed_start() {
+	local name=$1 t0 t1 el
+	shift
+	t0=${EPOCHREALTIME/./}
+	"$@" >"$tmp/out" 2>"$tmp/err" || { echo "$name failed: $(head -c 300 "$tmp/err")" >&2; }
+	t1=${EPOCHREALTIME/./}
+	el=$(grep -o '"elapsed_ns": *[0-9]*' "$tmp/out" | tail -n 1 | grep -o '[0-9]*$' || echo 0)
+	echo $((t1 - t0)) >>"$tmp/$name.wall"
+	echo $((t1 - t0 - el / 1000)) >>"$tmp/${name%.*}-start.${name##*.}.wall"
+}
+
 ms() { awk -v us="$1" 'BEGIN { printf "%.0f", us / 1000 }'; }
 
 # ratios A B: the median of the round-by-round wall ratio A/B (and min, max).
@@ -51,7 +66,7 @@ measure() {
 	shift 2
 	tmp=$(mktemp -d)
 	cmds=()
-	for m in $modes; do cmds+=("$m"); done
+	for m in $modes; do cmds+=("$m" "$m-start"); done
 	cmds+=(map)
 	echo "kernel $(uname -r), $(nproc) CPUs, $runs rounds"
 	for ctl in "$@"; do "$ctl" fault-trace -- true >/dev/null 2>&1 || true; done	# warm
@@ -59,7 +74,7 @@ measure() {
 		k=0
 		for ctl in "$@"; do
 			for m in $modes; do
-				timed "$m.$k" "$ctl" fault-trace --mode "$m" -- true
+				timed_start "$m.$k" "$ctl" -j fault-trace --mode "$m" -- true
 			done
 			timed "map.$k" "$ctl" fault-trace -- "$ctl" -q map --no-pin \
 				-o "$tmp/map.json" --pages 16
