@@ -20,10 +20,30 @@
 #include "pagemap.h"
 #include "procfs.h"
 
-enum kbm_status check_dup_fd_alias(struct vctx *c)
+/*
+ * Map the whole of what @fd_a and @fd_b open, shared and read-write, at *@a
+ * and *@b (both unmapped when the check ends). KBM_PASS, or the failure,
+ * naming the file as @what_a or @what_b.
+ */
+static enum kbm_status map_both(struct vctx *c, int fd_a, const char *what_a,
+				uint8_t **a, int fd_b, const char *what_b,
+				uint8_t **b)
 {
 	const int prot = PROT_READ | PROT_WRITE;
+
+	*a = vmap(c, fd_a, c->size, prot, MAP_SHARED, 0);
+	if (*a == MAP_FAILED)
+		return vfail_mmap(c, what_a, c->size, prot, MAP_SHARED, errno);
+	*b = vmap(c, fd_b, c->size, prot, MAP_SHARED, 0);
+	if (*b == MAP_FAILED)
+		return vfail_mmap(c, what_b, c->size, prot, MAP_SHARED, errno);
+	return KBM_PASS;
+}
+
+enum kbm_status check_dup_fd_alias(struct vctx *c)
+{
 	const uint32_t salt = 0xd0;
+	enum kbm_status st;
 	uint8_t *a, *b;
 	uint64_t ea, eb;
 	char where[64];
@@ -33,14 +53,10 @@ enum kbm_status check_dup_fd_alias(struct vctx *c)
 	d = vdup(c, c->fd);
 	if (d < 0)
 		return vfail(c, "dup(): %s", strerror(-d));
-	a = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the original descriptor", c->size, prot,
-				  MAP_SHARED, errno);
-	b = vmap(c, d, c->size, prot, MAP_SHARED, 0);
-	if (b == MAP_FAILED)
-		return vfail_mmap(c, "the dup()ed descriptor", c->size, prot,
-				  MAP_SHARED, errno);
+	st = map_both(c, c->fd, "the original descriptor", &a,
+		      d, "the dup()ed descriptor", &b);
+	if (st != KBM_PASS)
+		return st;
 	pat_fill(a, c->size, 0, salt);
 	bad = pat_find_mismatch(b, c->size, 0, salt);
 	if (bad >= 0)
@@ -60,7 +76,7 @@ enum kbm_status check_dup_fd_alias(struct vctx *c)
 
 enum kbm_status check_separate_opens(struct vctx *c)
 {
-	const int prot = PROT_READ | PROT_WRITE;
+	enum kbm_status st;
 	uint8_t *a, *b, *buf;
 	char where[64];
 	ssize_t bad;
@@ -69,14 +85,10 @@ enum kbm_status check_separate_opens(struct vctx *c)
 	fd2 = vopen_buffer(c, O_RDWR, c->pages);
 	if (fd2 < 0)
 		return vfail(c, "a second open() with its own buffer: %s", strerror(-fd2));
-	a = vmap(c, c->fd, c->size, prot, MAP_SHARED, 0);
-	if (a == MAP_FAILED)
-		return vfail_mmap(c, "the first file's buffer", c->size, prot,
-				  MAP_SHARED, errno);
-	b = vmap(c, fd2, c->size, prot, MAP_SHARED, 0);
-	if (b == MAP_FAILED)
-		return vfail_mmap(c, "the second file's buffer", c->size, prot,
-				  MAP_SHARED, errno);
+	st = map_both(c, c->fd, "the first file's buffer", &a,
+		      fd2, "the second file's buffer", &b);
+	if (st != KBM_PASS)
+		return st;
 	buf = vzalloc(c, c->size);
 	if (!buf)
 		return vfail(c, "out of memory");

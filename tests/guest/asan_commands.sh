@@ -9,7 +9,7 @@
 # Usage: asan_commands.sh KBUFMAPCTL (the ASan build). TAP output.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$1
 tap_scratch
 nm "$ctl" 2>/dev/null | grep -q __asan_init ||

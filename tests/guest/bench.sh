@@ -26,12 +26,10 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ $# -eq 2 ] || { echo "usage: $0 KBUFMAPCTL BENCH_TOUCH" >&2; exit 2; }
+tap_usage $# 2 "KBUFMAPCTL BENCH_TOUCH"
 ctl=$(readlink -f "$1")
 touch_prog=$(readlink -f "$2")
-[ "$(id -u)" = 0 ] || { tap_skip "bench" "needs root"; tap_done; }
-grep -q '^kbufmap ' /proc/modules || { tap_skip "bench" "the kbufmap module is not loaded"; tap_done; }
-command -v jq >/dev/null || { tap_skip "bench" "jq is not installed"; tap_done; }
+tap_require "bench" root module jq
 tap_scratch
 kver=$(uname -r)
 N=4096

@@ -8,9 +8,8 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 ctl=$1
-command -v jq >/dev/null || { tap_skip "bench --cache" "jq is not installed"; tap_done; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_require "bench --cache" jq
+tap_scratch
 
 "$ctl" bench -q -j --pages 64 --warmup 0 --repeat 3 -b pages -s insert,pfn \
 	--cache all --baseline none >"$tmp/out.json" 2>"$tmp/err"

@@ -16,7 +16,7 @@
 # Usage: bench_quiet.sh KBUFMAPCTL. TAP output (tests/lib/tap.sh).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$1
 tap_scratch
 # One case, enough repeats for a tight CI; first-read is the phase the

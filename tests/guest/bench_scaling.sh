@@ -18,11 +18,9 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
-[ "$(id -u)" = 0 ] || { tap_skip "bench scaling" "needs root"; tap_done; }
-grep -q '^kbufmap ' /proc/modules || { tap_skip "bench scaling" "the kbufmap module is not loaded"; tap_done; }
-command -v jq >/dev/null || { tap_skip "bench scaling" "jq is not installed"; tap_done; }
+tap_require "bench scaling" root module jq
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)
 [ "$nodes" -ge 2 ] || { tap_skip "bench scaling" "needs two NUMA nodes (guest-run --numa), has $nodes"; tap_done; }
 tap_scratch

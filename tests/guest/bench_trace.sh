@@ -16,11 +16,9 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
-[ "$(id -u)" = 0 ] || { tap_skip "bench --trace" "needs root"; tap_done; }
-grep -q '^kbufmap ' /proc/modules || { tap_skip "bench --trace" "the kbufmap module is not loaded"; tap_done; }
-command -v jq >/dev/null || { tap_skip "bench --trace" "jq is not installed"; tap_done; }
+tap_require "bench --trace" root module jq
 "$ctl" --list-cmds | grep -qx fault-trace ||
 	{ tap_skip "bench --trace" "this kbufmapctl was built without BPF"; tap_done; }
 tap_scratch

@@ -17,18 +17,16 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
-[ "$(id -u)" = 0 ] || { tap_skip "cache" "needs root"; tap_done; }
-grep -q '^kbufmap ' /proc/modules || { tap_skip "cache" "the kbufmap module is not loaded"; tap_done; }
+tap_require "cache" root module
 tap_diag "kernel $(uname -r), PAT: $(grep -qw pat /proc/cpuinfo && echo yes || echo no)"
 
-out= rc=
-run() { out=$("$ctl" "$@" 2>&1); rc=$?; }
+tap_scratch
 # The verdict line of the last text run.
 verdict() { sed -n 's/^verdict    //p' <<<"$out"; }
 
-run map -b pages -s insert --cache wc --no-pin
+tap_run -2 "$ctl" map -b pages -s insert --cache wc --no-pin
 if [ "$rc" != 0 ] && grep -q 'EOPNOTSUPP\|not supported' <<<"$out"; then
 	tap_skip "cache modes" "this module refuses --cache (the module side is not built yet)"
 	tap_done
@@ -39,43 +37,43 @@ tap_like "insert --cache wc: the PTE is WC, the kernel's mapping WB" "$out" \
 tap_is "insert --cache wc: the verdict is the alias" "$(verdict)" \
 	"PTE WC while the kernel maps it WB: memory-type alias"
 
-run map -b pages -s insert --cache wc --set-memory --no-pin
+tap_run -2 "$ctl" map -b pages -s insert --cache wc --set-memory --no-pin
 tap_is "insert --cache wc --set-memory: mapped" "$rc" 0
 tap_is "--set-memory: no alias" "$(verdict)" \
 	"asked WC, got WC (the kernel's mapping WC too: --set-memory)"
 tap_like "--set-memory: kpageflags records WC" "$out" "kpageflags memtype WC"
 
-run map -b pages -s insert --cache uc --set-memory --no-pin
+tap_run -2 "$ctl" map -b pages -s insert --cache uc --set-memory --no-pin
 tap_like "--cache uc --set-memory: kpageflags records UC- (bit 39 or 41 by kernel)" "$out" \
 	"kpageflags memtype UC-"
 
-run map -b contig -s remap --cache wc --no-pin
+tap_run -2 "$ctl" map -b contig -s remap --cache wc --no-pin
 tap_is "remap --cache wc: mapped" "$rc" 0
 tap_like "remap --cache wc: PAT's override, with the log line" "$(verdict)" \
 	"^asked WC, got WB: PAT override \(x86/PAT: kbufmapctl:[0-9]+ map pfn RAM range req write-combining for \[mem 0x[0-9a-f]+-0x[0-9a-f]+\], got write-back\)$"
 
-run map -b pages -s pfn --cache wc --no-pin
+tap_run -2 "$ctl" map -b pages -s pfn --cache wc --no-pin
 tap_like "pfn --cache wc: the silent override" "$(verdict)" "^asked WC, got WB: PAT override, silent"
 
 # dma_mmap_coherent() on x86's DMA-coherent device passes the asked WC on
 # to its whole-VMA remap_pfn_range(), where PAT overrides it with its line.
-run map -b dma-coherent -s dma-mmap --cache wc --no-pin
+tap_run -2 "$ctl" map -b dma-coherent -s dma-mmap --cache wc --no-pin
 tap_like "dma-coherent dma-mmap --cache wc: PAT's override, with the log line" "$(verdict)" \
 	"^asked WC, got WB: PAT override \(x86/PAT: kbufmapctl:[0-9]+ map pfn RAM range req write-combining for "
-run map -b dma-wc -s dma-mmap --no-pin
+tap_run -2 "$ctl" map -b dma-wc -s dma-mmap --no-pin
 tap_is "dma-wc dma-mmap: write-combining dropped, said" "$(verdict)" \
 	"asked WB, got WB (dma_mmap_wc() dropped write-combining: a DMA-coherent device keeps the VMA's attribute)"
 
-run map -b pages -s insert --no-pin
+tap_run -2 "$ctl" map -b pages -s insert --no-pin
 tap_is "insert, default wb: asked WB, got WB" "$(verdict)" "asked WB, got WB"
 
-run map -b pages -s insert --cache wc --no-pin -j
+tap_run -2 "$ctl" map -b pages -s insert --cache wc --no-pin -j
 tap_like "JSON: the cache object's alias" "$out" '"alias":true'
 tap_like "JSON: run addresses as 0x strings" "$out" '"runs":\[\{"addr":"0x[0-9a-f]+"'
 
 # --- another driver: the bochs framebuffer ----------------------------------
 if grep -qs bochs /sys/class/graphics/fb0/name; then
-	run map --target fb --length 16 --no-pin
+	tap_run -2 "$ctl" map --target fb --length 16 --no-pin
 	tap_is "fb: mapped" "$rc" 0
 	tap_like "fb: its PTEs reported" "$out" "PTE  0x[0-9a-f]+ \+16: present"
 	tap_like "fb: the framebuffer BAR's pat_memtype_list entry" "$out" \
@@ -94,7 +92,7 @@ else
 fi
 if [ -e /sys/class/uio/uio0/maps/map0 ] || { echo "1234 11e8" >/sys/bus/pci/drivers/uio_pci_generic/new_id; } 2>/dev/null &&
    [ -e /sys/class/uio/uio0/maps/map0 ]; then
-	run map --target uio --no-pin
+	tap_run -2 "$ctl" map --target uio --no-pin
 	tap_like "uio: the BAR's PTEs are not RAM" "$out" "PTE  0x[0-9a-f]+ \+[0-9]+: present, special, not RAM, UC-"
 	tap_like "uio: the BAR's pat_memtype_list entry while mapped" "$out" \
 		"pat_memtype_list \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] UC-"
@@ -105,11 +103,11 @@ else
 fi
 
 # --- phys: the memtype columns -------------------------------------------------
-run phys -b pages -s insert --cache wc --pages 4 --list --csv
+tap_run -2 "$ctl" phys -b pages -s insert --cache wc --pages 4 --list --csv
 tap_is "phys --csv: exit 0" "$rc" 0
 tap_like "phys --csv: the two columns at the end" "$out" \
 	"vaddr,pfn,view,pages,node,mapcount,flags,flag_names,pte,memtype"
 tap_like "phys --csv: pte WC, memtype WB (the alias, page by page)" "$out" ",WC,WB"
-run phys -b pages -s insert --cache wc --set-memory --pages 4 --list
+tap_run -2 "$ctl" phys -b pages -s insert --cache wc --set-memory --pages 4 --list
 tap_like "phys --list --set-memory: pte WC memtype WC" "$out" "pte WC memtype WC"
 tap_done

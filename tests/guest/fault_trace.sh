@@ -49,10 +49,7 @@ ctl=$(readlink -f "$1") ko=$(readlink -f "$2") ftf=$(readlink -f "$3")
 
 [ -x "$ctl" ] && [ -f "$ko" ] && [ -x "$ftf" ] || { echo "$0: missing file" >&2; exit 2; }
 . "$(dirname "$0")/../lib/tap.sh"
-skip() { tap_skip "fault-trace" "$*"; tap_done; }
-[ "$(id -u)" = 0 ] || skip "needs root"
-command -v jq >/dev/null || skip "needs jq"
-grep -q '^kbufmap ' /proc/modules || skip "the kbufmap module is not loaded"
+tap_require "fault-trace" root jq module
 
 tap_scratch
 

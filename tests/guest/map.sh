@@ -19,10 +19,9 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
-[ "$(id -u)" = 0 ] || { tap_skip "map" "needs root"; tap_done; }
-grep -q '^kbufmap ' /proc/modules || { tap_skip "map" "the kbufmap module is not loaded"; tap_done; }
+tap_require "map" root module
 tap_scratch
 kver=$(uname -r)
 thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)

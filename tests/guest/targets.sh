@@ -26,9 +26,10 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
-[ "$(id -u)" = 0 ] || { tap_skip "targets" "needs root"; tap_done; }
+tap_require "targets" root
+tap_scratch
 tap_diag "kernel $(uname -r)"
 # Before 6.1 (bullseye's 5.10): vgem's own .fault hands out its shmem pages
 # and TTM maps VM_MIXEDMAP, so neither is VM_PFNMAP and both accept
@@ -42,9 +43,6 @@ uio_mapped() { [ -e /sys/class/uio/uio0/maps/map0 ]; }
 new_kernel=0
 [ "$(uname -r | cut -d. -f1)" -ge 7 ] && new_kernel=1
 
-# run NAME ARGS...: $out and $rc of one map/phys run (stderr into $out too).
-run() { out=$("$ctl" "$@" --no-pin 2>&1); rc=$?; }
-runp() { out=$("$ctl" "$@" 2>&1); rc=$?; }
 vmflags() { printf '%s\n' "$out" | sed -n 's/^VmFlags *//p'; }
 # has_flags DESC WANT UNWANTED: VmFlags holds every flag of WANT, none of UNWANTED.
 has_flags() {
@@ -60,40 +58,40 @@ refused() {
 }
 # absent DESC TARGET NAME: a target that is not there exits 3 and names NAME.
 absent() {
-	run map --target "$2"
+	tap_run -2 "$ctl" map --no-pin --target "$2"
 	tap_is "$1: exit 3" "$rc" 3
 	tap_like "$1: the message names $3" "$out" "$3"
 }
 
 # --- the generic device, usage errors and absent targets --------------------
-run map --target device:/dev/zero:8K --touch write
+tap_run -2 "$ctl" map --no-pin --target device:/dev/zero:8K --touch write
 tap_is "device:/dev/zero: mapped and touched" "$rc" 0
 tap_like "device:/dev/zero: driver mem, 8192 bytes" "$out" "driver mem\), 8192 bytes"
-run map --target udmabuf --backend pages
+tap_run -2 "$ctl" map --no-pin --target udmabuf --backend pages
 tap_is "--backend with a foreign target: usage error" "$rc" 2
 absent "an absent framebuffer" fb:/dev/fb9 "/dev/fb9"
 absent "an absent DRM driver" drm-dumb:nosuchdrv "no DRM card of driver nosuchdrv"
 
 # --- dma-buf heaps and udmabuf (configured on 6.12, not on 6.1) -------------
 if [ -e /dev/dma_heap/system ]; then
-	run map --target dma-heap --touch write
+	tap_run -2 "$ctl" map --no-pin --target dma-heap --touch write
 	tap_is "dma-heap: mapped and touched" "$rc" 0
 	has_flags "dma-heap" "pf io de dd" ""
-	run map --target dma-heap --private
+	tap_run -2 "$ctl" map --no-pin --target dma-heap --private
 	refused "dma-heap: 4-page MAP_PRIVATE"
-	run map --target dma-heap --pages 1 --private
+	tap_run -2 "$ctl" map --no-pin --target dma-heap --pages 1 --private
 	tap_is "dma-heap: 1-page MAP_PRIVATE accepted (one whole-VMA remap)" "$rc" 0
 else
 	absent "dma-heap on a kernel without heaps" dma-heap "CONFIG_DMABUF_HEAPS"
 fi
 if [ -e /dev/udmabuf ]; then
-	run map --target udmabuf --touch write
+	tap_run -2 "$ctl" map --no-pin --target udmabuf --touch write
 	tap_is "udmabuf: mapped and touched" "$rc" 0
 	has_flags "udmabuf" "pf de dd" "io"
 	tap_like "udmabuf: kernel view is the memfd" "$out" "kernel view memfd"
-	run map --target udmabuf --private
+	tap_run -2 "$ctl" map --no-pin --target udmabuf --private
 	refused "udmabuf: MAP_PRIVATE"
-	runp phys --target udmabuf --pages 8
+	tap_run -2 "$ctl" phys --target udmabuf --pages 8
 	tap_like "phys udmabuf: a hole to pagemap" "$out" "present 0, not present 8"
 else
 	absent "udmabuf on a kernel without it" udmabuf "CONFIG_UDMABUF"
@@ -105,32 +103,32 @@ for drv in vgem bochs; do
 		tap_skip "drm-dumb:$drv" "module $drv is not loaded (not in this kernel?)"
 		continue
 	fi
-	run map --target "drm-dumb:$drv" --touch write
+	tap_run -2 "$ctl" map --no-pin --target "drm-dumb:$drv" --touch write
 	tap_is "drm-dumb:$drv: mapped and touched" "$rc" 0
 	if [ $old_kernel = 1 ]; then
 		if [ "$drv" = vgem ]; then has_flags "drm-dumb:vgem (5.10: pages)" "de dd" "pf io"
 		else has_flags "drm-dumb:bochs (5.10: TTM mixed map)" "io de dd mm" "pf"; fi
-		run map --target "drm-dumb:$drv" --private
+		tap_run -2 "$ctl" map --no-pin --target "drm-dumb:$drv" --private
 		tap_is "drm-dumb:$drv: MAP_PRIVATE accepted before 6.1" "$rc" 0
 		continue
 	fi
 	if [ "$drv" = vgem ]; then has_flags "drm-dumb:vgem" "pf de dd" "io"
 	elif [ $new_kernel = 1 ]; then has_flags "drm-dumb:bochs (7.x: GEM shmem)" "pf de dd" "io"
 	else has_flags "drm-dumb:bochs (TTM)" "pf io de dd" ""; fi
-	run map --target "drm-dumb:$drv" --private
+	tap_run -2 "$ctl" map --no-pin --target "drm-dumb:$drv" --private
 	refused "drm-dumb:$drv: MAP_PRIVATE"
 done
 
 # --- the bochs framebuffer ------------------------------------------------------
 if grep -qs bochs /sys/class/graphics/fb0/name; then
-	run map --target fb --length 16 --touch write
+	tap_run -2 "$ctl" map --no-pin --target fb --length 16 --touch write
 	tap_is "fb0: mapped and touched" "$rc" 0
 	if [ $old_kernel = 1 ]; then has_flags "fb0 (deferred I/O, 5.10: VM_IO)" "io de dd" "pf"
 	else has_flags "fb0 (deferred I/O)" "de dd" "pf io"; fi
-	run map --target fb --length 16 --private --touch write
+	tap_run -2 "$ctl" map --no-pin --target fb --length 16 --private --touch write
 	tap_is "fb0: MAP_PRIVATE accepted (the writes stay private)" "$rc" 0
 	has_flags "fb0 MAP_PRIVATE" "mw" "sh"
-	runp phys --target fb --touch read
+	tap_run -2 "$ctl" phys --target fb --touch read
 	tap_like "phys fb0: pagemap sees every page" "$out" "pages +([0-9]+) \(present \1,"
 else
 	tap_skip "fb0" "no bochs framebuffer ($(cat /sys/class/graphics/fb0/name 2>/dev/null || echo none))"
@@ -140,14 +138,14 @@ fi
 new_id=/sys/bus/pci/drivers/uio_pci_generic/new_id
 [ -e /dev/uio0 ] || { [ -w "$new_id" ] && echo "1234 11e8" >"$new_id"; } 2>/dev/null
 if [ -e /dev/uio0 ] && ! uio_mapped; then
-	run map --target uio
+	tap_run -2 "$ctl" map --no-pin --target uio
 	tap_is "uio without a memory map ($(uname -r)): exit 3" "$rc" 3
 	tap_like "uio without a memory map: the message says so" "$out" "no memory map 0"
 elif [ -e /dev/uio0 ]; then
-	run map --target uio --touch write
+	tap_run -2 "$ctl" map --no-pin --target uio --touch write
 	tap_is "uio: mapped and touched" "$rc" 0
 	has_flags "uio (whole-VMA remap_pfn_range)" "pf io de dd" ""
-	run map --target uio --private
+	tap_run -2 "$ctl" map --no-pin --target uio --private
 	tap_is "uio: MAP_PRIVATE accepted (one whole-VMA remap)" "$rc" 0
 else
 	absent "uio without a device" uio "/dev/uio0"
@@ -157,7 +155,6 @@ fi
 # --function on udmabuf's own fault handler: one call per page touched (7.x
 # maps the whole buffer on the first fault: one call). --mapping on the
 # framebuffer: whole faults on that one VMA, a page a fault on first read.
-tap_scratch
 # trace JSON FAULT-TRACE-OPTION...: trace `map` of the remaining arguments
 # after "--"; rc, the trace in JSON and map's report in $tmp/map.json.
 trace() {
@@ -252,7 +249,7 @@ for t in kbufmap ${targets//,/ }; do
 	tap_like "bench $t: the phases measured ($phases)" "$phases" \
 		"^mmap,first-read,first-write,second-touch,bandwidth,${wbw}munmap"
 done
-runp bench --target drm-dumb:nosuchdrv -s none --baseline none --pages 4 --repeat 1
+tap_run -2 "$ctl" bench --target drm-dumb:nosuchdrv -s none --baseline none --pages 4 --repeat 1
 tap_is "bench an absent target: exit 3" "$rc" 3
 tap_like "bench an absent target: the message names it" "$out" "no DRM card of driver nosuchdrv"
 tap_done

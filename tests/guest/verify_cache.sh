@@ -10,8 +10,7 @@
 set -u
 cli=$1
 . "$(dirname "$0")/../lib/tap.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 
 "$cli" --json matrix --cache >"$tmp/model.json"
 tap_is "matrix --cache --json exits 0" "$?" 0

@@ -13,9 +13,10 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ $# -eq 1 ] || { echo "usage: $0 KBUFMAPCTL" >&2; exit 2; }
+tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
-[ "$(id -u)" = 0 ] || { tap_skip "verify targets" "needs root"; tap_done; }
+tap_require "verify targets" root
+tap_scratch
 tap_diag "kernel $(uname -r)"
 # Before 6.1 (bullseye's 5.10) vgem and TTM map ordinary pages (vgem) or
 # VM_MIXEDMAP (TTM): pagemap sees them and MAP_PRIVATE is accepted, with
@@ -36,9 +37,9 @@ statuses() {
 		/^ok [0-9]+ - .*# SKIP/ { printf "S "; next }
 		/^ok [0-9]+ - / { printf "P " }' | sed 's/ $//'
 }
-# expect TARGET EXIT "P S ...": one verify run and every check's status.
-expect() {
-	out=$("$ctl" verify --target "$1" --tap 2>&1); local rc=$?
+# statuses_are TARGET EXIT "P S ...": one verify run and every check's status.
+statuses_are() {
+	tap_run -2 "$ctl" verify --target "$1" --tap
 	tap_is "verify --target $1: exit $2" "$rc" "$2"
 	tap_is "verify --target $1: statuses of [$(echo $checks)]" "$(statuses)" "$3"
 	if [ "$(statuses)" = "$3" ]; then	# the findings, for the README
@@ -51,35 +52,35 @@ expect() {
 a=$("$ctl" verify --tap 2>&1 | grep -c '^ok'); b=$("$ctl" verify --target kbufmap --tap 2>&1 | grep -c '^ok')
 tap_ok "kbufmap: verify passes checks" test "$a" -gt 10
 tap_is "kbufmap: --target kbufmap runs the same checks" "$b" "$a"
-out=$("$ctl" verify --target udmabuf --strategy fault 2>&1); rc=$?
+tap_run -2 "$ctl" verify --target udmabuf --strategy fault
 tap_is "--strategy with a foreign target: usage error" "$rc" 2
-out=$("$ctl" verify --target fb:/dev/fb9 2>&1); rc=$?
+tap_run -2 "$ctl" verify --target fb:/dev/fb9
 tap_is "an absent framebuffer: exit 3" "$rc" 3
 
 # --- dma-buf heaps and udmabuf (6.12 and later) ------------------------------
 #                 cross pmap uwkr kwur past touch fork dontn pin vmaf zero rel acct vmafp cow dev
 if [ -e /dev/dma_heap/system ]; then
-	expect dma-heap 0 "P S S S P P P P P P S S S S P S"
+	statuses_are dma-heap 0 "P S S S P P P P P P S S S S P S"
 else tap_skip "dma-heap" "no /dev/dma_heap/system on $(uname -r)"; fi
 if [ -e /dev/udmabuf ]; then
-	expect udmabuf 0 "P S P P P P P P P P S S S S P S"
+	statuses_are udmabuf 0 "P S P P P P P P P P S S S S P S"
 else tap_skip "udmabuf" "no /dev/udmabuf on $(uname -r)"; fi
 
 # --- DRM dumb buffers ---------------------------------------------------------
 if [ ! -d /sys/module/vgem ]; then tap_skip "drm-dumb:vgem" "module vgem is not loaded"
-elif [ $old_kernel = 1 ]; then expect drm-dumb:vgem 0 "P P S S P P P P P P S S S P P S"
-else expect drm-dumb:vgem 0 "P S S S P P P P P P S S S S P S"; fi
+elif [ $old_kernel = 1 ]; then statuses_are drm-dumb:vgem 0 "P P S S P P P P P P S S S P P S"
+else statuses_are drm-dumb:vgem 0 "P S S S P P P P P P S S S S P S"; fi
 if [ ! -d /sys/module/bochs ] && [ ! -d /sys/module/bochs_drm ]; then
 	tap_skip "drm-dumb:bochs" "module bochs is not loaded"
-elif [ $old_kernel = 1 ]; then expect drm-dumb:bochs 0 "P P P P P P P P P P S S S P P S"
+elif [ $old_kernel = 1 ]; then statuses_are drm-dumb:bochs 0 "P P P P P P P P P P S S S P P S"
 elif [ "$(uname -r | cut -d. -f1)" -ge 7 ]; then	# 7.x: GEM shmem, no vm_ops->access
-	expect drm-dumb:bochs 0 "P S S S P P P P P P S S S S P S"
-else expect drm-dumb:bochs 0 "P S P P P P P P P P S S S S P S"; fi
+	statuses_are drm-dumb:bochs 0 "P S S S P P P P P P S S S S P S"
+else statuses_are drm-dumb:bochs 0 "P S P P P P P P P P S S S S P S"; fi
 
 # --- fbdev: MAP_PRIVATE accepted, its writes never reach the screen; a mapping
 # past the end accepted (fb_deferred_io_mmap checks no size) -------------------
 if grep -qs bochs /sys/class/graphics/fb0/name; then
-	expect fb 1 "P P P P F P P P P P S S S P P F"
+	statuses_are fb 1 "P P P P F P P P P P S S S P P F"
 	tap_like "fb: the finding says the writes are lost" "$out" \
 		"not ok .* private-writes-reach-device.*"$'\n'"# .*accepts MAP_PRIVATE, and writes through such a mapping are lost"
 else tap_skip "fb" "no bochs framebuffer"; fi
@@ -88,6 +89,6 @@ else tap_skip "fb" "no bochs framebuffer"; fi
 new_id=/sys/bus/pci/drivers/uio_pci_generic/new_id
 [ -e /dev/uio0 ] || { [ -w "$new_id" ] && echo "1234 11e8" >"$new_id"; } 2>/dev/null
 if [ -e /sys/class/uio/uio0/maps/map0 ]; then
-	expect uio 1 "S S S S P P S S P P S S S P P F"
+	statuses_are uio 1 "S S S S P P S S P P S S S P P F"
 else tap_skip "uio" "no /dev/uio0 with a memory map on $(uname -r)"; fi
 tap_done

@@ -12,8 +12,7 @@ set -u
 . "$(dirname "$0")/../lib/tap.sh"
 usage="usage: dkms_tree.sh BUILD_DIR SOURCE_DIR KDIR"
 build=${1:?$usage} src=${2:?$usage} kdir=${3:?$usage}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 
 tap_ok "cmake --install --component dkms" \
 	cmake --install "$build" --component dkms --prefix "$tmp/prefix"

@@ -9,8 +9,7 @@ set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
 cli=${1:?usage: matrix_cache.sh PATH/TO/kbufmapctl}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 
 if [ "$(uname -m)" != x86_64 ]; then
 	"$cli" matrix --cache >"$tmp/out" 2>"$tmp/err"

@@ -10,8 +10,7 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 ctl=${1:?usage: startup_libs.sh KBUFMAPCTL}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tap_scratch
 stack='libbpf|libelf|libz\.|libnuma|kbufmap-tracer'
 
 # The objects a run loaded (the dynamic loader's own account), one a line.

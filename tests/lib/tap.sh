@@ -15,7 +15,8 @@
 # Every test script uses these, and defines no ok/expect/run of its own:
 # tap_scratch for a scratch directory, tap_run to capture a command,
 # tap_expect for its exit status and output, tap_not for a command that
-# must fail, tap_pass/tap_fail for a verdict the script computed itself.
+# must fail, tap_pass/tap_fail for a verdict the script computed itself,
+# tap_usage and tap_require for the guards at the top.
 
 TAP_N=0 TAP_PASS=0 TAP_FAIL=0 TAP_SKIP=0
 echo "TAP version 13"
@@ -81,25 +82,34 @@ tap_like() {
 tap_pass() { tap_result 0 "$1"; }
 tap_fail() { tap_result 1 "$@"; }
 
-# tap_run CMD [ARG...]: run CMD for the cases that follow to look at: its
-# stdout in $out and $tmp/out, its stderr in $err and $tmp/err, its exit
-# status in $rc (after tap_scratch).
+# tap_run [-2] CMD [ARG...]: run CMD for the cases that follow to look at:
+# its stdout in $out and $tmp/out, its stderr in $err and $tmp/err, its
+# exit status in $rc (after tap_scratch). -2: both streams in $out, in the
+# order written (2>&1), and $err empty.
 tap_run() {
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
+	if [ "$1" = -2 ]; then
+		shift
+		"$@" >"$tmp/out" 2>&1
+		rc=$?
+		: >"$tmp/err"
+	else
+		"$@" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+	fi
 	out=$(cat "$tmp/out")
 	err=$(cat "$tmp/err")
 }
 
-# tap_expect DESC STATUS REGEX CMD [ARG...]: tap_run CMD; ok when it exits
-# with STATUS and, unless REGEX is "", its stdout or stderr matches REGEX
-# (grep -E).
+# tap_expect DESC STATUS REGEX [-2] CMD [ARG...]: tap_run [-2] CMD; ok when
+# it exits with STATUS and, unless REGEX is "", its stdout or stderr matches
+# REGEX (grep -E).
 tap_expect() {
 	local desc=$1 want=$2 pat=$3
 	shift 3
 	tap_run "$@"
 	if [ "$rc" -ne "$want" ]; then
 		tap_fail "$desc" "command: $*" "exit status $rc, want $want" \
+			"stdout's end: $(tail -c 600 "$tmp/out")" \
 			"stderr: $(head -c 400 "$tmp/err")"
 	elif [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out" "$tmp/err"; then
 		tap_fail "$desc" "command: $*" "output does not match /$pat/" \
@@ -118,6 +128,34 @@ tap_scratch() {
 	trap "${1:+$1; }"'rm -rf "$tmp"' EXIT
 }
 
+# tap_usage ARGC WANT USAGE: exit 2 with "usage: SCRIPT USAGE" unless the
+# script got WANT arguments (ARGC: its "$#").
+tap_usage() {
+	[ "$1" -eq "$2" ] && return 0
+	echo "usage: $0 $3" >&2
+	exit 2
+}
+
+# tap_require WHAT NEED...: unless every NEED holds here, skip WHAT (the
+# whole script) with the first one missing as the reason, and end. A NEED
+# is "root", "module" (kbufmap is loaded) or a command to be installed.
+tap_require() {
+	local what=$1 need why
+	shift
+	for need; do
+		case $need in
+		root)	[ "$(id -u)" = 0 ] && continue
+			why="needs root" ;;
+		module)	grep -q '^kbufmap ' /proc/modules && continue
+			why="the kbufmap module is not loaded" ;;
+		*)	command -v "$need" >/dev/null && continue
+			why="$need is not installed" ;;
+		esac
+		tap_skip "$what" "$why"
+		tap_done
+	done
+}
+
 # tap_skip DESC REASON: a case that cannot run here, and why.
 tap_skip() {
 	TAP_N=$((TAP_N + 1))
@@ -125,7 +163,8 @@ tap_skip() {
 	echo "ok $TAP_N - $1 # SKIP $2"
 }
 
-tap_diag() { echo "# $*"; }
+# tap_diag TEXT...: a comment, every line of it.
+tap_diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
 # tap_as_nobody [--groups GID[,GID...]] CMD [ARG...]: CMD as an unprivileged
 # user would run it: uid and gid 65534, no supplementary groups (or just

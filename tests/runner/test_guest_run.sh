@@ -13,22 +13,10 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 guest_run=$1 kernel=$2 ko=$3 splat_ko=$4 suite_only=${5:-}
-tmp=$(mktemp -d /tmp/guest-run-test.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-expect_rc() {	# $1 = description, $2 = wanted status, rest = guest-run args
-	local what=$1 want=$2 got out
-	shift 2
-	# Small guests boot faster: page_poison=1 poisons all memory at boot.
-	out=$("$guest_run" --kernel "$kernel" --mem 256M "$@" 2>&1)
-	got=$?
-	if [ "$got" = "$want" ]; then
-		tap_result 0 "$what (exit $got)"
-	else
-		tap_result 1 "$what" "exit $got, want $want" "$(tail -n 20 <<<"$out")"
-	fi
-	LAST_OUT=$out
-}
+tap_scratch
+# One command per boot, in a small guest: small guests boot faster
+# (page_poison=1 poisons all memory at boot).
+small=("$guest_run" --kernel "$kernel" --mem 256M)
 
 # --- one command per boot: the exit statuses --------------------------------
 # (one line: a suite file holds a test per line)
@@ -38,21 +26,25 @@ fake='echo "WARNING: CPU: 0 PID: 1 at fake.c:1 printed by the command"; '\
 'echo "WARNING: CPU: 0 PID: 1 at fake.c:1 written to /dev/kmsg" >/dev/kmsg; '\
 'echo kbufmap-output-token; exit 7'
 if [ "$suite_only" != --suite-only ]; then
-	expect_rc "fake splat and verdict lines, printed and written to /dev/kmsg, change nothing" 7 -- sh -c "$fake"
-	tap_like "the command's output comes back" "$LAST_OUT" '^kbufmap-output-token$'
-	expect_rc "a command exiting 121 does not read as a splat" 119 -- sh -c 'exit 121'
-	tap_like "and its status is named" "$LAST_OUT" 'command exited 121, reported as 119'
-	expect_rc "a command exiting 124 does not read as a usage error" 119 -- sh -c 'exit 124'
-	expect_rc "a real WARNING fails a passing command" 121 \
-		--module "$splat_ko" --module-args what=warn -- true
-	tap_like "and the report names it" "$LAST_OUT" 'WARNING: .*splat'
+	tap_expect "fake splat and verdict lines, printed and written to /dev/kmsg, change nothing: exit 7" 7 "" \
+		-2 "${small[@]}" -- sh -c "$fake"
+	tap_like "the command's output comes back" "$out" '^kbufmap-output-token$'
+	tap_expect "a command exiting 121 does not read as a splat: exit 119" 119 "" \
+		-2 "${small[@]}" -- sh -c 'exit 121'
+	tap_like "and its status is named" "$out" 'command exited 121, reported as 119'
+	tap_expect "a command exiting 124 does not read as a usage error: exit 119" 119 "" \
+		-2 "${small[@]}" -- sh -c 'exit 124'
+	tap_expect "a real WARNING fails a passing command: exit 121" 121 "" \
+		-2 "${small[@]}" --module "$splat_ko" --module-args what=warn -- true
+	tap_like "and the report names it" "$out" 'WARNING: .*splat'
 	# 256 MiB and no swap: dd's 200 MiB buffer is filled inside one read(),
 	# so the OOM killer comes at once. (A hog that runs its own code while
 	# memory runs out, such as `tail /dev/zero`, can livelock refaulting its
 	# text from the 9p root: seen once on 7.2, until the timeout.)
-	expect_rc "an OOM kill in a small guest fails the run" 121 --mem 256M --timeout 120 \
+	tap_expect "an OOM kill in a small guest fails the run: exit 121" 121 "" \
+		-2 "${small[@]}" --mem 256M --timeout 120 \
 		-- sh -c 'dd if=/dev/zero of=/dev/null bs=200M count=1; exit 0'
-	tap_like "and the report shows the OOM killer" "$LAST_OUT" 'invoked oom-killer|Out of memory'
+	tap_like "and the report shows the OOM killer" "$out" 'invoked oom-killer|Out of memory'
 	# A runner whose init forgets to move the command into its cgroup (the
 	# one line that does it, mutated): the verdict must fail the command.
 	mkdir "$tmp/scripts"
@@ -60,10 +52,9 @@ if [ "$suite_only" != --suite-only ]; then
 	sed -i 's|echo 0 >"$scope/main/cgroup.procs"|true|' "$tmp/scripts/guest-run"
 	tap_ok "the mutant runner differs from the real one" \
 		sh -c "! cmp -s '$guest_run' '$tmp/scripts/guest-run'"
-	guest_run_real=$guest_run guest_run=$tmp/scripts/guest-run
-	expect_rc "a command left in the root cgroup fails the run" 126 -- true
-	guest_run=$guest_run_real
-	tap_like "and the report says where it ran" "$LAST_OUT" \
+	tap_expect "a command left in the root cgroup fails the run: exit 126" 126 "" \
+		-2 "$tmp/scripts/guest-run" "${small[@]:1}" -- true
+	tap_like "and the report says where it ran" "$out" \
 		'FAIL: the command did not run in a memory cgroup of its own \(cgroup / '
 fi
 

@@ -7,28 +7,22 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 guest_run=$1
-check() {	# $1 = description, rest = guest-run args
-	local what=$1
-	shift
-	"$guest_run" "$@" >/dev/null 2>&1
-	tap_is "$what: exit 124" "$?" 124
-}
-check "no command" --kernel 6.1
-check "unknown kernel" --kernel 0.0 -- true
-check "unknown option" --frobnicate -- true
-check "missing module file" --module /nonexistent/kbufmap.ko -- true
-check "timeout not a number" --timeout soon -- true
-check "--module-args without --module" --module-args "x=1" -- true
-check "memory not a size" --mem lots -- true
-check "unreadable suite file" --suite /nonexistent/suite.tsv
-check "--suite and a command" --suite /dev/null -- true
+tap_scratch
+tap_expect "no command: exit 124" 124 "" "$guest_run" --kernel 6.1
+tap_expect "unknown kernel: exit 124" 124 "" "$guest_run" --kernel 0.0 -- true
+tap_expect "unknown option: exit 124" 124 "" "$guest_run" --frobnicate -- true
+tap_expect "missing module file: exit 124" 124 "" "$guest_run" --module /nonexistent/kbufmap.ko -- true
+tap_expect "timeout not a number: exit 124" 124 "" "$guest_run" --timeout soon -- true
+tap_expect "--module-args without --module: exit 124" 124 "" "$guest_run" --module-args "x=1" -- true
+tap_expect "memory not a size: exit 124" 124 "" "$guest_run" --mem lots -- true
+tap_expect "unreadable suite file: exit 124" 124 "" "$guest_run" --suite /nonexistent/suite.tsv
+tap_expect "--suite and a command: exit 124" 124 "" "$guest_run" --suite /dev/null -- true
 # A suite in which nothing runs is not a pass (and boots nothing).
-suite=$(mktemp)
+suite=$tmp/suite.tsv
 printf 'only-test\t--\ttrue\n' >"$suite"
-out=$("$guest_run" --suite "$suite" --only no-such-test 2>&1)
-tap_is "a suite where no test matches --only: exit 4" "$?" 4
+tap_run -2 "$guest_run" --suite "$suite" --only no-such-test
+tap_is "a suite where no test matches --only: exit 4" "$rc" 4
 tap_like "and it says nothing ran" "$out" "nothing ran"
 printf 'bad-test\t--frobnicate\t--\ttrue\n' >"$suite"
-check "a suite line with an unknown option" --suite "$suite"
-rm -f "$suite"
+tap_expect "a suite line with an unknown option: exit 124" 124 "" "$guest_run" --suite "$suite"
 tap_done
