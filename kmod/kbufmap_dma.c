@@ -83,6 +83,18 @@ static unsigned long kbufmap_dma_max_pages(void)
 }
 
 /*
+ * A failed DMA allocation: past one buddy block only CMA could have given
+ * it, and CMA's area may be empty (Debian's 7.2 amd64 has CONFIG_DMA_CMA
+ * with no default area): that is this kernel's limit, -E2BIG, as without
+ * CMA. Within one block it is plain -ENOMEM.
+ */
+static int kbufmap_dma_alloc_failed(const struct kbufmap_buffer *buf)
+{
+	return buf->nr_pages > (1UL << KBUFMAP_MAX_ALLOC_ORDER) ? -E2BIG :
+								  -ENOMEM;
+}
+
+/*
  * CONFIGURE's DMA part, after the matrix accepted the combination: 0 for
  * every other backend.
  */
@@ -173,7 +185,7 @@ int kbufmap_dma_coherent_alloc(struct kbufmap_buffer *buf, size_t bytes)
 		buf->vaddr = dma_alloc_coherent(dev, bytes, &buf->dma_handle,
 						KBUFMAP_GFP_DMA);
 	if (!buf->vaddr)
-		return -ENOMEM;
+		return kbufmap_dma_alloc_failed(buf);
 	err = kbufmap_dma_coherent_pages(buf, bytes);
 	if (err)
 		kbufmap_dma_coherent_release(buf, bytes);
@@ -205,7 +217,7 @@ int kbufmap_dma_noncoherent_alloc(struct kbufmap_buffer *buf, size_t bytes)
 	if (!page) {
 		kvfree(buf->pages);
 		buf->pages = NULL;
-		return -ENOMEM;
+		return kbufmap_dma_alloc_failed(buf);
 	}
 	for (i = 0; i < buf->nr_pages; i++)
 		buf->pages[i] = nth_page(page, i);

@@ -55,9 +55,10 @@ enum kbufmap_backend {
 	KBUFMAP_BACKEND_KMALLOC = 3,	/* kmalloc_node(): slab or large kmalloc */
 	/*
 	 * The DMA API, on the misc device (64-bit DMA mask). One allocation of
-	 * physically contiguous memory: without CMA (Debian amd64) at most one
-	 * buddy block, 4 MiB with 4 KiB pages; CONFIGURE is -E2BIG past that.
-	 * Mapped only by the dma-mmap strategy.
+	 * physically contiguous memory: at most one buddy block, 4 MiB with
+	 * 4 KiB pages, unless a CMA area holds more (Debian's amd64 kernels
+	 * have none: 7.2 has CMA, but no area); CONFIGURE is -E2BIG past
+	 * what the kernel could give. Mapped only by the dma-mmap strategy.
 	 */
 	KBUFMAP_BACKEND_DMA_COHERENT = 4,	/* dma_alloc_coherent() */
 	KBUFMAP_BACKEND_DMA_WC = 5,		/* dma_alloc_wc() */
