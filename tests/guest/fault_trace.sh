@@ -294,6 +294,8 @@ for mode in "${modes[@]}"; do
 	wait "$cpid"
 	rc=$?
 	tap_is_v "$mode/--pid: exit status (stops when the pid exits)" "$rc" 0
+	[ "$rc" = 0 ] ||
+		tap_diag "fault-trace said: $(cat "$tmp/pid.err")" "map said: $(cat "$tmp/touch.err")"
 	tap_is_v "$mode/--pid: .fault calls = module faults" \
 		"$(fget "$tmp/pid.json" kbufmap_vm_fault .calls)" "$(cget "$tmp/tp.json" faults)"
 	tap_is_v "$mode/--pid: filter" "$(jq -r .filter.pid "$tmp/pid.json")" "$tpid"
