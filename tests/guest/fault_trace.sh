@@ -68,6 +68,8 @@ has_line() {	# has_line FILE GLOB: a line of FILE matches GLOB
 	done <"$1"
 	return 1
 }
+# FILE must not exist before the process that writes it starts: an old
+# one would match before the redirection truncates it.
 wait_line() {	# wait_line FILE GLOB [TRIES]: up to TRIES naps (600)
 	local i
 	for ((i = 0; i < ${3:-600}; i++)); do
@@ -283,6 +285,9 @@ tap_like "--function of no traceable function: says so" "$(cat "$tmp/err")" \
 
 # --- --pid: a process that starts touching once the tracer is attached -----
 for mode in "${modes[@]}"; do
+	# The last round's files would match wait_line at once, before this
+	# round's processes truncate them: USR1 would then kill map unready.
+	rm -f "$tmp/touch.err" "$tmp/pid.err" "$tmp/pid.json"
 	"$ctl" -j map --no-pin --hold-before-touch -o "$tmp/tp.json" --pages "$pages" 2>"$tmp/touch.err" &
 	tpid=$!
 	wait_line "$tmp/touch.err" "pid *" 200
@@ -295,7 +300,7 @@ for mode in "${modes[@]}"; do
 	rc=$?
 	tap_is_v "$mode/--pid: exit status (stops when the pid exits)" "$rc" 0
 	[ "$rc" = 0 ] ||
-		tap_diag "fault-trace said: $(cat "$tmp/pid.err")" "map said: $(cat "$tmp/touch.err")"
+		tap_diag "fault-trace said: $(cat "$tmp/pid.err" "$tmp/pid.json")" "map said: $(cat "$tmp/touch.err")"
 	tap_is_v "$mode/--pid: .fault calls = module faults" \
 		"$(fget "$tmp/pid.json" kbufmap_vm_fault .calls)" "$(cget "$tmp/tp.json" faults)"
 	tap_is_v "$mode/--pid: filter" "$(jq -r .filter.pid "$tmp/pid.json")" "$tpid"
