@@ -51,6 +51,16 @@ step "Another driver's mmap: verify against the bochs framebuffer, which accepts
 $cli verify --target fb || echo "(exit \$?: the driver's FAILs above are findings about fbdev, not errors of the tool)"
 step "map of a vgem DRM dumb buffer: the VMA flags its driver chose"
 $cli map --target drm-dumb:vgem --touch write || echo "(exit \$?: no vgem here)"
+step "Which cache attribute do I get? What the kernel's code gives each strategy asked for write-combining"
+$cli matrix --cache | head -20
+step "vm_insert_pages() with pgprot_writecombine(): the PTE is WC while the kernel maps the page WB, a memory-type alias"
+$cli map --backend pages --strategy insert-batch --cache wc --pages 4
+step "The same after set_memory_wc() on the buffer's pages (--set-memory): WC on both sides, no alias"
+$cli map --backend pages --strategy insert-batch --cache wc --set-memory --pages 4
+step "One remap_pfn_range() over the VMA, asked WC: PAT forces write-back and says so in the kernel log"
+$cli map --backend contig --strategy remap --cache wc --pages 4
+step "dma_alloc_wc() + dma_mmap_wc(): on x86 every device is coherent, and the write-combining is dropped"
+$cli map --backend dma-wc --strategy dma-mmap --pages 4
 step "bench: what each way of mapping costs per page (a few strategies, small N; the full run and its figures: bench/README.md)"
 $cli bench -s fault,fault-around,insert-batch,remap,huge -b contig --baseline anon,madv-populate-write --pages 1024 --warmup 1 --repeat 3 --cpu 0
 SH
