@@ -47,7 +47,7 @@ _kbufmapctl_value()
 	bench:-n|bench:--pages|bench:--node|bench:--cpu|bench:--warmup|bench:--repeat|\
 	bench:--threads|bench:--cpu-node)
 		;;	# a number: nothing to offer
-	bench:--compare)
+	bench:--compare|bench:--from)
 		compgen -f ;;
 	*:-b|*:--backend)
 		_kbufmapctl_words "$tool" --list-backends ;;

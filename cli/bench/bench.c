@@ -35,7 +35,7 @@
 enum {
 	OPT_WARMUP = 0x400, OPT_REPEAT, OPT_CPU, OPT_CSV, OPT_MARKDOWN,
 	OPT_COMPARE, OPT_BASELINE, OPT_LIST_BASELINES, OPT_THREADS, OPT_CPU_NODE,
-	OPT_TRACE, OPT_THRESHOLD, OPT_LIST_PHASES, OPT_LIST_VALUES,
+	OPT_TRACE, OPT_THRESHOLD, OPT_LIST_PHASES, OPT_LIST_VALUES, OPT_FROM,
 };
 
 /* Lists of sizes, backends, strategies and other drivers' buffers. */
@@ -67,6 +67,8 @@ static const struct argp_option bench_options[] = {
 	{ "compare", OPT_COMPARE, "OLD.json", 0, "Print each median beside the one "
 	  "saved in OLD.json (from bench -j), with the ratio and whether the "
 	  "difference exceeds the noise (95 % CIs apart and more than --threshold)", 3 },
+	{ "from", OPT_FROM, "NEW.json", 0, "With --compare: take the new figures from "
+	  "NEW.json (another saved run) instead of measuring", 3 },
 	{ "threshold", OPT_THRESHOLD, "PCT", 0, "With --compare: the smallest change "
 	  "in percent that is flagged when the CIs are apart (0-1000; default "
 	  KBM_STR(BENCH_THRESHOLD_NATIVE) ", under emulation "
@@ -162,6 +164,11 @@ static void finish_opts(struct argp_state *state, struct bench_opts *o)
 	kbm_bufopt_finish(&o->buf, state);
 	if (o->compare && bench_compare_check(o->compare, msg, sizeof(msg)))
 		argp_error(state, "%s", msg);
+	if (o->from && !o->compare)
+		argp_error(state, "--from NEW.json gives the new side of --compare OLD.json: "
+			   "give --compare too");
+	if (o->from && bench_compare_check(o->from, msg, sizeof(msg)))
+		argp_error(state, "--from%s", msg + strlen("--compare"));
 }
 
 /* The options that take one number; ARGP_ERR_UNKNOWN for any other key. */
@@ -214,6 +221,7 @@ static error_t bench_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CSV: o->format = OUT_CSV; return 0;
 	case OPT_MARKDOWN: o->format = OUT_MARKDOWN; return 0;
 	case OPT_COMPARE: o->compare = arg; return 0;
+	case OPT_FROM: o->from = arg; return 0;
 	case OPT_LIST_BASELINES:
 		for (size_t i = 1; i < bench_nr_targets; i++)
 			printf("%s\n", bench_targets[i].name);
@@ -252,6 +260,7 @@ static const struct argp bench_argp = {
 	       "  kbufmapctl bench -s fault,insert-batch,remap,huge -b contig --cpu 0\n"
 	       "  kbufmapctl bench -s fault --baseline none --pages 1-65536x16 -j > sweep.json\n"
 	       "  kbufmapctl bench -s fault --compare sweep.json\n"
+	       "  kbufmapctl bench --compare 6.1.json --from 6.12.json\n"
 	       "  kbufmapctl bench -s fault -b vmalloc --threads 2\n"
 	       "  kbufmapctl bench -s fault -b pages --baseline anon --target udmabuf,fb\n"
 	       "  kbufmapctl bench -s fault -b vmalloc --baseline none --trace fentry\n"
@@ -465,6 +474,10 @@ static int bench_run(struct kbm_ctx *ctx, int argc, char **argv)
 	baselines[0] = false;
 	o.cmdline = join_args(argc, argv);
 	kbm_cmd_parse(ctx, argc, argv, 0, NULL, &o);
+	if (o.from) {
+		free(o.cmdline);
+		return bench_compare_saved(o.compare, o.from, o.threshold_pct);
+	}
 	if (o.trace && (err = kbm_check_bpf("bench --trace"))) {
 		free(o.cmdline);
 		return err;

@@ -161,6 +161,7 @@ struct bench_opts {
 	int thread_cpus[BENCH_MAX_THREADS];
 	enum { OUT_TABLE, OUT_CSV, OUT_MARKDOWN } format;
 	const char *compare;
+	const char *from;		/* --from NEW.json: compare, do not measure */
 	unsigned int threshold_pct;	/* --threshold, or BENCH_THRESHOLD_DEFAULT */
 	char *cmdline;
 	enum bench_trace trace;		/* --trace */
@@ -209,6 +210,9 @@ int bench_output(const struct bench_opts *o, const struct bench_env *e,
 int bench_compare(const char *path, unsigned int threshold_pct, struct bench_case *cases, size_t n);
 /* Does @path look like a bench JSON? 0 or -1 with a message. */
 int bench_compare_check(const char *path, char *msg, size_t len);
+/* --compare OLD --from NEW: two saved runs, nothing measured; KBM_EXIT_OK,
+ * KBM_EXIT_FAIL when a figure differs beyond the noise, or an error. */
+int bench_compare_saved(const char *old_path, const char *new_path, unsigned int threshold_pct);
 
 /* The identifier of a case and of one of its phases, as in the JSON. */
 void bench_case_id(const struct bench_case *c, char *buf, size_t len);

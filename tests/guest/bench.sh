@@ -20,7 +20,8 @@
 #    run side by side in the suite, so none is quiet. Against the
 #    saved run halved (an injected 2x slowdown), --compare's verdicts are
 #    the ones the two CIs give, and what it flags is SLOWER. --compare
-#    exits 1 exactly when it flags something.
+#    exits 1 exactly when it flags something, and --from on the two saved
+#    files gives the same verdicts.
 # 5. Bad values exit 2 with a message saying what is allowed.
 # TAP output (tests/lib/tap.sh). Small repeats: the size is not the point.
 set -u
@@ -153,6 +154,13 @@ tap_diag "phases flagged against the halved run: $(jq -c '[.compare[] | select(.
 tap_is "a flagged phase against the halved run is SLOWER" \
 	"$(jq '[.compare[] | select(.exceeds_noise and (.verdict | startswith("SLOWER") | not))] | length' "$tmp/slow.json")" 0
 tap_diag "first read touch against the halved run: ratio $(jq '.compare[] | select(.id | endswith("/first-read")) | .ratio' "$tmp/slow.json")"
+# The same two runs compared again from the files (--from, nothing
+# measured): the same rows, verdicts and exit status as the live --compare.
+"$ctl" bench -j --compare "$tmp/half.json" --from "$tmp/slow.json" >"$tmp/from.json" 2>/dev/null
+tap_is "--compare --from on the saved runs exits as the live --compare did" "$?" "$rc"
+tap_is "--compare --from gives the live --compare's verdicts" \
+	"$(jq -c '[.compare[] | {id, verdict}]' "$tmp/from.json")" \
+	"$(jq -c '[.compare[] | {id, verdict}]' "$tmp/slow.json")"
 
 # --- 5. bad values ------------------------------------------------------------
 bad() {
