@@ -13,20 +13,34 @@
 # KBUFMAP_KERNELS="6.1 6.12" in the environment when CMake configures. The
 # first call records each kernel's prefix ("/" or its root) for
 # kbufmap_kernel_prefix().
+# kbufmap_ready_entries(SUBCOMMAND WHAT out): scripts/kernel-root list (the
+# test kernels) or systems (the users' machines), one element "series
+# release kver prefix" per ready entry. A listed entry that is not ready
+# stops the configure with kernel-root's reason: the build never quietly
+# tests fewer.
+function(kbufmap_ready_entries sub what out)
+	execute_process(COMMAND "${PROJECT_SOURCE_DIR}/scripts/kernel-root" ${sub}
+		OUTPUT_VARIABLE lines ERROR_VARIABLE missing RESULT_VARIABLE rc)
+	string(STRIP "${missing}" missing)
+	if(NOT rc EQUAL 0)
+		message(FATAL_ERROR "scripts/kernel-root ${sub} failed: ${missing}")
+	elseif(missing)
+		message(FATAL_ERROR "kbufmap: scripts/kernels.list names ${what} that are not "
+			"prepared here:\n${missing}\nRun scripts/setup-host.sh (as root), or "
+			"test fewer kernels explicitly: KBUFMAP_KERNELS=\"6.1 6.12\" in the "
+			"environment of the configure (scripts/test.sh passes it on).")
+	endif()
+	string(STRIP "${lines}" lines)
+	string(REPLACE "\n" ";" lines "${lines}")
+	set(${out} "${lines}" PARENT_SCOPE)
+endfunction()
+
 function(kbufmap_find_guest_kernels out)
 	get_property(done GLOBAL PROPERTY KBUFMAP_GUEST_KERNELS SET)
 	if(NOT done)
-		execute_process(COMMAND "${PROJECT_SOURCE_DIR}/scripts/kernel-root" list
-			OUTPUT_VARIABLE lines ERROR_VARIABLE missing RESULT_VARIABLE rc)
-		if(NOT rc EQUAL 0)
-			message(FATAL_ERROR "scripts/kernel-root list failed: ${missing}")
-		endif()
-		string(REPLACE "\n" ";" lines "${lines}")
+		kbufmap_ready_entries(list kernels lines)
 		set(found "")
 		foreach(line IN LISTS lines)
-			if(line STREQUAL "")
-				continue()
-			endif()
 			string(REPLACE " " ";" f "${line}")
 			list(GET f 2 kver)
 			list(GET f 3 prefix)
@@ -34,13 +48,6 @@ function(kbufmap_find_guest_kernels out)
 			set_property(GLOBAL PROPERTY KBUFMAP_KERNEL_PREFIX_${kver} "${prefix}")
 		endforeach()
 		list(SORT found COMPARE NATURAL)
-		string(STRIP "${missing}" missing)
-		if(missing)
-			message(FATAL_ERROR "kbufmap: scripts/kernels.list names kernels that are not "
-				"prepared here:\n${missing}\nRun scripts/setup-host.sh (as root), or "
-				"test fewer kernels explicitly: KBUFMAP_KERNELS=\"6.1 6.12\" in the "
-				"environment of the configure (scripts/test.sh passes it on).")
-		endif()
 		if(NOT "$ENV{KBUFMAP_KERNELS}" STREQUAL "")
 			message(STATUS "kbufmap: KBUFMAP_KERNELS=\"$ENV{KBUFMAP_KERNELS}\": "
 				"only these kernels of scripts/kernels.list are built and tested")

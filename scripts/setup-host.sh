@@ -5,7 +5,9 @@
 # guest kernels scripts/kernels.list names: those this host can install with
 # their headers (bookworm's 6.1, bookworm-backports' 6.12), and for the others
 # (bullseye's 5.10, sid's 7.2) a debootstrap build root of their release with
-# the kernel image unpacked in it (scripts/kernel-root). A listed kernel that
+# the kernel image unpacked in it (scripts/kernel-root), and a whole Debian
+# system for the native quick-start test (trixie-backports' 7.3, the
+# newest kernel Debian ships, with the README's build dependencies). A listed kernel that
 # cannot be prepared fails the set-up with the reason, unless the user names
 # fewer kernels explicitly (KBUFMAP_KERNELS="6.1 6.12", which kernel-root and
 # the build honour too).
@@ -33,25 +35,27 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 
 # The build roots of the kernels this host cannot install (kernels.list,
-# where = root), then the check that every selected kernel is ready: one
-# that is not fails the set-up, with kernel-root's reason, never left out.
+# where = root) and the user's machines (where = system), then the check
+# that every selected kernel is ready: one that is not fails the set-up,
+# with kernel-root's reason, never left out.
 prepare_roots() {
 	local series release where extra uri entries missing ready
 	uri=$(debian_uri)
 	entries=$("$here/kernel-root" entries) || exit 1
 	while read -r series release where extra; do
-		[ "$where" = root ] || continue
+		[ "$where" = root ] || [ "$where" = system ] || continue
 		if [ -z "$uri" ]; then
 			log "kernel $series ($release): no Debian bookworm source in /etc/apt to debootstrap it from"
 			continue
 		fi
-		"$here/kernel-root" prepare "$release" "$uri" "$extra" ||
-			log "kernel $series ($release): its build root could not be prepared (above)"
+		"$here/kernel-root" "$([ "$where" = system ] && echo prepare-system || echo prepare)" \
+			"$release" "$uri" "$extra" ||
+			log "kernel $series ($release): its $where could not be prepared (above)"
 	done <<<"$entries"
-	missing=$("$here/kernel-root" list 2>&1 >/dev/null) || true
+	missing=$({ "$here/kernel-root" list && "$here/kernel-root" systems; } 2>&1 >/dev/null) || true
 	if [ -n "$missing" ]; then
 		printf '%s\n' "$missing" >&2
-		ready=$("$here/kernel-root" list 2>/dev/null | awk '{ printf "%s%s", sep, $1; sep = " " }')
+		ready=$({ "$here/kernel-root" list; "$here/kernel-root" systems; } 2>/dev/null | awk '{ printf "%s%s", sep, $1; sep = " " }')
 		log "FAILED: scripts/kernels.list names kernels this machine could not prepare" \
 			"(above). Fix that, or test fewer kernels explicitly, e.g." \
 			"KBUFMAP_KERNELS=\"${ready:-6.1 6.12}\" scripts/test.sh"

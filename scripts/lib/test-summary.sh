@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # test_summary JUNIT "SERIES...": what a test run tested, from ctest's own
-# JUnit record (JUNIT): each listed series' guest/<series>/suite with its
+# JUnit record (JUNIT): each listed series' guest/<series>/suite (a
+# system's: guest/<series>/native-quick-start) with its
 # result and time ("left out" when KBUFMAP_KERNELS leaves the series out,
 # NOT TESTED when its suite never ran), then the time of each group of tests
 # (host, guest/<series>). Returns 1 when a kernel that should have been
@@ -15,20 +16,22 @@ test_summary() {
 	# "name seconds status" per test; JUnit's run, fail, notrun renamed.
 	res=$(sed -nE 's/^[[:space:]]*<testcase name="([^"]*)".* time="([^"]*)" status="([^"]*)".*/\1 \2 \3/p' "$junit" |
 		sed -e 's/ run$/ passed/' -e 's/ fail$/ FAILED/' -e 's/ notrun$/ skipped/')
-	echo "test.sh: kernels tested (guest/<series>/suite):"
+	echo "test.sh: kernels tested (guest/<series>/suite, or native-quick-start):"
 	for series in $listed; do
 		if [ -n "${KBUFMAP_KERNELS:-}" ] &&
 		   ! tr -s ', ' '\n' <<<"$KBUFMAP_KERNELS" | grep -qxF "$series"; then
 			printf '  %-5s left out (KBUFMAP_KERNELS)\n' "$series"
 			continue
 		fi
-		line=$(awk -v t="guest/$series/suite" '$1 == t' <<<"$res")
+		# a test kernel's suite, or a user's machine's native quick start
+		line=$(awk -v s="guest/$series/suite" -v n="guest/$series/native-quick-start" \
+			'$1 == s || $1 == n' <<<"$res")
 		if [ -z "$line" ]; then
-			printf '  %-5s NOT TESTED: no guest/%s/suite ran\n' "$series" "$series"
+			printf '  %-5s NOT TESTED: no guest/%s/suite or native-quick-start ran\n' "$series" "$series"
 			rc=1
 		else
-			read -r _ secs result <<<"$line"
-			printf '  %-5s %-7s suite %4.0fs\n' "$series" "$result" "$secs"
+			read -r name secs result <<<"$line"
+			printf '  %-5s %-7s %s %4.0fs\n' "$series" "$result" "${name##*/}" "$secs"
 		fi
 	done
 	echo "test.sh: time per test group (all of its tests, as ctest ran them side by side):"
