@@ -502,13 +502,17 @@ static void test_node_promise(void)
 
 /*
  * A child configures a buffer of most of the cap; once memory starts to go,
- * it is killed. Free memory, sampled meanwhile, must stop falling soon after:
- * an allocation loop that ignores the kill runs on to the end first.
+ * it is killed. Free memory, sampled meanwhile, must stop falling soon after
+ * the kill: a loop that ignores the kill allocates all that was left. What
+ * counts is what went after the kill, not where the kill came: the guest's
+ * two vCPUs share one host thread, so on a busy host the child can run on
+ * for a while before the parent gets to kill it (257 of 370 MiB once).
  */
 static void test_killed_allocation(void)
 {
 	unsigned long long cap = get_param("max_bytes");
 	unsigned long long pages = cap / PS * 3 / 4, free0, lowest, now;
+	unsigned long long at_kill, used, left, after;
 	pid_t child;
 	int st;
 
@@ -535,6 +539,8 @@ static void test_killed_allocation(void)
 		usleep(500);
 	}
 	kill(child, SIGKILL);
+	now = meminfo_bytes("/proc/meminfo", "MemFree");
+	at_kill = lowest = now < lowest ? now : lowest;
 	while (waitpid(child, &st, WNOHANG) == 0) {
 		now = meminfo_bytes("/proc/meminfo", "MemFree");
 		if (now < lowest)
@@ -542,9 +548,18 @@ static void test_killed_allocation(void)
 		usleep(500);
 	}
 	tap_ok(WIFSIGNALED(st), "killed CONFIGURE: the child died of the kill");
-	tap_ok(free0 - lowest < pages * PS / 2,
-	       "killed CONFIGURE of %llu MiB: it stopped after %llu MiB",
-	       pages * PS >> 20, (free0 - lowest) >> 20);
+	used = free0 - at_kill;
+	left = used < pages * PS ? pages * PS - used : 0;
+	after = at_kill - lowest;
+	if (left < pages * PS / 10) {
+		tap_skip("a killed CONFIGURE stops allocating",
+			 "the kill came after %llu of %llu MiB: too late to tell", used >> 20,
+			 pages * PS >> 20);
+		return;
+	}
+	tap_ok(after < left / 2,
+	       "killed CONFIGURE of %llu MiB at %llu MiB: %llu MiB more went after the kill, of %llu MiB left",
+	       pages * PS >> 20, used >> 20, after >> 20, left >> 20);
 }
 
 /* --- D4: each user's share of the cap ------------------------------------- */
