@@ -99,6 +99,7 @@ pkgs=(
 	clang llvm bpftool dwarves
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils e2fsprogs
 	python3 jq
+	gojq	# tests/lib/tap.sh: jq in the tests, 12 times faster to start under emulation
 	stress-ng	# tests/guest/stress_ng.sh: stress-ng --dev on the device
 	debootstrap	# the build roots of kernels.list's "root" kernels
 	bash-completion	# tests/host/completion.sh drives the completion in real bash
