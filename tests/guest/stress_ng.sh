@@ -8,7 +8,7 @@
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 
-secs=${1:-20}
+secs=${1:-10}
 dev=/dev/kbufmap
 if ! command -v stress-ng >/dev/null; then
 	tap_skip "stress-ng --dev on $dev" "stress-ng is not installed (scripts/setup-host.sh installs it)"
