@@ -25,7 +25,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/kbufmap-setup.done
-want_rev=10	# bump when the package list below changes
+want_rev=11	# bump when the package list below changes
 
 here=$(cd "$(dirname "$0")" && pwd)
 
