@@ -117,6 +117,10 @@ tap_is "--pid: AnonHugePages as smaps sums it" \
 	"$(awk '/^AnonHugePages:/ { s += $2 } END { print s + 0 }' /proc/$spid/smaps)"
 tap_like "--pid: the smaps line in text" "$("$cli" phys --pid $spid --mapping '[stack]')" \
 	"smaps +AnonHugePages [0-9]+ kB, FilePmdMapped [0-9]+ kB \\(1 mappings\\)"
+# A --range reads no smaps: its figures would be the whole mappings', and
+# smaps walks every page table of the process to write them.
+first=$(( 0x$(sed -n '1s/-.*//p' /proc/$spid/maps) / $(getconf PAGESIZE) ))	# a page number, as page-types -a
+tap_is "--range: no smaps figures" "$(json --pid $spid --range "$first+1" | field '.summary.smaps')" null
 kill $spid
 
 # Unprivileged: the note, exit 0, no PFNs. The tool inspects its own
