@@ -17,6 +17,18 @@ tap_expect "--module-args without --module: exit 124" 124 "" "$guest_run" --modu
 tap_expect "memory not a size: exit 124" 124 "" "$guest_run" --mem lots -- true
 tap_expect "unreadable suite file: exit 124" 124 "" "$guest_run" --suite /nonexistent/suite.tsv
 tap_expect "--suite and a command: exit 124" 124 "" "$guest_run" --suite /dev/null -- true
+# --system ROOT [--share DIR]: a whole system boots its own kernel.
+mkdir -p "$tmp/sys/usr/bin" "$tmp/notroot"
+tap_expect "--system with --kernel: exit 124" 124 "own kernel: no --kernel" \
+	"$guest_run" --system "$tmp/sys" --kernel 6.1 -- true
+tap_expect "--system that is not a root file system: exit 124" 124 "is not a root file system" \
+	"$guest_run" --system "$tmp/notroot" -- true
+tap_expect "--system without a kernel in it: exit 124" 124 "no kernel in" \
+	"$guest_run" --system "$tmp/sys" -- true
+tap_expect "--share without --system: exit 124" 124 "needs --system" \
+	"$guest_run" --share "$tmp" -- true
+tap_expect "--share that is not a directory: exit 124" 124 "is not a directory" \
+	"$guest_run" --system "$tmp/sys" --share "$tmp/none" -- true
 # A suite in which nothing runs is not a pass (and boots nothing).
 suite=$tmp/suite.tsv
 printf 'only-test\t--\ttrue\n' >"$suite"
