@@ -16,12 +16,8 @@ tap_scratch
 src=$PWD
 readme=$src/README.md
 
-# The fenced block after the line $1 of the README.
-readme_block() {
-	awk -v head="$1" '$0 == head { found = 1; next }
-		found && /^```/ { if (inside) exit; inside = 1; next }
-		inside { print }' "$readme"
-}
+# shellcheck source=scripts/lib/readme.sh
+. "$src/scripts/lib/readme.sh"
 
 kver=$(uname -r)
 series=$(echo "$kver" | grep -oE '^[0-9]+\.[0-9]+')
@@ -39,7 +35,7 @@ cd "$work" || exit 1
 
 tap_expect "scripts/native-deps: the README's apt line installed everything the build needs" \
 	0 "" scripts/native-deps
-readme_block "Build, load, run, unload:" >"$tmp/steps"
+readme_block "$readme" "Build, load, run, unload:" >"$tmp/steps"
 tap_ok "the README has a build, load, run, unload block" test -s "$tmp/steps"
 
 # Every line in this shell (a `cd` holds for the lines after it).
