@@ -32,14 +32,15 @@ struct saved { double median, lo, hi; };
 
 struct saved_phase {
 	const char *id;			/* in the run's tree */
-	size_t order;			/* its place in the file */
 	struct saved fig;
 };
 
-/* A saved run: its tree and its phases (in file order, or by id). */
-struct saved_run {
+/* A saved run: its tree and its phases, in file order and by id. */
+struct bench_saved {
+	const char *path;
 	struct json_value *root;
 	struct saved_phase *phases;
+	const struct saved_phase **by_id;
 	size_t n;
 };
 
@@ -105,7 +106,7 @@ static bool read_phase(const struct json_value *v, struct saved_phase *p)
 }
 
 /* Every phase of .results[].phases[], in file order: 0 or -ENOMEM. */
-static int collect_phases(struct saved_run *run)
+static int collect_phases(struct bench_saved *run)
 {
 	const struct json_value *results = json_get(run->root, "results"), *phases;
 	size_t most = 1;
@@ -119,81 +120,92 @@ static int collect_phases(struct saved_run *run)
 		phases = json_get(json_at(results, i), "phases");
 		for (size_t j = 0; j < json_len(phases); j++)
 			if (read_phase(json_at(phases, j), &run->phases[run->n]))
-				run->phases[run->n].order = run->n, run->n++;
+				run->n++;
 	}
 	return 0;
 }
 
-static void free_run(struct saved_run *run)
-{
-	json_free(run->root);
-	free(run->phases);
-}
-
-/* @path read as a saved run (@opt names the option, for the message):
- * 0, or -errno with the message in @msg and nothing to free. */
-static int load_run(const char *opt, const char *path, struct saved_run *run,
-		    char *msg, size_t len)
-{
-	int err;
-
-	*run = (struct saved_run){ NULL, NULL, 0 };
-	err = parse_file(opt, path, &run->root, msg, len);
-	if (err)
-		return err;
-	if (strcmp(json_string(json_get(run->root, "shape")) ?: "", BENCH_JSON_SHAPE)) {
-		snprintf(msg, len, "%s: '%s' is not a bench result of shape %s "
-			 "(save one with kbufmapctl bench -j)", opt, path, BENCH_JSON_SHAPE);
-		err = -EINVAL;
-	} else if ((err = collect_phases(run))) {
-		snprintf(msg, len, "%s: cannot read '%s': %s", opt, path, strerror(-err));
-	}
-	if (err)
-		free_run(run);
-	return err;
-}
-
-int bench_compare_check(const char *path, char *msg, size_t len)
-{
-	struct saved_run run;
-
-	if (load_run("--compare", path, &run, msg, len))
-		return -1;
-	free_run(&run);
-	return 0;
-}
-
+/* Ids in order; of two phases with one id, the first in the file first. */
 static int by_id(const void *a, const void *b)
 {
-	const struct saved_phase *x = a, *y = b;
+	const struct saved_phase *x = *(const struct saved_phase *const *)a;
+	const struct saved_phase *y = *(const struct saved_phase *const *)b;
 	int c = strcmp(x->id, y->id);
 
-	return c ? c : (x->order > y->order) - (x->order < y->order);
+	return c ? c : (x > y) - (x < y);
 }
 
-/* The OLD side: its phases sorted by id, for saved_figures(). */
-static int load_old(const char *path, struct saved_run *run, char *msg, size_t len)
+/* The phases sorted by id, for saved_figures(): 0 or -ENOMEM. */
+static int index_phases(struct bench_saved *run)
 {
-	int err = load_run("--compare", path, run, msg, len);
-
-	if (!err)
-		qsort(run->phases, run->n, sizeof(*run->phases), by_id);
-	return err;
+	run->by_id = calloc(run->n + 1, sizeof(*run->by_id));
+	if (!run->by_id)
+		return -ENOMEM;
+	for (size_t i = 0; i < run->n; i++)
+		run->by_id[i] = &run->phases[i];
+	qsort(run->by_id, run->n, sizeof(*run->by_id), by_id);
+	return 0;
 }
 
 /* The figures of phase @id in @old (the first in the file, if twice). */
-static const struct saved *saved_figures(const struct saved_run *old, const char *id)
+static const struct saved *saved_figures(const struct bench_saved *old, const char *id)
 {
 	size_t lo = 0, hi = old->n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(old->phases[mid].id, id) < 0)
+		if (strcmp(old->by_id[mid]->id, id) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < old->n && !strcmp(old->phases[lo].id, id) ? &old->phases[lo].fig : NULL;
+	return lo < old->n && !strcmp(old->by_id[lo]->id, id) ? &old->by_id[lo]->fig : NULL;
+}
+
+/* @run's file read and indexed: 0, or -errno with a message naming @opt. */
+static int load_run(const char *opt, struct bench_saved *run, char *msg, size_t len)
+{
+	int err = parse_file(opt, run->path, &run->root, msg, len);
+
+	if (err)
+		return err;
+	if (strcmp(json_string(json_get(run->root, "shape")) ?: "", BENCH_JSON_SHAPE)) {
+		snprintf(msg, len, "%s: '%s' is not a bench result of shape %s "
+			 "(save one with kbufmapctl bench -j)", opt, run->path, BENCH_JSON_SHAPE);
+		return -EINVAL;
+	}
+	err = collect_phases(run);
+	if (!err)
+		err = index_phases(run);
+	if (err)
+		snprintf(msg, len, "%s: cannot read '%s': %s", opt, run->path, strerror(-err));
+	return err;
+}
+
+struct bench_saved *bench_saved_read(const char *opt, const char *path, char *msg, size_t len)
+{
+	struct bench_saved *run = calloc(1, sizeof(*run));
+
+	if (!run) {
+		snprintf(msg, len, "%s: cannot read '%s': %s", opt, path, strerror(ENOMEM));
+		return NULL;
+	}
+	run->path = path;
+	if (load_run(opt, run, msg, len)) {
+		bench_saved_free(run);
+		return NULL;
+	}
+	return run;
+}
+
+void bench_saved_free(struct bench_saved *run)
+{
+	if (!run)
+		return;
+	json_free(run->root);
+	free(run->phases);
+	free(run->by_id);
+	free(run);
 }
 
 /*
@@ -218,7 +230,7 @@ static const char *phase_verdict(const struct saved *now, const struct saved *s,
 
 /* One row: phase @id now (@now) beside the saved run @old; true when it
  * is flagged. */
-static bool compare_row(const struct saved_run *old, const char *id, const struct saved *now,
+static bool compare_row(const struct bench_saved *old, const char *id, const struct saved *now,
 			unsigned int threshold_pct)
 {
 	const struct saved *s = saved_figures(old, id);
@@ -248,7 +260,7 @@ static bool compare_row(const struct saved_run *old, const char *id, const struc
 }
 
 /* One measured phase beside its saved figure; true when it is flagged. */
-static bool compare_phase(const struct saved_run *old, const struct bench_case *c,
+static bool compare_phase(const struct bench_saved *old, const struct bench_case *c,
 			  unsigned int ph, unsigned int threshold_pct)
 {
 	const struct bench_stats *st = &c->st[ph];
@@ -260,48 +272,44 @@ static bool compare_phase(const struct saved_run *old, const struct bench_case *
 	return compare_row(old, id, &now, threshold_pct);
 }
 
-int bench_compare(const char *path, unsigned int threshold_pct, struct bench_case *cases, size_t n)
+int bench_compare(const struct bench_saved *old, unsigned int threshold_pct,
+		  struct bench_case *cases, size_t n)
 {
-	struct saved_run old;
 	size_t flagged = 0;
-	char msg[512];
-	int err = load_old(path, &old, msg, sizeof(msg));
 
-	if (err)
-		return kbm_fail(err, "%s", msg);
 	print_text("\ncompared with %s (ns per page, medians; new/old; flagged: CIs apart and %u %% or more)\n",
-		   path, threshold_pct);
+		   old->path, threshold_pct);
 	print_uint(PRINT_JSON, "compare_threshold_pct", NULL, threshold_pct);
 	open_json_array("compare");
 	for (size_t i = 0; i < n; i++)
 		for (unsigned int ph = 0; ph < PH_COUNT && !cases[i].skip_err; ph++)
 			if (cases[i].st[ph].n)
-				flagged += compare_phase(&old, &cases[i], ph, threshold_pct);
+				flagged += compare_phase(old, &cases[i], ph, threshold_pct);
 	close_json_array();
 	print_uint(PRINT_ANY, "compare_flagged", "%llu figure(s) differ beyond the noise\n",
 		   (unsigned long long)flagged);
-	free_run(&old);
 	return flagged ? KBM_EXIT_FAIL : KBM_EXIT_OK;
 }
 
 /* Whether the saved run says it ran under emulation (bench_context.c). */
-static bool saved_emulated(const struct saved_run *run)
+static bool saved_emulated(const struct bench_saved *run)
 {
 	return json_is_true(json_get(json_get(run->root, "context"), "emulated"));
 }
 
-/* Every phase of @new beside @old's, as bench_compare() prints them. */
-static size_t compare_runs(const char *old_path, const struct saved_run *old,
-			   const char *new_path, const struct saved_run *new,
-			   unsigned int threshold_pct)
+int bench_compare_saved(const struct bench_saved *old, const struct bench_saved *new,
+			unsigned int threshold_pct)
 {
 	size_t flagged = 0;
 
+	if (threshold_pct == BENCH_THRESHOLD_DEFAULT)
+		threshold_pct = saved_emulated(new) ? BENCH_THRESHOLD_EMULATED
+						    : BENCH_THRESHOLD_NATIVE;
 	open_json_object(NULL);
-	print_string(PRINT_JSON, "old", NULL, old_path);
-	print_string(PRINT_JSON, "new", NULL, new_path);
+	print_string(PRINT_JSON, "old", NULL, old->path);
+	print_string(PRINT_JSON, "new", NULL, new->path);
 	print_text("%s compared with %s (ns per page, medians; new/old; flagged: CIs apart and %u %% or more)\n",
-		   new_path, old_path, threshold_pct);
+		   new->path, old->path, threshold_pct);
 	print_uint(PRINT_JSON, "compare_threshold_pct", NULL, threshold_pct);
 	open_json_array("compare");
 	for (size_t i = 0; i < new->n; i++)
@@ -310,32 +318,7 @@ static size_t compare_runs(const char *old_path, const struct saved_run *old,
 	print_uint(PRINT_ANY, "compare_flagged", "%llu figure(s) differ beyond the noise\n",
 		   (unsigned long long)flagged);
 	close_json_object();
-	return flagged;
-}
-
-int bench_compare_saved(const char *old_path, const char *new_path, unsigned int threshold_pct)
-{
-	struct saved_run old, new;
-	size_t flagged;
-	char msg[512];
-	int ret = load_old(old_path, &old, msg, sizeof(msg));
-
-	if (ret)
-		return kbm_fail(ret, "%s", msg);
-	ret = load_run("--from", new_path, &new, msg, sizeof(msg));
-	if (ret) {
-		free_run(&old);
-		return kbm_fail(ret, "%s", msg);
-	}
-	if (threshold_pct == BENCH_THRESHOLD_DEFAULT)
-		threshold_pct = saved_emulated(&new) ? BENCH_THRESHOLD_EMULATED
-						     : BENCH_THRESHOLD_NATIVE;
-	flagged = compare_runs(old_path, &old, new_path, &new, threshold_pct);
-	if (!new.n)
-		ret = kbm_fail(EINVAL, "--from: '%s' has no measured phase to compare", new_path);
-	else
-		ret = flagged ? KBM_EXIT_FAIL : KBM_EXIT_OK;
-	free_run(&old);
-	free_run(&new);
-	return ret;
+	if (!new->n)
+		return kbm_fail(EINVAL, "--from: '%s' has no measured phase to compare", new->path);
+	return flagged ? KBM_EXIT_FAIL : KBM_EXIT_OK;
 }

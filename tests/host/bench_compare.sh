@@ -121,6 +121,8 @@ for fmt in -S --tab; do
 done
 tap_is "a 2x slowdown, OLD by jq -S, NEW by jq --tab: the same rows" \
 	"$(rows "$tmp/half-S.json" "$tmp/run--tab.json")" "$slower"
+tap_is "OLD and NEW through pipes, each read once: the same rows" \
+	"$(rows <(jq -S . "$run") <(jq --tab . "$run"))" "$self"
 # NEW's own --compare rows before its results (jq -S puts them there),
 # shaped like phases ten times slower: still not phases of NEW.
 jq '.compare = [.results[0].phases[0] | (.median, .ci_low, .ci_high) *= 10]' "$run" |
