@@ -348,30 +348,46 @@ static int enter(struct reader *r)
 	return 0;
 }
 
-static int parse_array(struct reader *r, struct json_value *v)
+/*
+ * The items of an array or the members of an object at r->pos: @one for
+ * each, separated by commas, until @close (@what names what may follow one).
+ */
+static int parse_items(struct reader *r, struct json_value *v, char close, const char *what,
+		       int (*one)(struct reader *r, struct json_value *v))
 {
-	struct json_value *items;
 	int err;
 
-	v->type = JSON_ARRAY;
-	v->array.items = NULL;
-	v->array.len = v->array.cap = 0;
-	if ((err = enter(r)) || take(r, ']'))
+	if ((err = enter(r)) || take(r, close))
 		goto out;
 	do {
-		items = room_for_one(v->array.items, v->array.len, &v->array.cap, sizeof(*items));
-		if (!items)
-			return out_of_memory(r);
-		v->array.items = items;
-		items[v->array.len] = (struct json_value){ .type = JSON_NULL };
-		if ((err = parse_value(r, &items[v->array.len++])))
+		if ((err = one(r, v)))
 			return err;
 	} while (take(r, ','));
-	if (!take(r, ']'))
-		return expected(r, "',' or ']' after an array item");
+	if (!take(r, close))
+		return expected(r, what);
 out:
 	r->depth--;
 	return err;
+}
+
+static int next_item(struct reader *r, struct json_value *v)
+{
+	struct json_value *items = room_for_one(v->array.items, v->array.len, &v->array.cap,
+						sizeof(*items));
+
+	if (!items)
+		return out_of_memory(r);
+	v->array.items = items;
+	items[v->array.len] = (struct json_value){ .type = JSON_NULL };
+	return parse_value(r, &items[v->array.len++]);
+}
+
+static int parse_array(struct reader *r, struct json_value *v)
+{
+	v->type = JSON_ARRAY;
+	v->array.items = NULL;
+	v->array.len = v->array.cap = 0;
+	return parse_items(r, v, ']', "',' or ']' after an array item", next_item);
 }
 
 static int parse_member(struct reader *r, struct json_member *m)
@@ -433,32 +449,27 @@ static int unique_keys(const struct reader *r, const struct json_value *v)
 			   dup->at, (int)(dup->key.len < 40 ? dup->key.len : 40), dup->key.chars);
 }
 
+static int next_member(struct reader *r, struct json_value *v)
+{
+	struct json_member *members = room_for_one(v->object.members, v->object.len,
+						   &v->object.cap, sizeof(*members));
+
+	if (!members)
+		return out_of_memory(r);
+	v->object.members = members;
+	members[v->object.len] = (struct json_member){ .at = 0 };
+	return parse_member(r, &members[v->object.len++]);
+}
+
 static int parse_object(struct reader *r, struct json_value *v)
 {
-	struct json_member *members;
 	int err;
 
 	v->type = JSON_OBJECT;
 	v->object.members = NULL;
 	v->object.len = v->object.cap = 0;
-	if ((err = enter(r)) || take(r, '}'))
-		goto out;
-	do {
-		members = room_for_one(v->object.members, v->object.len, &v->object.cap,
-				       sizeof(*members));
-		if (!members)
-			return out_of_memory(r);
-		v->object.members = members;
-		members[v->object.len] = (struct json_member){ .at = 0 };
-		if ((err = parse_member(r, &members[v->object.len++])))
-			return err;
-	} while (take(r, ','));
-	if (!take(r, '}'))
-		return expected(r, "',' or '}' after a member");
-	err = unique_keys(r, v);
-out:
-	r->depth--;
-	return err;
+	err = parse_items(r, v, '}', "',' or '}' after a member", next_member);
+	return err ? err : unique_keys(r, v);
 }
 
 static int parse_value(struct reader *r, struct json_value *v)

@@ -6,7 +6,8 @@
  * without raw control characters; no NaN, no comments, no trailing
  * commas; no duplicate key in an object (which of two "median"s would be
  * meant?); at most JSON_MAX_DEPTH nested arrays and objects. Linear in the
- * text's length. The tree is read-only for callers: use the lookups.
+ * text's length but for sorting each object's keys (n log n) to find a
+ * duplicate. The tree is read-only for callers: use the lookups.
  */
 #ifndef KBM_JSON_READ_H
 #define KBM_JSON_READ_H
