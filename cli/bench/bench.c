@@ -162,13 +162,13 @@ static void finish_opts(struct argp_state *state, struct bench_opts *o)
 	if (pick_cpus(o, msg, sizeof(msg)))
 		argp_error(state, "%s", msg);
 	kbm_bufopt_finish(&o->buf, state);
-	if (o->compare && bench_compare_check(o->compare, msg, sizeof(msg)))
+	if (o->compare && !(o->old_run = bench_saved_read("--compare", o->compare, msg, sizeof(msg))))
 		argp_error(state, "%s", msg);
 	if (o->from && !o->compare)
 		argp_error(state, "--from NEW.json gives the new side of --compare OLD.json: "
 			   "give --compare too");
-	if (o->from && bench_compare_check(o->from, msg, sizeof(msg)))
-		argp_error(state, "--from%s", msg + strlen("--compare"));
+	if (o->from && !(o->new_run = bench_saved_read("--from", o->from, msg, sizeof(msg))))
+		argp_error(state, "%s", msg);
 }
 
 /* The options that take one number; ARGP_ERR_UNKNOWN for any other key. */
@@ -456,6 +456,44 @@ static int pin(const struct bench_opts *o)
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
+/* Every case measured and shown (with --compare, beside OLD's). */
+static int measure(struct bench_opts *o)
+{
+	struct bench_case *cases;
+	struct bench_env env;
+	size_t n;
+	int err, ret = KBM_EXIT_OK, trace_rc = KBM_EXIT_OK;
+
+	if (o->trace && (err = kbm_check_bpf("bench --trace")))
+		return err;
+	err = pin(o);
+	if (err)
+		return kbm_fail(err, "pinning: sched_setaffinity: %s", strerror(-err));
+	bench_env_read(&env, o->cpu, o->cpu_node);
+	cases = calloc(o->buf.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT *
+				    KBUFMAP_CACHE_COUNT +
+				    bench_nr_targets + o->buf.ntargets), sizeof(*cases));
+	if (!cases)
+		return kbm_fail(ENOMEM, "out of memory");
+	n = build_cases(o, cases);
+	err = check_targets(o, cases, n);
+	if (err) {
+		free_cases(cases, n);
+		return err;
+	}
+	for (size_t i = 0; i < n && !trace_rc; i++) {
+		progress(o, i, n, &cases[i]);
+		if (!run_one(&cases[i], o, &trace_rc))
+			ret = KBM_EXIT_FAIL;
+	}
+	progress(o, n, n, NULL);
+	err = trace_rc ?: bench_output(o, &env, cases, n);
+	if (ret == KBM_EXIT_OK || trace_rc)
+		ret = err;
+	free_cases(cases, n);
+	return ret;
+}
+
 static int bench_run(struct kbm_ctx *ctx, int argc, char **argv)
 {
 	static bool baselines[16];
@@ -463,10 +501,7 @@ static int bench_run(struct kbm_ctx *ctx, int argc, char **argv)
 				.repeat = DEFAULT_REPEAT, .cpu = -1, .cpu_node = -1,
 				.threshold_pct = BENCH_THRESHOLD_DEFAULT,
 				.threads = 1, .baselines = baselines };
-	struct bench_case *cases;
-	struct bench_env env;
-	size_t n;
-	int err, ret = KBM_EXIT_OK, trace_rc = KBM_EXIT_OK;
+	int ret;
 
 	_Static_assert(sizeof(baselines) / sizeof(baselines[0]) >= 7, "baselines[]");
 	kbm_bufopt_init(&o.buf, &bench_bufopt);
@@ -474,44 +509,12 @@ static int bench_run(struct kbm_ctx *ctx, int argc, char **argv)
 	baselines[0] = false;
 	o.cmdline = join_args(argc, argv);
 	kbm_cmd_parse(ctx, argc, argv, 0, NULL, &o);
-	if (o.from) {
-		free(o.cmdline);
-		return bench_compare_saved(o.compare, o.from, o.threshold_pct);
-	}
-	if (o.trace && (err = kbm_check_bpf("bench --trace"))) {
-		free(o.cmdline);
-		return err;
-	}
-	err = pin(&o);
-	if (err) {
-		free(o.cmdline);
-		return kbm_fail(err, "pinning: sched_setaffinity: %s", strerror(-err));
-	}
-	bench_env_read(&env, o.cpu, o.cpu_node);
-	cases = calloc(o.buf.nsizes * (KBUFMAP_BACKEND_COUNT * KBUFMAP_STRATEGY_COUNT *
-				   KBUFMAP_CACHE_COUNT +
-				   bench_nr_targets + o.buf.ntargets), sizeof(*cases));
-	if (!cases) {
-		free(o.cmdline);
-		return kbm_fail(ENOMEM, "out of memory");
-	}
-	n = build_cases(&o, cases);
-	err = check_targets(&o, cases, n);
-	if (err) {
-		free_cases(cases, n);
-		free(o.cmdline);
-		return err;
-	}
-	for (size_t i = 0; i < n && !trace_rc; i++) {
-		progress(&o, i, n, &cases[i]);
-		if (!run_one(&cases[i], &o, &trace_rc))
-			ret = KBM_EXIT_FAIL;
-	}
-	progress(&o, n, n, NULL);
-	err = trace_rc ?: bench_output(&o, &env, cases, n);
-	if (ret == KBM_EXIT_OK || trace_rc)
-		ret = err;
-	free_cases(cases, n);
+	if (o.new_run)
+		ret = bench_compare_saved(o.old_run, o.new_run, o.threshold_pct);
+	else
+		ret = measure(&o);
+	bench_saved_free(o.old_run);
+	bench_saved_free(o.new_run);
 	free(o.cmdline);
 	return ret;
 }

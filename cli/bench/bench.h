@@ -162,6 +162,8 @@ struct bench_opts {
 	enum { OUT_TABLE, OUT_CSV, OUT_MARKDOWN } format;
 	const char *compare;
 	const char *from;		/* --from NEW.json: compare, do not measure */
+	struct bench_saved *old_run;	/* --compare's file, read once */
+	struct bench_saved *new_run;	/* --from's */
 	unsigned int threshold_pct;	/* --threshold, or BENCH_THRESHOLD_DEFAULT */
 	char *cmdline;
 	enum bench_trace trace;		/* --trace */
@@ -205,14 +207,22 @@ void bench_warnings(const struct bench_env *e, struct bench_case *cases, size_t 
 /* The results; returns --compare's status (KBM_EXIT_OK without it). */
 int bench_output(const struct bench_opts *o, const struct bench_env *e,
 		 struct bench_case *cases, size_t n);
-/* --compare: KBM_EXIT_OK, KBM_EXIT_FAIL when a figure differs beyond the
- * noise, or another exit status after an error message. */
-int bench_compare(const char *path, unsigned int threshold_pct, struct bench_case *cases, size_t n);
-/* Does @path look like a bench JSON? 0 or -1 with a message. */
-int bench_compare_check(const char *path, char *msg, size_t len);
+/*
+ * A saved run (bench -j) for --compare and --from, read and checked once,
+ * as the options are (a pipe, --compare <(jq -S . old.json), can be read
+ * only once): the run, or NULL with a message naming @opt in @msg.
+ */
+struct bench_saved;
+struct bench_saved *bench_saved_read(const char *opt, const char *path, char *msg, size_t len);
+void bench_saved_free(struct bench_saved *run);
+/* --compare: KBM_EXIT_OK, or KBM_EXIT_FAIL when a figure differs beyond
+ * the noise. */
+int bench_compare(const struct bench_saved *old, unsigned int threshold_pct,
+		  struct bench_case *cases, size_t n);
 /* --compare OLD --from NEW: two saved runs, nothing measured; KBM_EXIT_OK,
  * KBM_EXIT_FAIL when a figure differs beyond the noise, or an error. */
-int bench_compare_saved(const char *old_path, const char *new_path, unsigned int threshold_pct);
+int bench_compare_saved(const struct bench_saved *old, const struct bench_saved *new,
+			unsigned int threshold_pct);
 
 /* The identifier of a case and of one of its phases, as in the JSON. */
 void bench_case_id(const struct bench_case *c, char *buf, size_t len);

@@ -445,8 +445,8 @@ int bench_output(const struct bench_opts *o, const struct bench_env *e,
 		for (size_t i = 0; i < n; i++)
 			json_case(&cases[i]);
 		close_json_array();
-		if (o->compare)
-			ret = bench_compare(o->compare, bench_threshold(o, e), cases, n);
+		if (o->old_run)
+			ret = bench_compare(o->old_run, bench_threshold(o, e), cases, n);
 		bench_warnings(e, cases, n);
 		close_json_object();
 		return ret;
@@ -454,8 +454,8 @@ int bench_output(const struct bench_opts *o, const struct bench_env *e,
 	if (o->format == OUT_TABLE && !o->ctx->quiet)
 		bench_env_print(e, o);
 	text_results(o, cases, n);
-	if (o->compare)
-		ret = bench_compare(o->compare, bench_threshold(o, e), cases, n);
+	if (o->old_run)
+		ret = bench_compare(o->old_run, bench_threshold(o, e), cases, n);
 	bench_warnings(e, cases, n);
 	return ret;
 }

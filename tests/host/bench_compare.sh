@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench --compare OLD --from NEW: two saved runs compared without measuring,
 # so every verdict is exact. The runs are a real saved result (a guest's
-# matrix in bench/results) and copies of it with every figure scaled by jq;
+# matrix in bench/results) and copies of it with every figure scaled by jq
+# or reformatted by it (sorted keys, tabs: the same rows must come out);
 # the expected verdicts are computed here from the two files' CIs and the
 # threshold, not read from bench. No module and no guest: nothing runs.
 # TAP output (tests/lib/tap.sh).
@@ -101,7 +102,39 @@ jq '.compare = [{id: (.results[0].phases[0].id), old_median: 1, new_median: 2, r
 compare "$run" "$tmp/compared.json"
 tap_is "NEW's own --compare rows are not compared" "$(jq '.compare | length' "$tmp/out.json")" "$nphases"
 
-# 7. The text output, and bad values.
+# 7. Reformatted runs (sorted keys, tabs) give the same rows and status:
+# neither key order nor layout matters.
+rows() {
+	compare "$@"
+	jq -c 'del(.old, .new)' "$tmp/out.json"
+	echo "exit $rc"
+}
+self=$(rows "$run" "$run")
+slower=$(rows "$tmp/half.json" "$run")
+for fmt in -S --tab; do
+	jq "$fmt" . "$run" >"$tmp/run$fmt.json"
+	jq "$fmt" . "$tmp/half.json" >"$tmp/half$fmt.json"
+	tap_is "OLD by jq $fmt: the same rows" "$(rows "$tmp/run$fmt.json" "$run")" "$self"
+	tap_is "NEW by jq $fmt: the same rows" "$(rows "$run" "$tmp/run$fmt.json")" "$self"
+	tap_is "a 2x slowdown, both by jq $fmt: the same rows" \
+		"$(rows "$tmp/half$fmt.json" "$tmp/run$fmt.json")" "$slower"
+done
+tap_is "a 2x slowdown, OLD by jq -S, NEW by jq --tab: the same rows" \
+	"$(rows "$tmp/half-S.json" "$tmp/run--tab.json")" "$slower"
+tap_is "OLD and NEW through pipes, each read once: the same rows" \
+	"$(rows <(jq -S . "$run") <(jq --tab . "$run"))" "$self"
+# NEW's own --compare rows before its results (jq -S puts them there),
+# shaped like phases ten times slower: still not phases of NEW.
+jq '.compare = [.results[0].phases[0] | (.median, .ci_low, .ci_high) *= 10]' "$run" |
+	jq -S . >"$tmp/compared-S.json"
+tap_is "NEW's own --compare rows before its results are not compared" \
+	"$(rows "$run" "$tmp/compared-S.json")" "$self"
+jq '{shape, compare: [.results[0].phases[0] | (.median, .ci_low, .ci_high) *= 10]} + .' \
+	"$run" >"$tmp/compared-first.json"
+tap_is "... nor when only the compare array comes first" \
+	"$(rows "$run" "$tmp/compared-first.json")" "$self"
+
+# 8. The text output, and bad values.
 "$cli" bench --compare "$tmp/half.json" --from "$run" >"$tmp/out.txt" 2>&1
 tap_like "text: a line per phase, then the count" "$(tail -1 "$tmp/out.txt")" \
 	"figure\(s\) differ beyond the noise"
@@ -111,6 +144,20 @@ tap_expect "--from a file that does not exist" 2 "--from: cannot read" \
 echo '{"shape": "something-else"}' >"$tmp/other.json"
 tap_expect "--from a file of another shape" 2 "is not a bench result of shape" \
 	"$cli" bench --compare "$run" --from "$tmp/other.json"
+head -c 5000 "$run" >"$tmp/truncated.json"
+tap_expect "--from a truncated file: not valid JSON, at its end" 2 \
+	"--from: '.*truncated.json' is not valid JSON: byte 5000: expected" \
+	"$cli" bench --compare "$run" --from "$tmp/truncated.json"
+tap_expect "--compare a truncated file: not valid JSON" 2 \
+	"--compare: '.*truncated.json' is not valid JSON: byte 5000: expected" \
+	"$cli" bench --compare "$tmp/truncated.json" --from "$run"
+{ cat "$run"; echo '{}'; } >"$tmp/trailing.json"
+tap_expect "--from a run with a second value after it: not valid JSON" 2 \
+	"is not valid JSON: byte [0-9]+: expected the end" \
+	"$cli" bench --compare "$run" --from "$tmp/trailing.json"
+jq '{rounds: [{plain: .}]}' "$run" >"$tmp/wrapped.json"
+tap_expect "--from a file with a bench result inside, not at its top" 2 \
+	"is not a bench result of shape" "$cli" bench --compare "$run" --from "$tmp/wrapped.json"
 echo '{"shape": "kbufmapctl-bench/1", "results": []}' >"$tmp/empty.json"
 tap_expect "--from a run without phases" 6 "has no measured phase" \
 	"$cli" bench --compare "$run" --from "$tmp/empty.json"
