@@ -48,7 +48,7 @@ if [ "$suite_only" != --suite-only ]; then
 	# A runner whose init forgets to move the command into its cgroup (the
 	# one line that does it, mutated): the verdict must fail the command.
 	mkdir "$tmp/scripts"
-	cp "$(dirname "$guest_run")"/{guest-run,kernel-root,kernels.list} "$tmp/scripts/"
+	cp -r "$(dirname "$guest_run")"/{guest-run,kernel-root,kernels.list,lib} "$tmp/scripts/"
 	sed -i 's|echo 0 >"$scope/main/cgroup.procs"|true|' "$tmp/scripts/guest-run"
 	tap_ok "the mutant runner differs from the real one" \
 		sh -c "! cmp -s '$guest_run' '$tmp/scripts/guest-run'"
