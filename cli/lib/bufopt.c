@@ -157,7 +157,9 @@ static const char *fill_doc(char *out, size_t len, const char *doc,
 	size_t n = 0;
 
 	for (const char *d = doc; *d && n + 1 < len;) {
-		const char *put = !strncmp(d, "{NOTE}", 6) ? note :
+		/* Every command start fills every row: compare only at a '{'. */
+		const char *put = *d != '{' ? NULL :
+				  !strncmp(d, "{NOTE}", 6) ? note :
 				  !strncmp(d, "{DEFAULT}", 9) ? dflt :
 				  !strncmp(d, "{CACHES}", 8) ? cache_names_list() : NULL;
 
