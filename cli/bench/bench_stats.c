@@ -13,6 +13,25 @@
 
 #include "bench.h"
 
+/*
+ * floor() and ceil() of a rank here, and __builtin_sqrt() compiled inline
+ * (-fno-math-errno, cli/bench/CMakeLists.txt): the tool links no libm,
+ * whose loading every command paid at start-up.
+ */
+static long floor_long(double x)
+{
+	long i = (long)x;
+
+	return (double)i > x ? i - 1 : i;
+}
+
+static long ceil_long(double x)
+{
+	long i = (long)x;
+
+	return (double)i < x ? i + 1 : i;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -92,15 +111,15 @@ void bench_stats_compute(const double *v, size_t n, struct bench_stats *st)
 	st->mean = sum / (double)n;
 	for (size_t i = 0; i < n; i++)
 		sq += (s[i] - st->mean) * (s[i] - st->mean);
-	st->sd = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
+	st->sd = n > 1 ? __builtin_sqrt(sq / (double)(n - 1)) : 0;
 	st->min = s[0];
 	st->max = s[n - 1];
 	st->median = quantile(s, n, 0.5);
 	st->p90 = quantile(s, n, 0.9);
 	/* 1-based ranks of the CI's ends, then 0-based indexes */
-	half = 1.96 * sqrt((double)n) / 2;
-	lo = (long)floor((double)n / 2 - half);
-	hi = (long)ceil((double)n / 2 + half) + 1;
+	half = 1.96 * __builtin_sqrt((double)n) / 2;
+	lo = floor_long((double)n / 2 - half);
+	hi = ceil_long((double)n / 2 + half) + 1;
 	lo = lo < 1 ? 1 : lo;
 	hi = hi > (long)n ? (long)n : hi;
 	st->ci_lo = s[lo - 1];

@@ -17,6 +17,10 @@ stack='libbpf|libelf|libz\.|libnuma|kbufmap-tracer'
 loaded() { LD_DEBUG=files "$@" 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\) .*\[0\];  *\(generating link map\|dynamically loaded by\).*/\1/p' | sort -u; }
 
 tap_is "ldd: none of the tracing stack nor libnuma" "$(ldd "$ctl" | grep -E "$stack")" ""
+# Nor libm (loaded and relocated at every start, for three functions);
+# the tool's own list, as the sanitizers' runtime brings libm in the ci build.
+tap_is "the tool itself needs no libm (DT_NEEDED)" \
+	"$(readelf -d "$(readlink -f "$ctl")" | grep NEEDED | grep -c 'libm\.')" 0
 for args in "version" "--list-strategies" "fault-trace --list-functions" \
 	    "fault-trace --mode fexit" "phys --help"; do
 	# shellcheck disable=SC2086
