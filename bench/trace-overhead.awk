@@ -1,22 +1,53 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/trace-overhead.awk: one row of trace-overhead.sh's table from the
-# per-round ratios "fentry kprobe bpftrace" (each traced / untraced), with
-# -v k=KERNEL -v u=UNTRACED_NS. Each figure is the median over the rounds,
-# the three ratios with their range (min-max) beside them; the ratios to
-# bpftrace and of the added costs ((traced - untraced) / (bpftrace's)) are
-# of those medians.
-function median(a, n,    i, j, t) {
+# per-round ratios "fentry kprobe bpftrace" (each traced / untraced; "-"
+# where the mode could not run), with -v k=KERNEL -v u=UNTRACED_NS.
+#
+# The three ratios: the median over the rounds, their range (min-max)
+# beside it. The added cost of ours against bpftrace's, (ours - 1) /
+# (bpftrace - 1), is taken round by round (the two ran minutes apart at
+# most, in one boot), then its median with a distribution-free 95 %
+# confidence interval: the order statistics x(j) and x(n+1-j), j the
+# largest with P(Binomial(n, 1/2) <= j - 1) <= 0.025. A round in which
+# bpftrace added nothing measurable has no such ratio and is left out.
+function sort_num(a, n,    i, j, t) {
 	for (i = 2; i <= n; i++)
 		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+}
+function median(a, n) {
+	sort_num(a, n)
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-function cell(a, n,    m) { m = median(a, n); return sprintf("%.2f (%.2f-%.2f)", m, a[1], a[n]) }
-# The added costs' ratio; none when bpftrace added nothing measurable.
-function added(x, y) { return y > 1 ? sprintf("%.2f", (x - 1) / (y - 1)) : "n/a" }
-{ f[NR] = $1; p[NR] = $2; b[NR] = $3 }
+function cell(a, n,    m) {
+	if (!n)
+		return "n/a"
+	m = median(a, n)
+	return sprintf("%.2f (%.2f-%.2f)", m, a[1], a[n])
+}
+# The index j of the lower bound (0 when n is too small for 95 %).
+function ci_index(n,    j, p, c) {
+	p = 0.5 ^ n; c = p; j = 0
+	while (c <= 0.025) { j++; p = p * (n - j + 1) / j; c += p }
+	return j
+}
+function ci_cell(a, n,    m, j) {
+	if (!n)
+		return "n/a"
+	m = median(a, n); j = ci_index(n)
+	if (!j)
+		return sprintf("%.2f (too few rounds for a CI, %d)", m, n)
+	return sprintf("%.2f [%.2f, %.2f] (%d rounds)", m, a[j], a[n + 1 - j], n)
+}
+{
+	if ($1 != "-") f[++nf] = $1
+	if ($2 != "-") p[++np] = $2
+	b[++nb] = $3
+	if ($3 > 1) {
+		if ($1 != "-") af[++naf] = ($1 - 1) / ($3 - 1)
+		if ($2 != "-") ap[++nap] = ($2 - 1) / ($3 - 1)
+	}
+}
 END {
-	cf = cell(f, NR); cp = cell(p, NR); cb = cell(b, NR)
-	mf = median(f, NR); mp = median(p, NR); mb = median(b, NR)
-	printf "| %s | %.0f | %s | %s | %s | %.2f | %.2f | %s | %s |\n", k, u, cf, cp, cb,
-		mf / mb, mp / mb, added(mf, mb), added(mp, mb)
+	printf "| %s | %.0f | %s | %s | %s | %s | %s |\n", k, u, cell(f, nf), cell(p, np), cell(b, nb),
+		ci_cell(af, naf), ci_cell(ap, nap)
 }

@@ -4,8 +4,8 @@
 # fault-trace's probes (bench --trace fentry|kprobe) beside bpftrace doing
 # the same histogram, in one guest boot per kernel.
 #
-#   bench/trace-overhead.sh [--build build/h] [--kernels "6.1 6.12"]
-#                           [--pages 4096] [--repeat 7] [--rounds 7]
+#   bench/trace-overhead.sh [--build build/h] [--kernels "5.10 6.1 6.12 7.2"]
+#                           [--pages 4096] [--repeat 7] [--rounds 15]
 #
 # Strategy fault on vmalloc (one .fault call per page, so ns per page is ns
 # per fault), first read touch, pinned to CPU 0. In each boot, ROUNDS
@@ -13,25 +13,29 @@
 #   plain     kbufmapctl bench, nothing attached
 #   bpftrace  the same, with bpftrace attached first (kprobe + kretprobe on
 #             kbufmap_vm_fault, hist() of the latency), stopped after
-#   fentry    bench --trace fentry (its untraced and traced series)
+#   fentry    bench --trace fentry (its untraced and traced series), where
+#             the module has BTF (/sys/kernel/btf/kbufmap: 5.11 and later)
 #   kprobe    bench --trace kprobe
 # Ratios: fentry and kprobe, the traced median over the untraced median of
 # the same bench run; bpftrace, its run's median over the plain run's just
-# before. Each is the median over the rounds. The bpftrace histogram must
-# count every fault of its run, or the script fails.
+# before. Each is the median over the rounds; the added cost of ours over
+# bpftrace's is taken round by round and given as a median with its 95 %
+# confidence interval (bench/trace-overhead.awk). The bpftrace histogram
+# must count every fault of its run, or the script fails.
 #
 # Every round's bench JSON documents and bpftrace histogram go to
 # bench/results/KERNEL-trace.json ({"rounds": [{"round", "plain",
 # "bpftrace", "bpftrace_hist", "fentry", "kprobe"}]}), what the guest
-# offers bpftrace to KERNEL-trace-env.txt; the table goes between the
-# trace-overhead markers of bench/README.md (and to standard output).
+# offers bpftrace to KERNEL-trace-env.txt; the rows go between the
+# trace-overhead markers of bench/README.md, replacing those of the same
+# kernels and keeping the others (and to standard output).
 # The module used is the one with BTF (fentry needs it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-build=$root/build/h kernels="6.1 6.12" pages=4096 repeat=7 rounds=7
+build=$root/build/h kernels="5.10 6.1 6.12 7.2" pages=4096 repeat=7 rounds=15
 usage() {
-	echo "usage: $0 [--build DIR] [--kernels \"6.1 6.12\"] [--pages N] [--repeat N] [--rounds N]" >&2
+	echo "usage: $0 [--build DIR] [--kernels \"5.10 6.1 6.12 7.2\"] [--pages N] [--repeat N] [--rounds N]" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -87,7 +91,8 @@ for r in \$(seq $rounds); do
 	run bpftrace-\$r $b
 	kill -INT \$bt; wait \$bt
 	echo "@@ bpftrace-hist-\$r"; cat /tmp/bt.out /tmp/bt.err; echo "@@ end \$?"
-	run fentry-\$r $b --trace fentry
+	# No module BTF (before 5.11): no fentry on the module.
+	[ -e /sys/kernel/btf/kbufmap ] && run fentry-\$r $b --trace fentry
 	run kprobe-\$r $b --trace kprobe
 done
 SCRIPT
@@ -127,6 +132,9 @@ for k in $kernels; do
 		for name in plain bpftrace fentry kprobe; do
 			f=$work/$k-$name-$r.json
 			section "$log" "$name-$r" >"$f"
+			# fentry is left out where the module has no BTF.
+			[ "$name" = fentry ] && [ ! -s "$f" ] && ! grep -q '^present: /sys/kernel/btf/kbufmap$' \
+				"$out/$k-trace-env.txt" && continue
 			jq -e .shape "$f" >/dev/null || { echo "$0: $k $name-$r: no JSON (see $log)" >&2; exit 1; }
 		done
 		section "$log" "bpftrace-hist-$r" >"$work/$k-bpftrace-$r.txt"
@@ -137,13 +145,17 @@ for k in $kernels; do
 		p=$(first_read "$work/$k-plain-$r.json" .median)
 		untraced+=("$p")
 		bpft+=("$(awk -v a="$(first_read "$work/$k-bpftrace-$r.json" .median)" -v b="$p" 'BEGIN { print a / b }')")
-		fentry+=("$(first_read "$work/$k-fentry-$r.json" .traced.ratio)")
+		if [ -s "$work/$k-fentry-$r.json" ]; then
+			fentry+=("$(first_read "$work/$k-fentry-$r.json" .traced.ratio)")
+		else
+			fentry+=(-)
+		fi
 		kprobe+=("$(first_read "$work/$k-kprobe-$r.json" .traced.ratio)")
 	done
 	m_u=$(printf '%s\n' "${untraced[@]}" | median)
 	echo "$k: rounds fentry ${fentry[*]}; kprobe ${kprobe[*]}; bpftrace ${bpft[*]}" >&2
 	grep '^@@ end' "$log" | sort | uniq -c | tr '\n' ' ' >&2; echo >&2
-	# Per round, then the median (and range) over the rounds.
+	# Per round; the medians, ranges and intervals are the awk's.
 	for r in $(seq "$rounds"); do
 		i=$((r - 1))
 		echo "${fentry[$i]} ${kprobe[$i]} ${bpft[$i]}"
@@ -153,14 +165,20 @@ for k in $kernels; do
 	rm -f "$log"
 done
 
-table="| kernel | untraced first read, ns/fault (TCG) | fentry / untraced | kprobe / untraced | bpftrace / untraced | fentry / bpftrace | kprobe / bpftrace | added cost: fentry / bpftrace | added cost: kprobe / bpftrace |
-|---|--:|--:|--:|--:|--:|--:|--:|--:|
-$rows"
-printf '%s' "$table"
-# Into bench/README.md, between the markers.
+head="| kernel | untraced first read, ns/fault (TCG) | fentry / untraced | kprobe / untraced | bpftrace / untraced | added cost: fentry / bpftrace, median [95 % CI] | added cost: kprobe / bpftrace, median [95 % CI] |
+|---|--:|--:|--:|--:|--:|--:|"
+printf '%s\n%s' "$head" "$rows"
+# Into bench/README.md, between the markers: these kernels' rows replace
+# their old ones, the other kernels' rows stay, in version order.
 readme=$here/README.md
 if grep -q '^<!-- trace-overhead:begin -->$' "$readme"; then
-	awk -v t="$table" '
+	kept=$(awk '/^<!-- trace-overhead:begin -->$/ { on = 1; next } /^<!-- trace-overhead:end -->$/ { on = 0 }
+		on && /^\| [0-9]/' "$readme" | while IFS= read -r row; do
+			v=$(echo "$row" | cut -d'|' -f2 | tr -d ' ')
+			printf '%s' "$rows" | grep -q "^| $v |" || printf '%s\n' "$row"
+		done)
+	body=$(printf '%s\n%s' "$kept" "$rows" | grep '^|' | sort -t'|' -k2,2V)
+	awk -v t="$head"$'\n'"$body"$'\n' '
 		/^<!-- trace-overhead:begin -->$/ { print; printf "%s", t; skip = 1; next }
 		/^<!-- trace-overhead:end -->$/ { skip = 0 }
 		!skip' "$readme" >"$readme.new" && mv "$readme.new" "$readme"
