@@ -98,6 +98,10 @@ function(bpf_object name src)
 	get_filename_component(src_dir "${src}" DIRECTORY)
 	file(GLOB local_headers CONFIGURE_DEPENDS "${src_dir}/*.h")
 
+	set(werror "")
+	if(KBUFMAP_WERROR)
+		set(werror -Werror)
+	endif()
 	add_custom_command(
 		OUTPUT "${obj}"
 		# -fms-extensions: kernels since 6.19 build with it and embed
@@ -105,7 +109,7 @@ function(bpf_object name src)
 		# bpftool's vmlinux.h reproduces; older vmlinux.h never has it.
 		COMMAND "${BPF_CLANG}" -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH}
 			-fms-extensions -Wno-microsoft-anon-tag
-			-Wall -Werror ${incs} -c "${src}" -o "${obj}"
+			-Wall ${werror} ${incs} -c "${src}" -o "${obj}"
 		# Keep BTF (.BTF, .BTF.ext) for CO-RE, drop the DWARF.
 		COMMAND "${BPF_LLVM_STRIP}" -g "${obj}"
 		DEPENDS "${src}" "${B_VMLINUX_H}" ${local_headers} ${B_DEPENDS}

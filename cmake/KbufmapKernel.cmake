@@ -101,11 +101,15 @@ function(kbufmap_add_module)
 		get_filename_component(reldir "${rel}" DIRECTORY)
 		list(APPEND copy_cmds COMMAND ${CMAKE_COMMAND} -E copy_if_different "${f}" "${M_OUT}/${reldir}/")
 	endforeach()
+	set(werror "")
+	if(KBUFMAP_WERROR)
+		set(werror "KCFLAGS=-Werror")
+	endif()
 	add_custom_command(
 		OUTPUT "${ko}"
 		COMMAND ${CMAKE_COMMAND} -E make_directory "${M_OUT}/kmod" "${M_OUT}/include/uapi"
 		${copy_cmds}
-		COMMAND ${in_root} env MAKEFLAGS= make -s -C "${M_KDIR}" "M=${M_OUT}/kmod" W=1 "KCFLAGS=-Werror" ${M_MAKE_ARGS} modules
+		COMMAND ${in_root} env MAKEFLAGS= make -s -C "${M_KDIR}" "M=${M_OUT}/kmod" W=1 ${werror} ${M_MAKE_ARGS} modules
 		DEPENDS ${KBUFMAP_KMOD_SOURCES} ${KBUFMAP_SHARED_HEADERS}
 			"${PROJECT_SOURCE_DIR}/kmod/Kbuild" "${PROJECT_SOURCE_DIR}/kmod/Makefile"
 		COMMENT "Building kbufmap.ko against ${M_KDIR}"
