@@ -10,7 +10,9 @@
  * will map, when only the arguments tell) keyed by (thread, function); the
  * return program takes it out, and accounts the call once it knows the
  * return value. So a call is counted on return, and the histogram of a
- * function always sums to its call count.
+ * function always sums to its call count. The starts live in task-local
+ * storage where the kernel lets tracing programs use it, else in a hash
+ * map (see struct start_val).
  *
  * CO-RE: the kernel structures read (vm_area_struct, vm_fault, file, inode,
  * task_struct, signal_struct) are relocated at load time; one object serves
@@ -42,6 +44,12 @@ const volatile bool count_runs = false;
  */
 const volatile __u32 user_nargs[FT_MAX_USER_FUNCS] = {};
 const volatile __u32 user_ret[FT_MAX_USER_FUNCS] = {};
+/*
+ * Keep the starts in task-local storage (task_starts) rather than the hash
+ * map (starts): user space sets it in fentry mode on 5.11 and later, the
+ * kernels whose tracing programs may call bpf_task_storage_get().
+ */
+const volatile bool use_task_storage = false;
 /* --mapping: the mapped file, as its inode's i_sb->s_dev and i_ino. */
 const volatile __u64 map_dev = 0;
 const volatile __u64 map_ino = 0;
@@ -49,7 +57,16 @@ const volatile __u64 map_ino = 0;
 __u64 map_vm_start;
 __u64 map_vm_end;
 
-/* Start of each call in flight. */
+/*
+ * Start of each call in flight, one per (thread, function), in one of two
+ * stores. Task-local storage holds a thread's starts in one value found
+ * through the task itself: no hashing, no bucket lock, nothing to delete
+ * (ts 0 marks a free slot). Per call that is half of the map work the hash
+ * map costs, an update at entry and a lookup and a delete at return,
+ * which is most of what tracing adds to a fault (bench/README.md). The
+ * hash map serves kprobe mode and the kernels before 5.11. User space
+ * creates only the store it uses.
+ */
 struct start_key {
 	__u32 tid;
 	__u32 func;
@@ -72,6 +89,17 @@ struct {
 	__type(key, struct start_key);
 	__type(value, struct start_val);
 } starts SEC(".maps");
+
+struct task_starts {
+	struct start_val slot[FT_NR_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_starts);
+} task_starts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -155,12 +183,55 @@ static __always_inline void record_start(__u32 func, __u32 tid, __u64 pages,
 {
 	struct start_key key = { .tid = tid, .func = func };
 	struct start_val val = { .pages = pages, .addr = addr, .flags = flags };
+	struct task_starts *ts;
 
+	if (use_task_storage) {
+		if (func >= FT_NR_SLOTS)
+			return;
+		ts = bpf_task_storage_get(&task_starts, bpf_get_current_task_btf(), 0,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ts) {	/* out of memory, or the storage busy (recursion) */
+			__sync_fetch_and_add(&drops[FT_DROP_START_FULL], 1);
+			return;
+		}
+		if (ts->slot[func].ts)
+			__sync_fetch_and_add(&drops[FT_DROP_STALE_START], 1);
+		val.ts = bpf_ktime_get_ns();
+		ts->slot[func] = val;
+		return;
+	}
 	if (bpf_map_lookup_elem(&starts, &key))
 		__sync_fetch_and_add(&drops[FT_DROP_STALE_START], 1);
 	val.ts = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&starts, &key, &val, BPF_ANY))
 		__sync_fetch_and_add(&drops[FT_DROP_START_FULL], 1);
+}
+
+/* The thread's start for @func, or NULL: none recorded. */
+static __always_inline struct start_val *find_start(__u32 func, __u32 tid)
+{
+	struct start_key key = { .tid = tid, .func = func };
+	struct task_starts *ts;
+
+	if (!use_task_storage)
+		return bpf_map_lookup_elem(&starts, &key);
+	if (func >= FT_NR_SLOTS)
+		return NULL;
+	ts = bpf_task_storage_get(&task_starts, bpf_get_current_task_btf(), 0, 0);
+	if (!ts || !ts->slot[func].ts)
+		return NULL;
+	return &ts->slot[func];
+}
+
+/* Free @start, found by find_start(@func, @tid). */
+static __always_inline void drop_start(__u32 func, __u32 tid, struct start_val *start)
+{
+	struct start_key key = { .tid = tid, .func = func };
+
+	if (use_task_storage)
+		start->ts = 0;
+	else
+		bpf_map_delete_elem(&starts, &key);
 }
 
 static __always_inline int on_entry_flags(__u32 func, __u64 pages, __u32 flags)
@@ -257,7 +328,6 @@ static __always_inline int finish_call(__u32 func, __u32 out, bool filtered)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id, .func = func };
 	struct start_val *start;
 	__u64 delta, pages;
 	__u32 flags;
@@ -265,7 +335,7 @@ static __always_inline int finish_call(__u32 func, __u32 out, bool filtered)
 	count_run(func, 1);
 	if (!tgid_traced(id >> 32))
 		return 0;
-	start = bpf_map_lookup_elem(&starts, &key);
+	start = find_start(func, (__u32)id);
 	if (!start) {
 		if (!filtered)
 			__sync_fetch_and_add(&drops[FT_DROP_UNMATCHED], 1);
@@ -274,7 +344,7 @@ static __always_inline int finish_call(__u32 func, __u32 out, bool filtered)
 	delta = now - start->ts;
 	pages = start->pages;
 	flags = start->flags;
-	bpf_map_delete_elem(&starts, &key);
+	drop_start(func, (__u32)id, start);
 	account(func, id >> 32, delta, pages, out, flags);
 	return 0;
 }
@@ -588,13 +658,12 @@ static __always_inline bool is_retry(const struct start_val *start, __u64 addres
 static __always_inline int mapping_entry(struct vm_area_struct *vma, __u64 address)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id, .func = FT_SLOT_MAPPING };
 	struct start_val *start;
 
 	count_run(FT_SLOT_MAPPING, 0);
 	if (!tgid_traced(id >> 32) || !vma_maps_target(vma))
 		return 0;
-	start = bpf_map_lookup_elem(&starts, &key);
+	start = find_start(FT_SLOT_MAPPING, (__u32)id);
 	if (!start || !is_retry(start, address))
 		record_start(FT_SLOT_MAPPING, (__u32)id, 0, address, 0);
 	return 0;
@@ -603,7 +672,6 @@ static __always_inline int mapping_entry(struct vm_area_struct *vma, __u64 addre
 static __always_inline int mapping_return(vm_fault_t ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id, .func = FT_SLOT_MAPPING };
 	__u32 slot = FT_SLOT_MAPPING;
 	struct ft_func_stats *fs;
 	struct start_val *start;
@@ -613,7 +681,7 @@ static __always_inline int mapping_return(vm_fault_t ret)
 	count_run(FT_SLOT_MAPPING, 1);
 	if (!tgid_traced(id >> 32))
 		return 0;
-	start = bpf_map_lookup_elem(&starts, &key);
+	start = find_start(FT_SLOT_MAPPING, (__u32)id);
 	if (!start)
 		return 0;
 	start->retry_ts = bpf_ktime_get_ns();

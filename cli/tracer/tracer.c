@@ -649,6 +649,27 @@ static void set_rodata(struct ft_tracer *t, enum ft_mode mode)
 	ro->map_ino = t->opts.map_ino;
 }
 
+/*
+ * The store of the calls' starts (probes/fault_trace.bpf.c): task-local
+ * storage where fentry programs may use it (5.11 and later); the hash map
+ * in kprobe mode and before. The programs
+ * reference both, so libbpf 1.1 must create both: the unused one is made
+ * as small as its type allows, and task storage, which 5.10 offers only
+ * with its BPF LSM, becomes a one-slot array there.
+ */
+static void choose_start_store(struct ft_tracer *t, enum ft_mode mode)
+{
+	bool task = mode == FT_MODE_FENTRY && kernel_at_least(5, 11);
+	struct bpf_map *unused = task ? t->skel->maps.starts : t->skel->maps.task_starts;
+
+	t->skel->rodata->use_task_storage = task;
+	bpf_map__set_max_entries(unused, 1);
+	if (!task) {
+		bpf_map__set_type(unused, BPF_MAP_TYPE_ARRAY);
+		bpf_map__set_map_flags(unused, 0);
+	}
+}
+
 /* fentry/fexit of a --function: the attach target, set before load. */
 static int set_user_target(struct ft_tracer *t, unsigned int slot)
 {
@@ -688,6 +709,7 @@ static int tracer_load(struct ft_tracer *t, enum ft_mode mode)
 		return err;
 	}
 	set_rodata(t, mode);
+	choose_start_store(t, mode);
 	bpf_object__for_each_program(p, t->skel->obj)
 		bpf_program__set_autoload(p, false);
 	for (unsigned int n = 0; n < t->nslots; n++) {

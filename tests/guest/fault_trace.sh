@@ -397,53 +397,45 @@ if [ $has_btf = 1 ]; then
 fi
 
 # --- kprobes do not pin the module: an rmmod while traced is reported -----
-# One kprobe session (a BPF load costs seconds under emulation) for two
-# checks. --function kbufmap_vm_fault puts a kprobe in the module, which
-# is unloaded while traced: the report must say so. --mapping times the
-# faults of `ft_faults abandon-retry`: its first fault blocks in
-# userfaultfd until a signal makes the kernel give it up (VM_FAULT_RETRY,
-# never retried); its next fault, 300 ms later at another address, must be
-# timed alone, the abandoned start dropped and counted.
-"$ftf" abandon-retry 2>"$tmp/ar.err" &
-apid=$!
-for _ in $(seq 100); do
-	has_line "$tmp/ar.err" "pid *" && break
-	kill -0 "$apid" 2>/dev/null || break
-	nap
-done
-afd=$(sed -n 's/^pid [0-9]* fd \([0-9]*\)$/\1/p' "$tmp/ar.err")
-maparg=()
-if [ -n "$afd" ]; then
-	maparg=(--mapping "/proc/$apid/fd/$afd")
-else
-	wait "$apid"
-	tap_skip "kprobe: a fault abandoned after VM_FAULT_RETRY" "$(cat "$tmp/ar.err")"
-	sleep 60 & apid=$!	# a --pid for the unload check alone
-fi
-"$ctl" -j fault-trace --mode kprobe --function kbufmap_vm_fault "${maparg[@]}" --pid "$apid" \
-	--duration 60 >"$tmp/ku.json" 2>"$tmp/ku.err" &
-cpid=$!
-wait_line "$tmp/ku.err" "*mode kprobe*"
-rmmod kbufmap 2>"$tmp/rmmod.err"
-unloaded=$?
-if [ -n "$afd" ]; then
+# A fault abandoned after VM_FAULT_RETRY: `ft_faults abandon-retry`'s first
+# fault blocks in userfaultfd until a signal makes the kernel give it up
+# (VM_FAULT_RETRY, never retried); its next fault, 300 ms later at another
+# address, must be timed alone by --mapping, the abandoned start dropped and
+# counted. start_abandon MODE: starts it, sets apid and maparg (empty when
+# it could not start; then apid is a plain sleeper).
+start_abandon() {
+	local afd
+	"$ftf" abandon-retry 2>"$tmp/ar.err" &
+	apid=$!
+	for _ in $(seq 100); do
+		has_line "$tmp/ar.err" "pid *" && break
+		kill -0 "$apid" 2>/dev/null || break
+		nap
+	done
+	afd=$(sed -n 's/^pid [0-9]* fd \([0-9]*\)$/\1/p' "$tmp/ar.err")
+	maparg=()
+	if [ -n "$afd" ]; then
+		maparg=(--mapping "/proc/$apid/fd/$afd")
+	else
+		wait "$apid"
+		tap_skip "$1: a fault abandoned after VM_FAULT_RETRY" "$(cat "$tmp/ar.err")"
+		sleep 60 & apid=$!
+	fi
+}
+# release_abandon MODE: lets it go on to its second fault and end.
+release_abandon() {
+	if [ ${#maparg[@]} = 0 ]; then
+		kill "$apid"
+		return
+	fi
 	kill -USR1 "$apid"
 	wait "$apid"
-	tap_is_v "abandon-retry: exit status" "$?" 0
-else
-	kill "$apid"
-fi
-wait "$cpid"
-tap_is_v "kprobe, rmmod while traced: fault-trace exit status" "$?" 0
-if [ $unloaded = 0 ]; then
-	tap_is_v "kprobe, rmmod while traced: the report names the module unloaded" \
-		"$(jq -r '[.modules_unloaded[]? | "\(.module) loaded_now=\(.loaded_now)"] | join(",")' "$tmp/ku.json")" \
-		"kbufmap loaded_now=false"
-	insmod "$ko" || tap_fail "reloading $ko"
-else
-	tap_fail "kprobe mode: rmmod while traced failed: $(cat "$tmp/rmmod.err")"
-fi
-if [ -n "$afd" ]; then
+	tap_is_v "$1: abandon-retry: exit status" "$?" 0
+}
+# check_abandon MODE REPORT: fault-trace's report of it.
+check_abandon() {
+	local results desc got want
+	[ ${#maparg[@]} = 0 ] && return
 	read -r -d '' ar_checks <<'JQ'
 (.functions[] | select(.handler == "page fault")) as $m |
 [
@@ -453,11 +445,48 @@ if [ -n "$afd" ]; then
 ]
 | .[] | map(tostring) | join("\t")
 JQ
-	results=$(jq -r "$ar_checks" "$tmp/ku.json") && [ -n "$results" ] ||
+	results=$(jq -r "$ar_checks" "$2") && [ -n "$results" ] ||
 		results="jq could not read the report	failed	ok"
 	while IFS=$'\t' read -r desc got want; do
-		tap_is_v "kprobe/--mapping, a fault abandoned after VM_FAULT_RETRY: $desc" "$got" "$want"
+		tap_is_v "$1/--mapping, a fault abandoned after VM_FAULT_RETRY: $desc" "$got" "$want"
 	done <<<"$results"
+}
+
+# fentry mode keeps its starts in task-local storage (5.11 and later), kprobe
+# mode in a hash map: the abandoned start is checked in both.
+if [ $has_btf = 1 ]; then
+	start_abandon fentry
+	"$ctl" -j fault-trace --mode fentry "${maparg[@]}" --pid "$apid" --duration 60 \
+		>"$tmp/fu.json" 2>"$tmp/fu.err" &
+	cpid=$!
+	wait_line "$tmp/fu.err" "*mode fentry*"
+	release_abandon fentry
+	wait "$cpid"
+	tap_is_v "fentry, abandoned fault: fault-trace exit status" "$?" 0
+	check_abandon fentry "$tmp/fu.json"
+fi
+
+# One kprobe session (a BPF load costs seconds under emulation) for two
+# checks: the abandoned fault, and --function kbufmap_vm_fault, a kprobe in
+# the module, which is unloaded while traced: the report must say so.
+start_abandon kprobe
+"$ctl" -j fault-trace --mode kprobe --function kbufmap_vm_fault "${maparg[@]}" --pid "$apid" \
+	--duration 60 >"$tmp/ku.json" 2>"$tmp/ku.err" &
+cpid=$!
+wait_line "$tmp/ku.err" "*mode kprobe*"
+rmmod kbufmap 2>"$tmp/rmmod.err"
+unloaded=$?
+release_abandon kprobe
+wait "$cpid"
+tap_is_v "kprobe, rmmod while traced: fault-trace exit status" "$?" 0
+check_abandon kprobe "$tmp/ku.json"
+if [ $unloaded = 0 ]; then
+	tap_is_v "kprobe, rmmod while traced: the report names the module unloaded" \
+		"$(jq -r '[.modules_unloaded[]? | "\(.module) loaded_now=\(.loaded_now)"] | join(",")' "$tmp/ku.json")" \
+		"kbufmap loaded_now=false"
+	insmod "$ko" || tap_fail "reloading $ko"
+else
+	tap_fail "kprobe mode: rmmod while traced failed: $(cat "$tmp/rmmod.err")"
 fi
 if rmmod kbufmap; then
 	tap_pass "rmmod after tracing stopped"
