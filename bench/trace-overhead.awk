@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/trace-overhead.awk: one row of trace-overhead.sh's table from the
-# per-round ratios "fentry kprobe bpftrace" (each traced / untraced; "-"
-# where the mode could not run), with -v k=KERNEL -v u=UNTRACED_NS.
+# per-round ratios "fentry kprobe bpftrace empty" (each traced / untraced;
+# "-" where the mode could not run; empty: fentry with programs that
+# return at once), with -v k=KERNEL -v u=UNTRACED_NS.
 #
 # The three ratios: the median over the rounds, their range (min-max)
 # beside it. The added cost of ours against bpftrace's, (ours - 1) /
@@ -45,9 +46,10 @@ function ci_cell(a, n,    m, j) {
 	if ($3 > 1) {
 		if ($1 != "-") af[++naf] = ($1 - 1) / ($3 - 1)
 		if ($2 != "-") ap[++nap] = ($2 - 1) / ($3 - 1)
+		if (NF >= 4 && $4 != "-") ae[++nae] = ($4 - 1) / ($3 - 1)
 	}
 }
 END {
-	printf "| %s | %.0f | %s | %s | %s | %s | %s |\n", k, u, cell(f, nf), cell(p, np), cell(b, nb),
-		ci_cell(af, naf), ci_cell(ap, nap)
+	printf "| %s | %.0f | %s | %s | %s | %s | %s | %s |\n", k, u, cell(f, nf), cell(p, np), cell(b, nb),
+		ci_cell(af, naf), ci_cell(ap, nap), ci_cell(ae, nae)
 }

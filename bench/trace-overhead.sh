@@ -16,6 +16,9 @@
 #   fentry    bench --trace fentry (its untraced and traced series), where
 #             the module has BTF (/sys/kernel/btf/kbufmap: 5.11 and later)
 #   kprobe    bench --trace kprobe
+#   empty     bench --trace fentry with KBUFMAP_TRACE_EMPTY=1: programs
+#             that return at once, the cost of the fentry/fexit trampolines
+#             alone, the floor under any fentry tracer (where fentry runs)
 # Ratios: fentry and kprobe, the traced median over the untraced median of
 # the same bench run; bpftrace, its run's median over the plain run's just
 # before. Each is the median over the rounds; the added cost of ours over
@@ -25,7 +28,7 @@
 #
 # Every round's bench JSON documents and bpftrace histogram go to
 # bench/results/KERNEL-trace.json ({"rounds": [{"round", "plain",
-# "bpftrace", "bpftrace_hist", "fentry", "kprobe"}]}), what the guest
+# "bpftrace", "bpftrace_hist", "fentry", "kprobe", "empty"}]}), what the guest
 # offers bpftrace to KERNEL-trace-env.txt; the rows go between the
 # trace-overhead markers of bench/README.md, replacing those of the same
 # kernels and keeping the others (and to standard output).
@@ -94,6 +97,7 @@ for r in \$(seq $rounds); do
 	# No module BTF (before 5.11): no fentry on the module.
 	[ -e /sys/kernel/btf/kbufmap ] && run fentry-\$r $b --trace fentry
 	run kprobe-\$r $b --trace kprobe
+	[ -e /sys/kernel/btf/kbufmap ] && run empty-\$r env KBUFMAP_TRACE_EMPTY=1 $b --trace fentry
 done
 SCRIPT
 }
@@ -112,7 +116,8 @@ combine() {
 		jq -n --argjson r "$r" --slurpfile p "$work/$1-plain-$r.json" \
 			--slurpfile b "$work/$1-bpftrace-$r.json" --rawfile h "$work/$1-bpftrace-$r.txt" \
 			--slurpfile f "$work/$1-fentry-$r.json" --slurpfile k "$work/$1-kprobe-$r.json" \
-			'{round: $r, plain: $p[0], bpftrace: $b[0], bpftrace_hist: $h, fentry: $f[0], kprobe: $k[0]}'
+			--slurpfile e "$work/$1-empty-$r.json" \
+			'{round: $r, plain: $p[0], bpftrace: $b[0], bpftrace_hist: $h, fentry: $f[0], kprobe: $k[0], empty: $e[0]}'
 	done | jq -c -s '{rounds: .}' >"$out/$1-trace.json"
 }
 
@@ -122,18 +127,20 @@ for k in $kernels; do
 	[ -n "$ko" ] || { echo "$0: no module with BTF built for $k under $build/kmod" >&2; exit 1; }
 	log=$(mktemp)
 	start=$(date +%s)
-	"$root/scripts/guest-run" --kernel "$k" --module "$ko" --mem 2G --timeout 3000 \
+	# A round takes 10 to 30 s under TCG; a boot that stops making
+	# progress (seen twice, not understood: bench/README.md) fails early.
+	"$root/scripts/guest-run" --kernel "$k" --module "$ko" --mem 2G --timeout $((300 + rounds * 90)) \
 		-- bash -c "$(guest_script)" >"$log"
 	echo "trace-overhead.sh: $k: $(( $(date +%s) - start )) s" >&2
 	kver=$(jq -r .context.kernel <(section "$log" plain-1) | cut -d' ' -f1)
 	section "$log" env >"$out/$k-trace-env.txt"
-	fentry=() kprobe=() bpft=() untraced=()
+	fentry=() kprobe=() bpft=() untraced=() empty=()
 	for r in $(seq "$rounds"); do
-		for name in plain bpftrace fentry kprobe; do
+		for name in plain bpftrace fentry kprobe empty; do
 			f=$work/$k-$name-$r.json
 			section "$log" "$name-$r" >"$f"
 			# fentry is left out where the module has no BTF.
-			[ "$name" = fentry ] && [ ! -s "$f" ] && ! grep -q '^present: /sys/kernel/btf/kbufmap$' \
+			case $name in fentry | empty) ;; *) false ;; esac && [ ! -s "$f" ] && ! grep -q '^present: /sys/kernel/btf/kbufmap$' \
 				"$out/$k-trace-env.txt" && continue
 			jq -e .shape "$f" >/dev/null || { echo "$0: $k $name-$r: no JSON (see $log)" >&2; exit 1; }
 		done
@@ -151,22 +158,27 @@ for k in $kernels; do
 			fentry+=(-)
 		fi
 		kprobe+=("$(first_read "$work/$k-kprobe-$r.json" .traced.ratio)")
+		if [ -s "$work/$k-empty-$r.json" ]; then
+			empty+=("$(first_read "$work/$k-empty-$r.json" .traced.ratio)")
+		else
+			empty+=(-)
+		fi
 	done
 	m_u=$(printf '%s\n' "${untraced[@]}" | median)
-	echo "$k: rounds fentry ${fentry[*]}; kprobe ${kprobe[*]}; bpftrace ${bpft[*]}" >&2
+	echo "$k: rounds fentry ${fentry[*]}; kprobe ${kprobe[*]}; bpftrace ${bpft[*]}; empty ${empty[*]}" >&2
 	grep '^@@ end' "$log" | sort | uniq -c | tr '\n' ' ' >&2; echo >&2
 	# Per round; the medians, ranges and intervals are the awk's.
 	for r in $(seq "$rounds"); do
 		i=$((r - 1))
-		echo "${fentry[$i]} ${kprobe[$i]} ${bpft[$i]}"
+		echo "${fentry[$i]} ${kprobe[$i]} ${bpft[$i]} ${empty[$i]}"
 	done >"$work/$k-ratios.txt"
 	rows+=$(awk -v k="$kver" -v u="$m_u" -f "$here/trace-overhead.awk" "$work/$k-ratios.txt")$'\n'
 	combine "$k"
 	rm -f "$log"
 done
 
-head="| kernel | untraced first read, ns/fault (TCG) | fentry / untraced | kprobe / untraced | bpftrace / untraced | added cost: fentry / bpftrace, median [95 % CI] | added cost: kprobe / bpftrace, median [95 % CI] |
-|---|--:|--:|--:|--:|--:|--:|"
+head="| kernel | untraced first read, ns/fault (TCG) | fentry / untraced | kprobe / untraced | bpftrace / untraced | added cost: fentry / bpftrace, median [95 % CI] | added cost: kprobe / bpftrace, median [95 % CI] | added cost: empty fentry programs / bpftrace, median [95 % CI] |
+|---|--:|--:|--:|--:|--:|--:|--:|"
 printf '%s\n%s' "$head" "$rows"
 # Into bench/README.md, between the markers: these kernels' rows replace
 # their old ones, the other kernels' rows stay, in version order.
