@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/trace-overhead.awk: one row of trace-overhead.sh's table from the
 # per-round ratios "fentry kprobe bpftrace empty" (each traced / untraced;
-# "-" where the mode could not run; empty: fentry with programs that
+# "-" where the mode could not run or bpftrace hung; empty: fentry with programs that
 # return at once), with -v k=KERNEL -v u=UNTRACED_NS.
 #
 # The three ratios: the median over the rounds, their range (min-max)
@@ -42,8 +42,8 @@ function ci_cell(a, n,    m, j) {
 {
 	if ($1 != "-") f[++nf] = $1
 	if ($2 != "-") p[++np] = $2
-	b[++nb] = $3
-	if ($3 > 1) {
+	if ($3 != "-") b[++nb] = $3
+	if ($3 != "-" && $3 > 1) {
 		if ($1 != "-") af[++naf] = ($1 - 1) / ($3 - 1)
 		if ($2 != "-") ap[++nap] = ($2 - 1) / ($3 - 1)
 		if (NF >= 4 && $4 != "-") ae[++nae] = ($4 - 1) / ($3 - 1)
