@@ -46,7 +46,7 @@ const volatile __u32 user_nargs[FT_MAX_USER_FUNCS] = {};
 const volatile __u32 user_ret[FT_MAX_USER_FUNCS] = {};
 /*
  * Keep the starts in task-local storage (task_starts) rather than the hash
- * map (starts): user space sets it in fentry mode on 5.11 and later, the
+ * map (starts): user space sets it in fentry mode on 5.13 and later, the
  * kernels whose tracing programs may call bpf_task_storage_get().
  */
 const volatile bool use_task_storage = false;
@@ -70,8 +70,8 @@ __u64 map_vm_end;
  * (ts 0 marks a free slot). Per call that is half of the map work the hash
  * map costs, an update at entry and a lookup and a delete at return,
  * which is most of what tracing adds to a fault (bench/README.md). The
- * hash map serves kprobe mode and the kernels before 5.11. User space
- * creates only the store it uses.
+ * hash map serves kprobe mode and the kernels before 5.13. User space
+ * shrinks the store it does not use to almost nothing.
  */
 struct start_key {
 	__u32 tid;

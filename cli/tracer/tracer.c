@@ -654,15 +654,15 @@ static void set_rodata(struct ft_tracer *t, enum ft_mode mode)
 
 /*
  * The store of the calls' starts (probes/fault_trace.bpf.c): task-local
- * storage where fentry programs may use it (5.11 and later); the hash map
- * in kprobe mode and before. The programs
- * reference both, so libbpf 1.1 must create both: the unused one is made
- * as small as its type allows, and task storage, which 5.10 offers only
- * with its BPF LSM, becomes a one-slot array there.
+ * storage where fentry programs may use it (5.13 and later: task storage
+ * came in 5.11 for BPF LSM programs only); the hash map in kprobe mode and
+ * before. The programs reference both, so libbpf 1.1 must create both: the
+ * unused one is made as small as its type allows, and task storage, which
+ * 5.10 lacks, becomes a one-slot array there.
  */
 static void choose_start_store(struct ft_tracer *t, enum ft_mode mode)
 {
-	bool task = mode == FT_MODE_FENTRY && kernel_at_least(5, 11);
+	bool task = mode == FT_MODE_FENTRY && kernel_at_least(5, 13);
 	struct bpf_map *unused = task ? t->skel->maps.starts : t->skel->maps.task_starts;
 
 	t->skel->rodata->use_task_storage = task;

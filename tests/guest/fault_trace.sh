@@ -452,7 +452,7 @@ JQ
 	done <<<"$results"
 }
 
-# fentry mode keeps its starts in task-local storage (5.11 and later), kprobe
+# fentry mode keeps its starts in task-local storage (5.13 and later), kprobe
 # mode in a hash map: the abandoned start is checked in both.
 if [ $has_btf = 1 ]; then
 	start_abandon fentry
