@@ -56,6 +56,13 @@ const volatile bool use_task_storage = false;
  * trampolines or kprobes cost alone, the floor under any program.
  */
 const volatile bool empty_programs = false;
+/*
+ * The page shift and the pages one PMD maps, which BTF does not carry:
+ * user space sets this kernel's (x86-64's are the defaults; arm64 has 16
+ * and 64 KiB pages too).
+ */
+const volatile __u32 page_shift = 12;
+const volatile __u32 pmd_pages = 512;
 /* --mapping: the mapped file, as its inode's i_sb->s_dev and i_ino. */
 const volatile __u64 map_dev = 0;
 const volatile __u64 map_ino = 0;
@@ -174,7 +181,7 @@ static __always_inline __u32 log2_u64(__u64 v)
 
 static __always_inline __u64 vma_pages(struct vm_area_struct *vma)
 {
-	return (BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start)) >> FT_PAGE_SHIFT;
+	return (BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start)) >> page_shift;
 }
 
 /*
@@ -506,7 +513,7 @@ static __always_inline __u32 huge_entry_flags(struct vm_fault *vmf)
 FT_SEC(fentry, fn)							\
 int BPF_PROG(fentry_##fn, struct vm_fault *vmf)				\
 {									\
-	return on_entry_flags(FT_##id, FT_PMD_PAGES,			\
+	return on_entry_flags(FT_##id, pmd_pages,			\
 			      huge_entry_flags(vmf));			\
 }									\
 FT_SEC(fexit, fn)							\
@@ -519,7 +526,7 @@ int BPF_PROG(fexit_##fn, struct vm_fault *vmf,				\
 FT_SEC(kprobe, fn)							\
 int BPF_KPROBE(kprobe_##fn, struct vm_fault *vmf)			\
 {									\
-	return on_entry_flags(FT_##id, FT_PMD_PAGES,			\
+	return on_entry_flags(FT_##id, pmd_pages,			\
 			      huge_entry_flags(vmf));			\
 }									\
 FT_SEC(kretprobe, fn)							\

@@ -21,9 +21,6 @@
 #define FT_MAX_PROCS	4096	/* (process, function) pairs in the breakdown */
 #define FT_MAX_CHILDREN	4096	/* descendants of a traced command */
 
-/* x86-64: pages in one PMD mapping, and the page shift. */
-#define FT_PMD_PAGES	512
-#define FT_PAGE_SHIFT	12
 
 /*
  * The traced functions of the module, written once; the order is the
@@ -51,8 +48,9 @@
 	X(MAP_PAGES, vm_map_pages, "in .fault", "fault-around",	\
 	  "the window offered, end - start + 1", MAP_PAGES)		\
 	X(HUGE_FAULT, vm_huge_fault, ".huge_fault", "huge",		\
-	  "512 per PMD found empty and mapped (fallbacks and PMDs "	\
-	  "already mapped map none)", HUGE_FAULT)			\
+	  "a PMD's pages (512 of 4 KiB) per PMD found empty and "	\
+	  "mapped (fallbacks and PMDs already mapped map none)",	\
+	  HUGE_FAULT)							\
 	X(POP_REMAP, populate_remap, "populate", "remap",		\
 	  "the whole VMA on success", POPULATE)			\
 	X(POP_REMAP_UNCHECKED, populate_remap_unchecked, "populate",	\

@@ -23,7 +23,6 @@
 #define MADV_POPULATE_READ	22
 #define MADV_POPULATE_WRITE	23
 #endif
-#define THP_SIZE	(2UL << 20)
 
 /* ---- the kbufmap device ------------------------------------------------- */
 
@@ -167,7 +166,7 @@ static void *madv_read_map(struct bench_case *c, bool for_write)
 	return madv_map(c, MADV_POPULATE_READ);
 }
 
-/* THP: a 2 MiB aligned anonymous range with MADV_HUGEPAGE. The extra
+/* THP: a PMD-aligned anonymous range with MADV_HUGEPAGE. The extra
  * alignment slack is unmapped again inside the timed mmap phase. */
 static int thp_setup(struct bench_case *c, const char **why)
 {
@@ -184,14 +183,15 @@ static int thp_setup(struct bench_case *c, const char **why)
 
 static void *thp_map(struct bench_case *c, bool for_write)
 {
-	size_t span = c->len + THP_SIZE;
+	const size_t pmd = pmd_size();
+	size_t span = c->len + pmd;
 	uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, anon_flags(c), -1, 0);
 	uint8_t *a;
 
 	(void)for_write;
 	if (p == MAP_FAILED)
 		return NULL;
-	a = (uint8_t *)(((uintptr_t)p + THP_SIZE - 1) & ~(uintptr_t)(THP_SIZE - 1));
+	a = (uint8_t *)(((uintptr_t)p + pmd - 1) & ~(uintptr_t)(pmd - 1));
 	if (a > p)
 		munmap(p, (size_t)(a - p));
 	if (a + c->len < p + span)
@@ -304,7 +304,7 @@ const struct bench_target bench_targets[] = {
 	  madv_populate_setup, madv_read_map, NULL, no_teardown, NULL, false },
 	{ "memfd", "a memfd (shmem) mapped and touched; pread of it",
 	  memfd_setup, memfd_map, fd_pread, fd_teardown, NULL, false },
-	{ "thp", "anonymous, 2 MiB aligned, MADV_HUGEPAGE (where THP is enabled)",
+	{ "thp", "anonymous, PMD-aligned, MADV_HUGEPAGE (where THP is enabled)",
 	  thp_setup, thp_map, NULL, no_teardown, NULL, false },
 };
 const size_t bench_nr_targets = sizeof(bench_targets) / sizeof(bench_targets[0]);

@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bufopt.h"
 #include "cmd.h"
 #include "names.h"
 #include "parse.h"
+#include "procfs.h"
 #include "values.h"
 
 enum {
@@ -455,8 +457,8 @@ static void finish_kbufmap(struct kbm_bufopt *b, struct argp_state *state)
 		b->backend = huge ? KBUFMAP_BACKEND_CONTIG : KBUFMAP_BACKEND_VMALLOC;
 	if (b->strategy < 0)
 		b->strategy = KBUFMAP_STRATEGY_FAULT;
-	if (!b->pages_arg && huge)
-		b->pages = 512;
+	if (!b->pages_arg && huge)	/* one PMD: 512 pages of 4 KiB */
+		b->pages = pmd_size() / (size_t)sysconf(_SC_PAGESIZE);
 	be = (unsigned int)b->backend;
 	st = (unsigned int)b->strategy;
 	if (b->pages > backend_max_pages(be))

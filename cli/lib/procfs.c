@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "procfs.h"
 
@@ -293,6 +294,27 @@ const char *sysfs_choice(const char *path, char *buf, size_t len)
 const char *thp_enabled(char *buf, size_t len)
 {
 	return sysfs_choice("/sys/kernel/mm/transparent_hugepage/enabled", buf, len);
+}
+
+size_t pmd_size_from(const char *path, size_t page_size)
+{
+	unsigned long long v;
+	char line[32], end;
+
+	if (path && !read_first_line(path, line, sizeof(line)) &&
+	    sscanf(line, "%llu%c", &v, &end) == 1 && v >= page_size && !(v & (v - 1)))
+		return (size_t)v;
+	return page_size * (page_size / 8);
+}
+
+size_t pmd_size(void)
+{
+	static size_t cached;
+
+	if (!cached)
+		cached = pmd_size_from("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+				       (size_t)sysconf(_SC_PAGESIZE));
+	return cached;
 }
 
 /* ---- the kernel ----------------------------------------------------------- */

@@ -63,6 +63,15 @@ const char *sysfs_choice(const char *path, char *buf, size_t len);
  * ("always", "madvise", "never") or NULL if unknown.
  */
 const char *thp_enabled(char *buf, size_t len);
+/*
+ * Bytes one PMD entry maps (a "huge" mapping): @path's figure (the
+ * kernel's hpage_pmd_size) when it reads as one, else what @page_size
+ * implies: a page table fills one page with 8-byte entries, so 2 MiB with
+ * 4 KiB pages, 32 MiB with 16 KiB, 512 MiB with 64 KiB.
+ */
+size_t pmd_size_from(const char *path, size_t page_size);
+/* This machine's: pmd_size_from(hpage_pmd_size, the page size), cached. */
+size_t pmd_size(void);
 
 /* uname -r and uname -m (static storage). */
 const char *kernel_release(void);

@@ -647,6 +647,8 @@ static void set_rodata(struct ft_tracer *t, enum ft_mode mode)
 	}
 	ro->map_dev = t->opts.map_dev;
 	ro->map_ino = t->opts.map_ino;
+	ro->page_shift = (__u32)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
+	ro->pmd_pages = (__u32)(pmd_size() >> ro->page_shift);
 	ro->empty_programs = getenv("KBUFMAP_TRACE_EMPTY") != NULL;
 	if (ro->empty_programs)
 		kbm_warn("KBUFMAP_TRACE_EMPTY is set: the probes return at once and count nothing (a calibration for bench/trace-overhead.sh)");

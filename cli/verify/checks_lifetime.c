@@ -3,7 +3,8 @@
  * Lifetime, fork, the module's own accounting, and huge mappings: the
  * buffer lives exactly as long as its last file or mapping, a child shares a
  * shared mapping, each strategy faults the way it says it does, and the huge
- * strategy maps 2 MiB at a time where the kernel lets it.
+ * strategy maps a PMD (2 MiB with 4 KiB pages) at a time where the kernel
+ * lets it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* CMake defines it too */
@@ -19,8 +20,6 @@
 #include "kbm_dev.h"
 #include "names.h"
 #include "procfs.h"
-
-#define PMD_BYTES	(2UL << 20)
 
 enum kbm_status check_buffer_released(struct vctx *c)
 {
@@ -257,8 +256,8 @@ static uint8_t *huge_map_patterned(struct vctx *c, uint64_t pages,
 
 	*fd = vopen_buffer(c, O_RDWR, pages);
 	if (*fd == -ENOMEM) {
-		*st = vskip(c, "no %zu MiB of 2 MiB aligned contiguous memory to test with (ENOMEM)",
-			    size >> 20);
+		*st = vskip(c, "no %zu MiB of %zu MiB aligned contiguous memory to test with (ENOMEM)",
+			    size >> 20, pmd_size() >> 20);
 		return NULL;
 	}
 	if (*fd < 0) {
@@ -293,31 +292,31 @@ static enum kbm_status huge_none(struct vctx *c, const uint8_t *a,
 	char thp_buf[32];
 	const char *thp;
 
-	if ((uintptr_t)a & (PMD_BYTES - 1))
-		return vfail(c, "the mapping at %p is not 2 MiB aligned, so no PMD can map it",
-			     (const void *)a);
+	if ((uintptr_t)a & (pmd_size() - 1))
+		return vfail(c, "the mapping at %p is not %zu MiB aligned, so no PMD can map it",
+			     (const void *)a, pmd_size() >> 20);
 	thp = thp_enabled(thp_buf, sizeof(thp_buf));
 	if (thp && !strcmp(thp, "never"))
 		return vskip(c, "THP is disabled (transparent_hugepage/enabled = never), so the "
-			     "kernel never calls .huge_fault: %llu 4 KiB faults instead", faults);
+			     "kernel never calls .huge_fault: %llu page faults instead", faults);
 	/*
 	 * Before 6.12 no huge PFN-map PMD is special (pmd_special()), and
-	 * GUP-fast would take one for a THP: the module falls back to 4 KiB.
+	 * GUP-fast would take one for a THP: the module falls back to pages.
 	 * 6.1 does not even call .huge_fault (hugepage_vma_check()).
 	 */
 	if (!kernel_version(&maj, &min) && (maj < 6 || (maj == 6 && min < 12)))
 		return vskip(c, "kernel %s has no special huge PFN-map PMDs (pmd_special() came "
 			     "in 6.12; GUP-fast would take a plain one for a THP), so the module "
-			     "maps huge at 4 KiB: %llu 4 KiB faults, as expected", kernel_release(),
+			     "maps huge page by page: %llu page faults, as expected", kernel_release(),
 			     faults);
 	return vfail(c, "no .huge_fault call on kernel %s (THP %s, MADV_HUGEPAGE given) for a "
-		     "2 MiB aligned mapping: fell back to %llu 4 KiB faults", kernel_release(),
-		     thp ? thp : "unknown", faults);
+		     "%zu MiB aligned mapping: fell back to %llu page faults", kernel_release(),
+		     thp ? thp : "unknown", pmd_size() >> 20, faults);
 }
 
 enum kbm_status check_huge_pmd(struct vctx *c)
 {
-	const uint64_t pmd_pages = PMD_BYTES / c->ps;
+	const uint64_t pmd_pages = pmd_size() / c->ps;
 	uint64_t pages = (c->pages + pmd_pages - 1) / pmd_pages * pmd_pages;
 	struct kbufmap_stats s0, s1;
 	unsigned long long huge, faults, regions;
@@ -330,10 +329,10 @@ enum kbm_status check_huge_pmd(struct vctx *c)
 	ssize_t bad;
 
 	if (pages > backend_max_pages(c->backend))
-		return vskip(c, "%llu pages (whole 2 MiB) exceed the backend's limit",
-			     (unsigned long long)pages);
+		return vskip(c, "%llu pages (whole PMDs of %zu MiB) exceed the backend's limit",
+			     (unsigned long long)pages, pmd_size() >> 20);
 	size = (size_t)pages * c->ps;
-	regions = size / PMD_BYTES;
+	regions = size / pmd_size();
 	a = huge_map_patterned(c, pages, salt, &fd, &st);
 	if (!a)
 		return st;
@@ -354,11 +353,11 @@ enum kbm_status check_huge_pmd(struct vctx *c)
 	huge = D(huge_faults);
 	faults = D(faults);
 	if (huge == regions)
-		return vpass(c, "%llu PMD fault%s mapped %zu MiB at %p (%llu 4 KiB faults); the data "
+		return vpass(c, "%llu PMD fault%s mapped %zu MiB at %p (%llu page faults); the data "
 			     "reads right", huge, huge == 1 ? "" : "s", size >> 20,
 			     (void *)a, faults);
 	if (huge)
-		return vfail(c, "%llu PMD faults for %llu 2 MiB regions (%llu 4 KiB faults): some "
-			     "regions fell back", huge, regions, faults);
+		return vfail(c, "%llu PMD faults for %llu %zu MiB regions (%llu page faults): some "
+			     "regions fell back", huge, regions, pmd_size() >> 20, faults);
 	return huge_none(c, a, faults);
 }

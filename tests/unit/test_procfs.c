@@ -3,8 +3,8 @@
  * The smaps parser on a fixture in the kernel's /proc/PID/smaps format
  * (fixtures/smaps.txt: a file mapping, a huge PFN mapping of /dev/kbufmap,
  * a small one, an anonymous THP), the iterator over all of them,
- * vma_has_flag(), and the first-line and bracketed-choice readers on
- * fixtures/thp_enabled.
+ * vma_has_flag(), the first-line and bracketed-choice readers on
+ * fixtures/thp_enabled, and the PMD size on fixtures/hpage_pmd_size.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -129,6 +129,27 @@ static void sysfs_readers(void)
 	tap_ok(!sysfs_choice(fixture, buf, sizeof(buf)), "no brackets: NULL");
 }
 
+/*
+ * The PMD size: fixtures/hpage_pmd_size holds 16 KiB pages' 32 MiB, which
+ * must be read, not computed from the page size it is given; without a
+ * readable figure, each page size's own.
+ */
+static void pmd_sizes(void)
+{
+	char *copy = strdup(fixture), *dir = dirname(copy), path[4096];
+
+	snprintf(path, sizeof(path), "%s/hpage_pmd_size", dir);
+	tap_is_u64(pmd_size_from(path, 4096), 32UL << 20, "hpage_pmd_size is read as it is");
+	snprintf(path, sizeof(path), "%s/thp_enabled", dir);
+	free(copy);
+	tap_is_u64(pmd_size_from(path, 4096), 2UL << 20, "not a number: 4 KiB pages, 2 MiB");
+	tap_is_u64(pmd_size_from("/nonexistent/file", 16384), 32UL << 20,
+		   "no file: 16 KiB pages, 32 MiB");
+	tap_is_u64(pmd_size_from(NULL, 65536), 512UL << 20, "no path: 64 KiB pages, 512 MiB");
+	tap_ok(pmd_size() >= 4096 && !(pmd_size() & (pmd_size() - 1)),
+	       "this machine's: a power of two, at least a page (%zu)", pmd_size());
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -147,5 +168,6 @@ int main(int argc, char **argv)
 	last_and_first();
 	iterate();
 	sysfs_readers();
+	pmd_sizes();
 	return tap_done();
 }
