@@ -325,23 +325,35 @@ static void update_map(int slot, struct map_rec old, uintptr_t addr, size_t len)
 	pthread_mutex_unlock(&st.lock);
 }
 
-/* A page-aligned range of @rec: whole, a head, a tail or a middle part. */
+/*
+ * A range of @rec: whole, a head, a tail or a middle part, page-aligned but
+ * for a few with an unaligned start (EINVAL for the VM calls). It never ends
+ * past @rec: process_vm_writev() writes wherever it is pointed, and the page
+ * above a mapping may be the process's own (its TLS, below libc).
+ */
 static void sub_range(struct worker *w, const struct map_rec *rec,
 		      uintptr_t *addr, size_t *len)
 {
-	size_t pages = rec->len / PAGE, first, n;
+	size_t pages = rec->len / PAGE, first, n, skew;
 
 	if (pages <= 1 || chance(w, 40)) {
 		*addr = rec->addr;
 		*len = rec->len;
-		return;
+	} else {
+		first = below(w, pages);
+		n = 1 + below(w, pages - first);
+		*addr = rec->addr + first * PAGE;
+		*len = n * PAGE;
 	}
-	first = below(w, pages);
-	n = 1 + below(w, pages - first);
-	*addr = rec->addr + first * PAGE;
-	*len = n * PAGE;
-	if (chance(w, 3))
-		*addr += 1 + below(w, PAGE - 1);	/* unaligned: EINVAL */
+	if (chance(w, 3)) {
+		skew = 1 + below(w, PAGE - 1);
+		*addr += skew;
+		*len -= skew;
+	}
+	if (*addr < rec->addr || *addr + *len > rec->addr + rec->len) {
+		fprintf(stderr, "fuzz: sub_range left its record\n");
+		abort();
+	}
 }
 
 /* An address in the arena for @len bytes, sometimes next to or over a map. */
@@ -573,9 +585,30 @@ static void op_mmap(struct worker *w)
 		remember_map(w, (uintptr_t)p, len);
 }
 
+/* A real crash: the address space, so the record that hit libc shows. */
+static void dump_crash(int sig)
+{
+	char line[160], buf[4096];
+	ssize_t n;
+	int fd, len;
+
+	len = snprintf(line, sizeof(line), "# CRASH: signal %d in proc %d tid %d (pid %d)%s arena %#lx\n",
+		       sig, st.proc, (int)gettid(), (int)getpid(), in_child ? " child" : "",
+		       (unsigned long)st.arena);
+	if (write(STDERR_FILENO, line, len) < 0)
+		return;
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(STDERR_FILENO, buf, n) < 0)
+			break;
+	if (fd >= 0)
+		close(fd);
+}
+
 static void touch_signal(int sig)
 {
 	if (!in_touch) {	/* a real crash: die of it */
+		dump_crash(sig);
 		signal(sig, SIG_DFL);
 		return;
 	}
@@ -806,7 +839,8 @@ static void op_futex(struct worker *w)
 
 	if (!pin_range(w, &addr, &len))
 		return;
-	addr += PAGE * below(w, len / PAGE) + (chance(w, 5) ? 1 + below(w, 3) : 4 * below(w, PAGE / 4));
+	/* an aligned word of the range, or now and then a misaligned one */
+	addr += len < 8 ? 0 : chance(w, 5) ? below(w, len - 4) : 4 * below(w, len / 4 - 1);
 	pin_begin(w, OP_FUTEX);
 	ret = syscall(SYS_futex, (void *)addr, (wait ? FUTEX_WAIT : FUTEX_WAKE) | flags,
 		      wait ? (uint32_t)rnd(w) : 1, wait ? &ts : NULL, NULL, 0);
