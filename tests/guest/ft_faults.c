@@ -4,7 +4,7 @@
  * tests/guest/fault_trace.sh to trace.
  *
  *   ft_faults pmd-read-write DEVICE OUT.json
- *	A `huge` buffer of one PMD (contig, 512 pages), mapped shared: read
+ *	A `huge` buffer of one PMD (contig, 512 pages of 4 KiB), mapped shared: read
  *	one byte, then write it, with soft-dirty tracking on (as CRIU turns
  *	it on: "4" to /proc/self/clear_refs). A shared writable PFN map is
  *	otherwise mapped writable at the first read; tracked, its PMD is
@@ -42,8 +42,8 @@
 
 #include "uapi/kbufmap.h"
 #include "kbufmap_names.h"
+#include "../lib/pages.h"
 
-#define PMD_PAGES	512
 #define ABANDON_MS	300
 
 static int fail(const char *what)
@@ -88,9 +88,9 @@ static int pmd_read_write(const char *device, const char *out)
 {
 	struct kbufmap_config cfg = {
 		.backend = KBUFMAP_BACKEND_CONTIG, .strategy = KBUFMAP_STRATEGY_HUGE,
-		.nr_pages = PMD_PAGES, .node = KBUFMAP_NODE_ANY,
+		.nr_pages = pmd_pages, .node = KBUFMAP_NODE_ANY,
 	};
-	size_t len = PMD_PAGES * (size_t)sysconf(_SC_PAGESIZE);
+	size_t len = pmd_size;
 	struct kbufmap_counters after_read, end;
 	volatile uint8_t *p;
 	FILE *f;
@@ -186,6 +186,7 @@ static int abandon_retry(void)
 
 int main(int argc, char **argv)
 {
+	pages_init();
 	if (argc == 4 && strcmp(argv[1], "pmd-read-write") == 0)
 		return pmd_read_write(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "abandon-retry") == 0)

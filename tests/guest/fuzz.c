@@ -45,15 +45,16 @@
 
 #include "uapi/kbufmap.h"
 #include "../lib/tap.h"
+#include "../lib/pages.h"
 
 /* Entries of a reserved[] array: its index never outgrows the ABI's. */
 #define RESERVED_COUNT(a)	(sizeof(a) / sizeof((a)[0]))
 
-#define PAGE		4096UL
-#define HPAGE		(2UL << 20)
+#define PAGE		page_size	/* read at run time: 4, 16 or 64 KiB */
+#define HPAGE		pmd_size	/* 2 MiB with 4 KiB pages, 32 MiB with 16 KiB */
 #define NR_FDS		4
 #define NR_MAPS		16
-#define ARENA_SIZE	(32UL << 20)	/* where MAP_FIXED and moves land */
+#define ARENA_SIZE	(16 * HPAGE)	/* where MAP_FIXED and moves land */
 #define MAX_ERRNO	134
 #define MAX_REPORTS	20		/* failure lines printed per run */
 #define ERR_SIGSEGV	(MAX_ERRNO + 1)	/* outcome slots after the errnos */
@@ -172,9 +173,9 @@ static uint64_t small_pages(struct worker *w)
 /* A size the module must refuse before allocating anything. */
 static uint64_t refused_pages(struct worker *w)
 {
-	static const uint64_t sizes[] = {
+	const uint64_t sizes[] = {
 		0, KBUFMAP_MAX_PAGES + 1, KBUFMAP_MAX_PAGES << 1, 1ULL << 52,
-		1ULL << 32, UINT64_MAX, UINT64_MAX >> 12,
+		1ULL << 32, UINT64_MAX, UINT64_MAX / PAGE,
 	};
 
 	return PICK(w, sizes);
@@ -485,8 +486,8 @@ static void op_get_counters(struct worker *w)
 /* A hand-over of a random range, op and direction, mostly well formed. */
 static void op_dma_sync(struct worker *w)
 {
-	static const uint64_t offsets[] = { 0, 1, PAGE - 1, PAGE, 3 * PAGE, 1024 * PAGE };
-	static const uint64_t lengths[] = { 0, 1, 64, PAGE, 2 * PAGE, 1024 * PAGE };
+	const uint64_t offsets[] = { 0, 1, PAGE - 1, PAGE, 3 * PAGE, 1024 * PAGE };
+	const uint64_t lengths[] = { 0, 1, 64, PAGE, 2 * PAGE, 1024 * PAGE };
 	struct kbufmap_dma_sync req;
 	int bad = chance(w, 5);
 
@@ -745,9 +746,9 @@ static void op_madvise(struct worker *w)
 /* pread/pwrite at edges; sometimes to or from a mapping of the device. */
 static void op_rw(struct worker *w)
 {
-	static const int64_t offsets[] = { 0, 1, PAGE - 1, PAGE, 3 * PAGE, 1024 * PAGE - 1, 1024 * PAGE, -1 };
-	static const size_t lens[] = { 0, 1, 8, PAGE, 2 * PAGE };
-	char buf[2 * PAGE];
+	const int64_t offsets[] = { 0, 1, PAGE - 1, PAGE, 3 * PAGE, 1024 * PAGE - 1, 1024 * PAGE, -1 };
+	const size_t lens[] = { 0, 1, 8, PAGE, 2 * PAGE };
+	char buf[2 * MAX_PAGE_SIZE];
 	struct map_rec rec;
 	char *p = buf;
 	size_t len = PICK(w, lens);
@@ -811,7 +812,7 @@ static const int direct_ok[] = { EINVAL, 0 };
 static void op_vmsplice(struct worker *w)
 {
 	int *p = st.pipes[w->thread];
-	char buf[PAGE];
+	char buf[4096];		/* drains the pipe: any size will do */
 	struct iovec iov;
 	size_t len;
 	uintptr_t addr;
@@ -851,8 +852,8 @@ static void op_futex(struct worker *w)
 /* process_vm_readv/writev of the range on this very process (remote GUP). */
 static void op_process_vm(struct worker *w)
 {
-	static __thread char buf[2 * PAGE];
-	struct iovec local = { buf, sizeof(buf) }, remote;
+	static __thread char buf[2 * MAX_PAGE_SIZE];
+	struct iovec local = { buf, 2 * PAGE }, remote;
 	int write = chance(w, 30);
 	uintptr_t addr;
 	size_t len;
@@ -860,9 +861,9 @@ static void op_process_vm(struct worker *w)
 
 	if (!pin_range(w, &addr, &len))
 		return;
-	remote = (struct iovec){ (void *)addr, len < sizeof(buf) ? len : sizeof(buf) };
+	remote = (struct iovec){ (void *)addr, len < local.iov_len ? len : local.iov_len };
 	if (write)
-		memset(buf, (int)w->nth, sizeof(buf));
+		memset(buf, (int)w->nth, local.iov_len);
 	pin_begin(w, OP_PROCESS_VM);
 	ret = write ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0) :
 		      process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
@@ -1052,7 +1053,7 @@ static void setup_worker(int proc)
 	st.direct_fd = direct_file();
 	st.guard = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	st.rdonly = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	/* 2 MiB aligned, so the huge strategy can get PMD-sized pieces. */
+	/* PMD aligned, so the huge strategy can get PMD-sized pieces. */
 	st.arena = (uintptr_t)mmap(NULL, ARENA_SIZE + HPAGE, PROT_NONE,
 				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (st.fds[0] < 0 || st.guard == MAP_FAILED || st.rdonly == MAP_FAILED ||
@@ -1281,6 +1282,7 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o))
 		return 2;
+	pages_init();
 	if (access(KBUFMAP_DEVICE_PATH, R_OK | W_OK)) {
 		tap_skip("fuzz", "%s: %s (is the module loaded?)", KBUFMAP_DEVICE_PATH, strerror(errno));
 		return tap_done();

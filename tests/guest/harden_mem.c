@@ -17,6 +17,7 @@
 
 #include "uapi/kbufmap.h"
 #include "../lib/tap.h"
+#include "../lib/pages.h"
 
 #define PARAM		"/sys/module/kbufmap/parameters/max_bytes"
 #define MAX_FILES	16
@@ -102,7 +103,7 @@ static uint64_t check_default_cap(void)
 	struct kbufmap_version v = { 0 };
 
 	tap_ok(cap > 0, "max_bytes is readable in sysfs: %llu", (unsigned long long)cap);
-	tap_ok(cap >= ram / 4 - 4096 && cap <= ram / 4 + 4096,
+	tap_ok(cap >= ram / 4 - page_size && cap <= ram / 4 + page_size,
 	       "default cap %llu is a quarter of MemTotal %llu", (unsigned long long)cap,
 	       (unsigned long long)ram);
 	if (tap_ok(!get_version(&v), "VERSION ioctl"))
@@ -114,11 +115,13 @@ static uint64_t check_default_cap(void)
 /* Files asking for the per-file maximum: each one is past the cap. */
 static void check_max_requests(uint64_t cap)
 {
+	uint64_t max_mib = KBUFMAP_MAX_PAGES * page_size >> 20;	/* 1 GiB of 4 KiB pages */
 	int i, refused = 0;
 
-	if (cap >= KBUFMAP_MAX_PAGES * 4096) {
-		tap_skip("1 GiB requests past the cap", "the cap %llu is above 1 GiB",
-			 (unsigned long long)cap);
+	if (cap >= KBUFMAP_MAX_PAGES * page_size) {
+		tap_skip("requests of the per-file maximum past the cap",
+			 "the cap %llu is above %llu MiB", (unsigned long long)cap,
+			 (unsigned long long)max_mib);
 		return;
 	}
 	for (i = 0; i < MAX_FILES; i++) {
@@ -128,13 +131,14 @@ static void check_max_requests(uint64_t cap)
 			close(fd);
 		refused += fd == -ENOMEM;
 	}
-	tap_is_u64(refused, MAX_FILES, "%d files asking for 1 GiB each: all ENOMEM", MAX_FILES);
+	tap_is_u64(refused, MAX_FILES, "%d files asking for %llu MiB each: all ENOMEM", MAX_FILES,
+		   (unsigned long long)max_mib);
 }
 
 /* Quarters of the cap: four fit, the fifth is refused, closing frees all. */
 static void check_cap_fills(uint64_t cap)
 {
-	uint64_t pages = cap / 4 / 4096;
+	uint64_t pages = cap / 4 / page_size;
 	struct kbufmap_version v;
 	int fds[5], n = 0, err = 0, i;
 
@@ -150,7 +154,7 @@ static void check_cap_fills(uint64_t cap)
 	tap_is_u64(n, 4, "buffers of a quarter of the cap: four fit");
 	tap_ok(err == ENOMEM, "the fifth gets ENOMEM (got %s)", err ? strerror(err) : "success");
 	if (!get_version(&v))
-		tap_is_u64(v.bytes_in_use, 4 * pages * 4096, "VERSION: bytes in use");
+		tap_is_u64(v.bytes_in_use, 4 * pages * page_size, "VERSION: bytes in use");
 	close_all(fds, n);
 	if (!get_version(&v))
 		tap_is_u64(v.bytes_in_use, 0, "closing the files frees the bytes");
@@ -180,8 +184,9 @@ static void check_past_ram(void)
 			}
 			fds[n++] = fd;
 		}
-		tap_ok(err == ENOMEM, "%s: 1 GiB files past the RAM: ENOMEM after %d (got %s)",
-		       names[b], n, err ? strerror(err) : "no refusal");
+		tap_ok(err == ENOMEM, "%s: %llu MiB files past the RAM: ENOMEM after %d (got %s)",
+		       names[b], KBUFMAP_MAX_PAGES * page_size >> 20, n,
+		       err ? strerror(err) : "no refusal");
 		close_all(fds, n);
 	}
 	tap_is_u64(read_u64("/proc/vmstat", "oom_kill") - kills, 0,
@@ -190,7 +195,10 @@ static void check_past_ram(void)
 
 int main(void)
 {
-	uint64_t cap = check_default_cap();
+	uint64_t cap;
+
+	pages_init();
+	cap = check_default_cap();
 
 	check_max_requests(cap);
 	check_cap_fills(cap);

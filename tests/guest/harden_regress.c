@@ -34,9 +34,10 @@
 #include "uapi/kbufmap.h"
 #include "kbufmap_matrix.h"
 #include "../lib/tap.h"
+#include "../lib/pages.h"
 
-#define PS	4096UL
-#define PMD	(2UL << 20)
+#define PS	page_size	/* read at run time: 4, 16 or 64 KiB */
+#define PMD	pmd_size	/* 2 MiB with 4 KiB pages, 32 MiB with 16 KiB */
 
 static int open_buffer(uint64_t pages, uint32_t backend, uint32_t strategy)
 {
@@ -109,7 +110,7 @@ static void *dontneed_loop(void *arg)
 }
 
 /*
- * The first read fault in a fresh 2 MiB region maps a whole window: the old
+ * The first read fault in a fresh PMD region maps a whole window: the old
  * ->map_pages() found no page table there and mapped nothing. Then one
  * thread reads pages while another zaps them with MADV_DONTNEED.
  */
@@ -117,6 +118,10 @@ static void test_fault_around(void)
 {
 	int fd = open_buffer(64, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_FAULT_AROUND);
 	uint8_t *at = reserve(64 * PS, PMD);
+	/* the module's own window, KBUFMAP_FAULT_AROUND_PAGES in kmod/kbufmap_map.c:
+	 * 16 pages whatever their size (not the kernel's fault_around_bytes)
+	 */
+	unsigned long window = 16;
 	struct kbufmap_counters c;
 	struct race r = { 0 };
 	pthread_t t;
@@ -132,10 +137,10 @@ static void test_fault_around(void)
 	sum += p[0];
 	c = counters(fd);
 	tap_is_u64(c.faults, 1, "fault-around: one .fault for the first read");
-	tap_is_u64(c.fault_around_pages, 15,
-		   "fault-around: the first read in a fresh 2 MiB region maps the other 15 pages "
-		   "of its window");
-	for (i = 1; i < 16; i++)
+	tap_is_u64(c.fault_around_pages, window - 1,
+		   "fault-around: the first read in a fresh %lu MiB region maps the other %lu pages "
+		   "of its window", PMD >> 20, window - 1);
+	for (i = 1; i < window; i++)
 		sum += p[i * PS];
 	tap_is_u64(counters(fd).faults, 1, "fault-around: reading the window takes no more faults");
 
@@ -280,14 +285,14 @@ static void test_private_remap(void)
 
 static void test_huge_faults(void)
 {
-	int fd = open_buffer(1024, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE);
+	int fd = open_buffer(2 * pmd_pages, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE);
 	volatile uint8_t *p;
 	unsigned long i, sum = 0;
 	uint64_t hf;
 
-	if (!tap_ok(fd >= 0, "huge: a 4 MiB contig buffer"))
+	if (!tap_ok(fd >= 0, "huge: a %lu MiB contig buffer", 2 * PMD >> 20))
 		return;
-	p = mmap(NULL, 4 * PMD / 2, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(NULL, 2 * PMD, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (!tap_ok(p != MAP_FAILED, "huge: mmap")) {
 		close(fd);
 		return;
@@ -299,7 +304,7 @@ static void test_huge_faults(void)
 	hf = counters(fd).huge_faults;
 	if (hf == 0)
 		tap_skip("huge: huge_faults counts PMDs mapped",
-			 "no PMD on this kernel: the module maps huge at 4 KiB before 6.12 "
+			 "no PMD on this kernel: the module maps huge with PTEs before 6.12 "
 			 "(no pmd_special()), and 6.1 never calls .huge_fault");
 	else
 		tap_is_u64(hf, 2, "huge: two PMDs read then written count two huge faults");
@@ -319,12 +324,12 @@ static void test_huge_faults(void)
  */
 static void test_huge_futex(void)
 {
-	int fd = open_buffer(512, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE);
+	int fd = open_buffer(pmd_pages, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE);
 	volatile uint32_t *p;
 	long ret;
 	int err;
 
-	if (!tap_ok(fd >= 0, "huge futex: a 2 MiB contig buffer"))
+	if (!tap_ok(fd >= 0, "huge futex: a %lu MiB contig buffer", PMD >> 20))
 		return;
 	p = mmap(NULL, PMD, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (!tap_ok(p != MAP_FAILED, "huge futex: mmap")) {
@@ -622,7 +627,7 @@ static pid_t start_share_child(uid_t uid, uint64_t pages, const int hold[2], int
 static void test_user_share(void)
 {
 	unsigned long long share0 = get_param("user_max_bytes");
-	const uint64_t pages = 2048;	/* 8 MiB */
+	const uint64_t pages = (8ULL << 20) / PS;	/* 8 MiB */
 	int hold[2], ready1 = 0, ready2 = 0, st1 = -1, st2 = -1;
 	pid_t a, b;
 
@@ -928,7 +933,7 @@ static int kernel_before_5_11(void)
 /* The buffer is charged to the cgroup, and a limit below it is ENOMEM. */
 static void memcg_charge(struct memcg *m)
 {
-	const uint64_t pages = 8192;	/* 32 MiB */
+	const uint64_t pages = (32ULL << 20) / PS;	/* 32 MiB */
 	const long long size = pages * PS;
 	long long before, after;
 	char path[1200], limit[64];
@@ -983,6 +988,7 @@ int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "all";
 
+	pages_init();
 	if (!strcmp(what, "merge")) {
 		test_merge();
 		return tap_done();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hold_anon: map PAGES pages of private anonymous memory (2 MiB aligned, so
+ * hold_anon: map PAGES pages of private anonymous memory (PMD aligned, so
  * that THP can back it), write every page, print where it is, and hold it
  * until killed: a process for phys --pid and page-types -p to walk.
  *
@@ -20,7 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define ALIGN_2M	(2UL << 20)
+#include "../lib/pages.h"
 
 static void usage(void)
 {
@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 	const char *how = argc > 2 ? argv[2] : "default";
 	char *end, *map, *start;
 
+	pages_init();
 	if (argc < 2 || argc > 3)
 		usage();
 	errno = 0;
@@ -42,13 +43,13 @@ int main(int argc, char **argv)
 	if (errno || *end || pages == 0 || pages > (1ULL << 28))
 		usage();
 	len = (size_t)pages * ps;
-	map = mmap(NULL, len + ALIGN_2M, PROT_READ | PROT_WRITE,
+	map = mmap(NULL, len + pmd_size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED) {
 		perror("hold_anon: mmap");
 		return 1;
 	}
-	start = (char *)(((uintptr_t)map + ALIGN_2M - 1) & ~(ALIGN_2M - 1));
+	start = (char *)(((uintptr_t)map + pmd_size - 1) & ~(pmd_size - 1));
 	if (!strcmp(how, "huge"))
 		madvise(start, len, MADV_HUGEPAGE);
 	else if (!strcmp(how, "nohuge"))

@@ -8,8 +8,8 @@
 # kind: refused kinds exit 1 with the matrix's errno; mapped ones report
 # VmFlags that match the strategy (pf exactly for the raw-PFN strategies,
 # mm for fault-around, de and dd always), the fault deltas of the mechanism
-# (N .fault for fault, nothing at touch for the prefaulting ones, N/512
-# huge faults for huge on 6.12), and pinnable "no" exactly for VM_PFNMAP/
+# (N .fault for fault, nothing at touch for the prefaulting ones, one huge
+# fault per PMD for huge on 6.12), and pinnable "no" exactly for VM_PFNMAP/
 # VM_IO. The O_DIRECT probe really runs (on the runner's ext4) for a
 # page-backed and a raw-PFN strategy. Then the MAP_PRIVATE Bus error both
 # ways, --hold with a COMMAND and
@@ -18,6 +18,7 @@
 # (exit 2). TAP output (tests/lib/tap.sh).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/pages.sh"
 
 tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
@@ -50,7 +51,7 @@ while read -r b s k status errno; do
 	private-rw) flags="--private --prot rw" ;;
 	esac
 	np=$pages
-	[ "$s" = huge ] && np=1024
+	[ "$s" = huge ] && np=$((2 * pmd_pages))	# two PMDs
 	# shellcheck disable=SC2086
 	out=$("$ctl" -j map --backend "$b" --strategy "$s" --pages "$np" $flags 2>/dev/null)
 	rc=$?
@@ -60,13 +61,14 @@ done <"$tmp/combos"
 
 # One python3 for every check (it is slow to start in a TCG guest):
 # "description<TAB>got<TAB>want" lines.
-python3 - "$tmp/runs" "$kver" "$thp" >"$tmp/checks" <<'PY'
+python3 - "$tmp/runs" "$kver" "$thp" "$pmd_pages" >"$tmp/checks" <<'PY'
 import json, sys
 raw = {"pfn", "remap", "huge", "remap-unchecked", "dma-mmap"}
 prefault = {"remap", "insert", "insert-batch", "map-pages", "vmalloc-range", "remap-unchecked", "dma-mmap"}
-# PMDs only where they are special (pmd_special(), 6.12 on); 4 KiB before.
+# PMDs only where they are special (pmd_special(), 6.12 on); PTEs before.
 six12 = tuple(int(v) for v in sys.argv[2].split("-")[0].split(".")[:2]) >= (6, 12)
 thp = sys.argv[3]
+pmd_pages = int(sys.argv[4])
 def out(desc, got, want):
     print(f"{desc}\t{got}\t{want}")
 for line in open(sys.argv[1]):
@@ -98,7 +100,7 @@ for line in open(sys.argv[1]):
         out(f"{name}: prefaulted: no fault at touch",
             t["faults"] + t["fault_around_calls"] + t["huge_faults"], 0)
     if x["s"] == "huge" and six12 and thp != "never":
-        out(f"{name}: N/512 huge faults from 6.12 on", t["huge_faults"], n // 512)
+        out(f"{name}: N/{pmd_pages} huge faults from 6.12 on", t["huge_faults"], n // pmd_pages)
     pinnable = r.get("pinnable")
     out(f"{name}: pinnable no exactly for VM_PFNMAP/VM_IO", pinnable,
         not ("pf" in flags or "io" in flags))

@@ -31,9 +31,9 @@
 
 #include "uapi/kbufmap.h"
 #include "../lib/tap.h"
+#include "../lib/pages.h"
 
-#define PG	4096UL
-#define PMD_PAGES	512UL
+#define PG	page_size	/* read at run time: 4, 16 or 64 KiB */
 
 static const char *device = KBUFMAP_DEVICE_PATH;
 
@@ -186,7 +186,7 @@ static void anon_and_hole_cases(void)
 	munmap(p, 3 * PG);
 }
 
-/* The largest request: 1 GiB reserved, nothing mapped: one run, quickly. */
+/* The largest request: 1 GiB reserved (4 KiB pages), nothing mapped: one run, quickly. */
 static void largest_case(void)
 {
 	uint64_t pages = KBUFMAP_PGATTR_MAX_PAGES, done = 0;
@@ -195,7 +195,8 @@ static void largest_case(void)
 	struct kbufmap_pgattr_run run;
 	int n;
 
-	if (!tap_ok(p != MAP_FAILED, "1 GiB PROT_NONE reservation"))
+	if (!tap_ok(p != MAP_FAILED, "%llu MiB PROT_NONE reservation",
+		    (unsigned long long)(pages * PG >> 20)))
 		return;
 	n = pgattr(p, pages, &run, 1, &done);
 	if (!tap_ok(n == 1 && done == pages && run.flags == 0 && run.attr == KBUFMAP_ATTR_NONE,
@@ -250,7 +251,7 @@ static void pat_override_case(void)
 static void huge_case(void)
 {
 	const char *what = "contig/huge wc";
-	int fd = buffer(what, PMD_PAGES, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE,
+	int fd = buffer(what, pmd_pages, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE,
 			KBUFMAP_CACHE_WC, 0);
 	struct kbufmap_info info;
 	uint32_t flags = RAM_RW | KBUFMAP_PGATTR_SPECIAL;
@@ -265,12 +266,12 @@ static void huge_case(void)
 		flags |= KBUFMAP_PGATTR_PMD;
 	tap_diag("GET_INFO: %s", info.flags & KBUFMAP_INFO_HUGE_PMD ?
 		 "HUGE_PMD: the huge strategy maps PMDs here" :
-		 "no HUGE_PMD: the huge strategy maps 4 KiB PTEs here");
-	p = map_touched(fd, PMD_PAGES);
+		 "no HUGE_PMD: the huge strategy maps PTEs here");
+	p = map_touched(fd, pmd_pages);
 	if (tap_ok(p != NULL, "%s: mmap", what)) {
-		expect_run("contig/huge wc: PAT forces WB; PMD leaf iff HUGE_PMD", p, PMD_PAGES,
+		expect_run("contig/huge wc: PAT forces WB; PMD leaf iff HUGE_PMD", p, pmd_pages,
 			   flags, KBUFMAP_ATTR_WB, KBUFMAP_ATTR_WB);
-		munmap(p, PMD_PAGES * PG);
+		munmap(p, pmd_pages * PG);
 	}
 	close(fd);
 }
@@ -355,6 +356,7 @@ int main(int argc, char **argv)
 {
 	bool wrong_cache = argc > 1 && !strcmp(argv[1], "--wrong-cache");
 
+	pages_init();
 	if (argc > 1 + wrong_cache)
 		device = argv[1 + wrong_cache];
 	if (wrong_cache)

@@ -2,7 +2,7 @@
 /*
  * The pinning battery: can the kernel take page references (GUP) on each
  * valid backend x strategy x mapping kind? At the first, a middle and the
- * last page (and, for huge, a page inside a 2 MiB PMD), six GUP users try:
+ * last page (and, for huge, a page inside the PMD), six GUP users try:
  *  - vmsplice() into a pipe, then the pipe is read and compared;
  *  - a shared futex (FUTEX_WAKE on the address): a driver's page has no
  *    futex key (EFAULT) unless a private writable mapping copied it;
@@ -44,10 +44,11 @@
 
 #include "kbufmap_matrix.h"
 #include "../lib/tap.h"
+#include "../lib/pages.h"
 
-#define PAGE		4096UL
+#define PAGE		page_size	/* read at run time: 4, 16 or 64 KiB */
 #define PAGES		16		/* every buffer but huge's */
-#define HUGE_PAGES	512		/* one 2 MiB PMD */
+#define HUGE_PAGES	pmd_pages	/* one PMD: 2 MiB with 4 KiB pages */
 #define CASE_SECS	5		/* one GUP user over every page */
 #define EXT4_MAGIC	0xEF53
 #define MAX_TESTED	4
@@ -94,7 +95,8 @@ static int kernel_maps_pmds;
 
 static uint64_t word(size_t page, size_t i, int alt)
 {
-	uint64_t v = 0x6b62756600000000ULL | (uint64_t)page << 12 | i;
+	/* i < PAGE / 8: 9 bits with 4 KiB pages, 13 with 64 KiB */
+	uint64_t v = 0x6b62756600000000ULL | (uint64_t)page << 16 | i;
 
 	return alt ? ~v : v;
 }
@@ -117,7 +119,7 @@ static int page_is(const void *p, size_t page, int alt)
 
 static int try_vmsplice(uint8_t *p, size_t page, int *data_ok)
 {
-	static uint64_t buf[PAGE / 8];
+	static uint64_t buf[MAX_PAGE_SIZE / 8];
 	struct iovec iov = { p, PAGE };
 	int fds[2], err = 0;
 
@@ -143,7 +145,7 @@ static int try_futex(uint8_t *p, size_t page, int *data_ok)
 
 static int try_pvr(uint8_t *p, size_t page, int *data_ok)
 {
-	static uint64_t buf[PAGE / 8];
+	static uint64_t buf[MAX_PAGE_SIZE / 8];
 	struct iovec local = { buf, PAGE }, remote = { p, PAGE };
 
 	/* The parent's mapping, through pin_user_pages_remote(). */
@@ -618,7 +620,7 @@ static void test_combo(uint32_t backend, uint32_t strategy)
 	m.raw = !kbufmap_strategy_needs_page_refs(strategy);
 	m.tested[m.ntested++] = 0;
 	if (huge)
-		m.tested[m.ntested++] = 1;	/* offset 4096: inside the PMD */
+		m.tested[m.ntested++] = 1;	/* page 1: inside the PMD */
 	m.tested[m.ntested++] = m.pages / 2;
 	m.tested[m.ntested++] = m.pages - 1;
 	err = configure(fd, m.pages, backend, strategy);
@@ -688,7 +690,7 @@ static void setup_kernel(void)
 	sscanf(u.release, "%d.%d", &maj, &min);
 	/*
 	 * The module maps huge PFN PMDs only where the kernel marks them
-	 * special (pmd_special(), 6.12 on); 5.10 and 6.1 get 4 KiB pages.
+	 * special (pmd_special(), 6.12 on); 5.10 and 6.1 get PTEs.
 	 */
 	kernel_maps_pmds = (maj > 6 || (maj == 6 && min >= 12)) && !strstr(thp, "[never]");
 	uring_refuses_files = maj < 6 || (maj == 6 && min < 5);
@@ -711,6 +713,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ctl = argv[1];
+	pages_init();
 	if (access(KBUFMAP_DEVICE_PATH, R_OK | W_OK)) {
 		tap_skip("pinning", "%s: %s (is the module loaded?)", KBUFMAP_DEVICE_PATH,
 			 strerror(errno));

@@ -35,9 +35,10 @@
 
 #include "uapi/kbufmap.h"
 #include "../lib/tap.h"
+#include "../lib/pages.h"
 
-#define PAGE	4096UL
-#define HPAGE	(2UL << 20)
+#define PAGE	page_size	/* read at run time: 4, 16 or 64 KiB */
+#define HPAGE	pmd_size	/* 2 MiB with 4 KiB pages, 32 MiB with 16 KiB */
 
 static int race_secs = 2;
 static volatile int stop;
@@ -424,7 +425,7 @@ static void pin_outlives(uint32_t backend, uint32_t strategy, const char *name)
 	const size_t len = 8 * PAGE;
 	int fd = dev_open(), fd2, pipefd[2], ok = 1;
 	struct iovec iov = { .iov_len = len };
-	static char got[8 * 4096];
+	static char got[8 * MAX_PAGE_SIZE];
 	ssize_t n, total = 0;
 	size_t i;
 
@@ -487,7 +488,8 @@ static void race_huge_split(void)
 	time_t end;
 
 	if (configure(fd, m.len / PAGE, KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_HUGE)) {
-		tap_skip("huge split race", "no 4 MiB contig buffer: %s", strerror(errno));
+		tap_skip("huge split race", "no %zu MiB contig buffer: %s", m.len >> 20,
+			 strerror(errno));
 		close(fd);
 		return;
 	}
@@ -518,7 +520,7 @@ static void race_huge_split(void)
 		pthread_join(t[i], NULL);
 	struct kbufmap_stats s = { .scope = KBUFMAP_SCOPE_BUFFER };
 	if (!ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &s))	/* 6.1 never maps PMDs here */
-		tap_diag("huge split race: %llu huge faults, %llu 4 KiB faults",
+		tap_diag("huge split race: %llu huge faults, %llu page faults",
 			 (unsigned long long)s.counters.huge_faults,
 			 (unsigned long long)s.counters.faults);
 	munmap((void *)m.addr, m.len);
@@ -584,6 +586,7 @@ int main(int argc, char **argv)
 			 strerror(errno));
 		return tap_done();
 	}
+	pages_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_fault;
 	sa.sa_flags = SA_NODEFER;

@@ -25,6 +25,7 @@
 # driver maps it all at mmap). TAP output.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/pages.sh"
 
 tap_usage $# 1 "KBUFMAPCTL"
 ctl=$(readlink -f "$1")
@@ -64,9 +65,10 @@ absent() {
 }
 
 # --- the generic device, usage errors and absent targets --------------------
-tap_run -2 "$ctl" map --no-pin --target device:/dev/zero:8K --touch write
+# Two pages, given in KiB (8K with 4 KiB pages).
+tap_run -2 "$ctl" map --no-pin --target "device:/dev/zero:$((2 * page_size / 1024))K" --touch write
 tap_is "device:/dev/zero: mapped and touched" "$rc" 0
-tap_like "device:/dev/zero: driver mem, 8192 bytes" "$out" "driver mem\), 8192 bytes"
+tap_like "device:/dev/zero: driver mem, $((2 * page_size)) bytes" "$out" "driver mem\), $((2 * page_size)) bytes"
 tap_run -2 "$ctl" map --no-pin --target udmabuf --backend pages
 tap_is "--backend with a foreign target: usage error" "$rc" 2
 absent "an absent framebuffer" fb:/dev/fb9 "/dev/fb9"
@@ -197,7 +199,7 @@ if grep -qs bochs /sys/class/graphics/fb0/name; then
 	tap_is "fault-trace --mapping /dev/fb0: the latency histogram sums to the faults" \
 		"$(fn_field "$tmp/ft.json" handle_mm_fault "page fault" '[.histogram[].count] | add')" "$faults"
 	tap_is "fault-trace --mapping /dev/fb0: the VMA is the 16 pages mapped" \
-		"$(( ($(jq -r .mapping.vm_end "$tmp/ft.json") - $(jq -r .mapping.vm_start "$tmp/ft.json")) / 4096 ))" 16
+		"$(( ($(jq -r .mapping.vm_end "$tmp/ft.json") - $(jq -r .mapping.vm_start "$tmp/ft.json")) / page_size ))" 16
 fi
 
 # --- bench --target: per-page figures beside kbufmap's -------------------------
