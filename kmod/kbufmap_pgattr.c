@@ -145,8 +145,64 @@ static u32 kbufmap_pgattr_kernel_attr(unsigned long pfn)
 		return KBUFMAP_ATTR_NONE;
 	return kbufmap_pgattr_decode(pte_val(kval), level != PG_LEVEL_4K, &raw);
 }
+#elif defined(CONFIG_ARM64)
+/*
+ * A leaf's AttrIndx (bits 4:2) selects one of the eight attribute bytes of
+ * MAIR_EL1, which the kernel programs at boot. The indices moved between
+ * kernels (Device-nGnRnE was index 4 in 5.x, 3 since 6.x), so the byte is
+ * read from MAIR and decoded, and the index is never trusted alone.
+ */
+static u64 kbufmap_mair;
+
+void kbufmap_pgattr_init(void)
+{
+	kbufmap_mair = read_sysreg(mair_el1);
+}
+
+/* The attribute bytes the kernel writes (asm/memory.h, MAIR_ATTR_*). */
+static u32 kbufmap_mair_attr(u8 attr)
+{
+	switch (attr) {
+	case 0xff:	/* Normal, inner and outer write-back */
+	case 0xf0:	/* the same, tagged (MTE) */
+		return KBUFMAP_ATTR_WB;
+	case 0x44:	/* Normal non-cacheable */
+		return KBUFMAP_ATTR_WC;
+	case 0xbb:	/* Normal write-through */
+		return KBUFMAP_ATTR_WT;
+	case 0x00:
+		return KBUFMAP_ATTR_DEVICE_nGnRnE;
+	case 0x04:
+		return KBUFMAP_ATTR_DEVICE_nGnRE;
+	default:
+		return KBUFMAP_ATTR_OTHER;
+	}
+}
+
+/* The attribute of a present entry, and its AttrIndx. */
+static u32 kbufmap_pgattr_decode(u64 val, bool huge, u64 *raw)
+{
+	unsigned int idx = (val & PTE_ATTRINDX_MASK) >> 2;
+
+	*raw = idx;
+	return kbufmap_mair_attr((kbufmap_mair >> (8 * idx)) & 0xff);
+}
+
+/*
+ * The kernel's linear mapping of a RAM page. arm64 builds it with
+ * PAGE_KERNEL's attribute and has no call that changes a RAM page's
+ * cacheability there (set_memory_*() change permissions only), and a module
+ * cannot walk it: init_mm and swapper_pg_dir are not exported. So this is
+ * PAGE_KERNEL's AttrIndx, decoded through MAIR like any entry.
+ */
+static u32 kbufmap_pgattr_kernel_attr(unsigned long pfn)
+{
+	u64 raw;
+
+	return kbufmap_pgattr_decode(pgprot_val(PAGE_KERNEL), false, &raw);
+}
 #else
-/* arm64 (MAIR indices) and the others: a later issue. */
+/* Other architectures: no decoder yet. */
 void kbufmap_pgattr_init(void)
 {
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The cache-attribute model (cache_expect.h). x86_64 is read from the
- * kernels' code (Debian 6.1 and 6.12 sources, 7.2 headers) and checked in
- * the guests by verify's cache family; arm64 gets its own function here
- * when its leg exists.
+ * kernels' code (Debian 6.1 and 6.12 sources, 7.2 headers), arm64 from the
+ * 6.1 and 6.12 sources, and both are checked in the guests by verify's
+ * cache family.
  */
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +58,7 @@ void kbm_cache_kernel_from_version(struct kbm_cache_kernel *k,
 	*k = (struct kbm_cache_kernel){ .major = major, .minor = minor };
 	k->pfnmap_track = version_at_least(k, 6, 16);
 	k->dma_mmap_pages = version_at_least(k, 5, 13);
+	k->dma_coherent = kbm_cache_arch() != KBM_ARCH_ARM64;
 }
 
 /*
@@ -245,6 +246,82 @@ static int x86_expect(const struct kbm_cache_kernel *k, unsigned int backend,
 	return 0;
 }
 
+/* ---- arm64 ------------------------------------------------------------------ */
+
+/*
+ * arm64 has no PAT: every primitive installs the AttrIndx of the VMA's prot,
+ * which MAIR turns into the attribute. The linear map of RAM stays Normal
+ * (write-back), so a WC or UC user mapping is an alias, and nothing can
+ * register another attribute for the linear map (no set_memory_wc()).
+ */
+static unsigned int arm64_asked(unsigned int cache)
+{
+	switch (cache) {
+	case KBUFMAP_CACHE_WC:
+		return KBUFMAP_ATTR_WC;	/* pgprot_writecombine(): Normal-NC */
+	case KBUFMAP_CACHE_UC:
+		return KBUFMAP_ATTR_DEVICE_nGnRnE;	/* pgprot_noncached() */
+	default:
+		return KBUFMAP_ATTR_WB;
+	}
+}
+
+static const char arm64_as_asked[] =
+	"no PAT on arm64: the PTE holds the VMA's prot (its AttrIndx) as is";
+
+/* dma_mmap_*(): kernel/dma/mapping.c dma_pgprot() decides by coherence. */
+static void arm64_dma(const struct kbm_cache_kernel *k, unsigned int backend,
+		      struct kbm_cache_expect *e)
+{
+	switch (backend) {
+	case KBUFMAP_BACKEND_DMA_COHERENT:
+		e->path = "dma_mmap_coherent()";
+		if (k->dma_coherent) {
+			e->reason = "kernel/dma/direct.c dma_direct_mmap() -> dma_pgprot(): a coherent device keeps the VMA's prot";
+			break;
+		}
+		e->user = KBUFMAP_ATTR_WC;
+		e->reason = "kernel/dma/direct.c dma_direct_mmap() -> dma_pgprot(): a non-coherent device (no dma-coherent property, as the module's own) gets pgprot_dmacoherent(), Normal-NC, whatever the VMA asked";
+		break;
+	case KBUFMAP_BACKEND_DMA_WC:
+		e->path = "dma_mmap_wc()";
+		if (k->dma_coherent) {
+			e->reason = "kernel/dma/mapping.c dma_pgprot(): a coherent device keeps the VMA's prot (DMA_ATTR_WRITE_COMBINE dropped)";
+			break;
+		}
+		e->user = KBUFMAP_ATTR_WC;
+		e->reason = "kernel/dma/mapping.c dma_pgprot(): a non-coherent device with DMA_ATTR_WRITE_COMBINE gets pgprot_writecombine(), Normal-NC, whatever the VMA asked";
+		break;
+	default:	/* KBUFMAP_BACKEND_DMA_NONCOHERENT */
+		e->path = "dma_mmap_pages()";
+		e->reason = "kernel/dma/mapping.c dma_mmap_pages(): remap_pfn_range() with the VMA's prot (no dma_pgprot()); the owner syncs";
+		break;
+	}
+}
+
+static int arm64_expect(const struct kbm_cache_kernel *k, unsigned int backend,
+			unsigned int strategy, unsigned int cache,
+			bool set_memory, struct kbm_cache_expect *e)
+{
+	e->asked = arm64_asked(cache);
+	e->user = e->asked;
+	e->kernel = KBUFMAP_ATTR_WB;
+	e->pat_log = KBM_EXPECT_LOG_NO;
+	if (strategy == KBUFMAP_STRATEGY_DMA_MMAP) {
+		arm64_dma(k, backend, e);
+	} else {
+		e->path = kbufmap_strategy_needs_page_refs(strategy) ?
+			  x86_page_path(strategy).path : x86_pfn_path(k, strategy).path;
+		e->reason = arm64_as_asked;
+	}
+	e->alias = e->user != e->kernel;
+	if (set_memory)
+		e->kernel_refuses = "--set-memory: set_memory_wc()/_uc() are x86's; arm64 cannot give the linear map another attribute, so the module refuses it (EOPNOTSUPP)";
+	else if (backend == KBUFMAP_BACKEND_DMA_NONCOHERENT && !k->dma_mmap_pages)
+		e->kernel_refuses = "no dma_mmap_pages() before 5.13: the module refuses dma-noncoherent (EOPNOTSUPP)";
+	return 0;
+}
+
 /* ---- all architectures ----------------------------------------------------- */
 
 int kbm_cache_expect(enum kbm_arch arch, const struct kbm_cache_kernel *k,
@@ -269,8 +346,7 @@ int kbm_cache_expect(enum kbm_arch arch, const struct kbm_cache_kernel *k,
 	case KBM_ARCH_X86_64:
 		return x86_expect(k, backend, strategy, cache, set_memory, e);
 	case KBM_ARCH_ARM64:
-		*why = "no cache model for arm64 yet (MAIR attributes and the device's DMA coherence decide there)";
-		return -EOPNOTSUPP;
+		return arm64_expect(k, backend, strategy, cache, set_memory, e);
 	default:
 		*why = "no cache model for this architecture";
 		return -EOPNOTSUPP;

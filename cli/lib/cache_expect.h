@@ -21,7 +21,7 @@
 
 enum kbm_arch {
 	KBM_ARCH_X86_64,
-	KBM_ARCH_ARM64,		/* no model yet (MAIR, device coherence) */
+	KBM_ARCH_ARM64,		/* MAIR attributes; the device's coherence */
 	KBM_ARCH_OTHER,
 };
 
@@ -37,6 +37,12 @@ struct kbm_cache_kernel {
 	bool pfnmap_track;
 	/* dma_mmap_pages() exists (5.13): the dma-noncoherent backend works. */
 	bool dma_mmap_pages;
+	/*
+	 * The module's device is DMA-coherent (KBUFMAP_INFO_DMA_COHERENT):
+	 * every device on x86; on arm64 only one with a dma-coherent firmware
+	 * property, which the module's own misc device has not.
+	 */
+	bool dma_coherent;
 };
 
 /* Does the kernel log the override? */

@@ -118,10 +118,37 @@ static void kernels(void)
 	tap_ok(strstr(e.reason, "pfnmap_track()") != NULL, "7.2: the reason names pfnmap_track()");
 	kbm_cache_expect(KBM_ARCH_X86_64, &k612, B(PAGES), S(REMAP), C(WC), 0, &e, NULL);
 	tap_ok(strstr(e.reason, "track_pfn_remap()") != NULL, "6.12: the reason names track_pfn_remap()");
-	tap_ok(kbm_cache_expect(KBM_ARCH_ARM64, &k612, B(PAGES), S(FAULT), C(WC), 0, &e, &why) == -EOPNOTSUPP &&
-	       strstr(why, "arm64"), "arm64: no model yet, and it says so");
+	tap_ok(kbm_cache_expect(KBM_ARCH_OTHER, &k612, B(PAGES), S(FAULT), C(WC), 0, &e, &why) == -EOPNOTSUPP &&
+	       strstr(why, "architecture"), "another architecture: no model, and it says so");
 	tap_ok(kbm_cache_expect(KBM_ARCH_X86_64, &k612, B(VMALLOC), S(FAULT), C(WC), 1, &e, &why) == -EOPNOTSUPP,
 	       "vmalloc --set-memory: the matrix's refusal");
+}
+
+/* arm64: no PAT, MAIR's Normal-NC and Device; DMA by the device's coherence. */
+static void arm64(void)
+{
+	struct kbm_cache_kernel nc = k612, coh = k612;
+	struct kbm_cache_expect e;
+
+	nc.dma_coherent = false;
+	coh.dma_coherent = true;
+	kbm_cache_expect(KBM_ARCH_ARM64, &nc, B(PAGES), S(REMAP), C(WC), 0, &e, NULL);
+	tap_ok(e.user == A(WC) && e.kernel == A(WB) && e.alias && !e.pat_override &&
+	       e.pat_log == KBM_EXPECT_LOG_NO, "arm64 pages/remap wc: Normal-NC as asked, an alias, no PAT");
+	kbm_cache_expect(KBM_ARCH_ARM64, &nc, B(VMALLOC), S(FAULT), C(UC), 0, &e, NULL);
+	tap_ok(e.user == A(DEVICE_nGnRnE) && e.alias, "arm64 vmalloc/fault uc: Device-nGnRnE");
+	kbm_cache_expect(KBM_ARCH_ARM64, &nc, B(CONTIG), S(INSERT), C(WB), 0, &e, NULL);
+	tap_ok(e.user == A(WB) && !e.alias, "arm64 contig/insert wb: write-back, no alias");
+	kbm_cache_expect(KBM_ARCH_ARM64, &nc, B(DMA_COHERENT), S(DMA_MMAP), C(WB), 0, &e, NULL);
+	tap_ok(e.user == A(WC) && e.alias, "arm64 dma-coherent on a non-coherent device: Normal-NC even for wb");
+	kbm_cache_expect(KBM_ARCH_ARM64, &coh, B(DMA_COHERENT), S(DMA_MMAP), C(WB), 0, &e, NULL);
+	tap_ok(e.user == A(WB) && !e.alias, "arm64 dma-coherent on a coherent device: write-back");
+	kbm_cache_expect(KBM_ARCH_ARM64, &nc, B(DMA_WC), S(DMA_MMAP), C(WB), 0, &e, NULL);
+	tap_ok(e.user == A(WC), "arm64 dma-wc on a non-coherent device: Normal-NC");
+	kbm_cache_expect(KBM_ARCH_ARM64, &nc, B(DMA_NONCOHERENT), S(DMA_MMAP), C(UC), 0, &e, NULL);
+	tap_ok(e.user == A(DEVICE_nGnRnE), "arm64 dma-noncoherent uc: the VMA's prot, Device-nGnRnE");
+	kbm_cache_expect(KBM_ARCH_ARM64, &nc, B(PAGES), S(PFN), C(WC), 1, &e, NULL);
+	tap_ok(e.kernel_refuses && strstr(e.kernel_refuses, "x86"), "arm64 --set-memory: refused by the kernel");
 }
 
 int main(void)
@@ -133,5 +160,6 @@ int main(void)
 	rows_consistent();
 	cells();
 	kernels();
+	arm64();
 	return tap_done();
 }
