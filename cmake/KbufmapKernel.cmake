@@ -68,10 +68,27 @@ function(kbufmap_kernel_prefix kver out)
 	set(${out} "${prefix}" PARENT_SCOPE)
 endfunction()
 
-# "6.12.95+deb12-amd64" -> "6.12": the series name used in test names.
+# "6.12.95+deb12-amd64" -> "6.12": the series name used in test names (and
+# in scripts/kernels.list). An arm64 kernel's names its flavour too:
+# "6.1.0-50-arm64" -> "6.1-arm64", "6.12.95+deb12-arm64-16k" -> "6.12-arm64-16k".
 function(kbufmap_kernel_series kver out)
 	string(REGEX MATCH "^[0-9]+\\.[0-9]+" series "${kver}")
+	if(kver MATCHES "-(arm64(-16k)?)$")
+		string(APPEND series "-${CMAKE_MATCH_1}")
+	endif()
 	set(${out} "${series}" PARENT_SCOPE)
+endfunction()
+
+# True in <out> for a kernel of another architecture than the host's: an
+# arm64 kernel (Debian's arm64 and arm64-16k flavours). Its module is
+# cross-built (kbufmap_add_module ARCH arm64), and its guest runs the
+# cross-built user space of <build>/arm64.
+function(kbufmap_kernel_is_arm64 kver out)
+	if(kver MATCHES "-arm64(-16k)?$")
+		set(${out} TRUE PARENT_SCOPE)
+	else()
+		set(${out} FALSE PARENT_SCOPE)
+	endif()
 endfunction()
 
 file(GLOB KBUFMAP_KMOD_SOURCES CONFIGURE_DEPENDS
@@ -79,15 +96,20 @@ file(GLOB KBUFMAP_KMOD_SOURCES CONFIGURE_DEPENDS
 file(GLOB KBUFMAP_SHARED_HEADERS CONFIGURE_DEPENDS
 	"${PROJECT_SOURCE_DIR}/include/*.h" "${PROJECT_SOURCE_DIR}/include/uapi/*.h")
 
-# kbufmap_add_module(NAME <target> KDIR <dir> OUT <dir> [ROOT <dir>] [MAKE_ARGS ...])
+# kbufmap_add_module(NAME <target> KDIR <dir> OUT <dir> [ROOT <dir>] [ARCH arm64] [MAKE_ARGS ...])
 # Builds <OUT>/kmod/kbufmap.ko against <KDIR>, warnings are errors. With a
 # ROOT other than "/", Kbuild runs chrooted in that build root (its own
 # compiler, glibc and kbuild tools, which this host cannot run), KDIR is a
 # path inside it, and OUT is bind-mounted at the same path (scripts/kernel-root run).
+# With ARCH arm64, Kbuild runs here with the cross compiler, and KDIR is
+# the headers' directory in the arm64 root (whose Kbuild host tools are
+# amd64: scripts/kernel-root prepare-arm64).
 function(kbufmap_add_module)
-	cmake_parse_arguments(M "" "NAME;KDIR;OUT;ROOT" "MAKE_ARGS" ${ARGN})
+	cmake_parse_arguments(M "" "NAME;KDIR;OUT;ROOT;ARCH" "MAKE_ARGS" ${ARGN})
 	set(in_root "")
-	if(M_ROOT AND NOT M_ROOT STREQUAL "/")
+	if(M_ARCH STREQUAL "arm64")
+		list(APPEND M_MAKE_ARGS ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	elseif(M_ROOT AND NOT M_ROOT STREQUAL "/")
 		set(in_root "${PROJECT_SOURCE_DIR}/scripts/kernel-root" run "${M_ROOT}" "${M_OUT}" --)
 	endif()
 	set(ko "${M_OUT}/kmod/kbufmap.ko")

@@ -7,6 +7,10 @@
 # split BTF are generated from. The kernel headers packages ship no
 # extract-vmlinux script, hence this one.
 #
+# Debian's arm64 vmlinuz is a plain Image, no ELF inside: OUT is then the
+# raw BTF (the .BTF section's bytes, which the Image holds as they are),
+# which bpftool and pahole read as well as an ELF.
+#
 # The compressed payload is located from the boot protocol header
 # (setup_sects at 0x1f1, payload_offset/payload_length at 0x248/0x24c,
 # protocol >= 2.08); its first bytes tell the compression. When the header is
@@ -27,6 +31,22 @@ trap 'rm -f "$tmp"' EXIT
 
 # u32/u16/u8 little endian at a byte offset.
 rd() { od -An -t "u$2" -j "$1" -N "$2" --endian=little "$img" | tr -d ' '; }
+
+# An arm64 Image ("ARM\x64" at 0x38): the raw BTF is the first BTF header
+# in it (magic 0xeb9f, version 1, header length 24), whose string section
+# ends the blob: header + str_off + str_len bytes.
+if [ "$(od -An -t x1 -j 56 -N 4 "$img" | tr -d ' \n')" = 41524d64 ]; then
+	off=$(LC_ALL=C grep -obUaP '\x9f\xeb\x01\x00\x18\x00\x00\x00' "$img" | head -n 1 | cut -d: -f1)
+	[ -n "$off" ] || die "the arm64 kernel in $img has no BTF (built without CONFIG_DEBUG_INFO_BTF?)"
+	len=$(( 24 + $(rd $((off + 16)) 4) + $(rd $((off + 20)) 4) ))
+	dd if="$img" of="$tmp" bs=64K iflag=skip_bytes,count_bytes skip="$off" count="$len" status=none
+	[ "$(stat -c %s "$tmp")" = "$len" ] || die "$img: the BTF at offset $off is cut short"
+	echo "$me: arm64 Image: raw BTF at offset $off, $len bytes" >&2
+	chmod 0644 "$tmp"
+	mv "$tmp" "$out"
+	trap - EXIT
+	exit 0
+fi
 
 # Which tool decompresses data starting with these hex bytes.
 tool_for() {

@@ -54,8 +54,12 @@ fi
 tmp=$(mktemp "${out}.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 cp "$in" "$tmp"
-# pahole writes the section with $LLVM_OBJCOPY (default llvm-objcopy).
-LLVM_OBJCOPY=${LLVM_OBJCOPY:-objcopy} "$pahole" -J --btf_base "$vmlinux" "$tmp" ||
+# pahole writes the section with $LLVM_OBJCOPY (default llvm-objcopy); this
+# host's objcopy reads x86 objects only, so an arm64 module takes the cross
+# binutils' one.
+objcopy=objcopy
+readelf -h "$in" | grep -q 'Machine: *AArch64' && objcopy=aarch64-linux-gnu-objcopy
+LLVM_OBJCOPY=${LLVM_OBJCOPY:-$objcopy} "$pahole" -J --btf_base "$vmlinux" "$tmp" ||
 	die "pahole -J --btf_base $vmlinux failed"
 readelf -S -W "$tmp" | grep ' \.BTF ' >/dev/null || die "pahole left no .BTF section in the module"
 if [ -x "$bpftool" ]; then

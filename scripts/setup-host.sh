@@ -25,7 +25,7 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 stamp=/var/lib/kbufmap-setup.done
-want_rev=11	# bump when the package list below changes
+want_rev=12	# bump when the package list below changes
 
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -43,14 +43,17 @@ prepare_roots() {
 	uri=$(debian_uri)
 	entries=$("$here/kernel-root" entries) || exit 1
 	while read -r series release where extra; do
-		[ "$where" = root ] || [ "$where" = system ] || continue
+		[ "$where" != host ] || continue
 		if [ -z "$uri" ]; then
 			log "kernel $series ($release): no Debian bookworm source in /etc/apt to debootstrap it from"
 			continue
 		fi
-		"$here/kernel-root" "$([ "$where" = system ] && echo prepare-system || echo prepare)" \
-			"$release" "$uri" "$extra" ||
-			log "kernel $series ($release): its $where could not be prepared (above)"
+		case "$where" in
+		system) "$here/kernel-root" prepare-system "$release" "$uri" "$extra" ;;
+		arm64*) "$here/kernel-root" prepare-arm64 "$release" "$uri" "$where" "$extra" ;;
+		*) "$here/kernel-root" prepare "$release" "$uri" "$extra" ;;
+		esac ||
+			log "kernel $series ($release): its $where root could not be prepared (above)"
 	done <<<"$entries"
 	missing=$({ "$here/kernel-root" list && "$here/kernel-root" systems; } 2>&1 >/dev/null) || true
 	if [ -n "$missing" ]; then
@@ -111,6 +114,7 @@ pkgs=(
 	strace	# tests/host/install.sh: every file cmake --install writes
 	linux-source-6.1	# for scripts/checkpatch.pl (kernel style of kmod/)
 	linux-image-amd64 linux-headers-amd64
+	qemu-system-arm gcc-12-aarch64-linux-gnu	# the arm64 guests, the cross-built module and tool
 )
 log "installing build tools, QEMU and the bookworm kernel"
 apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null

@@ -20,24 +20,24 @@ test_summary() {
 	for series in $listed; do
 		if [ -n "${KBUFMAP_KERNELS:-}" ] &&
 		   ! tr -s ', ' '\n' <<<"$KBUFMAP_KERNELS" | grep -qxF "$series"; then
-			printf '  %-5s left out (KBUFMAP_KERNELS)\n' "$series"
+			printf '  %-14s left out (KBUFMAP_KERNELS)\n' "$series"
 			continue
 		fi
 		# a test kernel's suite, or a user's machine's native quick start
 		line=$(awk -v s="guest/$series/suite" -v n="guest/$series/native-quick-start" \
 			'$1 == s || $1 == n' <<<"$res")
 		if [ -z "$line" ]; then
-			printf '  %-5s NOT TESTED: no guest/%s/suite or native-quick-start ran\n' "$series" "$series"
+			printf '  %-14s NOT TESTED: no guest/%s/suite or native-quick-start ran\n' "$series" "$series"
 			rc=1
 		else
 			read -r name secs result <<<"$line"
-			printf '  %-5s %-7s %s %4.0fs\n' "$series" "$result" "${name##*/}" "$secs"
+			printf '  %-14s %-7s %s %4.0fs\n' "$series" "$result" "${name##*/}" "$secs"
 		fi
 	done
 	echo "test.sh: time per test group (all of its tests, as ctest ran them side by side):"
 	awk '{ split($1, p, "/"); g = (p[1] == "guest") ? p[1] "/" p[2] : p[1]
 	       n[g]++; s[g] += $2; c[g, $3]++ }
-	     END { for (g in n) printf "  %-11s %3d tests %5.0fs%s%s\n", g, n[g], s[g],
+	     END { for (g in n) printf "  %-20s %3d tests %5.0fs%s%s\n", g, n[g], s[g],
 	           c[g, "FAILED"] ? ", " c[g, "FAILED"] " FAILED" : "",
 	           c[g, "skipped"] ? ", " c[g, "skipped"] " skipped" : "" }' <<<"$res" | sort -V
 	return "$rc"

@@ -27,7 +27,9 @@ N=512 W=1 R=3
 # fentry needs the module's BTF; kernels before 5.11 have no module BTF at
 # all (/sys/kernel/btf holds only vmlinux), so there only kprobe can run.
 modes=(kprobe)
-if [ -e /sys/kernel/btf/kbufmap ]; then
+if [ "$(uname -m)" = aarch64 ] && [ "$(printf '%s\n' 6.4 "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" != 6.4 ]; then
+	tap_skip "fentry mode" "arm64 before 6.4 has no ftrace direct calls for BPF trampolines: kprobe mode only"
+elif [ -e /sys/kernel/btf/kbufmap ]; then
 	modes=(fentry kprobe)
 elif [ -z "$(ls /sys/kernel/btf | grep -vx vmlinux)" ]; then
 	tap_skip "fentry mode" "kernel $(uname -r) has no module BTF (/sys/kernel/btf/<module> came in 5.11): kprobe mode only"

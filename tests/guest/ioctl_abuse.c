@@ -19,6 +19,7 @@
 
 #include "uapi/kbufmap.h"
 #include "../lib/tap.h"
+#include "../lib/pages.h"
 
 static void expect_errno(const char *what, int ret, int want)
 {
@@ -100,18 +101,18 @@ static void private_cache_case(const char *dev)
 			close(fd);
 		return;
 	}
-	p = mmap(NULL, 2 * 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, 2 * page_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	expect_errno("MAP_PRIVATE of a wc buffer", p == MAP_FAILED ? -1 : 0, EINVAL);
 	if (p != MAP_FAILED)
-		munmap(p, 2 * 4096);
+		munmap(p, 2 * page_size);
 	memset(&info, 0, sizeof(info));
 	tap_ok(ioctl(fd, KBUFMAP_IOC_GET_INFO, &info) == 0 && info.live_vmas == 0 &&
 	       info.cache == KBUFMAP_CACHE_WC && info.config_flags == 0,
 	       "the refused mmap left no mapping; GET_INFO reports cache wc, no flags");
-	p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	expect_errno("MAP_SHARED of a wc buffer", p == MAP_FAILED ? -1 : 0, 0);
 	if (p != MAP_FAILED)
-		munmap(p, 2 * 4096);
+		munmap(p, 2 * page_size);
 	close(fd);
 }
 
@@ -129,6 +130,29 @@ static struct kbufmap_pgattr pgattr_req(void *addr, uint64_t pages,
 }
 
 /* A refused PGATTR writes neither the runs nor the request's out fields. */
+/*
+ * The top of user space (TASK_SIZE): the highest of 2^56, 2^52, 2^48 and
+ * 2^47 with a mappable page just below (x86-64: 47 bits, 56 with 5-level
+ * paging; arm64: 48, or 52 with large VAs).
+ */
+static uint64_t user_space_top(void)
+{
+	static const unsigned int bits[] = { 56, 52, 48, 47 };
+	size_t i;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		void *want = (void *)(uintptr_t)((1ULL << bits[i]) - page_size);
+		void *p = mmap(want, page_size, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (p != MAP_FAILED)
+			munmap(p, page_size);
+		if (p == want)
+			return 1ULL << bits[i];
+	}
+	return 1ULL << 47;
+}
+
 static void expect_pgattr_refused(int fd, const char *what, struct kbufmap_pgattr r, int want)
 {
 	struct kbufmap_pgattr_run runs[2];
@@ -148,7 +172,7 @@ static void pgattr_cases(int fd)
 {
 	struct kbufmap_pgattr_run runs[2];
 	struct kbufmap_pgattr r;
-	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *page = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (!tap_ok(page != MAP_FAILED, "an anonymous page for PGATTR"))
 		return;
@@ -164,11 +188,11 @@ static void pgattr_cases(int fd)
 			      pgattr_req(page, KBUFMAP_PGATTR_MAX_PAGES + 1, (void *)1, 2), EINVAL);
 	expect_pgattr_refused(fd, "PGATTR nr_pages 2^64 - 1", pgattr_req(page, UINT64_MAX, (void *)1, 2), EINVAL);
 	expect_pgattr_refused(fd, "PGATTR range wraps past 2^64",
-			      pgattr_req((void *)(uintptr_t)-4096, 2, (void *)1, 2), EINVAL);
+			      pgattr_req((void *)(uintptr_t)-page_size, 2, (void *)1, 2), EINVAL);
 	expect_pgattr_refused(fd, "PGATTR addr in the kernel's half",
 			      pgattr_req((void *)0xffff888000000000ULL, 1, (void *)1, 2), EINVAL);
 	expect_pgattr_refused(fd, "PGATTR range crosses the top of user space",
-			      pgattr_req((void *)((1ULL << 47) - 2 * 4096), 2, (void *)1, 2), EINVAL);
+			      pgattr_req((void *)(uintptr_t)(user_space_top() - page_size), 2, (void *)1, 2), EINVAL);
 	expect_pgattr_refused(fd, "PGATTR max_runs 0", pgattr_req(page, 1, (void *)1, 0), EINVAL);
 	expect_pgattr_refused(fd, "PGATTR max_runs over the limit",
 			      pgattr_req(page, 1, (void *)1, KBUFMAP_PGATTR_MAX_RUNS + 1), EINVAL);
@@ -177,7 +201,7 @@ static void pgattr_cases(int fd)
 	expect_pgattr_refused(fd, "PGATTR reserved[1] != 0", r, EINVAL);
 	r = pgattr_req(page, 1, (void *)8, 2);	/* runs not writable */
 	expect_errno("PGATTR bad runs pointer", ioctl(fd, KBUFMAP_IOC_PGATTR, &r), EFAULT);
-	munmap(page, 4096);
+	munmap(page, page_size);
 }
 
 static void configure_cases(int fd)
@@ -287,10 +311,10 @@ static void unconfigured_cases(const char *dev)
 		tap_diag("open: %s", strerror(errno));
 		return;
 	}
-	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd, 0);
 	expect_errno("mmap before configure", p == MAP_FAILED ? -1 : 0, ENXIO);
 	if (p != MAP_FAILED)
-		munmap(p, 4096);
+		munmap(p, page_size);
 	expect_errno("read before configure", read(fd, &byte, 1) < 0 ? -1 : 0, ENXIO);
 	memset(&st, 0, sizeof(st));
 	expect_errno("buffer counters before configure", ioctl(fd, KBUFMAP_IOC_GET_COUNTERS, &st), ENXIO);
@@ -369,6 +393,7 @@ int main(int argc, char **argv)
 	const char *dev = argc > 1 ? argv[1] : KBUFMAP_DEVICE_PATH;
 	int fd = open(dev, O_RDWR);
 
+	pages_init();
 	if (!tap_ok(fd >= 0, "open %s", dev)) {
 		tap_diag("open: %s", strerror(errno));
 		return tap_done();

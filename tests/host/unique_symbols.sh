@@ -10,13 +10,14 @@ set -uo pipefail
 
 for ko in "$@"; do
 	# Names with a dot (__key.0, __func__.1) are the compiler's own local
-	# statics, and __UNIQUE_ID_* are .modinfo strings (7.2 numbers them per
-	# file): never a name anyone traces by.
+	# statics, __UNIQUE_ID_* are .modinfo strings (7.2 numbers them per
+	# file), and $x, $d are AArch64's mapping symbols (code, data): never
+	# a name anyone traces by.
 	if ! syms=$(nm "$ko"); then
 		tap_result 1 "$ko: nm reads it"
 		continue
 	fi
-	dups=$(awk '$2 ~ /^[tTdDbBrR]$/ && $3 !~ /\./ && $3 !~ /^__UNIQUE_ID_/ { print $3 }' <<<"$syms" |
+	dups=$(awk '$2 ~ /^[tTdDbBrR]$/ && $3 !~ /\./ && $3 !~ /^__UNIQUE_ID_/ && $3 !~ /^\$/ { print $3 }' <<<"$syms" |
 		sort | uniq -d | tr '\n' ' ')
 	tap_is "$ko: no name defined twice ($(grep -c ' [tT] ' <<<"$syms") function symbols)" "$dups" ""
 done
