@@ -285,9 +285,17 @@ int kbm_kmsg_find_pat(int fd, int pid, struct kbm_pat_log *out)
 int kbm_kpf_memtype_of(const uint64_t *pfns, size_t n, unsigned int *attr,
 		       bool *mixed)
 {
-	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC), err = 0;
+	int fd, err = 0;
 
 	*attr = KBUFMAP_ATTR_NONE;
+#ifndef __x86_64__
+	/* only x86's PAT records a memtype per page (kpf_memtype()) */
+	(void)pfns;
+	(void)n;
+	*mixed = false;
+	return -ENODATA;
+#endif
+	fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
 	*mixed = false;
 	if (fd < 0)
 		return -errno;

@@ -115,7 +115,8 @@ bool kbm_kmsg_record_pat(const char *rec, int pid, struct kbm_pat_log *out);
 /*
  * The memtype PAT recorded for frames @pfns[0..@n) (kpf_memtype()): the
  * pages' common one into *@attr, *@mixed when they differ. 0 or -errno
- * (-EACCES/-EPERM: kpageflags is root's; -ENOENT: a PFN past its end).
+ * (-EACCES/-EPERM: kpageflags is root's; -ENOENT: a PFN past its end;
+ * -ENODATA on an architecture other than x86, which records none).
  */
 int kbm_kpf_memtype_of(const uint64_t *pfns, size_t n, unsigned int *attr,
 		       bool *mixed);

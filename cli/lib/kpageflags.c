@@ -311,10 +311,20 @@ unsigned int kpf_memtype_uc_bit(void)
 
 unsigned int kpf_memtype(uint64_t kpf)
 {
+#ifdef __x86_64__
 	bool wc = kpf & B(KPFB_ARCH), uc = kpf & B(kpf_memtype_uc_bit());
 
 	/* arch/x86/mm/pat/memtype.c: _PGMT_WB 0, _PGMT_WC, _PGMT_UC_MINUS, _PGMT_WT both */
 	if (wc && uc)
 		return KBUFMAP_ATTR_WT;
 	return wc ? KBUFMAP_ATTR_WC : uc ? KBUFMAP_ATTR_UC_MINUS : KBUFMAP_ATTR_WB;
+#else
+	/*
+	 * Only x86's PAT keeps a memtype per page; elsewhere these bits are
+	 * other flags (arm64: PG_arch_1 is "D-cache clean", PG_arch_2 MTE's
+	 * tags), so there is no memtype to report.
+	 */
+	(void)kpf;
+	return KBUFMAP_ATTR_NONE;
+#endif
 }

@@ -90,7 +90,8 @@ bool kpf_filter_ok(const struct kpf_filter *f, size_t n, uint64_t flags);
  * the UC- bit is PG_uncached (KPF_UNCACHED, bit 39) before 6.12 and
  * PG_arch_2 (KPF_ARCH_2, bit 41) since ("x86: Remove PG_uncached"); both
  * set: WT; neither: WB (the default). Returns an enum kbufmap_mem_attr:
- * KBUFMAP_ATTR_WB, _WC, _UC_MINUS or _WT.
+ * KBUFMAP_ATTR_WB, _WC, _UC_MINUS or _WT; KBUFMAP_ATTR_NONE on any other
+ * architecture, which records no memtype per page.
  */
 unsigned int kpf_memtype(uint64_t kpf);
 /*
