@@ -64,7 +64,12 @@ line() { local IFS=$T; echo "$*"; }
 splat() {	# $1 = what, $2 = secs: load kbufmap_splat from the command
 	echo "insmod $splat_ko what=$1 secs=$2 && rmmod kbufmap_splat"
 }
-token=$(mktemp /tmp/guest-run-test.XXXXXX)
+# An x86 guest sees the host's /tmp (a build tree may live there); an arm64
+# guest sees the source tree only, where its token goes, beside the module.
+case $kernel in
+*-arm64|*-arm64-16k) token=$(mktemp "$(dirname "$ko")/guest-run-test.XXXXXX") ;;
+*) token=$(mktemp /tmp/guest-run-test.XXXXXX) ;;
+esac
 echo "host-tmp-token" >"$token"
 {
 	line pass -- true
