@@ -269,33 +269,35 @@ static unsigned int arm64_asked(unsigned int cache)
 static const char arm64_as_asked[] =
 	"no PAT on arm64: the PTE holds the VMA's prot (its AttrIndx) as is";
 
-/* dma_mmap_*(): kernel/dma/mapping.c dma_pgprot() decides by coherence. */
+/*
+ * dma_mmap_*(): kernel/dma/mapping.c dma_pgprot() decides by coherence:
+ * a coherent device keeps the VMA's prot, a non-coherent one gets Normal-NC
+ * from dma_mmap_coherent() and dma_mmap_wc(); dma_mmap_pages() never asks.
+ */
 static void arm64_dma(const struct kbm_cache_kernel *k, unsigned int backend,
 		      struct kbm_cache_expect *e)
 {
+	const char *noncoherent;
+
 	switch (backend) {
 	case KBUFMAP_BACKEND_DMA_COHERENT:
 		e->path = "dma_mmap_coherent()";
-		if (k->dma_coherent) {
-			e->reason = "kernel/dma/direct.c dma_direct_mmap() -> dma_pgprot(): a coherent device keeps the VMA's prot";
-			break;
-		}
-		e->user = KBUFMAP_ATTR_WC;
-		e->reason = "kernel/dma/direct.c dma_direct_mmap() -> dma_pgprot(): a non-coherent device (no dma-coherent property, as the module's own) gets pgprot_dmacoherent(), Normal-NC, whatever the VMA asked";
+		e->reason = "kernel/dma/direct.c dma_direct_mmap() -> dma_pgprot(): a coherent device keeps the VMA's prot";
+		noncoherent = "kernel/dma/direct.c dma_direct_mmap() -> dma_pgprot(): a non-coherent device (no dma-coherent property, as the module's own) gets pgprot_dmacoherent(), Normal-NC, whatever the VMA asked";
 		break;
 	case KBUFMAP_BACKEND_DMA_WC:
 		e->path = "dma_mmap_wc()";
-		if (k->dma_coherent) {
-			e->reason = "kernel/dma/mapping.c dma_pgprot(): a coherent device keeps the VMA's prot (DMA_ATTR_WRITE_COMBINE dropped)";
-			break;
-		}
-		e->user = KBUFMAP_ATTR_WC;
-		e->reason = "kernel/dma/mapping.c dma_pgprot(): a non-coherent device with DMA_ATTR_WRITE_COMBINE gets pgprot_writecombine(), Normal-NC, whatever the VMA asked";
+		e->reason = "kernel/dma/mapping.c dma_pgprot(): a coherent device keeps the VMA's prot (DMA_ATTR_WRITE_COMBINE dropped)";
+		noncoherent = "kernel/dma/mapping.c dma_pgprot(): a non-coherent device with DMA_ATTR_WRITE_COMBINE gets pgprot_writecombine(), Normal-NC, whatever the VMA asked";
 		break;
 	default:	/* KBUFMAP_BACKEND_DMA_NONCOHERENT */
 		e->path = "dma_mmap_pages()";
 		e->reason = "kernel/dma/mapping.c dma_mmap_pages(): remap_pfn_range() with the VMA's prot (no dma_pgprot()); the owner syncs";
-		break;
+		return;
+	}
+	if (!k->dma_coherent) {
+		e->user = KBUFMAP_ATTR_WC;
+		e->reason = noncoherent;
 	}
 }
 

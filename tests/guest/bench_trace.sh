@@ -27,7 +27,7 @@ N=512 W=1 R=3
 # fentry needs the module's BTF; kernels before 5.11 have no module BTF at
 # all (/sys/kernel/btf holds only vmlinux), so there only kprobe can run.
 modes=(kprobe)
-if [ "$(uname -m)" = aarch64 ] && [ "$(printf '%s\n' 6.4 "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" != 6.4 ]; then
+if [ "$(uname -m)" = aarch64 ] && ! kernel_at_least 6.4; then
 	tap_skip "fentry mode" "arm64 before 6.4 has no ftrace direct calls for BPF trampolines: kprobe mode only"
 elif [ -e /sys/kernel/btf/kbufmap ]; then
 	modes=(fentry kprobe)

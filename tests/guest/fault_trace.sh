@@ -99,7 +99,7 @@ tap_diag "kernel $(uname -r), module BTF: $([ $has_btf = 1 ] && echo yes || echo
 # trampolines attach with, which came in 6.4 (before, attaching fails with
 # ENOTSUPP and auto mode takes kprobes).
 fentry=$has_btf
-if [ "$(uname -m)" = aarch64 ] && [ "$(printf '%s\n' 6.4 "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" != 6.4 ]; then
+if [ "$(uname -m)" = aarch64 ] && ! kernel_at_least 6.4; then
 	fentry=0
 	[ $has_btf = 0 ] || tap_skip "fentry mode" "arm64 before 6.4 has no ftrace direct calls for BPF trampolines: kprobe mode only"
 fi

@@ -89,7 +89,7 @@ else
 	expect_caught wrong_cache cache-attribute --backend contig --strategy remap --cache wc --set-memory
 fi
 # Before 6.12 the module maps no PMD (no pmd_special()): huge-pmd SKIPs there.
-if [ "$(printf '%s\n' 6.12 "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" = 6.12 ]; then
+if kernel_at_least 6.12; then
 	expect_caught no_huge huge-pmd --backend contig --strategy huge
 fi
 # (needs a guest with two NUMA nodes: guest-run --numa)

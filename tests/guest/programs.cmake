@@ -3,6 +3,10 @@
 # alone by the arm64 user-space build (KBUFMAP_USERSPACE_ONLY), whose guests
 # run the same programs cross-built. CMAKE_CURRENT_SOURCE_DIR is tests/.
 
+# Every program below that a guest test runs, for kbufmap_guest_programs().
+set(KBUFMAP_GUEST_PROGRAMS harden_mem harden_regress ioctl_abuse pgattr hold_anon
+	ft_faults bench_touch dma fuzz pinning races)
+
 add_executable(harden_mem guest/harden_mem.c)
 target_include_directories(harden_mem PRIVATE "${PROJECT_SOURCE_DIR}/include")
 add_executable(harden_regress guest/harden_regress.c)

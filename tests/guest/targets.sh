@@ -37,7 +37,7 @@ tap_diag "kernel $(uname -r)"
 # MAP_PRIVATE; fbdev's deferred I/O mapping is VM_IO; uio_pci_generic
 # exports no memory map.
 old_kernel=0
-[ "$(printf '%s\n' 6.1 "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" = 6.1 ] || old_kernel=1
+kernel_at_least 6.1 || old_kernel=1
 uio_mapped() { [ -e /sys/class/uio/uio0/maps/map0 ]; }
 # From 7.x (sid's 7.2): bochs is a GEM-shmem driver, not TTM (pf, no io, a
 # fault per page), and udmabuf maps the whole buffer on its first fault.

@@ -22,7 +22,7 @@ tap_diag "kernel $(uname -r)"
 # VM_MIXEDMAP (TTM): pagemap sees them and MAP_PRIVATE is accepted, with
 # correct copy-on-write; uio_pci_generic exports no memory map.
 old_kernel=0
-[ "$(printf '%s\n' 6.1 "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" = 6.1 ] || old_kernel=1
+kernel_at_least 6.1 || old_kernel=1
 
 # The checks in the order a foreign run reports them (shared, then private).
 checks="cross-mapping-write pagemap-alias user-write-kernel-read kernel-write-user-read

@@ -166,6 +166,11 @@ tap_require() {
 	done
 }
 
+# kernel_at_least X.Y: the running kernel's series is X.Y or later.
+kernel_at_least() {
+	[ "$(printf '%s\n' "$1" "$(uname -r | cut -d. -f1-2)" | sort -V | head -n1)" = "$1" ]
+}
+
 # tap_skip DESC REASON: a case that cannot run here, and why.
 tap_skip() {
 	TAP_N=$((TAP_N + 1))
