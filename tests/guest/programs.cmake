@@ -32,13 +32,17 @@ target_link_options(hold_anon PRIVATE -fno-sanitize=all)
 set(ksrc61 /usr/src/linux-source-6.1.tar.xz)
 if(EXISTS "${ksrc61}")
 	set(ptdir "${CMAKE_CURRENT_BINARY_DIR}/page-types")
+	set(ptsysroot "")	# a custom command gets no CMAKE_SYSROOT of its own
+	if(CMAKE_SYSROOT)
+		set(ptsysroot "--sysroot=${CMAKE_SYSROOT}")
+	endif()
 	set(ptsrc linux-source-6.1/tools/vm/page-types.c
 		linux-source-6.1/include/uapi/linux/magic.h
 		linux-source-6.1/include/uapi/linux/kernel-page-flags.h)
 	add_custom_command(OUTPUT "${ptdir}/page-types"
 		COMMAND ${CMAKE_COMMAND} -E make_directory "${ptdir}/src"
 		COMMAND tar -xJf "${ksrc61}" -C "${ptdir}/src" --strip-components=1 ${ptsrc}
-		COMMAND ${CMAKE_C_COMPILER} -O2 -w -I "${CMAKE_CURRENT_SOURCE_DIR}/page-types-stub"
+		COMMAND ${CMAKE_C_COMPILER} ${ptsysroot} -O2 -w -I "${CMAKE_CURRENT_SOURCE_DIR}/page-types-stub"
 			-o "${ptdir}/page-types" "${ptdir}/src/tools/vm/page-types.c"
 		DEPENDS "${ksrc61}" "${CMAKE_CURRENT_SOURCE_DIR}/page-types-stub/api/fs/fs.h"
 		COMMENT "Building page-types from ${ksrc61}")
