@@ -98,6 +98,7 @@ struct kbufmap_buffer {
 	 */
 	struct page **pages;
 	dma_addr_t dma_handle;		/* the DMA backends' DMA address */
+	struct device *dma_dev;		/* and their device, referenced */
 
 	const struct kbufmap_strategy_ops *ops;
 	struct kbufmap_counter_set __percpu *counters;
@@ -181,7 +182,8 @@ int kbufmap_populate_dma_mmap(struct kbufmap_buffer *buf,
 
 /* kbufmap_dma.c */
 void kbufmap_dma_init(struct device *dev);
-bool kbufmap_dma_coherent(void);
+void kbufmap_dma_exit(void);
+bool kbufmap_dma_buffer_coherent(const struct kbufmap_buffer *buf);
 int kbufmap_dma_config_check(const struct kbufmap_config *cfg);
 int kbufmap_dma_coherent_alloc(struct kbufmap_buffer *buf, size_t bytes);
 void kbufmap_dma_coherent_free(struct kbufmap_buffer *buf);

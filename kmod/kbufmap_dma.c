@@ -4,10 +4,13 @@
  * dma-mmap strategy's calls and KBUFMAP_IOC_DMA_SYNC.
  *
  * The DMA device is the misc device itself, given a 64-bit DMA mask at load
- * (it has none of its own). It has no dma_map_ops, so every call here goes
- * to dma-direct (unless the architecture installs an IOMMU's ops): on x86
- * one buddy allocation, coherent, and dma_mmap_*() is remap_pfn_range() of
- * the whole VMA.
+ * (it has none of its own), unless root names another, bound device with the
+ * dma_device parameter. The misc device has no dma_map_ops, so every call
+ * for it goes to dma-direct (unless the architecture installs an IOMMU's
+ * ops): on x86 one buddy allocation, coherent, and dma_mmap_*() is
+ * remap_pfn_range() of the whole VMA. On arm64 it is non-coherent (it has no
+ * firmware node saying dma-coherent); a borrowed PCI device of a coherent
+ * bus shows the other side.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +20,10 @@
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -33,19 +40,33 @@
  */
 #define KBUFMAP_GFP_DMA	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_NORETRY)
 
-/* NULL until the DMA mask is set: then the DMA backends are off. */
-static struct device *kbufmap_dma_dev;
+/*
+ * The device new DMA buffers are allocated for: the misc device (NULL until
+ * its mask is set: then the DMA backends are off) or, once root named one,
+ * a borrowed device, referenced until it is replaced. Each DMA buffer holds
+ * its own reference to the device it came from (buf->dma_dev) and is synced,
+ * mapped and freed through it, so switching changes new buffers only.
+ */
+#define KBUFMAP_DMA_SPEC_MAX	64
+static DEFINE_MUTEX(kbufmap_dma_lock);
+static struct device *kbufmap_dma_own;
+static struct device *kbufmap_dma_borrowed;
+static char kbufmap_dma_spec[KBUFMAP_DMA_SPEC_MAX] = "misc";
 
-static struct device *kbufmap_dma_device(void)
+/* A reference to the device for a new buffer, or NULL: no DMA backends. */
+static struct device *kbufmap_dma_device_get(void)
 {
-	/* pairs with kbufmap_dma_init(): a device seen has its mask */
-	return smp_load_acquire(&kbufmap_dma_dev);
+	struct device *dev;
+
+	mutex_lock(&kbufmap_dma_lock);
+	dev = get_device(kbufmap_dma_borrowed ?: kbufmap_dma_own);
+	mutex_unlock(&kbufmap_dma_lock);
+	return dev;
 }
 
 /*
- * A failure only turns the DMA backends off (CONFIGURE: -EOPNOTSUPP): the
- * other backends need no DMA mask. Called after misc_register(), so a
- * CONFIGURE may race with it: it sees no device until the mask is set.
+ * A failure only turns the DMA backends off (CONFIGURE: -EOPNOTSUPP) for
+ * the misc device: the other backends need no DMA mask.
  */
 void kbufmap_dma_init(struct device *dev)
 {
@@ -56,17 +77,114 @@ void kbufmap_dma_init(struct device *dev)
 			err);
 		return;
 	}
-	/* the mask before the device: see kbufmap_dma_device() */
-	smp_store_release(&kbufmap_dma_dev, dev);
+	mutex_lock(&kbufmap_dma_lock);
+	kbufmap_dma_own = dev;
+	mutex_unlock(&kbufmap_dma_lock);
+}
+
+/* At unload: no buffer is left (open files pin the module). */
+void kbufmap_dma_exit(void)
+{
+	put_device(kbufmap_dma_borrowed);
+	kbufmap_dma_borrowed = NULL;
+	kbufmap_dma_own = NULL;
 }
 
 /* GET_INFO's KBUFMAP_INFO_DMA_COHERENT: always true on x86. */
-bool kbufmap_dma_coherent(void)
+bool kbufmap_dma_buffer_coherent(const struct kbufmap_buffer *buf)
 {
-	struct device *dev = kbufmap_dma_device();
-
-	return dev && dev_is_dma_coherent(dev);
+	return buf->dma_dev && dev_is_dma_coherent(buf->dma_dev);
 }
+
+/* --- dma_device: which device new DMA buffers come from ------------------- */
+
+/* "pci:0000:00:02.0" or "platform:NAME": the device, referenced. */
+static struct device *kbufmap_dma_find(const char *spec)
+{
+	size_t len;
+
+#ifdef CONFIG_PCI
+	len = str_has_prefix(spec, "pci:");
+	if (len)
+		return bus_find_device_by_name(&pci_bus_type, NULL, spec + len);
+#endif
+	len = str_has_prefix(spec, "platform:");
+	if (len)
+		return bus_find_device_by_name(&platform_bus_type, NULL,
+					       spec + len);
+	return NULL;
+}
+
+/*
+ * Only a device a driver has bound is configured for DMA: its bus set its
+ * DMA ops and coherence at probe (arm64: from the firmware's dma-coherent),
+ * and its driver its masks. The masks are the driver's: kbufmap keeps them.
+ */
+static int kbufmap_dma_usable(struct device *dev, const char *spec)
+{
+	if (!READ_ONCE(dev->driver)) {
+		pr_info("dma_device=%s: no driver is bound to it, so its DMA is not set up\n",
+			spec);
+		return -ENXIO;
+	}
+	if (!dev->dma_mask || !dev->coherent_dma_mask) {
+		pr_info("dma_device=%s: its driver gave it no DMA mask\n", spec);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int kbufmap_dma_device_set(const char *val, const struct kernel_param *kp)
+{
+	size_t len = strcspn(val, "\n");
+	char spec[KBUFMAP_DMA_SPEC_MAX];
+	struct device *dev = NULL;
+	int err;
+
+	if (len >= sizeof(spec))
+		return -EINVAL;
+	memcpy(spec, val, len);
+	spec[len] = '\0';
+	if (strcmp(spec, "misc")) {
+		dev = kbufmap_dma_find(spec);
+		if (!dev) {
+			pr_info("dma_device=%s: no such device (misc, pci:DOMAIN:BUS:SLOT.FN or platform:NAME)\n",
+				spec);
+			return -ENODEV;
+		}
+		err = kbufmap_dma_usable(dev, spec);
+		if (err) {
+			put_device(dev);
+			return err;
+		}
+	}
+	mutex_lock(&kbufmap_dma_lock);
+	swap(dev, kbufmap_dma_borrowed);
+	strscpy(kbufmap_dma_spec, spec, sizeof(kbufmap_dma_spec));
+	mutex_unlock(&kbufmap_dma_lock);
+	put_device(dev);	/* the one replaced */
+	pr_info("new DMA buffers come from %s\n", spec);
+	return 0;
+}
+
+static int kbufmap_dma_device_show(char *buffer, const struct kernel_param *kp)
+{
+	int len;
+
+	mutex_lock(&kbufmap_dma_lock);
+	len = sysfs_emit(buffer, "%s\n", kbufmap_dma_spec);
+	mutex_unlock(&kbufmap_dma_lock);
+	return len;
+}
+
+static const struct kernel_param_ops kbufmap_dma_device_ops = {
+	.set = kbufmap_dma_device_set,
+	.get = kbufmap_dma_device_show,
+};
+
+module_param_cb(dma_device, &kbufmap_dma_device_ops, NULL, 0644);
+MODULE_PARM_DESC(dma_device,
+		 "The device new DMA buffers are allocated for: misc (kbufmap's own, the default), or a bound device, pci:DOMAIN:BUS:SLOT.FN or platform:NAME, to see its coherence");
 
 /*
  * The most pages one DMA buffer may have. Without CMA dma-direct makes one
@@ -100,10 +218,14 @@ static int kbufmap_dma_alloc_failed(const struct kbufmap_buffer *buf)
  */
 int kbufmap_dma_config_check(const struct kbufmap_config *cfg)
 {
+	struct device *dev;
+
 	if (!kbufmap_backend_is_dma(cfg->backend))
 		return 0;
-	if (!kbufmap_dma_device())
+	dev = kbufmap_dma_device_get();
+	if (!dev)
 		return -EOPNOTSUPP;
+	put_device(dev);
 #ifndef KBUFMAP_HAVE_DMA_MMAP_PAGES
 	/* dma_mmap_pages() came in 5.13: no way to map such a buffer. */
 	if (cfg->backend == KBUFMAP_BACKEND_DMA_NONCOHERENT)
@@ -140,7 +262,7 @@ static int kbufmap_dma_coherent_pages(struct kbufmap_buffer *buf,
 	unsigned long i = 0;
 	int err;
 
-	err = dma_get_sgtable(kbufmap_dma_device(), &sgt, buf->vaddr,
+	err = dma_get_sgtable(buf->dma_dev, &sgt, buf->vaddr,
 			      buf->dma_handle, bytes);
 	if (err)
 		return err;
@@ -164,7 +286,7 @@ static int kbufmap_dma_coherent_pages(struct kbufmap_buffer *buf,
 static void kbufmap_dma_coherent_release(struct kbufmap_buffer *buf,
 					 size_t bytes)
 {
-	struct device *dev = kbufmap_dma_device();
+	struct device *dev = buf->dma_dev;
 
 	if (buf->backend == KBUFMAP_BACKEND_DMA_WC)
 		dma_free_wc(dev, bytes, buf->vaddr, buf->dma_handle);
@@ -173,28 +295,50 @@ static void kbufmap_dma_coherent_release(struct kbufmap_buffer *buf,
 	buf->vaddr = NULL;
 }
 
+/* Each DMA buffer keeps the device it came from: see kbufmap_dma_borrowed. */
+static int kbufmap_dma_hold_device(struct kbufmap_buffer *buf)
+{
+	buf->dma_dev = kbufmap_dma_device_get();
+	return buf->dma_dev ? 0 : -EOPNOTSUPP;
+}
+
+static void kbufmap_dma_drop_device(struct kbufmap_buffer *buf)
+{
+	put_device(buf->dma_dev);
+	buf->dma_dev = NULL;
+}
+
 int kbufmap_dma_coherent_alloc(struct kbufmap_buffer *buf, size_t bytes)
 {
-	struct device *dev = kbufmap_dma_device();
+	struct device *dev;
 	int err;
 
+	err = kbufmap_dma_hold_device(buf);
+	if (err)
+		return err;
+	dev = buf->dma_dev;
 	if (buf->backend == KBUFMAP_BACKEND_DMA_WC)
 		buf->vaddr = dma_alloc_wc(dev, bytes, &buf->dma_handle,
 					  KBUFMAP_GFP_DMA);
 	else
 		buf->vaddr = dma_alloc_coherent(dev, bytes, &buf->dma_handle,
 						KBUFMAP_GFP_DMA);
-	if (!buf->vaddr)
+	if (!buf->vaddr) {
+		kbufmap_dma_drop_device(buf);
 		return kbufmap_dma_alloc_failed(buf);
+	}
 	err = kbufmap_dma_coherent_pages(buf, bytes);
-	if (err)
+	if (err) {
 		kbufmap_dma_coherent_release(buf, bytes);
+		kbufmap_dma_drop_device(buf);
+	}
 	return err;
 }
 
 void kbufmap_dma_coherent_free(struct kbufmap_buffer *buf)
 {
 	kbufmap_dma_coherent_release(buf, buf->nr_pages << PAGE_SHIFT);
+	kbufmap_dma_drop_device(buf);
 	kvfree(buf->pages);
 	buf->pages = NULL;
 }
@@ -210,13 +354,18 @@ int kbufmap_dma_noncoherent_alloc(struct kbufmap_buffer *buf, size_t bytes)
 	struct page *page;
 	unsigned long i;
 
-	if (kbufmap_dma_page_array(buf))
+	if (kbufmap_dma_hold_device(buf))
+		return -EOPNOTSUPP;
+	if (kbufmap_dma_page_array(buf)) {
+		kbufmap_dma_drop_device(buf);
 		return -ENOMEM;
-	page = dma_alloc_pages(kbufmap_dma_device(), bytes, &buf->dma_handle,
+	}
+	page = dma_alloc_pages(buf->dma_dev, bytes, &buf->dma_handle,
 			       DMA_BIDIRECTIONAL, KBUFMAP_GFP_DMA);
 	if (!page) {
 		kvfree(buf->pages);
 		buf->pages = NULL;
+		kbufmap_dma_drop_device(buf);
 		return kbufmap_dma_alloc_failed(buf);
 	}
 	for (i = 0; i < buf->nr_pages; i++)
@@ -226,8 +375,9 @@ int kbufmap_dma_noncoherent_alloc(struct kbufmap_buffer *buf, size_t bytes)
 
 void kbufmap_dma_noncoherent_free(struct kbufmap_buffer *buf)
 {
-	dma_free_pages(kbufmap_dma_device(), buf->nr_pages << PAGE_SHIFT,
+	dma_free_pages(buf->dma_dev, buf->nr_pages << PAGE_SHIFT,
 		       buf->pages[0], buf->dma_handle, DMA_BIDIRECTIONAL);
+	kbufmap_dma_drop_device(buf);
 	kvfree(buf->pages);
 	buf->pages = NULL;
 }
@@ -252,7 +402,7 @@ void kbufmap_dma_noncoherent_free(struct kbufmap_buffer *buf)
  */
 int kbufmap_dma_mmap(struct kbufmap_buffer *buf, struct vm_area_struct *vma)
 {
-	struct device *dev = kbufmap_dma_device();
+	struct device *dev = buf->dma_dev;
 	size_t bytes = buf->nr_pages << PAGE_SHIFT;
 
 	switch (buf->backend) {
@@ -300,7 +450,7 @@ int kbufmap_dma_sync(struct kbufmap_buffer *buf,
 	u64 size = (u64)buf->nr_pages << PAGE_SHIFT;
 	enum dma_data_direction dir = kbufmap_dma_dirs[req->direction];
 	dma_addr_t addr = buf->dma_handle + req->offset;
-	struct device *dev = kbufmap_dma_device();
+	struct device *dev = buf->dma_dev;
 
 	if (buf->backend != KBUFMAP_BACKEND_DMA_NONCOHERENT)
 		return -EINVAL;

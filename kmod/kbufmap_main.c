@@ -434,7 +434,7 @@ static long kbufmap_ioc_get_info(struct kbufmap_file *kf, void __user *uarg)
 		if (buf->nr_chunks == 1)
 			info.flags |= KBUFMAP_INFO_CONTIGUOUS;
 		if (kbufmap_backend_is_dma(buf->backend) &&
-		    kbufmap_dma_coherent())
+		    kbufmap_dma_buffer_coherent(buf))
 			info.flags |= KBUFMAP_INFO_DMA_COHERENT;
 		info.nr_chunks = buf->nr_chunks;
 		info.live_vmas = atomic_read(&buf->live_vmas);
@@ -683,6 +683,7 @@ static int __init kbufmap_init(void)
 	kbufmap_stats_init();
 	err = misc_register(&kbufmap_misc);
 	if (err) {
+		kbufmap_dma_exit();	/* a dma_device= given at load */
 		kbufmap_stats_exit();
 		return err;
 	}
@@ -698,6 +699,7 @@ static int __init kbufmap_init(void)
 static void __exit kbufmap_exit(void)
 {
 	misc_deregister(&kbufmap_misc);
+	kbufmap_dma_exit();
 	kbufmap_stats_exit();
 	if (kbufmap_stats_live_buffers())
 		pr_err("%llu buffers still allocated at unload\n",

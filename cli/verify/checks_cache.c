@@ -26,6 +26,7 @@
 #include "cacheview.h"
 #include "checks.h"
 #include "kbm_dev.h"
+#include "kbufmap_matrix.h"
 #include "names.h"
 
 #define CACHE_MAX_RUNS	256
@@ -40,6 +41,22 @@ static const struct kbm_cache_kernel *cache_kernel(void)
 		kbm_cache_kernel_detect(&k);
 	known = true;
 	return &k;
+}
+
+/*
+ * The model for this check's buffer: a DMA buffer's device is the one the
+ * module says (GET_INFO), which root may have borrowed (dma_device=), not
+ * necessarily the module's own.
+ */
+static const struct kbm_cache_kernel *buffer_kernel(const struct vctx *c,
+						    struct kbm_cache_kernel *k)
+{
+	struct kbufmap_info info;
+
+	*k = *cache_kernel();
+	if (kbufmap_backend_is_dma(c->backend) && !kbm_get_info(c->fd, &info))
+		k->dma_coherent = info.flags & KBUFMAP_INFO_DMA_COHERENT;
+	return k;
 }
 
 bool applies_cache(const struct vctx *c, const char **why)
@@ -216,6 +233,7 @@ static enum kbm_status private_refused(struct vctx *c)
 enum kbm_status check_cache_attribute(struct vctx *c)
 {
 	const char *why, *said = "";
+	struct kbm_cache_kernel k;
 	struct kbm_cache_expect e;
 	struct cache_view v;
 	enum kbm_status st;
@@ -224,7 +242,7 @@ enum kbm_status check_cache_attribute(struct vctx *c)
 
 	if (c->mode == VMODE_PRIVATE && c->cache != KBUFMAP_CACHE_WB)
 		return private_refused(c);
-	if (kbm_cache_expect(kbm_cache_arch(), cache_kernel(), c->backend,
+	if (kbm_cache_expect(kbm_cache_arch(), buffer_kernel(c, &k), c->backend,
 			     c->strategy, c->cache, c->set_memory, &e, &why))
 		return vskip(c, "%s", why);
 	kmsg = kmsg_mark(c);	/* before mmap(): remap_pfn_range() logs there */

@@ -7,8 +7,13 @@
  * one contiguous run; DMA_SYNC works in both ops and all directions on
  * dma-noncoherent (counted), and is refused for anything else. Refused
  * configurations, every bad DMA_SYNC field, and the bytes back to zero after
- * close. The runner fails the run on any WARNING in the kernel log (a size
- * past one allocation must be refused before the allocator warns).
+ * close. The user mapping's attribute (PGATTR) follows the device's
+ * coherence. Then the same on a borrowed device (the dma_device parameter:
+ * a bound PCI device, coherent on arm64's virt machine too), with a buffer
+ * of the module's own device kept across the switch, and every bad
+ * dma_device value refused. The runner fails the run on any WARNING in the
+ * kernel log (a size past one allocation must be refused before the
+ * allocator warns).
  * TAP output (tests/lib/tap.h).
  */
 #include <errno.h>
@@ -20,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "uapi/kbufmap.h"
@@ -54,6 +60,20 @@ static void read_max_order(void)
 		fclose(f);
 }
 
+/*
+ * GET_INFO's coherence for the device now in use. x86 treats every device
+ * as coherent; arm64 only one with a dma-coherent firmware property, which
+ * the module's own misc device lacks (no firmware node at all).
+ */
+#ifdef __aarch64__
+#define OWN_DEVICE_COHERENT	0u
+#else
+#define OWN_DEVICE_COHERENT	KBUFMAP_INFO_DMA_COHERENT
+#endif
+static uint32_t coherent = OWN_DEVICE_COHERENT;
+/* Appended to each backend's name while a borrowed device is in use. */
+static char device_label[80];
+
 static const char *const names[KBUFMAP_BACKEND_COUNT] = {
 	[KBUFMAP_BACKEND_DMA_COHERENT] = "dma-coherent",
 	[KBUFMAP_BACKEND_DMA_WC] = "dma-wc",
@@ -83,7 +103,7 @@ static void expect_what(int got, int want, const char *what)
 
 /* expect(got, want, printf format, its arguments) */
 #define expect(got, want, ...) do {					\
-	char what_[160];						\
+	char what_[320];						\
 									\
 	snprintf(what_, sizeof(what_), __VA_ARGS__);			\
 	expect_what(got, want, what_);					\
@@ -114,8 +134,39 @@ static int sync_range(int fd, uint64_t off, uint64_t len, uint32_t dir, uint32_t
 	return xioctl(fd, KBUFMAP_IOC_DMA_SYNC, &s);
 }
 
+/* The page table's attribute for the first page mapped at addr. */
+static uint32_t mapped_attr(int fd, const void *addr)
+{
+	struct kbufmap_pgattr_run run = { 0 };
+	struct kbufmap_pgattr req = {
+		.addr = (uintptr_t)addr, .nr_pages = 1, .runs = (uintptr_t)&run, .max_runs = 1,
+	};
+
+	if (xioctl(fd, KBUFMAP_IOC_PGATTR, &req) || req.nr_runs != 1 ||
+	    !(run.flags & KBUFMAP_PGATTR_PRESENT))
+		return KBUFMAP_ATTR_NONE;
+	return run.attr;
+}
+
+/*
+ * dma_mmap_coherent() and dma_mmap_wc() map a non-coherent device's memory
+ * Normal-NC (dma_pgprot()); a coherent device's stays write-back (x86
+ * ignores WC there), and dma_mmap_pages() never changes it.
+ */
+static void check_attr(int fd, const void *addr, uint32_t backend, const char *name)
+{
+	uint32_t want = coherent || backend == KBUFMAP_BACKEND_DMA_NONCOHERENT ?
+			KBUFMAP_ATTR_WB : KBUFMAP_ATTR_WC;
+	uint32_t got = mapped_attr(fd, addr);
+
+	if (!tap_ok(got == want, "%s: the user mapping is %s, on a DMA-%scoherent device", name,
+		    want == KBUFMAP_ATTR_WB ? "write-back" : "write-combining (arm64: Normal-NC)",
+		    coherent ? "" : "non-"))
+		tap_diag("PGATTR says attribute %u, want %u", got, want);
+}
+
 /* Written through one mapping: seen by pread() and by a mapping at page 2. */
-static void check_data(int fd, const char *name)
+static void check_data(int fd, uint32_t backend, const char *name)
 {
 	uint8_t *a, *b, *got = malloc(SIZE);
 	size_t i, bad = SIZE;
@@ -133,6 +184,7 @@ static void check_data(int fd, const char *name)
 			break;
 		}
 	tap_ok(bad == SIZE, "%s: the fresh buffer reads as zero", name);
+	check_attr(fd, a, backend, name);
 	for (i = 0; i < SIZE; i++)
 		a[i] = (uint8_t)(i * 7 + i / PS);
 	tap_ok(pread(fd, got, SIZE, 0) == (ssize_t)SIZE && !memcmp(got, a, SIZE),
@@ -146,16 +198,6 @@ static void check_data(int fd, const char *name)
 
 static void check_info(int fd, const char *name)
 {
-	/*
-	 * x86 treats every device as coherent; arm64 only one with a
-	 * dma-coherent firmware property, which the module's own misc device
-	 * lacks (no firmware node at all).
-	 */
-#ifdef __aarch64__
-	const uint32_t coherent = 0;
-#else
-	const uint32_t coherent = KBUFMAP_INFO_DMA_COHERENT;
-#endif
 	uint32_t want = KBUFMAP_INFO_CONFIGURED | KBUFMAP_INFO_CONTIGUOUS | coherent;
 	struct kbufmap_info info;
 	uint64_t pfns[NPAGES];
@@ -227,7 +269,7 @@ static void check_sync_refused(int fd, const char *name)
 		{ 0, PS, 0, 0, 2, "reserved[1] != 0" },
 	};
 	struct kbufmap_stats s0, s1;
-	char what[128];
+	char what[200];
 	size_t i;
 
 	counters(fd, KBUFMAP_SCOPE_BUFFER, &s0);
@@ -253,37 +295,40 @@ static void check_backend(const char *dev, uint32_t b)
 {
 	struct kbufmap_stats st;
 	int fd = open(dev, O_RDWR), err;
+	char name[112];
 
-	if (!tap_ok(fd >= 0, "%s: open", names[b]))
+	snprintf(name, sizeof(name), "%s%s", names[b], device_label);
+
+	if (!tap_ok(fd >= 0, "%s: open", name))
 		return;
 	err = configure(fd, NPAGES, b, KBUFMAP_STRATEGY_DMA_MMAP, KBUFMAP_NODE_ANY);
 	if (b == KBUFMAP_BACKEND_DMA_NONCOHERENT && !has_dma_mmap_pages()) {
 		expect(err, EOPNOTSUPP, "%s: refused with EOPNOTSUPP: this kernel has no "
-		       "dma_mmap_pages() (5.13 and later) to map it", names[b]);
+		       "dma_mmap_pages() (5.13 and later) to map it", name);
 		close(fd);
 		return;
 	}
-	if (!tap_ok(!err, "%s: CONFIGURE %lu pages with dma-mmap", names[b], NPAGES)) {
+	if (!tap_ok(!err, "%s: CONFIGURE %lu pages with dma-mmap", name, NPAGES)) {
 		tap_diag("CONFIGURE: %s", strerror(-err));
 		close(fd);
 		return;
 	}
-	check_info(fd, names[b]);
-	check_data(fd, names[b]);
+	check_info(fd, name);
+	check_data(fd, b, name);
 	counters(fd, KBUFMAP_SCOPE_BUFFER, &st);
 	if (!tap_ok(st.counters.mmaps == 2 && st.counters.remap_calls == 2 &&
-		    st.counters.faults == 0, "%s: two mmaps, one remap each, no fault", names[b]))
+		    st.counters.faults == 0, "%s: two mmaps, one remap each, no fault", name))
 		tap_diag("mmaps %llu, remap_calls %llu, faults %llu",
 			 (unsigned long long)st.counters.mmaps,
 			 (unsigned long long)st.counters.remap_calls,
 			 (unsigned long long)st.counters.faults);
 	if (b == KBUFMAP_BACKEND_DMA_NONCOHERENT) {
-		check_sync(fd, names[b]);
-		check_sync_refused(fd, names[b]);
+		check_sync(fd, name);
+		check_sync_refused(fd, name);
 	} else {
 		expect(sync_range(fd, 0, PS, 0, 0), EINVAL,
 		       "%s: DMA_SYNC refused with EINVAL: coherent memory has no owner to hand over",
-		       names[b]);
+		       name);
 	}
 	close(fd);
 }
@@ -355,6 +400,151 @@ static void check_refused(const char *dev)
 	close(fd);
 }
 
+/* --- dma_device: a borrowed device ---------------------------------------- */
+
+#define DMA_DEVICE_PARAM	"/sys/module/kbufmap/parameters/dma_device"
+
+/* 0, or the errno with which the kernel refused the value. */
+static int set_dma_device(const char *spec)
+{
+	int fd = open(DMA_DEVICE_PARAM, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, spec, strlen(spec)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static int dma_device_is(const char *spec)
+{
+	char got[128] = "";
+	FILE *f = fopen(DMA_DEVICE_PARAM, "r");
+
+	if (f && !fgets(got, sizeof(got), f))
+		got[0] = '\0';
+	if (f)
+		fclose(f);
+	got[strcspn(got, "\n")] = '\0';
+	if (strcmp(got, spec))
+		tap_diag("dma_device reads '%s', want '%s'", got, spec);
+	return !strcmp(got, spec);
+}
+
+/*
+ * A PCI device bound to a driver (one of virtio-pci's first: every guest
+ * has them) or, with bound 0, one without: its dma_device value.
+ */
+static int find_pci(int bound, char *spec, size_t len)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	char link[512], target[512];
+	struct dirent *e;
+	int found = 0;
+	ssize_t n;
+
+	while (d && (e = readdir(d)) && found < 2) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", e->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if ((n > 0) != bound)
+			continue;
+		target[n > 0 ? n : 0] = '\0';
+		if (!found || (bound && strstr(target, "/virtio-pci"))) {
+			snprintf(spec, len, "pci:%.48s", e->d_name);
+			found = bound && strstr(target, "/virtio-pci") ? 2 : 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Every bad value refused with its errno, and nothing changed. */
+static void check_dma_device_refused(void)
+{
+	static const struct {
+		const char *spec;
+		int err;
+		const char *why;
+	} bad[] = {
+		{ "bogus", ENODEV, "no bus prefix" },
+		{ "pci:", ENODEV, "no device name" },
+		{ "pci:ffff:ff:1f.7", ENODEV, "no such PCI device" },
+		{ "platform:kbufmap-no-such-device", ENODEV, "no such platform device" },
+		{ "Misc", ENODEV, "names are case-sensitive" },
+		{ "pci:0000:00:00.0-and-then-some-more-text-to-be-longer-than-64-bytes", EINVAL,
+		  "longer than 63 bytes" },
+	};
+	char unbound[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect(-set_dma_device(bad[i].spec), bad[i].err, "dma_device=%.40s refused (%s)",
+		       bad[i].spec, bad[i].why);
+		tap_ok(dma_device_is("misc"), "dma_device still misc after '%.40s'", bad[i].spec);
+	}
+	if (find_pci(0, unbound, sizeof(unbound))) {
+		expect(-set_dma_device(unbound), ENXIO,
+		       "dma_device=%s refused: no driver bound, so its DMA is not set up", unbound);
+		tap_ok(dma_device_is("misc"), "dma_device still misc");
+	} else {
+		tap_skip("dma_device of an unbound PCI device", "every PCI device of this guest is bound");
+	}
+}
+
+/*
+ * A buffer of the module's own device, mapped before the switch, keeps its
+ * device, attribute and data: each buffer holds the device it came from.
+ */
+static void check_borrowed(const char *dev)
+{
+	char spec[64];
+	struct kbufmap_info info;
+	uint8_t *own = MAP_FAILED;
+	uint32_t b;
+	int fd = open(dev, O_RDWR);
+
+	if (!tap_ok(dma_device_is("misc"), "dma_device is misc at load"))
+		return;
+	check_dma_device_refused();
+	if (!tap_ok(fd >= 0 && !configure(fd, NPAGES, KBUFMAP_BACKEND_DMA_COHERENT,
+					   KBUFMAP_STRATEGY_DMA_MMAP, KBUFMAP_NODE_ANY),
+		    "a dma-coherent buffer of the module's own device"))
+		goto out;
+	own = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!tap_ok(own != MAP_FAILED, "mapped"))
+		goto out;
+	memset(own, 0xa5, SIZE);
+	if (!tap_ok(find_pci(1, spec, sizeof(spec)), "a PCI device bound to a driver in this guest"))
+		goto out;
+	if (!tap_ok(!set_dma_device(spec) && dma_device_is(spec), "dma_device=%s", spec))
+		goto out;
+	/* x86: every device; arm64: the virt machine's PCIe host is dma-coherent */
+	coherent = KBUFMAP_INFO_DMA_COHERENT;
+	snprintf(device_label, sizeof(device_label), " (%s)", spec);
+	for (b = KBUFMAP_BACKEND_DMA_COHERENT; b <= KBUFMAP_BACKEND_DMA_NONCOHERENT; b++)
+		check_backend(dev, b);
+	device_label[0] = '\0';
+	coherent = OWN_DEVICE_COHERENT;
+	tap_ok(!xioctl(fd, KBUFMAP_IOC_GET_INFO, &info) &&
+	       (info.flags & KBUFMAP_INFO_DMA_COHERENT) == OWN_DEVICE_COHERENT,
+	       "the buffer made before the switch still reports its own device's coherence");
+	check_attr(fd, own, KBUFMAP_BACKEND_DMA_COHERENT, "the buffer made before the switch");
+	tap_ok(own[0] == 0xa5 && own[SIZE - 1] == 0xa5 && !memcmp(own, own + PS, SIZE - PS),
+	       "the buffer made before the switch keeps its data");
+	expect(-set_dma_device("misc\n"), 0, "%s", "dma_device=misc again");
+	tap_ok(dma_device_is("misc"), "dma_device reads misc");
+out:
+	if (own != MAP_FAILED)
+		munmap(own, SIZE);
+	if (fd >= 0)
+		close(fd);
+	set_dma_device("misc");
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : KBUFMAP_DEVICE_PATH;
@@ -373,6 +563,7 @@ int main(int argc, char **argv)
 	for (b = KBUFMAP_BACKEND_DMA_COHERENT; b <= KBUFMAP_BACKEND_DMA_NONCOHERENT; b++)
 		check_backend(dev, b);
 	check_refused(dev);
+	check_borrowed(dev);
 
 	tap_ok(!xioctl(fd, KBUFMAP_IOC_VERSION, &v1) && v1.bytes_in_use == v0.bytes_in_use,
 	       "bytes_in_use back to %llu after close", (unsigned long long)v0.bytes_in_use);

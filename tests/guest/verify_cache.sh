@@ -7,10 +7,14 @@
 # mappings with wc/uc refused), cache-no-alias fails exactly on the model's
 # alias rows (skips on arm64, which keeps them by design), and no other row
 # fails. verify exits 1 exactly when an alias
-# is expected. usage: verify_cache.sh KBUFMAPCTL
+# is expected. Then the DMA rows on a borrowed device (dma_device=, a PCI
+# device virtio-pci drives: coherent, on arm64's virt machine too), where
+# dma_mmap_coherent() and dma_mmap_wc() keep write-back even on arm64.
+# usage: verify_cache.sh KBUFMAPCTL
 set -u
 cli=$1
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/dma_device.sh"
 tap_scratch
 
 "$cli" --json matrix --cache >"$tmp/model.json"
@@ -79,4 +83,18 @@ one wc
 one uc
 one wc --set-memory
 one uc --set-memory
+
+if spec=$(borrow_virtio_pci); then
+	tap_is "dma_device=$spec" "$(cat "$dma_device_param")" "$spec"
+	for backend in dma-coherent dma-wc; do
+		out=$("$cli" verify --backend "$backend" --strategy dma-mmap --cache wb \
+			--check cache-attribute 2>&1)
+		tap_is "$backend on $spec: verify exits 0" "$?" 0
+		tap_like "$backend on $spec: the PTE is write-back, as the model says for a coherent device" \
+			"$out" "PASS.*PTE WB, kernel mapping WB"
+	done
+	dma_device_own
+else
+	tap_fail "a PCI device driven by virtio-pci, to borrow (every guest has them)"
+fi
 tap_done
