@@ -61,7 +61,7 @@ struct bench_target {
 	void *(*map)(struct bench_case *c, bool for_write);
 	int (*pread)(struct bench_case *c, void *dst);	/* NULL: no pread phase */
 	void (*teardown)(struct bench_case *c);
-	/* NULL, or DMA_BUF_IOCTL_SYNC around the CPU's access (not timed) */
+	/* NULL, or DMA_BUF_IOCTL_SYNC/DMA_SYNC around the CPU's access (not timed) */
 	void (*sync)(struct bench_case *c, bool begin, bool write);
 	bool module;			/* the kbufmap device; counters available */
 };

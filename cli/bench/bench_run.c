@@ -183,7 +183,7 @@ static int touch(struct bench_case *c, void *addr, bool write, uint64_t *thread_
 	return kbm_touch(addr, c->len, c->ps, 1, write, &done, &f) ? -EFAULT : 0;
 }
 
-/* A dma-buf's CPU access is bracketed by DMA_BUF_IOCTL_SYNC, outside the clock. */
+/* A dma-buf's or a dma-noncoherent buffer's CPU access is bracketed by its sync, outside the clock. */
 static void sync_access(struct bench_case *c, bool begin, bool write)
 {
 	if (c->t->sync)

@@ -81,6 +81,21 @@ static void fd_teardown(struct bench_case *c)
 	c->fd = -1;
 }
 
+/*
+ * A dma-noncoherent buffer is the device's between the CPU's accesses: the
+ * CPU takes it before touching (DMA_SYNC for_cpu) and hands it back after
+ * (for_device), as a driver must, outside the clock like a dma-buf's sync.
+ * On arm64's non-coherent devices these are the cache maintenance calls
+ * (arch_sync_dma_for_cpu()/_for_device()); on a coherent device, no-ops.
+ */
+static void kbufmap_sync(struct bench_case *c, bool begin, bool write)
+{
+	(void)write;	/* a buffer both sides read and write: bidirectional */
+	if (c->backend == KBUFMAP_BACKEND_DMA_NONCOHERENT)
+		kbm_dma_sync(c->fd, begin ? KBUFMAP_DMA_SYNC_FOR_CPU : KBUFMAP_DMA_SYNC_FOR_DEVICE,
+			     KBUFMAP_DMA_BIDIRECTIONAL, 0, c->len);
+}
+
 /* ---- anonymous memory --------------------------------------------------- */
 
 static int no_setup(struct bench_case *c, const char **why)
@@ -293,7 +308,7 @@ const struct bench_target bench_foreign = {
 
 const struct bench_target bench_targets[] = {
 	{ "kbufmap", "the module: one case per valid backend x strategy",
-	  kbufmap_setup, kbufmap_map, fd_pread, fd_teardown, NULL, true },
+	  kbufmap_setup, kbufmap_map, fd_pread, fd_teardown, kbufmap_sync, true },
 	{ "anon", "anonymous mmap + touch (4 KiB pages, THP refused)",
 	  no_setup, anon_map, NULL, no_teardown, NULL, false },
 	{ "anon-populate", "anonymous mmap with MAP_POPULATE",
