@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KBUFMAP_IOC_PGATTR against what the kernel's code says the page table
- * holds, on x86 with PAT (the guests' qemu64 CPU has it):
+ * holds. On both architectures:
  *  - anonymous memory: present, write-back RAM, not special;
  *  - a hole between two mappings: NO_VMA;
  *  - a remap buffer: special (no page reference);
- *  - insert with cache wc: the PTE is WC while the kernel's direct map stays
- *    WB (a memory-type alias); with SET_MEMORY both are WC; uc likewise, as
- *    UC- (pgprot_noncached() and set_memory_uc() both mean UC-);
+ *  - insert with cache wc: the PTE is write-combining (arm64: Normal-NC)
+ *    while the kernel's direct map stays write-back (a memory-type alias);
+ *    fault with uc: UC- on x86 (pgprot_noncached()), Device-nGnRnE on arm64;
+ *  - huge: PMD leaves where GET_INFO says the kernel maps them.
+ * On x86 with PAT (the guests' qemu64 CPU has it):
+ *  - with SET_MEMORY the direct map takes the attribute too (WC, UC-);
  *  - remap of the whole VMA with wc: PAT forces write-back and says so in
  *    the kernel log ("x86/PAT: ... map pfn RAM range req write-combining
  *    ..., got write-back"); pfn: forced silently; pfn with SET_MEMORY: WC;
- *  - huge: PMD leaves where GET_INFO says the kernel maps them;
- *  - after every buffer is closed the module holds no bytes.
+ *    huge with wc: forced write-back.
+ * On arm64, with no PAT and no set_memory_wc(): every PFN strategy keeps the
+ *    attribute asked for (read through MAIR_EL1), and SET_MEMORY is refused.
+ * After every buffer is closed the module holds no bytes.
  * Runs in the guest as root with the module loaded. TAP (tests/lib/tap.h).
  *
  * pgattr --wrong-cache: against the fault-injection build, the wrong_cache
@@ -138,6 +143,15 @@ static void *map_touched(int fd, uint64_t pages)
 
 #define RAM_RW	(KBUFMAP_PGATTR_PRESENT | KBUFMAP_PGATTR_RAM | KBUFMAP_PGATTR_WRITE)
 
+/* What pgprot_noncached() puts in a PTE; whether PAT overrides PFN mappings. */
+#ifdef __aarch64__
+#define ATTR_NONCACHED	KBUFMAP_ATTR_DEVICE_nGnRnE
+#define HAVE_PAT	false
+#else
+#define ATTR_NONCACHED	KBUFMAP_ATTR_UC_MINUS
+#define HAVE_PAT	true
+#endif
+
 /* A kbufmap buffer mapped and touched; the PGATTR run it must give. */
 static void buffer_case(const char *what, uint64_t pages, uint32_t backend, uint32_t strategy,
 			uint32_t cache, uint32_t flags, uint32_t want_flags, uint32_t attr,
@@ -248,6 +262,9 @@ static void pat_override_case(void)
 		close(kmsg);
 }
 
+/* A PFN mapping of RAM with wc: x86's PAT forces write-back; arm64 keeps WC. */
+static const uint32_t pfn_wc = HAVE_PAT ? KBUFMAP_ATTR_WB : KBUFMAP_ATTR_WC;
+
 static void huge_case(void)
 {
 	const char *what = "contig/huge wc";
@@ -269,35 +286,44 @@ static void huge_case(void)
 		 "no HUGE_PMD: the huge strategy maps PTEs here");
 	p = map_touched(fd, pmd_pages);
 	if (tap_ok(p != NULL, "%s: mmap", what)) {
-		expect_run("contig/huge wc: PAT forces WB; PMD leaf iff HUGE_PMD", p, pmd_pages,
-			   flags, KBUFMAP_ATTR_WB, KBUFMAP_ATTR_WB);
+		expect_run(HAVE_PAT ? "contig/huge wc: PAT forces WB; PMD leaf iff HUGE_PMD" :
+			   "contig/huge wc: WC as asked; PMD leaf iff HUGE_PMD", p, pmd_pages,
+			   flags, pfn_wc, KBUFMAP_ATTR_WB);
 		munmap(p, pmd_pages * PG);
 	}
 	close(fd);
 }
 
-static void buffer_cases(void)
+/* SET_MEMORY needs set_memory_wc()/_uc(), which only x86 has. */
+static void set_memory_refused(void)
+{
+	struct kbufmap_config c = {
+		.nr_pages = 4, .backend = KBUFMAP_BACKEND_PAGES,
+		.strategy = KBUFMAP_STRATEGY_INSERT, .node = KBUFMAP_NODE_ANY,
+		.cache = KBUFMAP_CACHE_WC, .flags = KBUFMAP_CONFIG_SET_MEMORY,
+	};
+	int fd = open(device, O_RDWR | O_CLOEXEC);
+	int err = fd >= 0 && ioctl(fd, KBUFMAP_IOC_CONFIGURE, &c) ? errno : 0;
+
+	if (!tap_ok(err == EOPNOTSUPP, "pages/insert wc + set-memory: refused, EOPNOTSUPP "
+		    "(no set_memory_wc() off x86)"))
+		tap_diag("CONFIGURE: %s", err ? strerror(err) : "accepted");
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Where PAT decides: SET_MEMORY, and its override of PFN mappings of RAM. */
+static void pat_cases(void)
 {
 	const uint32_t special = RAM_RW | KBUFMAP_PGATTR_SPECIAL;
 	const uint32_t setmem = KBUFMAP_CONFIG_SET_MEMORY;
 
-	buffer_case("pages/remap wb: special", 4, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_REMAP,
-		    KBUFMAP_CACHE_WB, 0, special, KBUFMAP_ATTR_WB, KBUFMAP_ATTR_WB);
-	buffer_case("pages/insert wc: PTE WC, kernel WB (alias)", 4, KBUFMAP_BACKEND_PAGES,
-		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WC, 0, RAM_RW, KBUFMAP_ATTR_WC,
-		    KBUFMAP_ATTR_WB);
 	buffer_case("pages/insert wc + set-memory: WC/WC", 4, KBUFMAP_BACKEND_PAGES,
 		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WC, setmem, RAM_RW, KBUFMAP_ATTR_WC,
 		    KBUFMAP_ATTR_WC);
-	buffer_case("contig/fault uc: PTE UC-, kernel WB (alias)", 4, KBUFMAP_BACKEND_CONTIG,
-		    KBUFMAP_STRATEGY_FAULT, KBUFMAP_CACHE_UC, 0, RAM_RW, KBUFMAP_ATTR_UC_MINUS,
-		    KBUFMAP_ATTR_WB);
 	buffer_case("contig/fault uc + set-memory: UC-/UC-", 4, KBUFMAP_BACKEND_CONTIG,
 		    KBUFMAP_STRATEGY_FAULT, KBUFMAP_CACHE_UC, setmem, RAM_RW,
 		    KBUFMAP_ATTR_UC_MINUS, KBUFMAP_ATTR_UC_MINUS);
-	buffer_case("vmalloc/vmalloc-range wc: PTE WC, kernel WB", 4, KBUFMAP_BACKEND_VMALLOC,
-		    KBUFMAP_STRATEGY_VMALLOC_RANGE, KBUFMAP_CACHE_WC, 0, RAM_RW,
-		    KBUFMAP_ATTR_WC, KBUFMAP_ATTR_WB);
 	buffer_case("pages/pfn wc: PAT forces WB silently", 4, KBUFMAP_BACKEND_PAGES,
 		    KBUFMAP_STRATEGY_PFN, KBUFMAP_CACHE_WC, 0, special, KBUFMAP_ATTR_WB,
 		    KBUFMAP_ATTR_WB);
@@ -305,6 +331,45 @@ static void buffer_cases(void)
 		    KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_PFN, KBUFMAP_CACHE_WC, setmem,
 		    special, KBUFMAP_ATTR_WC, KBUFMAP_ATTR_WC);
 	pat_override_case();
+}
+
+/* arm64: the PFN strategies keep what was asked, and nothing is logged. */
+static void no_pat_cases(void)
+{
+	const uint32_t special = RAM_RW | KBUFMAP_PGATTR_SPECIAL;
+
+	set_memory_refused();
+	buffer_case("pages/pfn wc: WC as asked (no PAT)", 4, KBUFMAP_BACKEND_PAGES,
+		    KBUFMAP_STRATEGY_PFN, KBUFMAP_CACHE_WC, 0, special, KBUFMAP_ATTR_WC,
+		    KBUFMAP_ATTR_WB);
+	buffer_case("contig/remap wc (whole VMA): WC as asked (no PAT)", 4,
+		    KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_REMAP, KBUFMAP_CACHE_WC, 0, special,
+		    KBUFMAP_ATTR_WC, KBUFMAP_ATTR_WB);
+	buffer_case("contig/remap uc (whole VMA): Device-nGnRnE as asked", 4,
+		    KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_REMAP, KBUFMAP_CACHE_UC, 0, special,
+		    KBUFMAP_ATTR_DEVICE_nGnRnE, KBUFMAP_ATTR_WB);
+}
+
+static void buffer_cases(void)
+{
+	const uint32_t special = RAM_RW | KBUFMAP_PGATTR_SPECIAL;
+
+	buffer_case("pages/remap wb: special", 4, KBUFMAP_BACKEND_PAGES, KBUFMAP_STRATEGY_REMAP,
+		    KBUFMAP_CACHE_WB, 0, special, KBUFMAP_ATTR_WB, KBUFMAP_ATTR_WB);
+	buffer_case("pages/insert wc: PTE WC, kernel WB (alias)", 4, KBUFMAP_BACKEND_PAGES,
+		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WC, 0, RAM_RW, KBUFMAP_ATTR_WC,
+		    KBUFMAP_ATTR_WB);
+	buffer_case(HAVE_PAT ? "contig/fault uc: PTE UC-, kernel WB (alias)" :
+		    "contig/fault uc: PTE Device-nGnRnE, kernel WB (alias)", 4,
+		    KBUFMAP_BACKEND_CONTIG, KBUFMAP_STRATEGY_FAULT, KBUFMAP_CACHE_UC, 0, RAM_RW,
+		    ATTR_NONCACHED, KBUFMAP_ATTR_WB);
+	buffer_case("vmalloc/vmalloc-range wc: PTE WC, kernel WB", 4, KBUFMAP_BACKEND_VMALLOC,
+		    KBUFMAP_STRATEGY_VMALLOC_RANGE, KBUFMAP_CACHE_WC, 0, RAM_RW,
+		    KBUFMAP_ATTR_WC, KBUFMAP_ATTR_WB);
+	if (HAVE_PAT)
+		pat_cases();
+	else
+		no_pat_cases();
 	huge_case();
 }
 
@@ -341,9 +406,9 @@ static int wrong_cache_cases(void)
 		tap_skip("wrong_cache", "not the fault-injection build (no inject parameter)");
 		return tap_done();
 	}
-	buffer_case("wrong_cache: pages/insert wb maps UC-", 4, KBUFMAP_BACKEND_PAGES,
-		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WB, 0, RAM_RW,
-		    KBUFMAP_ATTR_UC_MINUS, KBUFMAP_ATTR_WB);
+	buffer_case("wrong_cache: pages/insert wb maps uncached", 4, KBUFMAP_BACKEND_PAGES,
+		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WB, 0, RAM_RW, ATTR_NONCACHED,
+		    KBUFMAP_ATTR_WB);
 	buffer_case("wrong_cache: pages/insert wc maps WB", 4, KBUFMAP_BACKEND_PAGES,
 		    KBUFMAP_STRATEGY_INSERT, KBUFMAP_CACHE_WC, 0, RAM_RW, KBUFMAP_ATTR_WB,
 		    KBUFMAP_ATTR_WB);
