@@ -180,7 +180,9 @@ static int touch(struct bench_case *c, void *addr, bool write, uint64_t *thread_
 
 	if (thread_ns && c->threads > 1)
 		return touch_threads(c, addr, write, thread_ns);
-	return kbm_touch(addr, c->len, c->ps, 1, write, &done, &f) ? -EFAULT : 0;
+	return kbm_touch(addr, c->len, c->ps, 1,
+			 kbm_target_touch(c->spec ? c->spec->kind : KBM_TARGET_KBUFMAP, write),
+			 &done, &f) ? -EFAULT : 0;
 }
 
 /* A dma-buf's or a dma-noncoherent buffer's CPU access is bracketed by its sync, outside the clock. */

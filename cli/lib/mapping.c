@@ -117,20 +117,31 @@ struct guarded_job {
 	uint8_t *addr;
 	const void *src;
 	size_t len, ps, stride;
-	bool write;
+	unsigned int how;		/* KBM_TOUCH_* */
 	volatile size_t done;		/* pages touched so far */
 };
 
 static void touch_job(void *arg)
 {
 	struct guarded_job *j = arg;
-	volatile uint8_t *v = j->addr;
+	bool write = j->how & KBM_TOUCH_WRITES;
 
 	for (size_t off = 0; off < j->len; off += j->stride * j->ps) {
-		if (j->write)
-			v[off] = (uint8_t)(v[off] + 1);
-		else
-			(void)v[off];
+		if (j->how & KBM_TOUCH_WORDS) {
+			volatile uint32_t *w = (volatile uint32_t *)(j->addr + off);
+
+			if (write)
+				*w = *w + 1;
+			else
+				(void)*w;
+		} else {
+			volatile uint8_t *b = j->addr + off;
+
+			if (write)
+				*b = (uint8_t)(*b + 1);
+			else
+				(void)*b;
+		}
 		j->done++;
 	}
 }
@@ -143,11 +154,11 @@ static void copy_job(void *arg)
 }
 
 int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
-	      bool write, size_t *touched, struct kbm_fault *f)
+	      unsigned int how, size_t *touched, struct kbm_fault *f)
 {
 	struct guarded_job j = {
 		.addr = addr, .len = len, .ps = ps, .stride = stride ? stride : 1,
-		.write = write,
+		.how = how,
 	};
 	int sig = kbm_guard(touch_job, &j, f);
 

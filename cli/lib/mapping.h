@@ -65,13 +65,23 @@ void kbm_map_release(struct kbm_mapping *m);
 /* The kernel's MAP_* kind of @req (enum kbufmap_map_kind). */
 unsigned int kbm_map_kind(const struct kbm_map_req *req);
 
+/* kbm_touch()'s @how: */
+#define KBM_TOUCH_WRITES	(1u << 0)	/* write, not only read */
+/*
+ * A register block (uio, a device node): aligned 32-bit accesses, which
+ * devices accept where a byte access may be refused (QEMU's edu device
+ * answers one with an external abort on arm64).
+ */
+#define KBM_TOUCH_WORDS		(1u << 1)
+
 /*
  * Touch every @stride-th page of [@addr, @addr + @len), reading or writing
- * one byte per page, with SIGBUS/SIGSEGV caught. *@touched: the pages
- * touched before a fault. Returns the signal (0: none), @f filled.
+ * its first byte (or word) as @how says, with SIGBUS/SIGSEGV caught.
+ * *@touched: the pages touched before a fault. Returns the signal (0:
+ * none), @f filled.
  */
 int kbm_touch(uint8_t *addr, size_t len, size_t ps, size_t stride,
-	      bool write, size_t *touched, struct kbm_fault *f);
+	      unsigned int how, size_t *touched, struct kbm_fault *f);
 /* memcpy() from a mapping, faults caught the same way. */
 int kbm_guarded_copy(void *dst, const void *src, size_t len,
 		     struct kbm_fault *f);

@@ -29,6 +29,7 @@
 #include <linux/udmabuf.h>
 
 #include "kbm_dev.h"
+#include "mapping.h"
 #include "out.h"
 #include "parse.h"
 #include "procfs.h"
@@ -44,6 +45,15 @@ static const char *const kind_names[KBM_TARGET_COUNT] = {
 const char *kbm_target_kind_name(enum kbm_target_kind kind)
 {
 	return kind < KBM_TARGET_COUNT ? kind_names[kind] : "?";
+}
+
+unsigned int kbm_target_touch(enum kbm_target_kind kind, bool write)
+{
+	unsigned int how = write ? KBM_TOUCH_WRITES : 0;
+
+	if (kind == KBM_TARGET_UIO || kind == KBM_TARGET_DEVICE)
+		how |= KBM_TOUCH_WORDS;
+	return how;
 }
 
 bool kbm_target_fixed_size(const struct kbm_target_spec *spec)

@@ -73,6 +73,9 @@ struct kbm_target {
 	char why[256];		/* after a failure: what was missing or refused */
 };
 
+/* kbm_touch()'s KBM_TOUCH_* for this kind: words for a register block. */
+unsigned int kbm_target_touch(enum kbm_target_kind kind, bool write);
+
 /*
  * Parse @text (see KBM_TARGET_FORMS). Returns 0, or -EINVAL with a message
  * in @why saying what was wrong and what is allowed (bufopt.c's buffer; a

@@ -434,7 +434,8 @@ static void do_touch(const struct map_opts *o, struct kbm_mapping *m,
 	kbm_target_sync(&r->target, true, o->buf.touch == KBM_TOUCH_WRITE);
 	t0 = now_ns();
 	if (o->buf.touch != KBM_TOUCH_NONE)
-		kbm_touch(m->addr, m->len, m->ps, o->stride, o->buf.touch == KBM_TOUCH_WRITE,
+		kbm_touch(m->addr, m->len, m->ps, o->stride,
+			  kbm_target_touch(r->target.spec.kind, o->buf.touch == KBM_TOUCH_WRITE),
 			  &r->touched, &r->fault);
 	r->touch_ns = now_ns() - t0;
 	kbm_target_sync(&r->target, false, o->buf.touch == KBM_TOUCH_WRITE);

@@ -51,7 +51,7 @@ static int touch_target(const struct phys_opts *o, const struct kbm_target *t,
 	if (o->buf.touch == KBM_TOUCH_NONE)
 		return 0;
 	kbm_target_sync(t, true, write);
-	kbm_touch(map, len, ps, 1, write, &touched, &f);
+	kbm_touch(map, len, ps, 1, kbm_target_touch(t->spec.kind, write), &touched, &f);
 	kbm_target_sync(t, false, write);
 	if (!f.sig)
 		return 0;
