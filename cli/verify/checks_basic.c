@@ -126,8 +126,8 @@ enum kbm_status check_pagemap_alias(struct vctx *c)
 	if (!ea || !eb || !kp)
 		return vfail(c, "out of memory");
 
-	vtouch(a, c->size, c->ps);
-	vtouch(b, c->size, c->ps);
+	vtouch(c, a, c->size);
+	vtouch(c, b, c->size);
 	err = pagemap_read(a, n, ea);
 	if (!err)
 		err = pagemap_read(b, n, eb);
@@ -246,7 +246,7 @@ enum kbm_status check_kernel_write_user_read(struct vctx *c)
 			return vfail_mmap(c, k ? "mapping B" : "mapping A",
 					  c->size, prot, flags, errno);
 		/* Fault it in first: the kernel's write must reach mapped pages. */
-		vtouch(m[k], c->size, c->ps);
+		vtouch(c, m[k], c->size);
 	}
 	buf = vzalloc(c, c->size);
 	if (!buf)

@@ -147,7 +147,7 @@ enum kbm_status check_partial_munmap(struct vctx *c)
 	a = vmap_patterned(c, salt, prot, flags, &buf, &st);
 	if (!a)
 		return st;
-	vtouch(a, c->size, ps);
+	vtouch(c, a, c->size);
 	err = vunmap(c, a + hole * ps, ps);
 	if (err)
 		return vfail(c, "munmap() of page %zu alone failed: %s%s", hole,

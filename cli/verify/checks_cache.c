@@ -138,7 +138,7 @@ static enum kbm_status map_and_view(struct vctx *c, struct cache_view *v,
 
 	if (p == MAP_FAILED)
 		return vfail_mmap(c, "the buffer", c->size, prot, flags, errno);
-	vtouch(p, c->size, c->ps);
+	vtouch(c, p, c->size);
 	err = read_view(c, p, v);
 	if (err == -EPERM || err == -EACCES)
 		return vskip(c, "KBUFMAP_IOC_PGATTR needs CAP_SYS_ADMIN: run verify as root for the cache family");

@@ -219,7 +219,7 @@ enum kbm_status check_dontneed_persists(struct vctx *c)
 	a = vmap_patterned(c, salt, prot, MAP_SHARED, &buf, &st);
 	if (!a)
 		return st;
-	vtouch(a, c->size, c->ps);
+	vtouch(c, a, c->size);
 	if (madvise(a, c->size, MADV_DONTNEED) != 0)
 		return dontneed_refused(c, a, errno);
 	if (vrefault_after_dontneed(c, a, c->size) != KBM_PASS)

@@ -171,7 +171,7 @@ enum kbm_status check_cow_first_write(struct vctx *c)
 	a = vmap_patterned(c, 0x81, prot, MAP_PRIVATE, &buf, &st);
 	if (!a)
 		return st;
-	vtouch(a, c->ps, c->ps);
+	vtouch(c, a, c->ps);
 	err = pagemap_read(a, 1, &e0);
 	if (err)
 		return vfail(c, "reading /proc/self/pagemap: %s", strerror(-err));
@@ -245,8 +245,8 @@ enum kbm_status check_cow_invisible_to_others(struct vctx *c)
 	if (p2 == MAP_FAILED)
 		return vfail_mmap(c, "a second private mapping", c->size, PROT_READ,
 				  MAP_PRIVATE, errno);
-	vtouch(s, c->size, c->ps);
-	vtouch(p2, c->size, c->ps);
+	vtouch(c, s, c->size);
+	vtouch(c, p2, c->size);
 	pat_fill(a, c->size, 0, 0xa2);
 	bad = pat_find_mismatch(s, c->size, 0, 0xa1);
 	if (bad >= 0)
@@ -279,7 +279,7 @@ enum kbm_status check_cow_show_through(struct vctx *c)
 	a = vmap_patterned(c, 0xb1, prot, MAP_PRIVATE, &buf, &st);
 	if (!a)
 		return st;
-	vtouch(a, c->size, ps);
+	vtouch(c, a, c->size);
 	pat_fill(a, ps, 0, 0xb2);		/* page 0 becomes the process's own */
 	err = kwrite_pattern(c, buf, 0xb3);	/* then the kernel rewrites it all */
 	if (err)
@@ -404,7 +404,7 @@ enum kbm_status check_fork_private(struct vctx *c)
 	a = vmap(c, c->fd, c->size, prot, MAP_PRIVATE, 0);
 	if (a == MAP_FAILED)
 		return vfail_mmap(c, "the buffer", c->size, prot, MAP_PRIVATE, errno);
-	vtouch(a, c->size, ps);
+	vtouch(c, a, c->size);
 	mine = (uint8_t)~k0;
 	a[0] = mine;		/* the parent's own copy of page 0 */
 

@@ -40,7 +40,7 @@ enum kbm_status check_buffer_released(struct vctx *c)
 	if (a == MAP_FAILED)
 		return vfail_mmap(c, "the buffer", c->size, PROT_READ | PROT_WRITE,
 				  MAP_SHARED, errno);
-	vtouch(a, c->size, c->ps);
+	vtouch(c, a, c->size);
 	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_MODULE, &s1);
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));
@@ -205,7 +205,7 @@ enum kbm_status check_fault_accounting(struct vctx *c)
 	if (a == MAP_FAILED)
 		return vfail_mmap(c, "the buffer", c->size, PROT_READ | PROT_WRITE,
 				  MAP_SHARED, errno);
-	vtouch(a, c->size, c->ps);
+	vtouch(c, a, c->size);
 	err = kbm_get_counters(c->fd, KBUFMAP_SCOPE_BUFFER, &s1);
 	if (err)
 		return vfail(c, "GET_COUNTERS: %s", strerror(-err));

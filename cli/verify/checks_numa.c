@@ -119,7 +119,7 @@ enum kbm_status check_numa_placement(struct vctx *c)
 	a = vmap_mode(c, c->fd, PROT_READ);
 	if (a == MAP_FAILED)
 		return vfail_mmap(c, "the buffer", c->size, PROT_READ, vmode_flags(c), errno);
-	vtouch(a, c->size, c->ps);
+	vtouch(c, a, c->size);
 	k = kernel_view(c, &kview);
 	if (k == KBM_FAIL)
 		return k;

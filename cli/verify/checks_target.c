@@ -195,8 +195,8 @@ enum kbm_status tcheck_pagemap_alias(struct vctx *c)
 	st = tmap_pair(c, PROT_READ, &a, &b);
 	if (st != KBM_PASS)
 		return st;
-	vtouch(a, c->size, c->ps);
-	vtouch(b, c->size, c->ps);
+	vtouch(c, a, c->size);
+	vtouch(c, b, c->size);
 	if (vmap_is_pfnmap(a))
 		return vskip(c, "%s maps raw PFNs (VM_PFNMAP): the kernel's page walker shows "
 			     "those VMAs to pagemap as holes (cross-mapping-write proves the "
@@ -278,7 +278,7 @@ enum kbm_status tcheck_kernel_write_user_read(struct vctx *c)
 
 	if (st != KBM_PASS)
 		return st;
-	vtouch(a, c->size, c->ps);	/* mapped before the write: no stale PTE may survive it */
+	vtouch(c, a, c->size);	/* mapped before the write: no stale PTE may survive it */
 	pat_fill(buf, c->size, 0, 0x42);
 	err = view_rw(c, a, buf, c->size, 0, true);
 	if (err)

@@ -127,7 +127,7 @@ enum kbm_status tcheck_pinnable(struct vctx *c)
 	a = tmap(c, PROT_READ | PROT_WRITE, MAP_SHARED);
 	if (a == MAP_FAILED)
 		return tmap_failed(c, "the buffer", MAP_SHARED, errno);
-	vtouch(a, c->size, c->ps);
+	vtouch(c, a, c->size);
 	kbm_target_sync(c->tgt, true, false);
 	n = splice_page(c, a, back);
 	kbm_target_sync(c->tgt, false, false);
@@ -175,7 +175,7 @@ enum kbm_status tcheck_vma_flags(struct vctx *c)
 			return vskip(c, "%s refuses MAP_PRIVATE (see private-cow)", c->who);
 		return tmap_failed(c, "the buffer", flags, errno);
 	}
-	vtouch(a, c->ps, c->ps);
+	vtouch(c, a, c->ps);
 	if (smaps_find(a, &vi))
 		return vfail(c, "the mapping is not in /proc/self/smaps");
 	notable_flags(&vi, names, sizeof(names));

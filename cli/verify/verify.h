@@ -168,11 +168,16 @@ const char *prot_str(int prot);
 const char *mapflags_str(int flags);
 
 /* ---- touching memory -------------------------------------------------- */
-/* Read one byte of every page (faults them in). */
-void vtouch(const void *p, size_t len, size_t ps);
 /*
- * Touch every page of [p, p+len) (write: store, else load) and catch
- * SIGBUS/SIGSEGV. Returns 0, or the signal with *fault_addr and *code set.
+ * Read the first byte of every page (faults them in); of device registers
+ * (c->registers) the first aligned 32-bit word, which devices accept where
+ * a byte access may abort (arm64).
+ */
+void vtouch(const struct vctx *c, const void *p, size_t len);
+/*
+ * Touch every page of [p, p+len) as vtouch() does (write: store back what
+ * was read, else load) and catch SIGBUS/SIGSEGV. Returns 0, or the signal
+ * with *fault_addr and *code set.
  */
 int vtry_touch(struct vctx *c, void *p, size_t len, bool write,
 	       void **fault_addr, int *code);

@@ -349,18 +349,10 @@ enum kbm_status vguard_run(struct vctx *c, enum kbm_status (*fn)(struct vctx *))
 
 /* ---- touching memory ---------------------------------------------------- */
 
-void vtouch(const void *p, size_t len, size_t ps)
-{
-	const volatile uint8_t *v = p;
-
-	for (size_t off = 0; off < len; off += ps)
-		(void)v[off];
-}
-
 struct vtouch_job {
 	volatile uint8_t *p;
 	size_t len, ps;
-	bool write;
+	bool write, words;
 };
 
 /* Every page of the job, read or written back with what it holds. */
@@ -369,17 +361,36 @@ static void touch_pages(void *arg)
 	struct vtouch_job *j = arg;
 
 	for (size_t off = 0; off < j->len; off += j->ps) {
-		if (j->write)
+		if (j->words) {
+			volatile uint32_t *w = (volatile uint32_t *)(j->p + off);
+
+			if (j->write)
+				*w = *w;
+			else
+				(void)*w;
+		} else if (j->write) {
 			j->p[off] = j->p[off];
-		else
+		} else {
 			(void)j->p[off];
+		}
 	}
+}
+
+void vtouch(const struct vctx *c, const void *p, size_t len)
+{
+	struct vtouch_job j = {
+		.p = (volatile uint8_t *)p, .len = len, .ps = c->ps, .words = c->registers,
+	};
+
+	touch_pages(&j);
 }
 
 int vtry_touch(struct vctx *c, void *p, size_t len, bool write,
 	       void **fault_addr, int *code)
 {
-	struct vtouch_job j = { .p = p, .len = len, .ps = c->ps, .write = write };
+	struct vtouch_job j = {
+		.p = p, .len = len, .ps = c->ps, .write = write, .words = c->registers,
+	};
 	struct kbm_fault f;
 
 	if (kbm_guard(touch_pages, &j, &f)) {
