@@ -38,6 +38,28 @@ static bool cpuinfo_field(const char *key, char *buf, size_t len)
 }
 
 /*
+ * arm64 under QEMU's virt machine, booted with a device tree, has no model
+ * name and no DMI: the tree says "linux,dummy-virt", and TCG's CPUs carry
+ * implementer 0x00, which the architecture reserves for software (no real
+ * core has it, so a KVM guest, which sees the host's, does not either).
+ */
+static void detect_arm64_qemu(struct bench_env *e)
+{
+	char compat[256] = "", implementer[32];
+	FILE *f = fopen("/proc/device-tree/compatible", "r");
+	size_t n = f ? fread(compat, 1, sizeof(compat) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	compat[n] = '\0';	/* the first of its NUL-separated strings */
+	if (strcmp(compat, "linux,dummy-virt"))
+		return;
+	snprintf(e->hypervisor, sizeof(e->hypervisor), "qemu");
+	e->emulated = cpuinfo_field("CPU implementer", implementer, sizeof(implementer)) &&
+		      !strcmp(implementer, "0x00");
+}
+
+/*
  * Emulation or a hypervisor: the CPUID hypervisor bit shows in cpuinfo's
  * flags; /sys/hypervisor/type (Xen); "QEMU" in DMI. No "vmx"/"svm" and a
  * "QEMU Virtual CPU"/"TCG" model means TCG, where times are not native.
@@ -61,6 +83,8 @@ static void detect_hypervisor(struct bench_env *e)
 		snprintf(e->hypervisor, sizeof(e->hypervisor), "unknown hypervisor");
 	e->emulated = strstr(e->cpu_model, "QEMU Virtual CPU") ||
 		      strstr(e->cpu_model, "TCG");
+	if (!e->emulated)
+		detect_arm64_qemu(e);
 }
 
 static void read_pinning(struct bench_env *e)
