@@ -52,6 +52,12 @@ static DEFINE_MUTEX(kbufmap_dma_lock);
 static struct device *kbufmap_dma_own;
 static struct device *kbufmap_dma_borrowed;
 static char kbufmap_dma_spec[KBUFMAP_DMA_SPEC_MAX] = "misc";
+/*
+ * Set at unload: the parameter's sysfs file outlives the module's exit
+ * (it goes when the module is freed), and a write in between must not
+ * take a reference nobody drops.
+ */
+static bool kbufmap_dma_closed;
 
 /* A reference to the device for a new buffer, or NULL: no DMA backends. */
 static struct device *kbufmap_dma_device_get(void)
@@ -85,9 +91,15 @@ void kbufmap_dma_init(struct device *dev)
 /* At unload: no buffer is left (open files pin the module). */
 void kbufmap_dma_exit(void)
 {
-	put_device(kbufmap_dma_borrowed);
+	struct device *dev;
+
+	mutex_lock(&kbufmap_dma_lock);
+	kbufmap_dma_closed = true;
+	dev = kbufmap_dma_borrowed;
 	kbufmap_dma_borrowed = NULL;
 	kbufmap_dma_own = NULL;
+	mutex_unlock(&kbufmap_dma_lock);
+	put_device(dev);
 }
 
 /* GET_INFO's KBUFMAP_INFO_DMA_COHERENT: always true on x86. */
@@ -159,6 +171,11 @@ static int kbufmap_dma_device_set(const char *val, const struct kernel_param *kp
 		}
 	}
 	mutex_lock(&kbufmap_dma_lock);
+	if (kbufmap_dma_closed) {
+		mutex_unlock(&kbufmap_dma_lock);
+		put_device(dev);
+		return -ENODEV;
+	}
 	swap(dev, kbufmap_dma_borrowed);
 	strscpy(kbufmap_dma_spec, spec, sizeof(kbufmap_dma_spec));
 	mutex_unlock(&kbufmap_dma_lock);
