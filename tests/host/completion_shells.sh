@@ -23,7 +23,7 @@ fi
 complete_line() {
 	case $shell in
 	zsh)
-		zsh "$here/zsh_complete.zsh" "$compdir" "$tooldir" "kbufmapctl $1" ;;
+		zsh "$here/zsh_complete.zsh" "$compdir" "$tooldir" "kbufmapctl $1" "$tmp/zcompdump" ;;
 	fish)
 		PATH=$tooldir:$PATH fish --no-config -c \
 			"source '$compdir/kbufmapctl.fish'; complete -C 'kbufmapctl $1'" |

@@ -5,18 +5,21 @@
 # line. zsh only completes inside a line editor, so the line is typed into
 # a pseudo-terminal (zsh/zpty) followed by a Tab; a wrapper around compadd
 # writes what the completion offers to a file.
-# usage: zsh_complete.zsh COMPLETION_DIR TOOL_DIR 'kbufmapctl verify --ba'
+# usage: zsh_complete.zsh COMPLETION_DIR TOOL_DIR 'kbufmapctl verify --ba' [DUMP]
+# DUMP: compinit's .zcompdump to reuse from one call to the next (making it
+# costs a second of the machine's time per call; reading it, hundredths).
 emulate -L zsh
 zmodload zsh/zpty || exit 2
 compdir=$1 tooldir=$2 line=$3
 out=$(mktemp) zdot=$(mktemp -d)
+dump=${4:-$zdot/.zcompdump}
 trap 'rm -rf $out $zdot; zpty -d z 2>/dev/null' EXIT
 
 cat >$zdot/.zshrc <<RC
 PS1='> '
 fpath=($compdir \$fpath)
 path=($tooldir \$path)
-autoload -Uz compinit && compinit -u -d $zdot/.zcompdump
+autoload -Uz compinit && compinit -u -d $dump
 compadd() {
 	local -a __hits
 	builtin compadd -A __hits "\$@"
